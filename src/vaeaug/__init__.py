@@ -1,0 +1,13 @@
+"""vaeaug: data augmentation with variational autoencoders.
+
+Train a VAE on a labelled training set, alter the latent codes (noise, interpolation,
+extrapolation towards or away from same-class neighbours) and decode new labelled samples.
+Nothing is printed or logged at import.
+"""
+
+__version__ = "0.1.0"
+
+from .augmenter import ModelFileError, VAEAugmenter, VAESampler  # noqa: E402
+from .latent import SmallClassError  # noqa: E402
+
+__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "SmallClassError", "__version__"]

@@ -1,0 +1,427 @@
+"""``VAEAugmenter``: fit a VAE on labelled data, alter codes in latent space, decode new samples.
+
+A scikit-learn estimator: the constructor stores hyper-parameters only, ``fit`` learns, fitted
+attributes end in ``_``. ``transform`` encodes, ``inverse_transform`` decodes, ``generate`` makes
+labelled synthetic samples, ``fit_resample`` returns originals plus synthetic samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, clone
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted
+
+from . import __version__
+from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
+from .latent import METHODS, SyntheticCodes, latent_spread, synthesize
+from .models import VAE, VAEConfig
+from .preprocess import make_preprocessor, preprocessor_from_state
+from .training import History, TrainSettings, resolve_device, seeded, train_vae
+from .validation import check_labels_known, check_X, check_X_y, data_kind
+
+MODEL_FORMAT = "vaeaug-model"
+MODEL_FORMAT_VERSION = 1
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+
+DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256)}
+
+
+class ModelFileError(ValueError):
+    """A model directory is missing files, truncated, tampered with or of an unknown format."""
+
+
+class VAEAugmenter(BaseEstimator):
+    """Data augmentation with a variational autoencoder (Jorge et al., VISAPP 2018).
+
+    Parameters
+    ----------
+    architecture : {"auto", "mlp", "conv"}
+        Encoder/decoder type. ``"auto"``: conv for images, MLP for feature vectors.
+    latent_dim : int
+        Size of the latent code z.
+    hidden_sizes : tuple of int or None
+        MLP: hidden layer widths (encoder order; the decoder mirrors them). Conv: channels of
+        each stride-2 convolution. ``None``: (512, 256) for MLP, (32, 64, 128, 256) for conv.
+    beta : float
+        Weight of the KL term (β-VAE); 1 is the plain VAE.
+    kl_warmup : int
+        Epochs over which β rises linearly from 0 to ``beta`` (Bowman et al. 2016); 0 disables
+        it. Early stopping only counts epochs after the warm-up.
+    epochs, batch_size, learning_rate, weight_decay, dropout : training settings (Adam).
+    patience : int or None
+        Stop after this many epochs without a better validation loss; ``None`` never stops early.
+        The weights of the best validation epoch are kept either way.
+    conditional : bool
+        Condition the decoder on the class, so synthetic codes decode as their class.
+    validation_fraction : float
+        Share of the training set held out (stratified) when ``fit`` gets no validation set.
+    n_neighbors : int
+        k: interpolation/extrapolation partners are drawn among the k nearest same-class codes.
+    method, n_per_sample, strength :
+        What ``fit_resample`` generates (see :meth:`generate`).
+    random_state : int or None
+        Seeds weight initialisation, batch order, the validation hold-out and generation.
+    device : str
+        ``"auto"`` (CUDA when present, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ...
+    verbose : int
+        0: silent; 1: a progress bar while training.
+
+    Attributes
+    ----------
+    model_ : VAE
+    preprocessor_ : ImagePreprocessor or VectorPreprocessor
+    classes_ : ndarray of shape (n_classes,)
+    history_ : dict — per-epoch ``train_loss``, ``val_loss`` and ``best_epoch``
+    latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
+    """
+
+    def __init__(
+        self,
+        architecture: str = "auto",
+        latent_dim: int = 16,
+        hidden_sizes: tuple[int, ...] | None = None,
+        beta: float = 1.0,
+        kl_warmup: int = 10,
+        epochs: int = 100,
+        batch_size: int = 32,
+        learning_rate: float = 1e-3,
+        weight_decay: float = 0.0,
+        dropout: float = 0.0,
+        patience: int | None = 10,
+        conditional: bool = False,
+        validation_fraction: float = 0.1,
+        n_neighbors: int = 5,
+        method: str = "interpolation",
+        n_per_sample: int = 1,
+        strength: float | tuple[float, float] | None = None,
+        random_state: int | None = None,
+        device: str = "auto",
+        verbose: int = 1,
+    ):
+        self.architecture = architecture
+        self.latent_dim = latent_dim
+        self.hidden_sizes = hidden_sizes
+        self.beta = beta
+        self.kl_warmup = kl_warmup
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.dropout = dropout
+        self.patience = patience
+        self.conditional = conditional
+        self.validation_fraction = validation_fraction
+        self.n_neighbors = n_neighbors
+        self.method = method
+        self.n_per_sample = n_per_sample
+        self.strength = strength
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fitting
+    def _check_params(self) -> None:
+        if self.architecture not in ("auto", "mlp", "conv"):
+            raise ValueError(f"architecture must be 'auto', 'mlp' or 'conv', got {self.architecture!r}")
+        for name in ("latent_dim", "epochs", "batch_size", "n_neighbors", "n_per_sample"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"{name} must be a positive integer, got {v!r}")
+        if not 0.0 < self.validation_fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in (0, 1), got {self.validation_fraction}")
+        if self.beta < 0 or self.learning_rate <= 0 or not 0 <= self.dropout < 1:
+            raise ValueError("beta must be >= 0, learning_rate > 0 and dropout in [0, 1)")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+
+    def _split_validation(self, X: np.ndarray, y: np.ndarray):
+        """Hold out a stratified slice of the training set (plain random where a class is a singleton)."""
+        n_val = max(1, int(round(self.validation_fraction * len(X))))
+        if len(X) < 2:
+            raise ValueError("fit needs at least 2 samples when no validation set is given")
+        _, counts = np.unique(y, return_counts=True)
+        stratify = y if counts.min() >= 2 and n_val >= len(counts) else None
+        return train_test_split(X, y, test_size=n_val, stratify=stratify, random_state=self.random_state)
+
+    def fit(self, X, y, X_val=None, y_val=None) -> "VAEAugmenter":
+        """Train the VAE on ``X`` (N, ...) with labels ``y`` (N,), watched by (X_val, y_val).
+
+        ``X``: (N, D) feature vectors or (N, H, W) / (N, C, H, W) images. Without a validation
+        set, ``validation_fraction`` of ``X`` is held out (stratified) to pick the best epoch.
+        """
+        self._check_params()
+        X, y = check_X_y(X, y)
+        if X_val is None:
+            if y_val is not None:
+                raise ValueError("y_val was given without X_val")
+            X, X_val, y, y_val = self._split_validation(X, y)
+        else:
+            if y_val is None:
+                raise ValueError("X_val was given without y_val")
+            X_val, y_val = check_X_y(X_val, y_val, name="X_val")
+            if X_val.shape[1:] != X.shape[1:]:
+                raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
+        kind = data_kind(X)
+        arch = self.architecture
+        if arch == "auto":
+            arch = "conv" if kind == "image" else "mlp"
+        if arch == "conv" and kind != "image":
+            raise ValueError("architecture='conv' needs images (N, H, W) or (N, C, H, W); got feature vectors")
+        self.classes_ = np.unique(np.concatenate([y, y_val]) if self.conditional else y)
+        if self.conditional:
+            check_labels_known(y_val, self.classes_, "y_val")
+        self.preprocessor_ = make_preprocessor(kind).fit(X)
+        self.device_ = resolve_device(self.device)
+        model_shape = self.preprocessor_.model_shape
+        self.config_ = VAEConfig(
+            architecture=arch,
+            input_shape=model_shape if arch == "conv" else (int(np.prod(model_shape)),),
+            latent_dim=int(self.latent_dim),
+            hidden_sizes=tuple(self.hidden_sizes or DEFAULT_HIDDEN[arch]),
+            n_classes=len(self.classes_) if self.conditional else 0,
+            likelihood="bernoulli" if kind == "image" else "gaussian",
+            dropout=float(self.dropout),
+        )
+        settings = TrainSettings(
+            epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay, beta=self.beta, kl_warmup=self.kl_warmup,
+            patience=self.patience, verbose=self.verbose, desc=f"VAE ({arch})",
+        )
+        with seeded(self.random_state, self.device_):
+            gen = torch.Generator()
+            gen.manual_seed(int(torch.randint(0, 2**62, (1,))))
+            self.model_ = VAE(self.config_).to(self.device_)
+            hist: History = train_vae(
+                self.model_, self._to_tensor(X), self._onehot(y),
+                self._to_tensor(X_val), self._onehot(y_val), settings, gen,
+            )
+        self.history_ = hist.to_dict()
+        self.best_epoch_ = hist.best_epoch
+        self.latent_spread_ = latent_spread(self.transform(X))
+        return self
+
+    # ------------------------------------------------------------------ tensors
+    def _to_tensor(self, X: np.ndarray) -> torch.Tensor:
+        T = self.preprocessor_.transform(X)
+        return torch.from_numpy(T.reshape(len(T), *self.config_.input_shape)).to(self.device_)
+
+    def _onehot(self, y: np.ndarray | None) -> torch.Tensor | None:
+        if not self.config_.n_classes or y is None:
+            return None
+        idx = np.searchsorted(self.classes_, y)
+        out = torch.zeros(len(y), len(self.classes_), device=self.device_)
+        out[torch.arange(len(y)), torch.from_numpy(idx).to(self.device_)] = 1.0
+        return out
+
+    # ------------------------------------------------------------------ encode / decode
+    def transform(self, X, batch_size: int = 1024) -> np.ndarray:
+        """Encode ``X`` (N, ...) to the posterior means μ(x): an (N, latent_dim) float32 array."""
+        check_is_fitted(self, "model_")
+        X = check_X(X)
+        self.preprocessor_.check(X)
+        self.model_.eval()
+        out = []
+        with torch.no_grad():
+            for s in range(0, len(X), batch_size):
+                mu, _ = self.model_.encode(self._to_tensor(X[s : s + batch_size]))
+                out.append(mu.float().cpu().numpy())
+        return np.concatenate(out)
+
+    def inverse_transform(self, Z, y=None, batch_size: int = 1024) -> np.ndarray:
+        """Decode codes ``Z`` (M, latent_dim) into samples in the input's scale, dtype and shape.
+
+        ``y`` (M,) is needed when the VAE is class-conditional. The decoded value is the
+        likelihood's mean (pixel probabilities for images), not a random draw.
+        """
+        check_is_fitted(self, "model_")
+        Z = np.asarray(Z, dtype=np.float32)
+        if Z.ndim != 2 or Z.shape[1] != self.config_.latent_dim:
+            raise ValueError(f"Z must have shape (M, {self.config_.latent_dim}), got {Z.shape}")
+        if self.config_.n_classes:
+            if y is None:
+                raise ValueError("this augmenter is class-conditional: inverse_transform needs y")
+            y = np.asarray(y)
+            if len(y) != len(Z):
+                raise ValueError(f"Z and y have different lengths: {len(Z)} and {len(y)}")
+            check_labels_known(y, self.classes_)
+        self.model_.eval()
+        out = []
+        with torch.no_grad():
+            for s in range(0, len(Z), batch_size):
+                z = torch.from_numpy(Z[s : s + batch_size]).to(self.device_)
+                yy = None if y is None else self._onehot(y[s : s + batch_size])
+                out.append(self.model_.output(self.model_.decode(z, yy)).float().cpu().numpy())
+        T = np.concatenate(out) if out else np.zeros((0, *self.config_.input_shape), np.float32)
+        return self.preprocessor_.inverse_transform(T.reshape(len(T), -1))
+
+    def reconstruct(self, X, y=None) -> np.ndarray:
+        """Decode the posterior mean of each sample: what the VAE makes of ``X``."""
+        return self.inverse_transform(self.transform(X), y)
+
+    # ------------------------------------------------------------------ generation
+    def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
+                       random_state=None, small_classes: str = "raise") -> SyntheticCodes:
+        """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
+        check_is_fitted(self, "model_")
+        X, y = check_X_y(X, y)
+        if self.config_.n_classes:
+            check_labels_known(y, self.classes_)
+        seed = self.random_state if random_state is None else random_state
+        rng = np.random.default_rng(seed)
+        return synthesize(
+            self.transform(X), y, method, n_per_sample=n_per_sample, strength=strength,
+            k=self.n_neighbors, rng=rng, spread=self.latent_spread_, small_classes=small_classes,
+        )
+
+    def generate(self, X, y, method: str = "interpolation", n_per_sample: int = 1, strength=None,
+                 random_state=None, small_classes: str = "raise") -> tuple[np.ndarray, np.ndarray]:
+        """Make ``n_per_sample`` synthetic samples from each sample of ``X`` (N, ...), labels ``y`` (N,).
+
+        method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
+            ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control).
+            z_j is drawn among the ``n_neighbors`` nearest same-class codes of z_i.
+        strength : σ or λ; a (low, high) pair draws it uniformly per sample; ``None`` uses the
+            defaults of :data:`vaeaug.latent.DEFAULT_STRENGTH` (0.5 each).
+        small_classes : ``"raise"`` (default) refuses a neighbour method on a class with a single
+            sample; ``"skip"`` gives such samples no offspring.
+
+        Returns ``(X_new, y_new)``: X_new (N·n_per_sample, ...) in the input's dtype and shape,
+        y_new (N·n_per_sample,) the labels of the source samples.
+        """
+        codes = self.generate_codes(X, y, method, n_per_sample, strength, random_state, small_classes)
+        return self.inverse_transform(codes.Z, codes.y if self.config_.n_classes else None), codes.y
+
+    def fit_resample(self, X, y):
+        """Fit on (X, y), then return originals plus ``n_per_sample`` synthetic samples each.
+
+        The validation slice is cut from ``X`` itself, so inside cross-validation nothing from
+        the held-out fold is seen. Returns ``(X_res, y_res)`` of length N·(1 + n_per_sample).
+        """
+        self.fit(X, y)
+        X, y = check_X_y(X, y)
+        X_new, y_new = self.generate(X, y, self.method, self.n_per_sample, self.strength)
+        return np.concatenate([X, X_new]), np.concatenate([y, y_new])
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save to directory ``path``: ``model.safetensors`` (weights and preprocessing arrays)
+        and ``config.json`` (hyper-parameters, architecture, classes, history, the weights'
+        sha256). No pickle anywhere. The config is written last, so a directory whose config is
+        missing or whose checksum does not match is known to be incomplete."""
+        from safetensors.torch import save as st_save
+
+        check_is_fitted(self, "model_")
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in self.model_.state_dict().items()}
+        pmeta, parrays = self.preprocessor_.state()
+        for k, a in parrays.items():
+            tensors[f"preprocess.{k}"] = torch.from_numpy(np.ascontiguousarray(a))
+        tensors["latent_spread"] = torch.from_numpy(np.ascontiguousarray(self.latent_spread_))
+        atomic_write_bytes(path / WEIGHTS_FILE, st_save(tensors))
+        params = self.get_params()
+        config = {
+            "format": MODEL_FORMAT,
+            "format_version": MODEL_FORMAT_VERSION,
+            "vaeaug_version": __version__,
+            "params": to_jsonable(params),
+            "vae": self.config_.to_dict(),
+            "preprocessor": to_jsonable(pmeta),
+            "classes": {"dtype": self.classes_.dtype.str, "values": self.classes_.tolist()},
+            "history": to_jsonable(self.history_),
+            "weights_sha256": sha256_file(path / WEIGHTS_FILE),
+        }
+        atomic_write_json(path / CONFIG_FILE, config)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, device: str = "auto") -> "VAEAugmenter":
+        """Load a model saved by :meth:`save`, checking the weights' checksum; never unpickles."""
+        from safetensors.torch import load as st_load
+
+        path = Path(path)
+        cfg_path, w_path = path / CONFIG_FILE, path / WEIGHTS_FILE
+        for p in (cfg_path, w_path):
+            if not p.is_file():
+                raise ModelFileError(f"{path} is not a complete vaeaug model: {p.name} is missing")
+        try:
+            config = json.loads(cfg_path.read_text("utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ModelFileError(f"{cfg_path} is not valid JSON ({e}); the file is damaged") from None
+        if not isinstance(config, dict) or config.get("format") != MODEL_FORMAT:
+            raise ModelFileError(f"{cfg_path} is not a vaeaug model config")
+        if config.get("format_version", 0) > MODEL_FORMAT_VERSION:
+            raise ModelFileError(
+                f"{path} was saved by a newer vaeaug (format {config['format_version']}); upgrade vaeaug"
+            )
+        raw = w_path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != config.get("weights_sha256"):
+            raise ModelFileError(
+                f"{w_path} does not match the checksum in {CONFIG_FILE} (truncated or modified): "
+                f"expected {config.get('weights_sha256')}, got {digest}"
+            )
+        try:
+            tensors = st_load(raw)
+        except Exception as e:  # SafetensorError and friends: never trust the bytes
+            raise ModelFileError(f"{w_path} is not a valid safetensors file: {e}") from None
+        params = dict(config["params"])
+        for k in ("hidden_sizes", "strength"):
+            if isinstance(params.get(k), list):
+                params[k] = tuple(params[k])
+        params["device"] = device
+        self = cls(**params)
+        self.config_ = VAEConfig.from_dict(config["vae"])
+        self.device_ = resolve_device(device)
+        self.model_ = VAE(self.config_)
+        state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+        try:
+            self.model_.load_state_dict(state, strict=True)
+        except RuntimeError as e:
+            raise ModelFileError(f"{w_path} does not fit the architecture in {CONFIG_FILE}: {e}") from None
+        self.model_.to(self.device_).eval()
+        parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
+        self.preprocessor_ = preprocessor_from_state(config["preprocessor"], parrays)
+        cl = config["classes"]
+        self.classes_ = np.array(cl["values"], dtype=np.dtype(cl["dtype"]))
+        self.history_ = config["history"]
+        self.best_epoch_ = self.history_.get("best_epoch", -1)
+        self.latent_spread_ = tensors["latent_spread"].numpy()
+        return self
+
+
+class VAESampler(BaseEstimator):
+    """An imbalanced-learn sampler around a :class:`VAEAugmenter`, for use inside a ``Pipeline``.
+
+    imbalanced-learn refuses a pipeline step that has both ``transform`` and ``fit_resample``;
+    ``VAEAugmenter`` needs ``transform`` (encoding), so this wrapper exposes ``fit_resample``
+    alone. Nested parameters reach the augmenter (``augmenter__beta``), so grid search works.
+    Each ``fit_resample`` fits a fresh clone (``augmenter_``) on the training fold only.
+    """
+
+    def __init__(self, augmenter: VAEAugmenter | None = None, method: str = "interpolation",
+                 n_per_sample: int = 1, strength=None):
+        self.augmenter = augmenter
+        self.method = method
+        self.n_per_sample = n_per_sample
+        self.strength = strength
+
+    def fit_resample(self, X, y):
+        """Fit a clone of the augmenter on (X, y); return X, y plus the synthetic samples."""
+        base = self.augmenter if self.augmenter is not None else VAEAugmenter(verbose=0)
+        self.augmenter_ = clone(base).set_params(
+            method=self.method, n_per_sample=self.n_per_sample, strength=self.strength
+        )
+        return self.augmenter_.fit_resample(X, y)
+
+    def fit(self, X, y):
+        self.fit_resample(X, y)
+        return self

@@ -1,0 +1,178 @@
+"""Latent-space operations: numbers in, numbers out.
+
+The three ways of altering a code ``z`` come from DeVries & Taylor, "Dataset Augmentation in
+Feature Space" (ICLR workshop 2017), as evaluated on VAE codes by Jorge et al., "Empirical
+evaluation of variational autoencoders for data augmentation" (VISAPP 2018). Every function here
+is pure: it takes arrays (and a NumPy ``Generator`` where randomness is needed) and returns new
+arrays; nothing touches a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+METHODS = ("reconstruction", "noise", "interpolation", "extrapolation")
+
+#: Default strength per method: σ for noise, λ for interpolation and extrapolation
+#: (DeVries & Taylor 2017 use λ = 0.5 for both neighbour methods).
+DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "extrapolation": 0.5}
+
+
+class SmallClassError(ValueError):
+    """A class has too few samples for a neighbour-based method (it needs at least two)."""
+
+
+def latent_spread(Z: np.ndarray) -> np.ndarray:
+    """Per-dimension standard deviation ``s`` of codes ``Z`` (N, d) → (d,), used to scale noise.
+
+    A dimension with no spread gets 0, so noise never moves a code along a dead axis.
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    return Z.std(axis=0) if len(Z) > 1 else np.zeros(Z.shape[1])
+
+
+def perturb(z: np.ndarray, sigma: float, spread: np.ndarray, eps: np.ndarray) -> np.ndarray:
+    """Noise: ``z' = z + σ · s ⊙ ε`` with ``ε ~ N(0, I)`` given (DeVries & Taylor 2017, Eq. 1).
+
+    ``z``: (N, d) codes; ``spread``: (d,) per-dimension spread ``s``; ``eps``: (N, d) draws.
+    """
+    return z + sigma * spread[None, :] * eps
+
+
+def interpolate(z_i: np.ndarray, z_j: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
+    """Interpolation: ``z' = z_i + λ (z_j − z_i)``, λ in [0, 1] (DeVries & Taylor 2017, Eq. 2).
+
+    λ = 0 gives ``z_i`` back exactly; λ = 1 gives the neighbour ``z_j``. ``lam`` is a scalar or
+    an (N,) array, one λ per pair.
+    """
+    lam = np.asarray(lam, dtype=np.float64)
+    if lam.ndim == 1:
+        lam = lam[:, None]
+    return z_i + lam * (z_j - z_i)
+
+
+def extrapolate(z_i: np.ndarray, z_j: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
+    """Extrapolation: ``z' = z_i + λ (z_i − z_j)``, default λ = 0.5 (DeVries & Taylor 2017, Eq. 3).
+
+    Moves ``z_i`` away from its neighbour, towards the edge of its class's region.
+    """
+    lam = np.asarray(lam, dtype=np.float64)
+    if lam.ndim == 1:
+        lam = lam[:, None]
+    return z_i + lam * (z_i - z_j)
+
+
+def same_class_neighbours(Z: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` nearest same-class neighbours of every code, by Euclidean distance.
+
+    Returns an (N, k) integer array of row indices into ``Z``; a row's own index never appears.
+    Where a class has fewer than ``k + 1`` members the row is padded with -1 (a class of one
+    has no neighbour at all: its row is all -1).
+    """
+    Z = np.asarray(Z, dtype=np.float64)
+    y = np.asarray(y)
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    out = np.full((len(Z), k), -1, dtype=np.int64)
+    for label in np.unique(y):
+        idx = np.flatnonzero(y == label)
+        if len(idx) < 2:
+            continue
+        zc = Z[idx]
+        sq = (zc**2).sum(axis=1)
+        d2 = sq[:, None] + sq[None, :] - 2.0 * zc @ zc.T
+        np.fill_diagonal(d2, np.inf)
+        m = min(k, len(idx) - 1)
+        # stable sort: ties resolve by index, so results never depend on the platform's sort
+        order = np.argsort(d2, axis=1, kind="stable")[:, :m]
+        out[idx, :m] = idx[order]
+    return out
+
+
+@dataclass(frozen=True)
+class SyntheticCodes:
+    """Codes made by :func:`synthesize`: ``Z`` (M, d), their labels ``y`` (M,), the row of the
+    source sample each came from ``source`` (M,), and the partner row ``partner`` (M,; -1 for
+    methods without one)."""
+
+    Z: np.ndarray
+    y: np.ndarray
+    source: np.ndarray
+    partner: np.ndarray
+
+
+def _draw_strength(strength, n: int, rng: np.random.Generator) -> np.ndarray:
+    """A fixed strength, or λ ~ U(low, high) per sample when given a (low, high) pair."""
+    if isinstance(strength, (tuple, list)):
+        low, high = float(strength[0]), float(strength[1])
+        if low > high:
+            raise ValueError(f"strength range must be (low, high) with low <= high, got {strength}")
+        return rng.uniform(low, high, size=n)
+    return np.full(n, float(strength))
+
+
+def synthesize(
+    Z: np.ndarray,
+    y: np.ndarray,
+    method: str,
+    n_per_sample: int = 1,
+    strength: float | tuple[float, float] | None = None,
+    k: int = 5,
+    rng: np.random.Generator | None = None,
+    spread: np.ndarray | None = None,
+    small_classes: str = "raise",
+) -> SyntheticCodes:
+    """Make ``n_per_sample`` new codes from every code in ``Z`` (N, d) with labels ``y`` (N,).
+
+    ``method``: ``"reconstruction"`` (codes unchanged, a control), ``"noise"``,
+    ``"interpolation"`` or ``"extrapolation"``. ``strength``: σ for noise, λ for the neighbour
+    methods; a (low, high) pair draws it uniformly per synthetic code; ``None`` takes
+    :data:`DEFAULT_STRENGTH`. Neighbour methods pair each code with one of its ``k`` nearest
+    same-class neighbours, drawn uniformly. ``spread`` scales noise (default: the spread of
+    ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
+    raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if n_per_sample < 1:
+        raise ValueError(f"n_per_sample must be at least 1, got {n_per_sample}")
+    if small_classes not in ("raise", "skip"):
+        raise ValueError(f"small_classes must be 'raise' or 'skip', got {small_classes!r}")
+    rng = np.random.default_rng() if rng is None else rng
+    Z = np.asarray(Z, dtype=np.float64)
+    y = np.asarray(y)
+    if strength is None:
+        strength = DEFAULT_STRENGTH[method]
+    n, d = Z.shape
+    source = np.repeat(np.arange(n), n_per_sample)
+    partner = np.full(len(source), -1, dtype=np.int64)
+
+    if method == "reconstruction":
+        Z_new = Z[source].copy()
+    elif method == "noise":
+        spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
+        sigma = _draw_strength(strength, len(source), rng)
+        eps = rng.standard_normal((len(source), d))
+        Z_new = Z[source] + sigma[:, None] * spread[None, :] * eps
+    else:
+        nbrs = same_class_neighbours(Z, y, k)
+        has = nbrs[:, 0] >= 0
+        if not has.all():
+            lonely = sorted({str(v) for v in y[~has]})
+            if small_classes == "raise":
+                raise SmallClassError(
+                    f"{method} needs at least two samples per class; class(es) "
+                    f"{', '.join(lonely)} have one. Give more samples, use method='noise', "
+                    "or pass small_classes='skip' to give those samples no offspring."
+                )
+            source = np.repeat(np.flatnonzero(has), n_per_sample)
+            partner = np.full(len(source), -1, dtype=np.int64)
+        n_avail = (nbrs[source] >= 0).sum(axis=1)
+        pick = np.floor(rng.random(len(source)) * n_avail).astype(np.int64)
+        partner = nbrs[source, pick]
+        lam = _draw_strength(strength, len(source), rng)
+        op = interpolate if method == "interpolation" else extrapolate
+        Z_new = op(Z[source], Z[partner], lam)
+    return SyntheticCodes(Z=Z_new, y=y[source], source=source, partner=partner)

@@ -1,0 +1,153 @@
+"""The training loop: mini-batch Adam on the negative β-ELBO, a validation set watching, the
+best validation epoch's weights kept, early stopping, a progress bar, seeded randomness."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from .models import VAE, optimal_log_sigma2, vae_loss
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """``"auto"`` → CUDA when present, else CPU; anything else is passed to ``torch.device``."""
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dev = torch.device(device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was asked for but CUDA is not available here")
+    return dev
+
+
+@contextlib.contextmanager
+def seeded(seed: int | None, device: torch.device):
+    """Run a block under its own torch RNG state seeded with ``seed``; the caller's global state
+    is restored afterwards (``seed=None`` leaves the global RNG in use, unseeded)."""
+    if seed is None:
+        yield
+        return
+    devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
+
+
+@dataclass
+class TrainSettings:
+    epochs: int = 100
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.0
+    beta: float = 1.0
+    kl_warmup: int = 10  # epochs over which β rises linearly from 0 (Bowman et al. 2016)
+    patience: int | None = 10  # epochs without validation gain before stopping; None: never
+    verbose: int = 1
+    desc: str = "VAE"
+
+
+@dataclass
+class History:
+    """Per-epoch losses (negative β-ELBO per sample) and where the best validation epoch was."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_reconstruction: list[float] = field(default_factory=list)
+    train_kl: list[float] = field(default_factory=list)
+    best_epoch: int = -1
+    stopped_early: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "train_loss": self.train_loss, "val_loss": self.val_loss,
+            "train_reconstruction": self.train_reconstruction, "train_kl": self.train_kl,
+            "best_epoch": self.best_epoch, "stopped_early": self.stopped_early,
+        }
+
+
+def _batches(n: int, batch_size: int, perm: torch.Tensor | None = None):
+    idx = perm if perm is not None else torch.arange(n)
+    for start in range(0, n, batch_size):
+        yield idx[start : start + batch_size]
+
+
+@torch.no_grad()
+def evaluate(model: VAE, X: torch.Tensor, Y: torch.Tensor | None, beta: float, batch_size: int = 1024) -> float:
+    """Negative β-ELBO per sample with z = μ (the posterior mean): deterministic, for model choice."""
+    model.eval()
+    total = 0.0
+    for b in _batches(len(X), batch_size):
+        x = X[b]
+        mu, logvar = model.encode(x)
+        raw = model.decode(mu, None if Y is None else Y[b])
+        loss, _, _ = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, getattr(model, "log_sigma2", None))
+        total += float(loss) * len(b)
+    return total / max(len(X), 1)
+
+
+def train_vae(
+    model: VAE,
+    X: torch.Tensor,
+    Y: torch.Tensor | None,
+    X_val: torch.Tensor,
+    Y_val: torch.Tensor | None,
+    settings: TrainSettings,
+    generator: torch.Generator,
+) -> History:
+    """Train ``model`` in place on (X, Y) and leave it holding the best validation epoch's weights.
+
+    ``Y``/``Y_val`` are one-hot labels for a conditional decoder, else ``None``. ``generator``
+    drives the batch order; the reparameterisation noise comes from torch's (seeded) RNG.
+    """
+    s = settings
+    opt = torch.optim.Adam(model.parameters(), lr=s.learning_rate, weight_decay=s.weight_decay)
+    hist = History()
+    best = float("inf")
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    since_best = 0
+    bar = tqdm(range(s.epochs), desc=s.desc, disable=s.verbose <= 0, leave=s.verbose > 1, unit="epoch")
+    for epoch in bar:
+        beta = s.beta * min(1.0, (epoch + 1) / s.kl_warmup) if s.kl_warmup > 0 else s.beta
+        model.train()
+        tot = rec_sum = kl_sum = 0.0
+        perm = torch.randperm(len(X), generator=generator).to(X.device)
+        for b in _batches(len(X), s.batch_size, perm):
+            x = X[b]
+            raw, mu, logvar = model(x, None if Y is None else Y[b])
+            log_sigma2 = None
+            if model.config.likelihood == "gaussian":
+                log_sigma2 = optimal_log_sigma2(raw, x)
+                # the running value, kept with the weights, scores validation and new data
+                model.log_sigma2.lerp_(log_sigma2, 0.1)
+            loss, rec, kl = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, log_sigma2)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            tot += float(loss.detach()) * len(b)
+            rec_sum += float(rec.detach()) * len(b)
+            kl_sum += float(kl.detach()) * len(b)
+        hist.train_loss.append(tot / len(X))
+        hist.train_reconstruction.append(rec_sum / len(X))
+        hist.train_kl.append(kl_sum / len(X))
+        val = evaluate(model, X_val, Y_val, s.beta)
+        hist.val_loss.append(val)
+        if not np.isfinite(val):
+            raise FloatingPointError(
+                f"validation loss became {val} at epoch {epoch + 1}; lower learning_rate"
+            )
+        if val < best:
+            best, since_best, hist.best_epoch = val, 0, epoch
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        elif epoch + 1 > s.kl_warmup:  # during warm-up β < final β: no verdict yet
+            since_best += 1
+        bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
+        if s.patience is not None and since_best >= s.patience:
+            hist.stopped_early = True
+            break
+    bar.close()
+    model.load_state_dict(best_state)
+    model.eval()
+    return hist

@@ -1,0 +1,96 @@
+"""Input checks shared by the public API: each raises ``ValueError`` (or ``TypeError``) naming the
+problem and, where there is one, the index — before any expensive work is done."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def data_kind(X: np.ndarray) -> str:
+    """``"vector"`` for (N, D), ``"image"`` for (N, H, W) or (N, C, H, W)."""
+    if X.ndim == 2:
+        return "vector"
+    if X.ndim in (3, 4):
+        return "image"
+    raise ValueError(
+        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}"
+    )
+
+
+def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
+    """A numeric, finite, non-empty array of 2 to 4 dimensions."""
+    if hasattr(X, "to_numpy"):  # pandas
+        X = X.to_numpy()
+    if isinstance(X, list) and X and hasattr(X[0], "shape"):
+        shapes = {np.shape(x) for x in X}
+        if len(shapes) > 1:
+            first = np.shape(X[0])
+            bad = next(i for i, x in enumerate(X) if np.shape(x) != first)
+            raise ValueError(
+                f"{name} mixes shapes: sample 0 is {first} but sample {bad} is {np.shape(X[bad])}; "
+                "resize them to one shape first"
+            )
+    try:
+        X = np.asarray(X)
+    except ValueError as e:
+        raise ValueError(f"{name} is ragged (samples of different shapes): {e}") from None
+    if X.dtype == object:
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} holds non-numeric values") from None
+    if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
+        raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
+    if X.ndim == 0 or len(X) < min_samples:
+        raise ValueError(f"{name} is empty: need at least {min_samples} sample(s), got shape {X.shape}")
+    data_kind(X)
+    if np.issubdtype(X.dtype, np.floating):
+        bad = ~np.isfinite(X)
+        if bad.any():
+            idx = np.argwhere(bad)[0]
+            what = "NaN" if np.isnan(X[tuple(idx)]) else "an infinite value"
+            raise ValueError(
+                f"{name} holds {what} at index {tuple(int(i) for i in idx)} "
+                f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first"
+            )
+    return X
+
+
+def check_y(y, n: int, name: str = "y") -> np.ndarray:
+    """Labels as a 1-D array of length ``n``, without missing values."""
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D labels, got shape {y.shape}")
+    if len(y) != n:
+        raise ValueError(f"X and {name} have different lengths: {n} samples but {len(y)} labels")
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise ValueError(f"{name} holds NaN at index {int(np.flatnonzero(np.isnan(y))[0])}")
+    if y.dtype == object:
+        missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and np.isnan(v))]
+        if missing:
+            raise ValueError(f"{name} holds a missing label at index {missing[0]}")
+        try:
+            y = y.astype(str)
+        except Exception:  # pragma: no cover - exotic label objects
+            pass
+    return y
+
+
+def check_X_y(X, y, name: str = "X", min_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    X = check_X(X, name, min_samples)
+    return X, check_y(y, len(X), "y" if name == "X" else f"y for {name}")
+
+
+def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y") -> None:
+    """Every label in ``y`` must be one seen at fit time."""
+    unseen = np.setdiff1d(np.unique(y), classes)
+    if len(unseen):
+        idx = int(np.flatnonzero(np.isin(y, unseen))[0])
+        raise ValueError(
+            f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index {idx}); "
+            f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}"
+        )

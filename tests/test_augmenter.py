@@ -1,0 +1,173 @@
+"""VAEAugmenter end to end on real (small) data: training, encoding, generation, persistence."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from vaeaug import ModelFileError, VAEAugmenter, VAESampler
+
+from .conftest import FAST
+
+
+def test_training_lowers_validation_loss(fitted_mlp):
+    h = fitted_mlp.history_
+    assert len(h["train_loss"]) == len(h["val_loss"]) >= 2
+    assert min(h["val_loss"]) < h["val_loss"][0] * 0.9
+    assert h["val_loss"][h["best_epoch"]] == min(h["val_loss"])
+
+
+def test_transform_and_inverse_shapes(fitted_mlp, digits):
+    X, _ = digits
+    Z = fitted_mlp.transform(X[:10])
+    assert Z.shape == (10, 8) and Z.dtype == np.float32
+    Xr = fitted_mlp.inverse_transform(Z)
+    assert Xr.shape == (10, 64) and Xr.dtype == X.dtype
+    # reconstructions resemble their inputs more than other samples
+    err_own = np.abs(Xr - X[:10]).mean()
+    err_other = np.abs(Xr - X[10:20]).mean()
+    assert err_own < err_other
+
+
+def test_interpolation_with_lambda_zero_is_the_reconstruction(fitted_mlp, digits):
+    X, y = digits
+    X_new, y_new = fitted_mlp.generate(X[:60], y[:60], "interpolation", n_per_sample=1, strength=0.0)
+    np.testing.assert_array_equal(X_new, fitted_mlp.reconstruct(X[:60]))
+    np.testing.assert_array_equal(y_new, y[:60])
+
+
+@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "reconstruction"])
+def test_generated_labels_are_the_source_class(fitted_mlp, digits, method):
+    X, y = digits
+    codes = fitted_mlp.generate_codes(X[:100], y[:100], method, n_per_sample=3)
+    X_new, y_new = fitted_mlp.generate(X[:100], y[:100], method, n_per_sample=3)
+    assert X_new.shape == (300, 64)
+    np.testing.assert_array_equal(y_new, y[:100][codes.source])
+    if method != "noise" and method != "reconstruction":
+        assert (y[:100][codes.partner] == y_new).all()
+
+
+def test_same_seed_same_model_and_outputs(digits):
+    X, y = digits
+    a = VAEAugmenter(random_state=3, **FAST).fit(X[:400], y[:400])
+    b = VAEAugmenter(random_state=3, **FAST).fit(X[:400], y[:400])
+    np.testing.assert_array_equal(a.history_["val_loss"], b.history_["val_loss"])
+    ga = a.generate(X[:50], y[:50], "noise", 2)
+    gb = b.generate(X[:50], y[:50], "noise", 2)
+    np.testing.assert_array_equal(ga[0], gb[0])
+    c = VAEAugmenter(random_state=4, **FAST).fit(X[:400], y[:400])
+    assert not np.array_equal(a.transform(X[:5]), c.transform(X[:5]))
+
+
+def test_global_torch_rng_is_left_alone(digits):
+    import torch
+
+    X, y = digits
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    VAEAugmenter(random_state=0, **{**FAST, "epochs": 1}).fit(X[:200], y[:200])
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_save_load_gives_identical_decodes(fitted_mlp, digits, tmp_path):
+    X, y = digits
+    fitted_mlp.save(tmp_path / "m")
+    loaded = VAEAugmenter.load(tmp_path / "m", device="cpu")
+    np.testing.assert_array_equal(loaded.transform(X[:30]), fitted_mlp.transform(X[:30]))
+    a = fitted_mlp.generate(X[:30], y[:30], "extrapolation", 2)
+    b = loaded.generate(X[:30], y[:30], "extrapolation", 2)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert loaded.get_params() == fitted_mlp.get_params() | {"device": "cpu"}
+    assert loaded.history_ == json.loads(json.dumps(fitted_mlp.history_))
+
+
+def test_tampered_or_truncated_model_is_refused(fitted_mlp, tmp_path):
+    d = fitted_mlp.save(tmp_path / "m")
+    w = d / "model.safetensors"
+    data = bytearray(w.read_bytes())
+    data[-1] ^= 0xFF
+    w.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="checksum"):
+        VAEAugmenter.load(d)
+    w.write_bytes(bytes(data[: len(data) // 2]))
+    with pytest.raises(ModelFileError, match="checksum"):
+        VAEAugmenter.load(d)
+    (d / "config.json").unlink()
+    with pytest.raises(ModelFileError, match="config.json is missing"):
+        VAEAugmenter.load(d)
+
+
+def test_images_conv_conditional_round_trip(digit_images, tmp_path):
+    X, y = digit_images
+    aug = VAEAugmenter(conditional=True, random_state=0, epochs=4, latent_dim=8,
+                       hidden_sizes=(16, 32), verbose=0).fit(X[:600], y[:600])
+    assert aug.config_.architecture == "conv"
+    X_new, y_new = aug.generate(X[:40], y[:40], "interpolation", n_per_sample=2)
+    assert X_new.shape == (80, 8, 8) and X_new.dtype == np.uint8
+    assert (y_new == np.repeat(y[:40], 2)).all()
+    with pytest.raises(ValueError, match="needs y"):
+        aug.inverse_transform(aug.transform(X[:2]))
+    with pytest.raises(ValueError, match="not seen at fit time"):
+        aug.generate(X[:4], np.array([0, 1, 2, 99]), "noise")
+    with pytest.raises(ValueError, match="shape"):
+        aug.transform(np.zeros((3, 9, 9), np.uint8))
+    aug.save(tmp_path / "c")
+    again = VAEAugmenter.load(tmp_path / "c")
+    np.testing.assert_array_equal(again.generate(X[:40], y[:40], "interpolation", 2)[0], X_new)
+
+
+def test_channel_first_float_images_come_back_in_their_scale():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(60, 3, 12, 10)).astype(np.float32)
+    y = np.repeat([0, 1], 30)
+    aug = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, hidden_sizes=(8,), verbose=0).fit(X, y)
+    out = aug.reconstruct(X[:5])
+    assert out.shape == (5, 3, 12, 10) and out.dtype == np.float32
+    assert out.min() >= -1.0 - 1e-6 and out.max() <= 1.0 + 1e-6
+
+
+def test_sklearn_conventions(fitted_mlp):
+    params = fitted_mlp.get_params()
+    assert params["latent_dim"] == 8 and params["random_state"] == 0
+    c = clone(fitted_mlp)
+    assert not hasattr(c, "model_")
+    assert c.set_params(beta=2.0).beta == 2.0
+    assert "random_state=0" in repr(fitted_mlp)
+
+
+def test_bad_inputs_fail_clearly(digits):
+    X, y = digits
+    aug = VAEAugmenter(**FAST)
+    Xn = X[:100].copy()
+    Xn[7, 3] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at index \(7, 3\)"):
+        aug.fit(Xn, y[:100])
+    with pytest.raises(ValueError, match="different lengths"):
+        aug.fit(X[:100], y[:99])
+    with pytest.raises(ValueError, match="2-D"):
+        aug.fit(X[:100].ravel(), y[:100])
+    with pytest.raises(ValueError, match="empty"):
+        aug.fit(X[:0], y[:0])
+    with pytest.raises(ValueError, match="architecture"):
+        VAEAugmenter(architecture="rnn").fit(X[:100], y[:100])
+    with pytest.raises(ValueError, match="conv"):
+        VAEAugmenter(architecture="conv").fit(X[:100], y[:100])
+
+
+def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
+    from imblearn.pipeline import make_pipeline
+    from sklearn.model_selection import cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = digits
+    X, y = X[:300], y[:300]
+    aug = VAEAugmenter(random_state=0, n_per_sample=2, **{**FAST, "epochs": 3})
+    X_res, y_res = aug.fit_resample(X, y)
+    assert len(X_res) == 900 and (X_res[:300] == X).all() and (y_res[300:] == np.repeat(y, 2)).all()
+
+    pipe = make_pipeline(VAESampler(aug, method="interpolation", n_per_sample=1), KNeighborsClassifier(1))
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and (scores > 0.5).all()
+    assert "vaesampler__augmenter__beta" in pipe.get_params()

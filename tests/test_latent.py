@@ -1,0 +1,102 @@
+"""The latent-space operations are pure functions: check their formulas and edge cases."""
+
+import numpy as np
+import pytest
+
+from vaeaug.latent import (
+    SmallClassError, extrapolate, interpolate, latent_spread, perturb, same_class_neighbours, synthesize,
+)
+
+rng = np.random.default_rng(0)
+Z = rng.normal(size=(30, 4))
+y = np.repeat([0, 1, 2], 10)
+
+
+def test_interpolation_endpoints_and_midpoint():
+    zi, zj = Z[:5], Z[5:10]
+    np.testing.assert_array_equal(interpolate(zi, zj, 0.0), zi)
+    np.testing.assert_allclose(interpolate(zi, zj, 1.0), zj)
+    np.testing.assert_allclose(interpolate(zi, zj, 0.5), (zi + zj) / 2)
+
+
+def test_extrapolation_moves_away_from_the_neighbour():
+    zi, zj = Z[:5], Z[5:10]
+    out = extrapolate(zi, zj, 0.5)
+    np.testing.assert_allclose(out, zi + 0.5 * (zi - zj))
+    assert (np.linalg.norm(out - zj, axis=1) > np.linalg.norm(zi - zj, axis=1)).all()
+
+
+def test_per_pair_lambda():
+    lam = np.array([0.0, 1.0])
+    out = interpolate(Z[:2], Z[2:4], lam)
+    np.testing.assert_array_equal(out[0], Z[0])
+    np.testing.assert_allclose(out[1], Z[3])
+
+
+def test_noise_scales_with_spread_and_ignores_dead_dimensions():
+    spread = np.array([1.0, 0.0, 2.0, 0.5])
+    eps = np.ones((3, 4))
+    out = perturb(Z[:3], 0.5, spread, eps)
+    np.testing.assert_allclose(out - Z[:3], np.tile(0.5 * spread, (3, 1)))
+    assert latent_spread(np.ones((5, 3))).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_neighbours_are_same_class_nearest_and_never_self():
+    nb = same_class_neighbours(Z, y, k=3)
+    assert nb.shape == (30, 3)
+    for i in range(30):
+        assert i not in nb[i]
+        assert (y[nb[i]] == y[i]).all()
+        same = np.flatnonzero((y == y[i]) & (np.arange(30) != i))
+        d = np.linalg.norm(Z[same] - Z[i], axis=1)
+        expected = same[np.argsort(d, kind="stable")[:3]]
+        assert set(nb[i]) == set(expected)
+
+
+def test_small_class_padding():
+    nb = same_class_neighbours(Z[:3], np.array([0, 0, 1]), k=2)
+    assert nb[2].tolist() == [-1, -1]
+    assert nb[0].tolist() == [1, -1]
+
+
+@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "reconstruction"])
+def test_synthesize_shapes_labels_and_reproducibility(method):
+    a = synthesize(Z, y, method, n_per_sample=3, rng=np.random.default_rng(1))
+    b = synthesize(Z, y, method, n_per_sample=3, rng=np.random.default_rng(1))
+    assert a.Z.shape == (90, 4)
+    np.testing.assert_array_equal(a.y, y[a.source])
+    np.testing.assert_array_equal(a.Z, b.Z)
+    if method in ("interpolation", "extrapolation"):
+        assert (a.partner >= 0).all() and (y[a.partner] == a.y).all()
+        assert (a.partner != a.source).all()
+
+
+def test_interpolation_lambda_zero_returns_sources():
+    out = synthesize(Z, y, "interpolation", n_per_sample=2, strength=0.0, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(out.Z, Z[out.source])
+
+
+def test_strength_range_draws_within_bounds():
+    out = synthesize(Z, y, "interpolation", n_per_sample=4, strength=(0.2, 0.4), rng=np.random.default_rng(0))
+    # recover λ along each pair: z' − z_i = λ (z_j − z_i)
+    d = Z[out.partner] - Z[out.source]
+    lam = ((out.Z - Z[out.source]) * d).sum(1) / (d * d).sum(1)
+    assert (lam >= 0.2 - 1e-9).all() and (lam <= 0.4 + 1e-9).all()
+
+
+def test_single_sample_class_is_refused_or_skipped():
+    yy = y.copy()
+    yy[0] = 7  # class 7 has one member
+    with pytest.raises(SmallClassError, match="7"):
+        synthesize(Z, yy, "interpolation", rng=np.random.default_rng(0))
+    out = synthesize(Z, yy, "extrapolation", n_per_sample=2, rng=np.random.default_rng(0), small_classes="skip")
+    assert 0 not in out.source and len(out.Z) == 58
+    # noise needs no neighbour: the lone sample still gets offspring
+    assert 0 in synthesize(Z, yy, "noise", rng=np.random.default_rng(0)).source
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="method"):
+        synthesize(Z, y, "mixup")
+    with pytest.raises(ValueError, match="n_per_sample"):
+        synthesize(Z, y, "noise", n_per_sample=0)
