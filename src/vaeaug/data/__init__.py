@@ -1,0 +1,56 @@
+"""Data sources: UJI Pen Characters (v1, v2), CSV tables, image folders, ``.npz``, and the
+embedded default (scikit-learn's digits). Every loader returns a :class:`Dataset`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .builtin import load_digits_dataset
+from .dataset import DataFormatError, Dataset, per_class_subsample
+from .download import DownloadError, cache_dir, fetch
+from .images import load_image_folder, load_npz_dataset
+from .tabular import TableEncoder, load_csv, write_csv
+from .ujipen import load_ujipen_v1, load_ujipen_v2, render
+
+#: name → (loader, one-line description with where it comes from)
+DATASETS = {
+    "digits": (load_digits_dataset,
+               "8×8 handwritten digits bundled with scikit-learn (offline; 20 train / 10 val per class)"),
+    "ujipen-v1": (load_ujipen_v1,
+                  "UJI Pen Characters v1, 1,364 chars, 11 writers, 62 labels; UCI download (sha256-checked) "
+                  "or --dataset-path FOLDER"),
+    "ujipen-v2": (load_ujipen_v2,
+                  "UJI Pen Characters v2, 11,640 chars, 60 writers, 97 classes (the paper's); UCI download "
+                  "(sha256-checked) or --dataset-path FILE"),
+}
+
+
+def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset:
+    """A named data set (see :data:`DATASETS`); ``path`` is a local copy instead of a download."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; available: {', '.join(DATASETS)}")
+    loader = DATASETS[name][0]
+    if path is not None:
+        kwargs["path"] = path
+    return loader(**kwargs)
+
+
+def load_path(path: str | Path, label: str | None = None, **kwargs) -> Dataset:
+    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y), or a folder of class folders."""
+    p = Path(path)
+    if p.is_dir():
+        return load_image_folder(p, **kwargs)
+    if p.suffix.lower() == ".csv":
+        return load_csv(p, label=label, **kwargs)
+    if p.suffix.lower() == ".npz":
+        return load_npz_dataset(p)
+    if not p.exists():
+        raise FileNotFoundError(f"no such file or folder: {p}")
+    raise ValueError(f"{p}: unknown data format; use .csv, .npz or a folder of class sub-folders")
+
+
+__all__ = [
+    "DATASETS", "DataFormatError", "Dataset", "DownloadError", "TableEncoder", "cache_dir", "fetch",
+    "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_npz_dataset", "load_path",
+    "load_ujipen_v1", "load_ujipen_v2", "per_class_subsample", "render", "write_csv",
+]

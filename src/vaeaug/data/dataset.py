@@ -1,0 +1,110 @@
+"""The ``Dataset`` type every loader returns, and how it splits into train / validation / test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+
+class DataFormatError(ValueError):
+    """A data file is malformed; the message names the file and, where known, the line."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+        where = ""
+        if path is not None:
+            where = f"{path}" + (f", line {line}" if line is not None else "") + ": "
+        super().__init__(where + message)
+        self.path, self.line = path, line
+
+
+@dataclass
+class Dataset:
+    """Samples ``X`` (N, ...) with labels ``y`` (N,), of one ``kind`` ("image" or "vector").
+
+    ``groups`` (N,) names who or what produced each sample (a writer); splits keep groups
+    apart. ``split`` optionally fixes the partition: a dict of index arrays under "train",
+    "val", "test". ``extras`` holds per-sample side data (e.g. the original pen strokes) and
+    ``meta`` describes the source (name, citation, licence, how the split was made).
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    kind: str
+    groups: np.ndarray | None = None
+    split: dict[str, np.ndarray] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)
+    encoder: Any = None  # a TableEncoder for CSV data: decodes rows back to their columns
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    @property
+    def classes(self) -> np.ndarray:
+        return np.unique(self.y)
+
+    def subset(self, idx: np.ndarray, name: str | None = None) -> "Dataset":
+        """The samples at ``idx``, with their groups and per-sample extras; no split."""
+        idx = np.asarray(idx)
+        extras = {k: ([v[i] for i in idx] if isinstance(v, list) else v[idx]) for k, v in self.extras.items()}
+        return replace(
+            self, name=name or self.name, X=self.X[idx], y=self.y[idx],
+            groups=None if self.groups is None else self.groups[idx], split=None, extras=extras,
+        )
+
+    def summary(self) -> str:
+        shape = "×".join(str(s) for s in self.X.shape[1:])
+        g = f", {len(np.unique(self.groups))} groups" if self.groups is not None else ""
+        return f"{self.name}: {len(self)} samples of {shape} ({self.kind}), {len(self.classes)} classes{g}"
+
+    def train_val_test(self, val_size: float = 0.1, test_size: float = 0.3,
+                       random_state: int | None = 0) -> tuple["Dataset", "Dataset", "Dataset"]:
+        """Split into (train, val, test): the fixed ``split`` when the data set has one, else by
+        whole groups when it has groups, else stratified at random."""
+        if self.split is not None:
+            idx = self.split
+        elif self.groups is not None:
+            idx = group_split(self.groups, val_size, test_size, random_state)
+        else:
+            idx = stratified_split(self.y, val_size, test_size, random_state)
+        return tuple(self.subset(idx[k], f"{self.name}[{k}]") for k in ("train", "val", "test"))  # type: ignore[return-value]
+
+
+def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_state: int | None) -> dict[str, np.ndarray]:
+    """Index arrays for a stratified train / val / test split (plain random where a class is too small)."""
+    n = len(y)
+    idx = np.arange(n)
+    _, counts = np.unique(y, return_counts=True)
+    strat = y if counts.min() >= 3 else None
+    rest, test = train_test_split(idx, test_size=test_size, stratify=strat, random_state=random_state)
+    strat_rest = y[rest] if strat is not None else None
+    train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=strat_rest,
+                                  random_state=random_state)
+    return {"train": np.sort(train), "val": np.sort(val), "test": np.sort(test)}
+
+
+def group_split(groups: np.ndarray, val_size: float, test_size: float, random_state: int | None) -> dict[str, np.ndarray]:
+    """Whole groups to each part, at least one group each, in the proportions asked."""
+    uniq = np.unique(groups)
+    if len(uniq) < 3:
+        raise ValueError(f"a group split needs at least 3 groups, got {len(uniq)}")
+    rng = np.random.default_rng(random_state)
+    order = rng.permutation(uniq)
+    n_test = max(1, int(round(test_size * len(uniq))))
+    n_val = max(1, int(round(val_size * len(uniq))))
+    test_g, val_g, train_g = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
+    return {k: np.flatnonzero(np.isin(groups, g)) for k, g in (("train", train_g), ("val", val_g), ("test", test_g))}
+
+
+def per_class_subsample(y: np.ndarray, n_per_class: int, random_state: int | None) -> np.ndarray:
+    """Indices of ``n_per_class`` samples of every class (all of a smaller class), seeded."""
+    rng = np.random.default_rng(random_state)
+    out = []
+    for c in np.unique(y):
+        idx = np.flatnonzero(y == c)
+        out.append(rng.choice(idx, size=min(n_per_class, len(idx)), replace=False))
+    return np.sort(np.concatenate(out))

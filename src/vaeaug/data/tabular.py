@@ -1,0 +1,236 @@
+"""Tables from CSV: numeric and categorical columns to a numeric matrix, and back again.
+
+Policy for missing cells (empty, ``?``, ``NA``, ``NaN``, ``null``, ``None``): with
+``missing="impute"`` (the default) numeric cells take the column median and categorical cells
+the most frequent category, and ``encoder.report_`` says how many were filled per column (a
+``UserWarning`` says so too); ``missing="raise"`` refuses the file, naming the first missing
+cell. A missing *label* is always an error. A column is categorical when its cells are not
+numbers, or when named in ``categorical``; a column whose cells are nearly all numbers but
+not all is refused (a typo is likelier than a category), naming the line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..fileio import atomic_write_text
+from .dataset import DataFormatError, Dataset
+
+MISSING = {"", "?", "na", "n/a", "nan", "null", "none"}
+LABEL_NAMES = ("class", "label", "target", "y")
+
+
+def _is_missing(cell: str) -> bool:
+    return cell.strip().lower() in MISSING
+
+
+def _to_float(cell: str) -> float | None:
+    try:
+        v = float(cell)
+    except ValueError:
+        return None
+    return v
+
+
+class TableEncoder:
+    """Encodes table rows (lists of strings) to floats: numbers as they are, categories one-hot.
+
+    ``inverse_transform`` maps encoded (or synthetic) rows back: numbers rounded to integers
+    for integer columns and clipped to the range seen, each category block to its most likely
+    category — so synthetic rows always hold valid categories.
+    """
+
+    def __init__(self, missing: str = "impute", categorical: list[str] | None = None):
+        if missing not in ("impute", "raise"):
+            raise ValueError(f"missing must be 'impute' or 'raise', got {missing!r}")
+        self.missing = missing
+        self.categorical = list(categorical or [])
+
+    def fit(self, header: list[str], rows: list[list[str]], path: str | None = None, first_line: int = 2) -> "TableEncoder":
+        unknown = set(self.categorical) - set(header)
+        if unknown:
+            raise ValueError(f"categorical names unknown column(s) {sorted(unknown)}; columns are {header}")
+        self.columns_ = list(header)
+        self.kinds_: list[str] = []
+        self.fill_: list = []
+        self.categories_: list[list[str] | None] = []
+        self.integer_: list[bool] = []
+        self.range_: list[tuple[float, float] | None] = []
+        self.report_: dict[str, int] = {}
+        for j, name in enumerate(header):
+            cells = [r[j] for r in rows]
+            present = [(i, c.strip()) for i, c in enumerate(cells) if not _is_missing(c)]
+            n_missing = len(cells) - len(present)
+            if n_missing and self.missing == "raise":
+                i = next(i for i, c in enumerate(cells) if _is_missing(c))
+                raise DataFormatError(f"missing value in column {name!r} (missing='raise')", path, first_line + i)
+            if n_missing:
+                self.report_[name] = n_missing
+            if not present:
+                raise DataFormatError(f"column {name!r} has no values at all", path)
+            nums = [(i, _to_float(c)) for i, c in present]
+            bad = [(i, c) for (i, c), (_, v) in zip(present, nums) if v is None]
+            if name in self.categorical or len(bad) > 0.05 * len(present):
+                cats = sorted({c for _, c in present})
+                vals = [c for _, c in present]
+                mode = max(cats, key=vals.count)
+                self.kinds_.append("categorical")
+                self.categories_.append(cats)
+                self.fill_.append(mode)
+                self.integer_.append(False)
+                self.range_.append(None)
+                continue
+            if bad:
+                i, c = bad[0]
+                raise DataFormatError(
+                    f"non-numeric cell {c!r} in numeric column {name!r} ({len(bad)} such cell(s)); fix it, "
+                    f"mark it missing, or pass categorical=[{name!r}]", path, first_line + i)
+            values = np.array([v for _, v in nums])
+            if not np.isfinite(values).all():
+                i = nums[int(np.flatnonzero(~np.isfinite(values))[0])][0]
+                raise DataFormatError(f"non-finite number in column {name!r}", path, first_line + i)
+            self.kinds_.append("numeric")
+            self.categories_.append(None)
+            self.fill_.append(float(np.median(values)))
+            self.integer_.append(bool(np.all(values == np.round(values))))
+            self.range_.append((float(values.min()), float(values.max())))
+        if self.report_:
+            warnings.warn(
+                "missing values imputed (median for numbers, most frequent category otherwise): "
+                + ", ".join(f"{k}: {v}" for k, v in self.report_.items()), UserWarning, stacklevel=3)
+        return self
+
+    @property
+    def feature_names(self) -> list[str]:
+        out = []
+        for name, kind, cats in zip(self.columns_, self.kinds_, self.categories_):
+            out += [name] if kind == "numeric" else [f"{name}={c}" for c in cats]  # type: ignore[union-attr]
+        return out
+
+    def transform(self, rows: list[list[str]], path: str | None = None, first_line: int = 2) -> np.ndarray:
+        out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
+        for i, r in enumerate(rows):
+            k = 0
+            for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
+                cell = r[j].strip()
+                if _is_missing(cell):
+                    if self.missing == "raise":
+                        raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, first_line + i)
+                    cell = str(fill)
+                if kind == "numeric":
+                    v = _to_float(cell)
+                    if v is None or not math.isfinite(v):
+                        raise DataFormatError(
+                            f"non-numeric cell {cell!r} in numeric column {self.columns_[j]!r}", path, first_line + i)
+                    out[i, k] = v
+                    k += 1
+                else:
+                    if cell in cats:  # type: ignore[operator]
+                        out[i, k + cats.index(cell)] = 1.0  # type: ignore[union-attr]
+                    # an unseen category encodes as all zeros
+                    k += len(cats)  # type: ignore[arg-type]
+        return out
+
+    def inverse_transform(self, X: np.ndarray) -> list[list]:
+        """Encoded rows (M, n_features) → rows of Python values, one per original column."""
+        X = np.asarray(X, dtype=np.float64)
+        rows: list[list] = [[] for _ in range(len(X))]
+        k = 0
+        for kind, cats, integer, rng in zip(self.kinds_, self.categories_, self.integer_, self.range_):
+            if kind == "numeric":
+                v = np.clip(X[:, k], *rng)  # type: ignore[misc]
+                col = np.rint(v).astype(np.int64).tolist() if integer else v.tolist()
+                k += 1
+            else:
+                idx = X[:, k : k + len(cats)].argmax(axis=1)  # type: ignore[arg-type]
+                col = [cats[i] for i in idx]  # type: ignore[index]
+                k += len(cats)  # type: ignore[arg-type]
+            for r, v in zip(rows, col):
+                r.append(v)
+        return rows
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text("latin-1")
+    reader = csv.reader(text.splitlines())
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise DataFormatError("the file is empty", str(path)) from None
+    except csv.Error as e:
+        raise DataFormatError(f"unreadable CSV header ({e})", str(path), 1) from None
+    rows = []
+    try:
+        for r in reader:
+            if not r or all(not c.strip() for c in r):
+                continue
+            if len(r) != len(header):
+                raise DataFormatError(
+                    f"row has {len(r)} cells but the header has {len(header)} columns", str(path), reader.line_num)
+            rows.append(r)
+    except csv.Error as e:
+        raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
+    if not rows:
+        raise DataFormatError("the file has a header but no rows", str(path))
+    return header, rows
+
+
+def _label_column(header: list[str], label: str | None, path: str) -> int:
+    if label is not None:
+        if label not in header:
+            raise ValueError(f"{path} has no column {label!r}; its columns are {header}")
+        return header.index(label)
+    lowered = [h.lower() for h in header]
+    for name in LABEL_NAMES:
+        if name in lowered:
+            return lowered.index(name)
+    return len(header) - 1
+
+
+def load_csv(path: str | Path, label: str | None = None, missing: str = "impute",
+             categorical: list[str] | None = None) -> Dataset:
+    """Read a CSV with a header into a vector :class:`Dataset`.
+
+    ``label``: the label column (default: one named class/label/target/y, any case, else the
+    last column). Features are encoded by a :class:`TableEncoder`, kept as ``dataset.encoder``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    header, rows = _read_rows(path)
+    j = _label_column(header, label, str(path))
+    labels = [r[j].strip() for r in rows]
+    for i, lab in enumerate(labels):
+        if _is_missing(lab):
+            raise DataFormatError(f"missing label in column {header[j]!r}", str(path), i + 2)
+    feats = [r[:j] + r[j + 1 :] for r in rows]
+    names = header[:j] + header[j + 1 :]
+    if not names:
+        raise DataFormatError("the file has a label column but no feature columns", str(path))
+    enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path))
+    X = enc.transform(feats, str(path))
+    ints = [_to_float(v) for v in labels]
+    y = (np.array([int(v) for v in ints]) if all(v is not None and float(v).is_integer() for v in ints)
+         else np.array(labels))
+    meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_}
+    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
+
+
+def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class") -> None:
+    """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically)."""
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*encoder.columns_, label])
+    for row, lab in zip(encoder.inverse_transform(X), y):
+        w.writerow([*row, lab.item() if hasattr(lab, "item") else lab])
+    atomic_write_text(path, buf.getvalue())

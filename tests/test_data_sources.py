@@ -1,0 +1,154 @@
+"""Tables, image folders, .npz, the embedded default and the downloader (against a local server)."""
+
+import functools
+import hashlib
+import http.server
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+from vaeaug.data import (
+    DataFormatError, DownloadError, load_csv, load_digits_dataset, load_image_folder, load_npz_dataset,
+    load_path, write_csv,
+)
+from vaeaug.data.download import fetch
+
+from .conftest import shared_data
+
+
+@pytest.mark.parametrize("name, n, d, k", [("optdigits", 5620, 64, 10), ("pendigits", 10992, 16, 10), ("wdbc", 569, 30, 2)])
+def test_openml_csvs_load_with_the_right_shapes_and_classes(name, n, d, k):
+    ds = load_csv(shared_data("openml", f"{name}.csv"))
+    assert ds.X.shape == (n, d) and len(ds.classes) == k and ds.kind == "vector"
+    assert np.isfinite(ds.X).all()
+
+
+def test_csv_categorical_missing_and_round_trip(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("age,colour,weight,diagnosis\n30,red,70.5,sick\n41,blue,?,well\n,red,80.0,well\n52,green,60.25,sick\n")
+    with pytest.warns(UserWarning, match="weight: 1"):
+        ds = load_csv(f, label="diagnosis")
+    assert ds.encoder.report_ == {"age": 1, "weight": 1}
+    assert ds.encoder.feature_names == ["age", "colour=blue", "colour=green", "colour=red", "weight"]
+    assert ds.X.shape == (4, 5) and ds.X[2, 0] == 41.0  # median of 30, 41, 52
+    rows = ds.encoder.inverse_transform(ds.X)
+    assert rows[0] == [30, "red", 70.5] and rows[1][1] == "blue"
+    # synthetic (fuzzy) rows decode to valid categories and in-range integers
+    noisy = ds.X + np.random.default_rng(0).normal(0, 0.4, ds.X.shape)
+    for r in ds.encoder.inverse_transform(noisy):
+        assert r[1] in {"red", "blue", "green"} and isinstance(r[0], int) and 30 <= r[0] <= 52
+    out = tmp_path / "o.csv"
+    write_csv(out, ds.encoder, ds.X, ds.y, label="diagnosis")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = load_csv(out, label="diagnosis")
+    np.testing.assert_allclose(again.X, ds.X)
+
+
+def test_csv_errors_are_clear(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("a,b,y\n1,2,x\n3,4,z\n")
+    with pytest.raises(ValueError, match="no column 'label'.*\\['a', 'b', 'y'\\]"):
+        load_csv(f, label="label")
+    rows = "".join(f"{i},{i * 2},c{i % 2}\n" for i in range(40))
+    f.write_text("a,b,y\n" + rows + "41,8O,c1\n")
+    with pytest.raises(DataFormatError, match=r"line 42: non-numeric cell '8O' in numeric column 'b'"):
+        load_csv(f)
+    f.write_text("a,b,y\n1,,x\n")
+    with pytest.raises(DataFormatError, match="line 2: missing value in column 'b'"):
+        load_csv(f, missing="raise")
+    f.write_text("a,b,y\n1,2,\n")
+    with pytest.raises(DataFormatError, match="missing label"):
+        load_csv(f)
+    f.write_text("a,b,y\n1,2,x\n1,2\n")
+    with pytest.raises(DataFormatError, match="line 3: row has 2 cells"):
+        load_csv(f)
+    f.write_text("")
+    with pytest.raises(DataFormatError, match="empty"):
+        load_csv(f)
+
+
+def test_image_folder_resizes_and_labels(tmp_path):
+    from PIL import Image
+
+    for label, sizes in {"cat": [(10, 12), (10, 12)], "dog": [(20, 24)]}.items():
+        (tmp_path / label).mkdir()
+        for i, (w, h) in enumerate(sizes):
+            Image.fromarray(np.full((h, w), 40 * (i + 1), np.uint8)).save(tmp_path / label / f"{i}.png")
+    ds = load_image_folder(tmp_path)
+    assert ds.X.shape == (3, 12, 10) and ds.X.dtype == np.uint8  # the most common size
+    assert ds.y.tolist() == ["cat", "cat", "dog"]
+    Image.fromarray(np.zeros((12, 10, 3), np.uint8)).save(tmp_path / "dog" / "rgb.png")
+    assert load_image_folder(tmp_path, size=8).X.shape == (4, 3, 8, 8)
+    (tmp_path / "dog" / "broken.png").write_bytes(b"not an image")
+    with pytest.raises(DataFormatError, match="broken.png"):
+        load_image_folder(tmp_path)
+
+
+def test_npz_and_load_path(tmp_path, digits):
+    X, y = digits
+    p = tmp_path / "d.npz"
+    np.savez(p, X=X[:50], y=y[:50], X_val=X[50:60], y_val=y[50:60], X_test=X[60:90], y_test=y[60:90])
+    ds = load_path(p)
+    assert len(ds) == 90 and {k: len(v) for k, v in ds.split.items()} == {"train": 50, "val": 10, "test": 30}
+    np.savez(p, A=X[:3])
+    with pytest.raises(DataFormatError, match="needs arrays 'X' and 'y'"):
+        load_npz_dataset(p)
+    np.savez(p, X=np.array([{"a": 1}], dtype=object), y=np.zeros(1))
+    with pytest.raises(ValueError, match="pickle"):
+        load_npz_dataset(p)
+
+
+def test_embedded_default_is_offline_and_scarce():
+    ds = load_digits_dataset()
+    tr, va, te = ds.train_val_test()
+    assert tr.X.shape == (200, 8, 8) and len(va) == 100 and len(te) == 1497
+    assert not set(ds.split["train"]) & set(ds.split["test"])
+    assert ds.X.dtype == np.uint8 and ds.X.max() == 255
+
+
+# ---------------------------------------------------------------- downloader on a local server
+@pytest.fixture()
+def server(tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+    (root / "data.txt").write_bytes(b"hello uji\n" * 1000)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hashlib.sha256(b"hello uji\n" * 1000).hexdigest()
+    httpd.shutdown()
+
+
+def test_download_success_and_cache(server, tmp_path, monkeypatch):
+    url, sha = server
+    monkeypatch.setenv("VAEAUG_DATA_DIR", str(tmp_path / "cache"))
+    p = fetch(f"{url}/data.txt", sha, "data.txt", subdir="x")
+    assert p == tmp_path / "cache" / "x" / "data.txt" and p.read_bytes().startswith(b"hello uji")
+    # cached: no server needed the second time
+    assert fetch("http://127.0.0.1:9/none", sha, "data.txt", subdir="x") == p
+
+
+def test_download_checksum_mismatch_keeps_nothing(server, tmp_path):
+    url, _ = server
+    with pytest.raises(DownloadError, match="expected 0000"):
+        fetch(f"{url}/data.txt", "0" * 64, "data.txt", directory=tmp_path / "c")
+    assert list((tmp_path / "c").iterdir()) == []  # no half-written or wrong file left
+
+
+def test_download_offline_says_where_to_put_the_file(tmp_path):
+    with pytest.raises(DownloadError, match=r"offline.*put it at .*data.txt"):
+        fetch("http://127.0.0.1:9/data.txt", "0" * 64, "data.txt", directory=tmp_path / "c", timeout=2)
+    assert list((tmp_path / "c").iterdir()) == []
+
+
+def test_damaged_cache_entry_is_reported(server, tmp_path):
+    url, sha = server
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "data.txt").write_bytes(b"garbage")
+    with pytest.raises(DownloadError, match="damaged"):
+        fetch(f"{url}/data.txt", sha, "data.txt", directory=tmp_path / "c")
