@@ -50,3 +50,16 @@ def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
 def test_help_on_every_subcommand(sub):
     r = subprocess.run([sys.executable, "-m", "vaeaug.cli", sub, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "--seed" in r.stdout
+
+
+def test_experiment_and_datasets_commands(tmp_path, capsys):
+    assert main(["datasets"]) == 0
+    assert "ujipen-v1" in capsys.readouterr().out
+    out = tmp_path / "exp"
+    assert main(["experiment", "--seeds", "1", "--epochs", "2", "--latent-dim", "4", "--amounts", "1",
+                 "--quiet", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "| SVM |" in printed and "chosen on validation" in printed
+    assert (out / "report.html").exists() and (out / "results.json").exists()
+    assert main(["experiment", "--dataset", "nope", "--out", str(out)]) == 1
+    assert "unknown data set 'nope'" in capsys.readouterr().err

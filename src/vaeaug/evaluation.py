@@ -1,0 +1,225 @@
+"""The experiment: does VAE augmentation help a classifier? (Jorge et al. 2018, Table 2, and more.)
+
+For each seed: fit the VAE on the training split (the validation split watching), generate with
+each method over a small grid of strengths and amounts, train every classifier on the real
+training set plus each synthetic set, and score it on validation and test. Per method, the grid
+point with the best mean *validation* accuracy over the classifiers is chosen; its *test*
+accuracy is reported. The test split is only ever scored: no fit and no choice sees it.
+Comparators (SMOTE; affine transforms for images) go through the same grid of amounts.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from tqdm.auto import tqdm
+
+from . import __version__
+from .augmenter import VAEAugmenter
+from .baselines import affine, smote
+from .classifiers import FeatureScaler, make_classifiers
+from .data.dataset import Dataset
+from .metrics import label_fidelity, prdc
+
+VAE_METHODS = ("reconstruction", "noise", "interpolation", "extrapolation")
+COMPARATORS = ("SMOTE", "affine")
+
+
+@dataclass
+class ExperimentConfig:
+    """What the experiment runs. ``strengths``: the candidates per VAE method (σ or λ);
+    ``amounts``: candidate synthetic samples per real one; both chosen on validation."""
+
+    seeds: tuple[int, ...] = (0, 1, 2)
+    methods: tuple[str, ...] = VAE_METHODS
+    comparators: tuple[str, ...] = COMPARATORS
+    classifiers: tuple[str, ...] = ("SVM", "k-NN", "NN")
+    amounts: tuple[int, ...] = (1, 3)
+    strengths: dict[str, tuple] = field(default_factory=lambda: {
+        "reconstruction": (None,), "noise": (0.25, 0.5, 1.0),
+        "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0),
+    })
+    augmenter_params: dict[str, Any] = field(default_factory=dict)
+    quality_dims: int = 32  # PCA components of the feature space for precision/recall/density/coverage
+    prdc_k: int = 5
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["strengths"] = {k: list(v) for k, v in self.strengths.items()}
+        return d
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _candidates(config: ExperimentConfig, column: str, kind: str) -> list[dict]:
+    if column == "reconstruction":
+        return [{"strength": None, "n_per_sample": 1}]
+    if column in COMPARATORS:
+        return [{"strength": None, "n_per_sample": a} for a in config.amounts]
+    return [{"strength": s, "n_per_sample": a} for a in config.amounts for s in config.strengths[column]]
+
+
+def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
+    """Table columns: baseline, the VAE methods, then the comparators that apply to this kind."""
+    comps = [c for c in config.comparators if not (c == "affine" and kind != "image")]
+    return ["baseline", *config.methods, *comps]
+
+
+def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int):
+    if column == "SMOTE":
+        return smote(X, y, cand["n_per_sample"], random_state=seed)
+    if column == "affine":
+        return affine(X, y, cand["n_per_sample"], random_state=seed)
+    return aug.generate(X, y, column, cand["n_per_sample"], cand["strength"], random_state=seed, small_classes="skip")
+
+
+def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, config: ExperimentConfig,
+             verbose: int = 1) -> tuple[dict, VAEAugmenter, dict]:
+    """One seed of the experiment. Returns (record, fitted augmenter, chosen synthetic sets)."""
+    t0 = time.perf_counter()
+    kind = ds_train.kind
+    cols = columns_for(config, kind)
+    scaler = FeatureScaler().fit(ds_train.X, kind)
+    F_tr, F_va, F_te = (scaler.transform(d.X) for d in (ds_train, ds_val, ds_test))
+    clfs = {k: v for k, v in make_classifiers(seed).items() if k in config.classifiers}
+    n_fits = len(clfs) * (1 + sum(len(_candidates(config, c, kind)) for c in cols[1:]))
+    bar = tqdm(total=n_fits, desc=f"seed {seed}: classifiers", disable=verbose <= 0, leave=False, unit="fit")
+    timings = {"classifiers": 0.0, "generation": 0.0}
+
+    def score(F_aug, y_aug) -> tuple[dict, dict, dict]:
+        val, test, fitted = {}, {}, {}
+        for name, proto in clfs.items():
+            t = time.perf_counter()
+            m = clone(proto).fit(F_aug, y_aug)
+            val[name] = float(np.mean(m.predict(F_va) == ds_val.y))
+            test[name] = float(np.mean(m.predict(F_te) == ds_test.y))
+            fitted[name] = m
+            timings["classifiers"] += time.perf_counter() - t
+            bar.update(1)
+        return val, test, fitted
+
+    base_val, base_test, base_models = score(F_tr, ds_train.y)
+    t = time.perf_counter()
+    params = {"verbose": verbose, **config.augmenter_params, "random_state": seed}
+    aug = VAEAugmenter(**params).fit(ds_train.X, ds_train.y, ds_val.X, ds_val.y)
+    timings["vae_fit"] = time.perf_counter() - t
+
+    record: dict[str, Any] = {
+        "seed": seed,
+        "val_accuracy": {n: {"baseline": base_val[n]} for n in clfs},
+        "test_accuracy": {n: {"baseline": base_test[n]} for n in clfs},
+        "chosen": {}, "grid": {}, "quality": {},
+        "vae": {"epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
+                "best_val_loss": aug.history_["val_loss"][aug.best_epoch_], "history": aug.history_},
+    }
+    # the fixed feature space for quality metrics: PCA fitted on the real training features
+    n_comp = int(min(config.quality_dims, F_tr.shape[1], len(F_tr) - 1))
+    pca = PCA(n_components=n_comp, random_state=0).fit(F_tr)
+    P_te = pca.transform(F_te)
+    chosen_sets = {}
+    for col in cols[1:]:
+        best = None
+        grid = []
+        for cand in _candidates(config, col, kind):
+            t = time.perf_counter()
+            X_new, y_new = _synthesize(col, cand, aug, ds_train.X, ds_train.y, seed)
+            timings["generation"] += time.perf_counter() - t
+            F_aug = np.concatenate([F_tr, scaler.transform(X_new)])
+            y_aug = np.concatenate([ds_train.y, y_new])
+            val, test, _ = score(F_aug, y_aug)
+            mean_val = float(np.mean(list(val.values())))
+            grid.append({**cand, "val": val, "test": test, "mean_val": mean_val, "n_synthetic": len(X_new)})
+            if best is None or mean_val > best[0]:
+                best = (mean_val, cand, val, test, X_new, y_new)
+        _, cand, val, test, X_new, y_new = best  # type: ignore[misc]
+        record["grid"][col] = grid
+        record["chosen"][col] = cand
+        for n in clfs:
+            record["val_accuracy"][n][col] = val[n]
+            record["test_accuracy"][n][col] = test[n]
+        F_new = scaler.transform(X_new)
+        q = {"label_fidelity": label_fidelity(base_models.get("SVM", next(iter(base_models.values()))), F_new, y_new),
+             "n_synthetic": int(len(X_new))}
+        if len(F_new) > config.prdc_k and len(P_te) > config.prdc_k:
+            q.update(prdc(P_te, pca.transform(F_new), k=config.prdc_k))
+        record["quality"][col] = q
+        chosen_sets[col] = (X_new, y_new)
+    bar.close()
+    timings["total"] = time.perf_counter() - t0
+    record["timings"] = timings
+    return record, aug, chosen_sets
+
+
+def _mean_std(values: list[float]) -> dict[str, float]:
+    a = np.asarray(values, dtype=np.float64)
+    return {"mean": float(np.nanmean(a)), "std": float(np.nanstd(a)), "values": a.tolist()}
+
+
+def summarise(records: list[dict], columns: list[str], classifiers: list[str]) -> dict:
+    """Mean ± std over seeds of test accuracy, validation accuracy and quality."""
+    table = {n: {c: _mean_std([r["test_accuracy"][n][c] for r in records]) for c in columns} for n in classifiers}
+    val = {n: {c: _mean_std([r["val_accuracy"][n][c] for r in records]) for c in columns} for n in classifiers}
+    metrics = sorted({m for r in records for q in r["quality"].values() for m in q})
+    quality = {c: {m: _mean_std([r["quality"][c].get(m, np.nan) for r in records]) for m in metrics}
+               for c in columns[1:]}
+    chosen = {c: [r["chosen"][c] for r in records] for c in columns[1:]}
+    return {"table": table, "val_table": val, "quality": quality, "chosen": chosen}
+
+
+def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out_dir: str | Path | None = None,
+                   verbose: int = 1, split_seed: int = 0) -> dict:
+    """Run the experiment on ``dataset`` over ``config.seeds``; return the results as a dict.
+
+    With ``out_dir``, also write ``results.json``, ``results.md``, ``report.md``, ``report.html``
+    and ``figures/*.png`` there. The split is the data set's own when it has one, else one made
+    with ``split_seed`` (by group when the data set has groups).
+    """
+    config = config or ExperimentConfig()
+    t0 = time.perf_counter()
+    train, val, test = dataset.train_val_test(random_state=split_seed)
+    for part, d in (("training", train), ("validation", val), ("test", test)):
+        if len(d) == 0:
+            raise ValueError(f"the {part} split of {dataset.name} is empty")
+    cols = columns_for(config, dataset.kind)
+    records, first = [], None
+    for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
+        rec, aug, sets = run_seed(train, val, test, seed, config, verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
+        records.append(rec)
+        if first is None:
+            first = (aug, sets)
+    classifiers = list(records[0]["test_accuracy"])
+    result = {
+        "vaeaug_version": __version__,
+        "commit": _git_commit(),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "processor": platform.machine()},
+        "dataset": {"name": dataset.name, "summary": dataset.summary(), "meta": dataset.meta, "kind": dataset.kind,
+                    "sizes": {"train": len(train), "val": len(val), "test": len(test)},
+                    "n_classes": int(len(dataset.classes))},
+        "config": config.to_dict(),
+        "columns": cols,
+        "classifiers": classifiers,
+        "seeds": list(config.seeds),
+        **summarise(records, cols, classifiers),
+        "per_seed": records,
+        "seconds": time.perf_counter() - t0,
+    }
+    if out_dir is not None:
+        from .report import write_report
+
+        write_report(result, out_dir, train=train, test=test, augmenter=first[0], chosen_sets=first[1])  # type: ignore[index]
+    return result

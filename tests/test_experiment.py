@@ -1,0 +1,98 @@
+"""The experiment end to end on the embedded digits, small and fast, with real assertions."""
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from vaeaug.data import load_digits_dataset
+from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.metrics import prdc
+
+TINY = ExperimentConfig(
+    seeds=(0,), amounts=(1,),
+    strengths={"reconstruction": (None,), "noise": (0.5,), "interpolation": (0.5,), "extrapolation": (0.5,)},
+    augmenter_params=dict(epochs=4, latent_dim=4, hidden_sizes=(8, 16), verbose=0),
+)
+
+
+@pytest.fixture(scope="module")
+def digits_ds():
+    return load_digits_dataset(n_train_per_class=12, n_val_per_class=6)
+
+
+@pytest.fixture(scope="module")
+def result(digits_ds, tmp_path_factory):
+    out = tmp_path_factory.mktemp("exp")
+    return run_experiment(digits_ds, TINY, out_dir=out, verbose=0), out
+
+
+def test_every_cell_is_a_measured_number(result):
+    r, _ = result
+    assert r["columns"] == ["baseline", "reconstruction", "noise", "interpolation", "extrapolation", "SMOTE", "affine"]
+    assert r["classifiers"] == ["SVM", "k-NN", "NN"]
+    for n in r["classifiers"]:
+        for c in r["columns"]:
+            v = r["table"][n][c]["mean"]
+            assert 0.0 < v <= 1.0, (n, c, v)
+    assert r["table"]["SVM"]["baseline"]["mean"] > 0.6  # a real classifier on real digits
+    for c in r["columns"][1:]:
+        assert set(r["quality"][c]) >= {"label_fidelity", "precision", "recall", "density", "coverage"}
+        assert r["chosen"][c][0]["n_per_sample"] == 1
+
+
+def test_json_round_trips_and_report_files_are_valid(result):
+    from PIL import Image
+
+    r, out = result
+    loaded = json.loads((out / "results.json").read_text())
+    assert loaded["table"] == json.loads(json.dumps(r["table"]))
+    assert loaded["columns"] == r["columns"] and loaded["per_seed"][0]["seed"] == 0
+    pngs = sorted((out / "figures").glob("*.png"))
+    names = {p.name for p in pngs}
+    assert {"training_curves.png", "latent_space.png", "manifold.png", "offspring.png",
+            "interpolation_strips.png", "accuracy.png", "synthetic_scatter.png"} <= names
+    for p in pngs:
+        assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        with Image.open(p) as im:
+            im.verify()
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == len(pngs) and "<table>" in html
+    md = (out / "report.md").read_text()
+    assert "chosen on validation" in md and "| SVM |" in md
+
+
+def test_the_test_split_is_never_seen_by_fitting_or_selection(digits_ds, result):
+    """Scramble the test split (labels and samples): nothing but the test scores may change."""
+    r, _ = result
+    rng = np.random.default_rng(1)
+    test = digits_ds.split["test"]
+    X, y = digits_ds.X.copy(), digits_ds.y.copy()
+    X[test] = rng.integers(0, 256, size=X[test].shape, dtype=np.uint8)
+    y[test] = rng.permutation(y[test])
+    scrambled = run_experiment(replace(digits_ds, X=X, y=y), TINY, verbose=0)
+    a, b = r["per_seed"][0], scrambled["per_seed"][0]
+    assert a["chosen"] == b["chosen"]
+    assert a["val_accuracy"] == b["val_accuracy"]
+    assert a["vae"]["history"] == b["vae"]["history"]
+    assert a["test_accuracy"] != b["test_accuracy"]
+
+
+def test_rerun_with_the_same_seed_gives_the_same_table(digits_ds, result):
+    r, _ = result
+    again = run_experiment(digits_ds, TINY, verbose=0)
+    assert again["table"] == r["table"]
+
+
+def test_prdc_behaves():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(300, 4))
+    same = prdc(real, rng.normal(size=(300, 4)))
+    far = prdc(real, rng.normal(size=(300, 4)) + 10)
+    collapsed = prdc(real, rng.normal(size=(300, 4)) * 0.05)
+    assert same["precision"] > 0.8 and same["recall"] > 0.8 and same["coverage"] > 0.8
+    assert far["precision"] == 0.0 and far["coverage"] == 0.0
+    assert collapsed["precision"] > 0.9 and collapsed["coverage"] < 0.3  # faithful but not diverse
+    with pytest.raises(ValueError):
+        prdc(real[:3], real)
