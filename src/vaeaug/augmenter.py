@@ -19,6 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
 from . import __version__
+from .checkpoint import Checkpointer
 from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
 from .latent import METHODS, SyntheticCodes, latent_spread, synthesize
 from .models import VAE, VAEConfig
@@ -151,11 +152,15 @@ class VAEAugmenter(BaseEstimator):
         stratify = y if counts.min() >= 2 and n_val >= len(counts) else None
         return train_test_split(X, y, test_size=n_val, stratify=stratify, random_state=self.random_state)
 
-    def fit(self, X, y, X_val=None, y_val=None) -> "VAEAugmenter":
+    def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
+            resume: bool = False) -> "VAEAugmenter":
         """Train the VAE on ``X`` (N, ...) with labels ``y`` (N,), watched by (X_val, y_val).
 
         ``X``: (N, D) feature vectors or (N, H, W) / (N, C, H, W) images. Without a validation
         set, ``validation_fraction`` of ``X`` is held out (stratified) to pick the best epoch.
+        ``checkpoint_dir``: save the training state there after every epoch (it stays after fit;
+        the CLI removes it once the model is saved); with ``resume=True`` continue from it after
+        an interruption. A checkpoint made for other data or hyper-parameters is refused.
         """
         self._check_params()
         X, y = check_X_y(X, y)
@@ -195,18 +200,32 @@ class VAEAugmenter(BaseEstimator):
             weight_decay=self.weight_decay, beta=self.beta, kl_warmup=self.kl_warmup,
             patience=self.patience, verbose=self.verbose, desc=f"VAE ({arch})",
         )
+        ckpt = None
+        if checkpoint_dir is not None:
+            ckpt = Checkpointer(checkpoint_dir, self._fingerprint(X, y, X_val, y_val))
         with seeded(self.random_state, self.device_):
             gen = torch.Generator()
             gen.manual_seed(int(torch.randint(0, 2**62, (1,))))
             self.model_ = VAE(self.config_).to(self.device_)
             hist: History = train_vae(
                 self.model_, self._to_tensor(X), self._onehot(y),
-                self._to_tensor(X_val), self._onehot(y_val), settings, gen,
+                self._to_tensor(X_val), self._onehot(y_val), settings, gen, checkpoint=ckpt, resume=resume,
             )
         self.history_ = hist.to_dict()
         self.best_epoch_ = hist.best_epoch
         self.latent_spread_ = latent_spread(self.transform(X))
         return self
+
+    def _fingerprint(self, *arrays) -> str:
+        """Identifies the data and hyper-parameters a checkpoint belongs to."""
+        h = hashlib.sha256()
+        params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "device")}
+        h.update(json.dumps(to_jsonable(params), sort_keys=True).encode())
+        for a in arrays:
+            a = np.ascontiguousarray(a)
+            h.update(str((a.shape, a.dtype.str)).encode())
+            h.update(a.tobytes() if a.dtype != object else str(a.tolist()).encode())
+        return h.hexdigest()
 
     # ------------------------------------------------------------------ tensors
     def _to_tensor(self, X: np.ndarray) -> torch.Tensor:

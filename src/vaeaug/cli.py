@@ -71,10 +71,17 @@ def _load_arrays(path: str) -> dict[str, np.ndarray]:
 
 
 def cmd_train(args) -> int:
+    from .checkpoint import Checkpointer
+
     arrays = _load_arrays(args.data)
     aug = _augmenter_from_args(args)
-    aug.fit(arrays["X"], arrays["y"], arrays.get("X_val"), arrays.get("y_val"))
+    ckpt_dir = Path(args.out) / ".checkpoint"
+    if args.resume and not (ckpt_dir / "state.json").is_file():
+        print(f"no checkpoint in {ckpt_dir}: starting from the beginning", file=sys.stderr)
+    aug.fit(arrays["X"], arrays["y"], arrays.get("X_val"), arrays.get("y_val"),
+            checkpoint_dir=ckpt_dir, resume=args.resume)
     aug.save(args.out)
+    Checkpointer(ckpt_dir, "").clear()
     h = aug.history_
     print(f"trained {len(h['train_loss'])} epochs; best validation loss {h['val_loss'][h['best_epoch']]:.4f} "
           f"at epoch {h['best_epoch'] + 1}; saved to {args.out}")
@@ -162,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train a VAE on FILE.npz (arrays X, y; optional X_val, y_val) and save it.")
     t.add_argument("--data", required=True, help=".npz with X (N, ...) and y (N,); optional X_val, y_val")
     t.add_argument("--out", required=True, help="model directory to write")
+    t.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from the checkpoint in OUT/.checkpoint (saved every epoch)")
     _add_model_args(t)
     t.set_defaults(func=cmd_train)
 

@@ -96,7 +96,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     cols = columns_for(config, kind)
     scaler = FeatureScaler().fit(ds_train.X, kind)
     F_tr, F_va, F_te = (scaler.transform(d.X) for d in (ds_train, ds_val, ds_test))
-    clfs = {k: v for k, v in make_classifiers(seed).items() if k in config.classifiers}
+    clfs = {k: v for k, v in make_classifiers(seed, n_real=len(ds_train)).items() if k in config.classifiers}
     n_fits = len(clfs) * (1 + sum(len(_candidates(config, c, kind)) for c in cols[1:]))
     bar = tqdm(total=n_fits, desc=f"seed {seed}: classifiers", disable=verbose <= 0, leave=False, unit="fit")
     timings = {"classifiers": 0.0, "generation": 0.0}

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from .checkpoint import Checkpointer
 from .models import VAE, optimal_log_sigma2, vae_loss
 
 
@@ -96,11 +97,16 @@ def train_vae(
     Y_val: torch.Tensor | None,
     settings: TrainSettings,
     generator: torch.Generator,
+    checkpoint: Checkpointer | None = None,
+    resume: bool = False,
 ) -> History:
     """Train ``model`` in place on (X, Y) and leave it holding the best validation epoch's weights.
 
     ``Y``/``Y_val`` are one-hot labels for a conditional decoder, else ``None``. ``generator``
     drives the batch order; the reparameterisation noise comes from torch's (seeded) RNG.
+    With ``checkpoint``, the full state is saved after every epoch; ``resume`` continues from
+    a saved state (model, optimiser, history and RNG states), so the result matches an
+    uninterrupted run.
     """
     s = settings
     opt = torch.optim.Adam(model.parameters(), lr=s.learning_rate, weight_decay=s.weight_decay)
@@ -108,7 +114,22 @@ def train_vae(
     best = float("inf")
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     since_best = 0
-    bar = tqdm(range(s.epochs), desc=s.desc, disable=s.verbose <= 0, leave=s.verbose > 1, unit="epoch")
+    start = 0
+    if checkpoint is not None and resume and checkpoint.exists():
+        st = checkpoint.load()
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["optimizer"])
+        best_state = {k: v.to(X.device) for k, v in st["best_state"].items()}
+        hist = History(**st["history"])
+        since_best, best, start = st["since_best"], st["best"], st["epoch"] + 1
+        torch.set_rng_state(st["rng_torch"])
+        generator.set_state(st["rng_generator"])
+        if st.get("rng_cuda") is not None and X.device.type == "cuda":
+            torch.cuda.set_rng_state(st["rng_cuda"])
+        if hist.stopped_early:
+            start = s.epochs
+    bar = tqdm(range(start, s.epochs), desc=s.desc, disable=s.verbose <= 0, leave=s.verbose > 1, unit="epoch",
+               initial=start, total=s.epochs)
     for epoch in bar:
         beta = s.beta * min(1.0, (epoch + 1) / s.kl_warmup) if s.kl_warmup > 0 else s.beta
         model.train()
@@ -144,8 +165,12 @@ def train_vae(
         elif epoch + 1 > s.kl_warmup:  # during warm-up β < final β: no verdict yet
             since_best += 1
         bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
-        if s.patience is not None and since_best >= s.patience:
-            hist.stopped_early = True
+        stop = s.patience is not None and since_best >= s.patience
+        hist.stopped_early = stop
+        if checkpoint is not None:
+            checkpoint.save(epoch=epoch, model=model, optimizer=opt, best_state=best_state,
+                            history=hist.to_dict(), since_best=since_best, best=best, generator=generator)
+        if stop:
             break
     bar.close()
     model.load_state_dict(best_state)

@@ -1,0 +1,117 @@
+"""Reliability: resume after SIGKILL, no unpickling, bit-identical determinism, atomic writes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from vaeaug import ModelFileError, VAEAugmenter
+from vaeaug.checkpoint import CheckpointError
+
+from .conftest import FAST
+
+
+def _train_cmd(data, out, *extra):
+    return [sys.executable, "-m", "vaeaug.cli", "train", "--data", str(data), "--out", str(out), "--epochs", "150",
+            "--patience", "1000", "--hidden", "32,16", "--latent-dim", "4", "--seed", "0", "--quiet", *extra]
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, digits):
+    X, y = digits
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X[:400], y=y[:400], X_val=X[400:500], y_val=y[400:500])
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(_train_cmd(data, out))
+    state = out / ".checkpoint" / "state.json"
+    deadline = time.time() + 120
+    epoch = -1
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            epoch = json.loads(state.read_text())["epoch"]
+        except (OSError, ValueError, KeyError):
+            epoch = -1
+        if epoch >= 5:
+            break
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.fail("training finished before it could be killed; make it longer")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not (out / "config.json").exists(), "a killed run must not leave a model that looks complete"
+    assert epoch < 149
+
+    r = subprocess.run(_train_cmd(data, out, "--resume"), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert not (out / ".checkpoint").exists()
+    resumed = VAEAugmenter.load(out)
+
+    ref_dir = tmp_path / "reference"
+    subprocess.run(_train_cmd(data, ref_dir), check=True, capture_output=True)
+    ref = VAEAugmenter.load(ref_dir)
+    a, b = resumed.history_, ref.history_
+    assert len(a["val_loss"]) == len(b["val_loss"]) == 150
+    best_a, best_b = a["val_loss"][a["best_epoch"]], b["val_loss"][b["best_epoch"]]
+    assert best_a == pytest.approx(best_b, rel=1e-4)
+    np.testing.assert_allclose(resumed.transform(X[:20]), ref.transform(X[:20]), rtol=1e-4, atol=1e-5)
+
+
+def test_a_foreign_or_damaged_checkpoint_is_refused(tmp_path, digits):
+    X, y = digits
+    ck = tmp_path / "ck"
+    params = {**FAST, "epochs": 2}
+    VAEAugmenter(random_state=0, **params).fit(X[:200], y[:200], X[200:260], y[200:260], checkpoint_dir=ck)
+    with pytest.raises(CheckpointError, match="other data or settings"):
+        VAEAugmenter(random_state=0, **params).fit(X[:210], y[:210], X[200:260], y[200:260], checkpoint_dir=ck,
+                                                   resume=True)
+    blob = ck / "state.safetensors"
+    blob.write_bytes(blob.read_bytes()[:-10])
+    with pytest.raises(CheckpointError, match="damaged"):
+        VAEAugmenter(random_state=0, **params).fit(X[:200], y[:200], X[200:260], y[200:260], checkpoint_dir=ck,
+                                                   resume=True)
+
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_crafted_pickle_payload_is_never_executed(tmp_path, fitted_mlp):
+    import hashlib
+    import pickle
+
+    d = fitted_mlp.save(tmp_path / "m")
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Payload(str(marker)))
+    (d / "model.safetensors").write_bytes(payload)
+    cfg = json.loads((d / "config.json").read_text())
+    cfg["weights_sha256"] = hashlib.sha256(payload).hexdigest()  # the attacker fixes the checksum too
+    (d / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelFileError, match="not a valid safetensors"):
+        VAEAugmenter.load(d)
+    assert not marker.exists()
+
+
+def test_same_seed_gives_bit_identical_models(digits):
+    X, y = digits
+    a = VAEAugmenter(random_state=11, **FAST).fit(X[:300], y[:300])
+    b = VAEAugmenter(random_state=11, **FAST).fit(X[:300], y[:300])
+    for (k, va), (_, vb) in zip(a.model_.state_dict().items(), b.model_.state_dict().items()):
+        assert np.array_equal(va.numpy(), vb.numpy()), k
+    np.testing.assert_array_equal(a.generate(X[:40], y[:40], "extrapolation", 2)[0],
+                                  b.generate(X[:40], y[:40], "extrapolation", 2)[0])
+
+
+def test_save_overwrites_atomically(fitted_mlp, tmp_path):
+    d = fitted_mlp.save(tmp_path / "m")
+    fitted_mlp.save(d)  # saving again over an existing model
+    assert sorted(p.name for p in d.iterdir()) == ["config.json", "model.safetensors"]  # no temp files left
+    VAEAugmenter.load(d)
