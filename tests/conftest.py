@@ -40,4 +40,4 @@ def fitted_mlp(digits):
     from vaeaug import VAEAugmenter
 
     X, y = digits
-    return VAEAugmenter(random_state=0, **FAST).fit(X[:1200], y[:1200], X[1200:1500], y[1200:1500])
+    return VAEAugmenter(random_state=0, **FAST).fit(X[:700], y[:700], X[1200:1500], y[1200:1500])

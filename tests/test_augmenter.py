@@ -171,3 +171,28 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and (scores > 0.5).all()
     assert "vaesampler__augmenter__beta" in pipe.get_params()
+
+
+def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
+    from vaeaug.selection import STRENGTH_GRID
+
+    sel = fitted_mlp.selection_
+    assert 0 < sel["baseline"] <= 1
+    for method, grid in STRENGTH_GRID.items():
+        assert set(sel[method]) == {str(s) for s in grid}
+        best = max(sel[method].values())
+        assert fitted_mlp.strength_[method] in grid
+        assert sel[method][str(fitted_mlp.strength_[method])] == best
+    X, y = digits
+    # generate() without a strength uses the chosen one
+    a = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2)[0]
+    b = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2, strength=fitted_mlp.strength_["extrapolation"])[0]
+    np.testing.assert_array_equal(a, b)
+
+
+def test_fixed_strength_skips_selection(digits):
+    X, y = digits
+    aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
+    assert aug.selection_ == {} and set(aug.strength_.values()) == {0.3}
+    with pytest.raises(ValueError, match="strength must be 'auto'"):
+        VAEAugmenter(strength="max").fit(X[:200], y[:200])

@@ -21,9 +21,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import __version__
 from .checkpoint import Checkpointer
 from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
-from .latent import METHODS, SyntheticCodes, latent_spread, synthesize
+from .latent import DEFAULT_STRENGTH, METHODS, SyntheticCodes, latent_spread, synthesize
 from .models import VAE, VAEConfig
 from .preprocess import make_preprocessor, preprocessor_from_state
+from .selection import choose_strengths
 from .training import History, TrainSettings, resolve_device, seeded, train_vae
 from .validation import check_labels_known, check_X, check_X_y, data_kind
 
@@ -66,8 +67,13 @@ class VAEAugmenter(BaseEstimator):
         Share of the training set held out (stratified) when ``fit`` gets no validation set.
     n_neighbors : int
         k: interpolation/extrapolation partners are drawn among the k nearest same-class codes.
-    method, n_per_sample, strength :
+    method, n_per_sample :
         What ``fit_resample`` generates (see :meth:`generate`).
+    strength : "auto", float or (low, high)
+        σ (noise) or λ (interpolation, extrapolation) used when :meth:`generate` gets none.
+        ``"auto"``: chosen per method in ``fit`` on the validation set — a fast proxy classifier
+        (RBF kernel ridge) is trained on real + ``n_per_sample`` synthetic samples per candidate
+        in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``.
     random_state : int or None
         Seeds weight initialisation, batch order, the validation hold-out and generation.
     device : str
@@ -82,6 +88,8 @@ class VAEAugmenter(BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     history_ : dict — per-epoch ``train_loss``, ``val_loss`` and ``best_epoch``
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
+    strength_ : dict — the strength ``generate`` uses per method (chosen or fixed)
+    selection_ : dict — proxy validation accuracy of every candidate (``strength="auto"``)
     """
 
     def __init__(
@@ -101,8 +109,8 @@ class VAEAugmenter(BaseEstimator):
         validation_fraction: float = 0.1,
         n_neighbors: int = 5,
         method: str = "interpolation",
-        n_per_sample: int = 1,
-        strength: float | tuple[float, float] | None = None,
+        n_per_sample: int = 3,
+        strength: float | tuple[float, float] | str = "auto",
         random_state: int | None = None,
         device: str = "auto",
         verbose: int = 1,
@@ -142,6 +150,8 @@ class VAEAugmenter(BaseEstimator):
             raise ValueError("beta must be >= 0, learning_rate > 0 and dropout in [0, 1)")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if isinstance(self.strength, str) and self.strength != "auto":
+            raise ValueError(f"strength must be 'auto', a number or a (low, high) pair, got {self.strength!r}")
 
     def _split_validation(self, X: np.ndarray, y: np.ndarray):
         """Hold out a stratified slice of the training set (plain random where a class is a singleton)."""
@@ -214,6 +224,13 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = hist.to_dict()
         self.best_epoch_ = hist.best_epoch
         self.latent_spread_ = latent_spread(self.transform(X))
+        self.selection_ = {}
+        if isinstance(self.strength, str):  # "auto": choose on the validation set
+            chosen, self.selection_ = choose_strengths(
+                self, X, y, X_val, y_val, int(self.n_per_sample), self.random_state)
+            self.strength_ = {**DEFAULT_STRENGTH, **chosen}
+        else:
+            self.strength_ = {m: self.strength for m in METHODS}
         return self
 
     def _fingerprint(self, *arrays) -> str:
@@ -295,6 +312,8 @@ class VAEAugmenter(BaseEstimator):
             check_labels_known(y, self.classes_)
         seed = self.random_state if random_state is None else random_state
         rng = np.random.default_rng(seed)
+        if strength is None:
+            strength = getattr(self, "strength_", DEFAULT_STRENGTH).get(method, DEFAULT_STRENGTH[method])
         return synthesize(
             self.transform(X), y, method, n_per_sample=n_per_sample, strength=strength,
             k=self.n_neighbors, rng=rng, spread=self.latent_spread_, small_classes=small_classes,
@@ -307,8 +326,9 @@ class VAEAugmenter(BaseEstimator):
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
             ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control).
             z_j is drawn among the ``n_neighbors`` nearest same-class codes of z_i.
-        strength : σ or λ; a (low, high) pair draws it uniformly per sample; ``None`` uses the
-            defaults of :data:`vaeaug.latent.DEFAULT_STRENGTH` (0.5 each).
+        strength : σ or λ; a (low, high) pair draws it uniformly per sample; ``None`` uses
+            ``strength_[method]``: the value chosen on validation in ``fit`` (``strength="auto"``)
+            or the constructor's fixed strength.
         small_classes : ``"raise"`` (default) refuses a neighbour method on a class with a single
             sample; ``"skip"`` gives such samples no offspring.
 
@@ -326,7 +346,7 @@ class VAEAugmenter(BaseEstimator):
         """
         self.fit(X, y)
         X, y = check_X_y(X, y)
-        X_new, y_new = self.generate(X, y, self.method, self.n_per_sample, self.strength)
+        X_new, y_new = self.generate(X, y, self.method, self.n_per_sample)
         return np.concatenate([X, X_new]), np.concatenate([y, y_new])
 
     # ------------------------------------------------------------------ persistence
@@ -356,6 +376,8 @@ class VAEAugmenter(BaseEstimator):
             "preprocessor": to_jsonable(pmeta),
             "classes": {"dtype": self.classes_.dtype.str, "values": self.classes_.tolist()},
             "history": to_jsonable(self.history_),
+            "strength": to_jsonable(self.strength_),
+            "selection": to_jsonable(self.selection_),
             "weights_sha256": sha256_file(path / WEIGHTS_FILE),
         }
         atomic_write_json(path / CONFIG_FILE, config)
@@ -414,6 +436,8 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = config["history"]
         self.best_epoch_ = self.history_.get("best_epoch", -1)
         self.latent_spread_ = tensors["latent_spread"].numpy()
+        self.strength_ = {m: (tuple(v) if isinstance(v, list) else v) for m, v in config.get("strength", DEFAULT_STRENGTH).items()}
+        self.selection_ = config.get("selection", {})
         return self
 
 
@@ -427,7 +451,7 @@ class VAESampler(BaseEstimator):
     """
 
     def __init__(self, augmenter: VAEAugmenter | None = None, method: str = "interpolation",
-                 n_per_sample: int = 1, strength=None):
+                 n_per_sample: int = 3, strength="auto"):
         self.augmenter = augmenter
         self.method = method
         self.n_per_sample = n_per_sample

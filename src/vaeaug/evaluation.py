@@ -35,8 +35,9 @@ COMPARATORS = ("SMOTE", "affine")
 
 @dataclass
 class ExperimentConfig:
-    """What the experiment runs. ``strengths``: the candidates per VAE method (σ or λ);
-    ``amounts``: candidate synthetic samples per real one; both chosen on validation."""
+    """What the experiment runs. ``amounts``: candidate synthetic samples per real one, chosen on
+    validation. ``strengths``: candidates per VAE method (σ or λ); ``None`` takes the strength
+    the augmenter chose on validation inside ``fit`` (its ``strength="auto"``)."""
 
     seeds: tuple[int, ...] = (0, 1, 2)
     methods: tuple[str, ...] = VAE_METHODS
@@ -44,8 +45,7 @@ class ExperimentConfig:
     classifiers: tuple[str, ...] = ("SVM", "k-NN", "NN")
     amounts: tuple[int, ...] = (1, 3)
     strengths: dict[str, tuple] = field(default_factory=lambda: {
-        "reconstruction": (None,), "noise": (0.25, 0.5, 1.0),
-        "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0),
+        "reconstruction": (None,), "noise": (None,), "interpolation": (None,), "extrapolation": (None,),
     })
     augmenter_params: dict[str, Any] = field(default_factory=dict)
     quality_dims: int = 32  # PCA components of the feature space for precision/recall/density/coverage
@@ -124,7 +124,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         "val_accuracy": {n: {"baseline": base_val[n]} for n in clfs},
         "test_accuracy": {n: {"baseline": base_test[n]} for n in clfs},
         "chosen": {}, "grid": {}, "quality": {},
-        "vae": {"epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
+        "vae": {"strength": dict(aug.strength_), "selection": aug.selection_,
+                "epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
                 "best_val_loss": aug.history_["val_loss"][aug.best_epoch_], "history": aug.history_},
     }
     # the fixed feature space for quality metrics: PCA fitted on the real training features
@@ -147,6 +148,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
             if best is None or mean_val > best[0]:
                 best = (mean_val, cand, val, test, X_new, y_new)
         _, cand, val, test, X_new, y_new = best  # type: ignore[misc]
+        if col in ("noise", "interpolation", "extrapolation") and cand["strength"] is None:
+            cand = {**cand, "strength": aug.strength_[col]}  # what the augmenter chose on validation
         record["grid"][col] = grid
         record["chosen"][col] = cand
         for n in clfs:
