@@ -32,7 +32,7 @@ def digit_images():
     return (X.reshape(-1, 8, 8) * 255 / 16).round().astype(np.uint8), y
 
 
-FAST = dict(epochs=12, batch_size=32, latent_dim=8, hidden_sizes=(64, 32), verbose=0)
+FAST = dict(epochs=12, batch_size=32, latent_dim=8, hidden_sizes=(64, 32), conditional=False, verbose=0)
 
 
 @pytest.fixture(scope="session")

@@ -53,16 +53,19 @@ class VAEAugmenter(BaseEstimator):
         MLP: hidden layer widths (encoder order; the decoder mirrors them). Conv: channels of
         each stride-2 convolution. ``None``: (512, 256) for MLP, (32, 64, 128, 256) for conv.
     beta : float
-        Weight of the KL term (β-VAE); 1 is the plain VAE.
+        Weight of the KL term (β-VAE); 1 is the plain VAE. The default 0.5 keeps a conditional
+        decoder from ignoring z (at β = 1 it decodes little more than a class prototype).
     kl_warmup : int
         Epochs over which β rises linearly from 0 to ``beta`` (Bowman et al. 2016); 0 disables
         it. Early stopping only counts epochs after the warm-up.
-    epochs, batch_size, learning_rate, weight_decay, dropout : training settings (Adam).
+    epochs, batch_size, learning_rate, weight_decay, dropout : training settings (Adam). ``epochs``
+        is a ceiling: early stopping (``patience``) usually ends training well before it.
     patience : int or None
         Stop after this many epochs without a better validation loss; ``None`` never stops early.
         The weights of the best validation epoch are kept either way.
     conditional : bool
-        Condition the decoder on the class, so synthetic codes decode as their class.
+        Condition the decoder on the class, so synthetic codes decode as their class (label
+        fidelity 0.86 → 1.00 on 20-per-class digits). ``inverse_transform`` then needs labels.
     validation_fraction : float
         Share of the training set held out (stratified) when ``fit`` gets no validation set.
     n_neighbors : int
@@ -97,15 +100,15 @@ class VAEAugmenter(BaseEstimator):
         architecture: str = "auto",
         latent_dim: int = 16,
         hidden_sizes: tuple[int, ...] | None = None,
-        beta: float = 1.0,
+        beta: float = 0.5,
         kl_warmup: int = 10,
-        epochs: int = 100,
+        epochs: int = 300,
         batch_size: int = 32,
         learning_rate: float = 1e-3,
         weight_decay: float = 0.0,
         dropout: float = 0.0,
         patience: int | None = 10,
-        conditional: bool = False,
+        conditional: bool = True,
         validation_fraction: float = 0.1,
         n_neighbors: int = 5,
         method: str = "interpolation",

@@ -35,16 +35,17 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--latent-dim", type=int, default=16, help="size of the latent code (default: 16)")
     g.add_argument("--hidden", type=_hidden, default=None,
                    help="MLP layer widths or conv channels, comma-separated (default: per architecture)")
-    g.add_argument("--beta", type=float, default=1.0, help="KL weight β (default: 1)")
+    g.add_argument("--beta", type=float, default=0.5, help="KL weight β (default: 0.5)")
     g.add_argument("--kl-warmup", type=int, default=10, help="epochs of linear β warm-up (default: 10)")
-    g.add_argument("--epochs", type=int, default=100, help="maximum epochs (default: 100)")
+    g.add_argument("--epochs", type=int, default=300, help="maximum epochs; early stopping usually ends sooner (default: 300)")
     g.add_argument("--batch-size", type=int, default=32)
     g.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default: 1e-3)")
     g.add_argument("--weight-decay", type=float, default=0.0)
     g.add_argument("--dropout", type=float, default=0.0)
     g.add_argument("--patience", type=int, default=10,
                    help="stop after this many epochs without validation gain (default: 10)")
-    g.add_argument("--conditional", action="store_true", help="condition the decoder on the class")
+    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=True,
+                   help="condition the decoder on the class (default: on)")
     g.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ... (default: auto)")
 
 
@@ -123,7 +124,7 @@ def cmd_experiment(args) -> int:
     ds = _load_data(args)
     params = {k: v for k, v in {
         "epochs": args.epochs, "latent_dim": args.latent_dim, "architecture": args.architecture,
-        "beta": args.beta, "conditional": args.conditional or None, "device": args.device,
+        "beta": args.beta, "conditional": args.conditional, "device": args.device,
     }.items() if v is not None}
     seeds = tuple(range(args.seed, args.seed + args.seeds))
     config = ExperimentConfig(seeds=seeds, augmenter_params=params)
@@ -207,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--latent-dim", type=int, default=None)
     g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default=None)
     g.add_argument("--beta", type=float, default=None)
-    g.add_argument("--conditional", action="store_true")
+    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=None)
     g.add_argument("--device", default=None)
     e.set_defaults(func=cmd_experiment)
 
