@@ -198,6 +198,9 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     for part, d in (("training", train), ("validation", val), ("test", test)):
         if len(d) == 0:
             raise ValueError(f"the {part} split of {dataset.name} is empty")
+    if len(np.unique(train.y)) < 2:
+        raise ValueError(f"the training split of {dataset.name} has a single class ({train.y[0]!r}); "
+                         "a classifier needs at least two classes")
     cols = columns_for(config, dataset.kind)
     records, first = [], None
     for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):

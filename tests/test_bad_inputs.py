@@ -1,0 +1,69 @@
+"""Every bad input gets a clear error naming the problem (and the index where there is one),
+before any expensive work and before any output is written."""
+
+import numpy as np
+import pytest
+
+from vaeaug import SmallClassError, VAEAugmenter
+from vaeaug.cli import main
+from vaeaug.data import Dataset
+from vaeaug.evaluation import ExperimentConfig, run_experiment
+
+from .conftest import FAST
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 70, np.nan, X), y), ValueError, r"NaN at index \(1, 6\)"),
+    (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), y), ValueError, "infinite value at index"),
+    (lambda X, y: (X, y[:-1]), ValueError, "different lengths: 100 samples but 99 labels"),
+    (lambda X, y: (X[:, :, None, None, None], y), ValueError, "must be 2-D"),
+    (lambda X, y: (X[:0], y[:0]), ValueError, "empty"),
+    (lambda X, y: (X.astype(str).astype(object) + "x", y), ValueError, "non-numeric"),
+    (lambda X, y: ([np.zeros((8, 8))] * 3 + [np.zeros((9, 9))] + [np.zeros((8, 8))] * 96, y), ValueError,
+     r"mixes shapes: sample 0 is \(8, 8\) but sample 3 is \(9, 9\)"),
+    (lambda X, y: (X, np.where(np.arange(len(y)) == 4, np.nan, y.astype(float))), ValueError, "NaN at index 4"),
+])
+def test_fit_refuses_bad_data_before_training(digits, make, error, message):
+    X, y = digits
+    Xb, yb = make(X[:100], y[:100])
+    with pytest.raises(error, match=message):
+        VAEAugmenter(**FAST).fit(Xb, yb)
+
+
+def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
+    X, _ = digit_images
+    with pytest.raises(ValueError, match="features per sample given to a model fitted on 64 features"):
+        fitted_mlp.transform(np.zeros((3, 10)))
+    with pytest.raises(ValueError, match="must be 2-D"):
+        fitted_mlp.transform(np.zeros(10))
+
+
+def test_class_too_small_for_the_method(fitted_mlp, digits):
+    X, y = digits
+    yy = y[:30].copy()
+    yy[0] = 42  # a class of one
+    with pytest.raises(SmallClassError, match="class\\(es\\) 42 have one"):
+        fitted_mlp.generate(X[:30], yy, "interpolation")
+
+
+def test_experiment_refuses_a_single_class(digits, tmp_path):
+    X, y = digits
+    ds = Dataset(name="one", X=X[:60], y=np.zeros(60, int), kind="vector",
+                 split={"train": np.arange(40), "val": np.arange(40, 50), "test": np.arange(50, 60)})
+    with pytest.raises(ValueError, match="single class"):
+        run_experiment(ds, ExperimentConfig(seeds=(0,)), out_dir=tmp_path / "out", verbose=0)
+    assert not (tmp_path / "out").exists(), "nothing is written before the error"
+
+
+def test_cli_bad_files_give_one_line_errors(tmp_path, capsys):
+    csv = tmp_path / "t.csv"
+    csv.write_text("a,b,y\n1,2,x\n3,4,z\n")
+    assert main(["experiment", "--data", str(csv), "--label", "nope", "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "has no column 'nope'" in err and "Traceback" not in err
+    bad = tmp_path / "w"
+    bad.mkdir()
+    (bad / "UJIpenchars-w01").write_text('.SEGMENT CHARACTER 0 ? "a"\n.PEN_DOWN\n 1 q\n')
+    assert main(["experiment", "--dataset", "ujipen-v1", "--dataset-path", str(bad), "--out", str(tmp_path / "o")]) == 1
+    assert "UJIpenchars-w01, line 3: non-numeric coordinate" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
