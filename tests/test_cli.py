@@ -63,3 +63,18 @@ def test_experiment_and_datasets_commands(tmp_path, capsys):
     assert (out / "report.html").exists() and (out / "results.json").exists()
     assert main(["experiment", "--dataset", "nope", "--out", str(out)]) == 1
     assert "unknown data set 'nope'" in capsys.readouterr().err
+
+
+def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
+    import json
+
+    model = tmp_path / "model"
+    main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8",
+          "--latent-dim", "4", "--quiet"])
+    out = tmp_path / "shards"
+    assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--per-sample", "5",
+                 "--shard-size", "400", "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["samples"] == 1500 and [s["samples"] for s in manifest["shards"]] == [400, 400, 400, 300]
+    ys = np.concatenate([load_npz(out / s["file"])["y"] for s in manifest["shards"]])
+    assert (np.sort(ys) == np.sort(np.tile(load_npz(npz)["y"], 5))).all()

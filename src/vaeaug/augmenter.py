@@ -341,6 +341,33 @@ class VAEAugmenter(BaseEstimator):
         codes = self.generate_codes(X, y, method, n_per_sample, strength, random_state, small_classes)
         return self.inverse_transform(codes.Z, codes.y if self.config_.n_classes else None), codes.y
 
+    def generate_batches(self, X, y, method: str = "interpolation", n_per_sample: int = 1, strength=None,
+                         batch_size: int = 8192, random_state=None, small_classes: str = "raise"):
+        """Like :meth:`generate`, but yields ``(X_chunk, y_chunk)`` of at most ``batch_size``
+        samples, so that millions of samples can be written out with bounded memory.
+
+        Codes are made one round at a time (each source sample once per round, neighbours found
+        once); only one round's codes and one decoded chunk are held at any moment.
+        """
+        from .latent import same_class_neighbours
+
+        check_is_fitted(self, "model_")
+        X, y = check_X_y(X, y)
+        if self.config_.n_classes:
+            check_labels_known(y, self.classes_)
+        seed = self.random_state if random_state is None else random_state
+        rng = np.random.default_rng(seed)
+        if strength is None:
+            strength = self.strength_.get(method, DEFAULT_STRENGTH[method])
+        Z = self.transform(X)
+        nbrs = same_class_neighbours(Z, y, self.n_neighbors) if method in ("interpolation", "extrapolation") else None
+        for _ in range(n_per_sample):
+            codes = synthesize(Z, y, method, 1, strength, k=self.n_neighbors, rng=rng, spread=self.latent_spread_,
+                               small_classes=small_classes, neighbours=nbrs)
+            for s in range(0, len(codes.Z), batch_size):
+                zc, yc = codes.Z[s : s + batch_size], codes.y[s : s + batch_size]
+                yield self.inverse_transform(zc, yc if self.config_.n_classes else None), yc
+
     def fit_resample(self, X, y):
         """Fit on (X, y), then return originals plus ``n_per_sample`` synthetic samples each.
 
@@ -459,6 +486,33 @@ class VAESampler(BaseEstimator):
         self.method = method
         self.n_per_sample = n_per_sample
         self.strength = strength
+
+    def generate_batches(self, X, y, method: str = "interpolation", n_per_sample: int = 1, strength=None,
+                         batch_size: int = 8192, random_state=None, small_classes: str = "raise"):
+        """Like :meth:`generate`, but yields ``(X_chunk, y_chunk)`` of at most ``batch_size``
+        samples, so that millions of samples can be written out with bounded memory.
+
+        Codes are made one round at a time (each source sample once per round, neighbours found
+        once); only one round's codes and one decoded chunk are held at any moment.
+        """
+        from .latent import same_class_neighbours
+
+        check_is_fitted(self, "model_")
+        X, y = check_X_y(X, y)
+        if self.config_.n_classes:
+            check_labels_known(y, self.classes_)
+        seed = self.random_state if random_state is None else random_state
+        rng = np.random.default_rng(seed)
+        if strength is None:
+            strength = self.strength_.get(method, DEFAULT_STRENGTH[method])
+        Z = self.transform(X)
+        nbrs = same_class_neighbours(Z, y, self.n_neighbors) if method in ("interpolation", "extrapolation") else None
+        for _ in range(n_per_sample):
+            codes = synthesize(Z, y, method, 1, strength, k=self.n_neighbors, rng=rng, spread=self.latent_spread_,
+                               small_classes=small_classes, neighbours=nbrs)
+            for s in range(0, len(codes.Z), batch_size):
+                zc, yc = codes.Z[s : s + batch_size], codes.y[s : s + batch_size]
+                yield self.inverse_transform(zc, yc if self.config_.n_classes else None), yc
 
     def fit_resample(self, X, y):
         """Fit a clone of the augmenter on (X, y); return X, y plus the synthetic samples."""

@@ -89,12 +89,57 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _augment_sharded(aug, arrays, args) -> int:
+    """Stream synthetic samples into OUT/part-NNNNN.npz shards of --shard-size samples; the
+    manifest (written last) lists them, so an interrupted run is recognisable as incomplete."""
+    from tqdm.auto import tqdm
+
+    from .fileio import atomic_write_json, save_npz
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
+    total = len(arrays["X"]) * args.per_sample
+    shards: list[dict] = []
+    buf_X: list[np.ndarray] = []
+    buf_y: list[np.ndarray] = []
+    written = 0
+
+    def write(Xs: np.ndarray, ys: np.ndarray) -> None:
+        nonlocal written
+        name = f"part-{len(shards):05d}.npz"
+        save_npz(out / name, X=Xs, y=ys)
+        shards.append({"file": name, "samples": int(len(Xs))})
+        written += len(Xs)
+
+    with tqdm(total=total, desc="augment", unit="sample", disable=args.quiet) as bar:
+        for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
+                                           batch_size=min(args.shard_size, 8192), random_state=args.seed):
+            buf_X.append(Xc)
+            buf_y.append(yc)
+            bar.update(len(Xc))
+            if sum(len(b) for b in buf_X) >= args.shard_size:
+                Xa, ya = np.concatenate(buf_X), np.concatenate(buf_y)
+                while len(Xa) >= args.shard_size:
+                    write(Xa[: args.shard_size], ya[: args.shard_size])
+                    Xa, ya = Xa[args.shard_size :], ya[args.shard_size :]
+                buf_X, buf_y = [Xa], [ya]
+        if buf_X and sum(len(b) for b in buf_X):
+            write(np.concatenate(buf_X), np.concatenate(buf_y))
+    atomic_write_json(out / "manifest.json", {"method": args.method, "per_sample": args.per_sample,
+                                              "seed": args.seed, "samples": written, "shards": shards})
+    print(f"wrote {written} samples ({args.method}) in {len(shards)} shard(s) to {out}")
+    return 0
+
+
 def cmd_augment(args) -> int:
     from .augmenter import VAEAugmenter
     from .fileio import save_npz
 
     aug = VAEAugmenter.load(args.model, device=args.device)
     arrays = _load_arrays(args.data)
+    if args.shard_size:
+        return _augment_sharded(aug, arrays, args)
     codes = aug.generate_codes(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
                                random_state=args.seed)
     X_new = aug.inverse_transform(codes.Z, codes.y if aug.config_.n_classes else None)
@@ -185,7 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it (default: 0.5)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
-    a.add_argument("--out", required=True, help=".npz to write (X, y, source)")
+    a.add_argument("--out", required=True, help=".npz to write (X, y, source); a folder with --shard-size")
+    a.add_argument("--shard-size", type=int, default=None,
+                   help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
+                        "(for millions of samples)")
     a.add_argument("--device", default="auto")
     a.set_defaults(func=cmd_augment)
 

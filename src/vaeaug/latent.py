@@ -123,6 +123,7 @@ def synthesize(
     rng: np.random.Generator | None = None,
     spread: np.ndarray | None = None,
     small_classes: str = "raise",
+    neighbours: np.ndarray | None = None,
 ) -> SyntheticCodes:
     """Make ``n_per_sample`` new codes from every code in ``Z`` (N, d) with labels ``y`` (N,).
 
@@ -133,6 +134,7 @@ def synthesize(
     same-class neighbours, drawn uniformly. ``spread`` scales noise (default: the spread of
     ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
     raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring.
+    ``neighbours``: a precomputed :func:`same_class_neighbours` table, to reuse across calls.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -157,7 +159,7 @@ def synthesize(
         eps = rng.standard_normal((len(source), d))
         Z_new = Z[source] + sigma[:, None] * spread[None, :] * eps
     else:
-        nbrs = same_class_neighbours(Z, y, k)
+        nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
         has = nbrs[:, 0] >= 0
         if not has.all():
             lonely = sorted({str(v) for v in y[~has]})
