@@ -73,19 +73,32 @@ def _load_arrays(path: str) -> dict[str, np.ndarray]:
 
 def cmd_train(args) -> int:
     from .checkpoint import Checkpointer
+    from .training import init_distributed_from_env
 
     arrays = _load_arrays(args.data)
+    rank, world = init_distributed_from_env(args.device)
+    if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
+        args.device = f"cuda:{__import__('os').environ.get('LOCAL_RANK', '0')}"
+    if world > 1 and rank > 0:
+        args.quiet = True
     aug = _augmenter_from_args(args)
     ckpt_dir = Path(args.out) / ".checkpoint"
-    if args.resume and not (ckpt_dir / "state.json").is_file():
+    if args.resume and not (ckpt_dir / "state.json").is_file() and rank == 0:
         print(f"no checkpoint in {ckpt_dir}: starting from the beginning", file=sys.stderr)
     aug.fit(arrays["X"], arrays["y"], arrays.get("X_val"), arrays.get("y_val"),
             checkpoint_dir=ckpt_dir, resume=args.resume)
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.barrier()
+    if rank > 0:
+        return 0
     aug.save(args.out)
     Checkpointer(ckpt_dir, "").clear()
     h = aug.history_
-    print(f"trained {len(h['train_loss'])} epochs; best validation loss {h['val_loss'][h['best_epoch']]:.4f} "
-          f"at epoch {h['best_epoch'] + 1}; saved to {args.out}")
+    print(f"trained {len(h['train_loss'])} epochs"
+          + (f" on {world} processes" if world > 1 else "")
+          + f"; best validation loss {h['val_loss'][h['best_epoch']]:.4f} at epoch {h['best_epoch'] + 1}; saved to {args.out}")
     return 0
 
 

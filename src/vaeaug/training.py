@@ -24,6 +24,33 @@ def resolve_device(device: str | torch.device) -> torch.device:
     return dev
 
 
+def dist_info() -> tuple[int, int]:
+    """(rank, world size) of the current torch.distributed job; (0, 1) outside one."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def init_distributed_from_env(device: str = "auto") -> tuple[int, int]:
+    """Join the process group that ``torchrun`` describes in the environment (WORLD_SIZE,
+    RANK, LOCAL_RANK, MASTER_ADDR/PORT): NCCL when this rank uses CUDA, gloo on CPU. Returns
+    (rank, world size); a single process stays outside any group."""
+    import os
+
+    import torch.distributed as dist
+
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1 or (dist.is_available() and dist.is_initialized()):
+        return dist_info()
+    cuda = torch.cuda.is_available() and str(device) in ("auto", "cuda") or str(device).startswith("cuda")
+    if cuda:
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    dist.init_process_group(backend="nccl" if cuda else "gloo")
+    return dist_info()
+
+
 @contextlib.contextmanager
 def seeded(seed: int | None, device: torch.device):
     """Run a block under its own torch RNG state seeded with ``seed``; the caller's global state
@@ -60,12 +87,13 @@ class History:
     train_kl: list[float] = field(default_factory=list)
     best_epoch: int = -1
     stopped_early: bool = False
+    world_size: int = 1
 
     def to_dict(self) -> dict:
         return {
             "train_loss": self.train_loss, "val_loss": self.val_loss,
             "train_reconstruction": self.train_reconstruction, "train_kl": self.train_kl,
-            "best_epoch": self.best_epoch, "stopped_early": self.stopped_early,
+            "best_epoch": self.best_epoch, "stopped_early": self.stopped_early, "world_size": self.world_size,
         }
 
 
@@ -107,10 +135,21 @@ def train_vae(
     With ``checkpoint``, the full state is saved after every epoch; ``resume`` continues from
     a saved state (model, optimiser, history and RNG states), so the result matches an
     uninterrupted run.
+
+    Under ``torchrun`` (a process group is initialised) the model is wrapped in
+    DistributedDataParallel: every rank draws the same permutation each epoch and trains on its
+    own equal slice of it (``batch_size`` per rank), gradients are averaged, every rank scores
+    the full validation set (so early-stopping decisions agree) and only rank 0 checkpoints.
     """
     s = settings
+    rank, world = dist_info()
+    net: torch.nn.Module = model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+
+        net = DistributedDataParallel(model, device_ids=[X.device.index] if X.device.type == "cuda" else None)
     opt = torch.optim.Adam(model.parameters(), lr=s.learning_rate, weight_decay=s.weight_decay)
-    hist = History()
+    hist = History(world_size=world)
     best = float("inf")
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     since_best = 0
@@ -135,9 +174,13 @@ def train_vae(
         model.train()
         tot = rec_sum = kl_sum = 0.0
         perm = torch.randperm(len(X), generator=generator).to(X.device)
-        for b in _batches(len(X), s.batch_size, perm):
+        if world > 1:  # this rank's equal share; a remainder of < world samples sits this epoch out
+            per_rank = len(X) // world
+            perm = perm[rank * per_rank : (rank + 1) * per_rank]
+        n_seen = len(perm)
+        for b in _batches(len(perm), s.batch_size, perm):
             x = X[b]
-            raw, mu, logvar = model(x, None if Y is None else Y[b])
+            raw, mu, logvar = net(x, None if Y is None else Y[b])
             log_sigma2 = None
             if model.config.likelihood == "gaussian":
                 log_sigma2 = optimal_log_sigma2(raw, x)
@@ -150,9 +193,15 @@ def train_vae(
             tot += float(loss.detach()) * len(b)
             rec_sum += float(rec.detach()) * len(b)
             kl_sum += float(kl.detach()) * len(b)
-        hist.train_loss.append(tot / len(X))
-        hist.train_reconstruction.append(rec_sum / len(X))
-        hist.train_kl.append(kl_sum / len(X))
+        if world > 1:
+            import torch.distributed as dist
+
+            sums = torch.tensor([tot, rec_sum, kl_sum, float(n_seen)], dtype=torch.float64, device=X.device)
+            dist.all_reduce(sums)
+            tot, rec_sum, kl_sum, n_seen = sums.tolist()
+        hist.train_loss.append(tot / n_seen)
+        hist.train_reconstruction.append(rec_sum / n_seen)
+        hist.train_kl.append(kl_sum / n_seen)
         val = evaluate(model, X_val, Y_val, s.beta)
         hist.val_loss.append(val)
         if not np.isfinite(val):
@@ -167,7 +216,7 @@ def train_vae(
         bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
         stop = s.patience is not None and since_best >= s.patience
         hist.stopped_early = stop
-        if checkpoint is not None:
+        if checkpoint is not None and rank == 0:
             checkpoint.save(epoch=epoch, model=model, optimizer=opt, best_state=best_state,
                             history=hist.to_dict(), since_best=since_best, best=best, generator=generator)
         if stop:
