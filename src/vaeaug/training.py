@@ -73,6 +73,7 @@ class TrainSettings:
     beta: float = 1.0
     kl_warmup: int = 10  # epochs over which β rises linearly from 0 (Bowman et al. 2016)
     patience: int | None = 10  # epochs without validation gain before stopping; None: never
+    mixed_precision: bool = True  # autocast on CUDA (bf16 where supported, else fp16 + scaler); off on CPU
     verbose: int = 1
     desc: str = "VAE"
 
@@ -149,6 +150,9 @@ def train_vae(
 
         net = DistributedDataParallel(model, device_ids=[X.device.index] if X.device.type == "cuda" else None)
     opt = torch.optim.Adam(model.parameters(), lr=s.learning_rate, weight_decay=s.weight_decay)
+    use_amp = s.mixed_precision and X.device.type == "cuda"
+    amp_dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
+    scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
     hist = History(world_size=world)
     best = float("inf")
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -180,7 +184,9 @@ def train_vae(
         n_seen = len(perm)
         for b in _batches(len(perm), s.batch_size, perm):
             x = X[b]
-            raw, mu, logvar = net(x, None if Y is None else Y[b])
+            with torch.autocast(device_type=X.device.type, dtype=amp_dtype, enabled=use_amp):
+                raw, mu, logvar = net(x, None if Y is None else Y[b])
+            raw, mu, logvar = raw.float(), mu.float(), logvar.float()  # the loss in float32
             log_sigma2 = None
             if model.config.likelihood == "gaussian":
                 log_sigma2 = optimal_log_sigma2(raw, x)
@@ -188,8 +194,9 @@ def train_vae(
                 model.log_sigma2.lerp_(log_sigma2, 0.1)
             loss, rec, kl = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, log_sigma2)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
             tot += float(loss.detach()) * len(b)
             rec_sum += float(rec.detach()) * len(b)
             kl_sum += float(kl.detach()) * len(b)
