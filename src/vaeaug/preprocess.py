@@ -18,13 +18,16 @@ def _dtype_bounds(dtype: np.dtype) -> tuple[float, float] | None:
 
 
 def _cast_back(x: np.ndarray, dtype: np.dtype, lo: float | None = None, hi: float | None = None) -> np.ndarray:
-    """Cast decoded floats to ``dtype``: integers are rounded and clipped to the valid range."""
+    """Cast decoded floats to ``dtype``: integers are rounded and clipped to the valid range
+    (in place: ``x`` is a temporary of the caller's)."""
     dtype = np.dtype(dtype)
     if np.issubdtype(dtype, np.integer):
         b = _dtype_bounds(dtype)
         lo = b[0] if lo is None else max(lo, b[0])
         hi = b[1] if hi is None else min(hi, b[1])
-        return np.clip(np.rint(x), lo, hi).astype(dtype)
+        np.rint(x, out=x)
+        np.clip(x, lo, hi, out=x)
+        return x.astype(dtype)
     if dtype == np.bool_:
         return x >= 0.5
     return x.astype(dtype)
@@ -71,9 +74,12 @@ class ImagePreprocessor:
         return out.reshape(len(X), *self.model_shape)
 
     def inverse_transform(self, T: np.ndarray) -> np.ndarray:
-        T = np.asarray(T, dtype=np.float64).reshape(len(T), *self.shape_)
-        x = T * (self.high_ - self.low_) + self.low_
-        return _cast_back(x, np.dtype(self.dtype_), self.low_, self.high_)
+        dtype = np.dtype(self.dtype_)
+        work = np.float64 if dtype.itemsize > 4 or np.issubdtype(dtype, np.integer) and dtype.itemsize > 2 else np.float32
+        x = np.array(T, dtype=work).reshape(len(T), *self.shape_)  # a fresh copy, scaled in place
+        x *= self.high_ - self.low_
+        x += self.low_
+        return _cast_back(x, dtype, self.low_, self.high_)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         return (
