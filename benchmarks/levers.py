@@ -29,16 +29,18 @@ SHARED = HERE.parent.parent / "shared" / "data" / "ujipen-v1"
 
 #: name → (VAEAugmenter parameters, generate() options)
 CONFIGS: dict[str, tuple[dict, dict]] = {
-    "base": ({}, {}),
-    "mlp": ({"architecture": "mlp"}, {}),
-    "conditional": ({"conditional": True}, {}),
-    "mlp-conditional": ({"architecture": "mlp", "conditional": True}, {}),
-    "beta0.5": ({"beta": 0.5}, {}),
-    "beta0.25": ({"beta": 0.25}, {}),
+    # runs before the default change (conditional=True, beta=0.5) used conditional=False, beta=1
+    "base": ({"conditional": False, "beta": 1.0}, {}),
+    "mlp": ({"architecture": "mlp", "conditional": False, "beta": 1.0}, {}),
+    "conditional": ({"conditional": True, "beta": 1.0}, {}),
+    "mlp-conditional": ({"architecture": "mlp", "conditional": True, "beta": 1.0}, {}),
+    "beta0.5": ({"conditional": False, "beta": 0.5}, {}),
+    "beta0.25": ({"conditional": False, "beta": 0.25}, {}),
     "latent32": ({"latent_dim": 32}, {}),
     "latent8": ({"latent_dim": 8}, {}),
     "wd": ({"weight_decay": 1e-4}, {}),
     "cond-beta0.5": ({"conditional": True, "beta": 0.5}, {}),
+    "cond-beta0.5-latent32": ({"conditional": True, "beta": 0.5, "latent_dim": 32}, {}),
     "cond-beta0.25": ({"conditional": True, "beta": 0.25}, {}),
     "cond-beta0.1": ({"conditional": True, "beta": 0.1}, {}),
     "dropout": ({"dropout": 0.2}, {}),
