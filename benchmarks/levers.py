@@ -40,6 +40,7 @@ CONFIGS: dict[str, tuple[dict, dict]] = {
     "latent8": ({"latent_dim": 8}, {}),
     "wd": ({"weight_decay": 1e-4}, {}),
     "cond-beta0.5": ({"conditional": True, "beta": 0.5}, {}),
+    "cond-freebits0.25": ({"conditional": True, "beta": 1.0, "free_bits": 0.25}, {}),
     "cond-beta0.5-latent32": ({"conditional": True, "beta": 0.5, "latent_dim": 32}, {}),
     "cond-beta0.25": ({"conditional": True, "beta": 0.25}, {}),
     "cond-beta0.1": ({"conditional": True, "beta": 0.1}, {}),

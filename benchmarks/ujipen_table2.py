@@ -34,6 +34,9 @@ def main() -> None:
     p.add_argument("--size", type=int, default=70, help="rendered image side (default 70, as in the paper)")
     p.add_argument("--out", default=str(HERE / "results"))
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--set", nargs="*", default=[], metavar="PARAM=VALUE",
+                   help="VAEAugmenter parameters to change (JSON values), e.g. free_bits=0.25 beta=1.0")
+    p.add_argument("--tag", default="", help="suffix for the output names, e.g. -freebits")
     a = p.parse_args()
 
     t0 = time.perf_counter()
@@ -42,14 +45,18 @@ def main() -> None:
     else:
         ds = load_ujipen_v2(a.path, size=a.size)
     load_s = time.perf_counter() - t0
-    config = ExperimentConfig(seeds=tuple(a.seeds))
+    import json
+
+    params = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
+    config = ExperimentConfig(seeds=tuple(a.seeds), augmenter_params=params)
     out = Path(a.out)
-    name = f"ujipen-v{a.version}"
+    name = f"ujipen-v{a.version}{a.tag}"
     result = run_experiment(ds, config, out_dir=out / f"{name}-report", verbose=0 if a.quiet else 1)
     result["timings"] = {"load_and_render_seconds": load_s, "experiment_seconds": result["seconds"],
                          "per_seed": [r["timings"] for r in result["per_seed"]]}
     result["command"] = "python benchmarks/ujipen_table2.py " + (f"--version {a.version} " if a.version != 1 else "") \
-        + "--seeds " + " ".join(map(str, a.seeds))
+        + "--seeds " + " ".join(map(str, a.seeds)) + (" --set " + " ".join(a.set) if a.set else "") \
+        + (f" --tag {a.tag}" if a.tag else "")
     atomic_write_json(out / f"{name}.json", result)
     md = [
         f"# Table 2 on UJI Pen Characters v{a.version}",

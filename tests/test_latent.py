@@ -100,3 +100,14 @@ def test_bad_arguments():
         synthesize(Z, y, "mixup")
     with pytest.raises(ValueError, match="n_per_sample"):
         synthesize(Z, y, "noise", n_per_sample=0)
+
+
+def test_free_bits_floor_the_charged_kl_but_report_the_true_one():
+    import torch
+
+    from vaeaug.models import vae_loss
+
+    x = torch.rand(4, 3)
+    mu, logvar = torch.zeros(4, 2), torch.zeros(4, 2)  # KL exactly 0 per dimension
+    total, rec, kl = vae_loss(torch.zeros(4, 3), x, mu, logvar, 1.0, "bernoulli", free_bits=0.5)
+    assert float(kl) == 0.0 and float(total - rec) == pytest.approx(1.0)  # 2 dims × 0.5 nats

@@ -58,6 +58,9 @@ class VAEAugmenter(BaseEstimator):
     kl_warmup : int
         Epochs over which β rises linearly from 0 to ``beta`` (Bowman et al. 2016); 0 disables
         it. Early stopping only counts epochs after the warm-up.
+    free_bits : float
+        KL floor per latent dimension in nats ("free bits", Kingma et al. 2016); 0 disables it.
+        Keeps a (conditional) decoder from ignoring z.
     epochs, batch_size, learning_rate, weight_decay, dropout : training settings (Adam). ``epochs``
         is a ceiling: early stopping (``patience``) usually ends training well before it.
     patience : int or None
@@ -102,6 +105,7 @@ class VAEAugmenter(BaseEstimator):
         hidden_sizes: tuple[int, ...] | None = None,
         beta: float = 0.5,
         kl_warmup: int = 10,
+        free_bits: float = 0.0,
         epochs: int = 300,
         batch_size: int = 32,
         learning_rate: float = 1e-3,
@@ -123,6 +127,7 @@ class VAEAugmenter(BaseEstimator):
         self.hidden_sizes = hidden_sizes
         self.beta = beta
         self.kl_warmup = kl_warmup
+        self.free_bits = free_bits
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -210,7 +215,7 @@ class VAEAugmenter(BaseEstimator):
         )
         settings = TrainSettings(
             epochs=self.epochs, batch_size=self.batch_size, learning_rate=self.learning_rate,
-            weight_decay=self.weight_decay, beta=self.beta, kl_warmup=self.kl_warmup,
+            weight_decay=self.weight_decay, beta=self.beta, kl_warmup=self.kl_warmup, free_bits=float(self.free_bits),
             patience=self.patience, verbose=self.verbose, desc=f"VAE ({arch})",
         )
         ckpt = None
@@ -306,17 +311,21 @@ class VAEAugmenter(BaseEstimator):
         return self.inverse_transform(self.transform(X), y)
 
     # ------------------------------------------------------------------ generation
-    def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
-                       random_state=None, small_classes: str = "raise") -> SyntheticCodes:
-        """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
+    def _generation_inputs(self, X, y, method: str, strength, random_state):
+        """Checked (X, y), the seeded generator, and the strength to use (the chosen one by default)."""
         check_is_fitted(self, "model_")
         X, y = check_X_y(X, y)
         if self.config_.n_classes:
             check_labels_known(y, self.classes_)
-        seed = self.random_state if random_state is None else random_state
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(self.random_state if random_state is None else random_state)
         if strength is None:
             strength = getattr(self, "strength_", DEFAULT_STRENGTH).get(method, DEFAULT_STRENGTH[method])
+        return X, y, rng, strength
+
+    def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
+                       random_state=None, small_classes: str = "raise") -> SyntheticCodes:
+        """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
+        X, y, rng, strength = self._generation_inputs(X, y, method, strength, random_state)
         return synthesize(
             self.transform(X), y, method, n_per_sample=n_per_sample, strength=strength,
             k=self.n_neighbors, rng=rng, spread=self.latent_spread_, small_classes=small_classes,
@@ -351,14 +360,7 @@ class VAEAugmenter(BaseEstimator):
         """
         from .latent import same_class_neighbours
 
-        check_is_fitted(self, "model_")
-        X, y = check_X_y(X, y)
-        if self.config_.n_classes:
-            check_labels_known(y, self.classes_)
-        seed = self.random_state if random_state is None else random_state
-        rng = np.random.default_rng(seed)
-        if strength is None:
-            strength = self.strength_.get(method, DEFAULT_STRENGTH[method])
+        X, y, rng, strength = self._generation_inputs(X, y, method, strength, random_state)
         Z = self.transform(X)
         nbrs = same_class_neighbours(Z, y, self.n_neighbors) if method in ("interpolation", "extrapolation") else None
         for _ in range(n_per_sample):
@@ -486,33 +488,6 @@ class VAESampler(BaseEstimator):
         self.method = method
         self.n_per_sample = n_per_sample
         self.strength = strength
-
-    def generate_batches(self, X, y, method: str = "interpolation", n_per_sample: int = 1, strength=None,
-                         batch_size: int = 8192, random_state=None, small_classes: str = "raise"):
-        """Like :meth:`generate`, but yields ``(X_chunk, y_chunk)`` of at most ``batch_size``
-        samples, so that millions of samples can be written out with bounded memory.
-
-        Codes are made one round at a time (each source sample once per round, neighbours found
-        once); only one round's codes and one decoded chunk are held at any moment.
-        """
-        from .latent import same_class_neighbours
-
-        check_is_fitted(self, "model_")
-        X, y = check_X_y(X, y)
-        if self.config_.n_classes:
-            check_labels_known(y, self.classes_)
-        seed = self.random_state if random_state is None else random_state
-        rng = np.random.default_rng(seed)
-        if strength is None:
-            strength = self.strength_.get(method, DEFAULT_STRENGTH[method])
-        Z = self.transform(X)
-        nbrs = same_class_neighbours(Z, y, self.n_neighbors) if method in ("interpolation", "extrapolation") else None
-        for _ in range(n_per_sample):
-            codes = synthesize(Z, y, method, 1, strength, k=self.n_neighbors, rng=rng, spread=self.latent_spread_,
-                               small_classes=small_classes, neighbours=nbrs)
-            for s in range(0, len(codes.Z), batch_size):
-                zc, yc = codes.Z[s : s + batch_size], codes.y[s : s + batch_size]
-                yield self.inverse_transform(zc, yc if self.config_.n_classes else None), yc
 
     def fit_resample(self, X, y):
         """Fit a clone of the augmenter on (X, y); return X, y plus the synthetic samples."""

@@ -159,7 +159,7 @@ def optimal_log_sigma2(raw: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 
 def vae_loss(
     raw: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor, beta: float,
-    likelihood: str, log_sigma2: torch.Tensor | None = None,
+    likelihood: str, log_sigma2: torch.Tensor | None = None, free_bits: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Negative β-ELBO per sample, averaged over the batch: (total, reconstruction, KL).
 
@@ -168,7 +168,9 @@ def vae_loss(
     optimum, see :func:`optimal_log_sigma2`). A fixed σ = 1 on standardised features lets the
     KL term win and the posterior collapse; the calibrated σ avoids that.
     KL(q(z|x) ‖ N(0, I)) = −½ Σ (1 + log σ² − μ² − σ²) (Kingma & Welling 2014, Appendix B);
-    β weighs it (Higgins et al., β-VAE, ICLR 2017).
+    β weighs it (Higgins et al., β-VAE, ICLR 2017). ``free_bits`` λ > 0 charges each latent
+    dimension max(λ, KL_d) with KL_d its batch-mean KL ("free bits", Kingma et al., NeurIPS 2016),
+    so the optimiser gains nothing by switching dimensions off; the returned KL is the true one.
     """
     n = len(x)
     if likelihood == "bernoulli":
@@ -179,8 +181,10 @@ def vae_loss(
         d = x[0].numel()
         se = F.mse_loss(raw, x, reduction="sum") / n
         rec = 0.5 * se / log_sigma2.exp() + 0.5 * d * (log_sigma2 + math.log(2 * math.pi))
-    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp()) / n
-    return rec + beta * kl, rec, kl
+    kl_d = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).mean(dim=0)  # per dimension, batch mean
+    kl = kl_d.sum()
+    charged = kl_d.clamp(min=free_bits).sum() if free_bits > 0 else kl
+    return rec + beta * charged, rec, kl
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -73,6 +73,7 @@ class TrainSettings:
     beta: float = 1.0
     kl_warmup: int = 10  # epochs over which β rises linearly from 0 (Bowman et al. 2016)
     patience: int | None = 10  # epochs without validation gain before stopping; None: never
+    free_bits: float = 0.0  # KL floor per latent dimension, nats (0: off)
     mixed_precision: bool = True  # autocast on CUDA (bf16 where supported, else fp16 + scaler); off on CPU
     verbose: int = 1
     desc: str = "VAE"
@@ -192,7 +193,7 @@ def train_vae(
                 log_sigma2 = optimal_log_sigma2(raw, x)
                 # the running value, kept with the weights, scores validation and new data
                 model.log_sigma2.lerp_(log_sigma2, 0.1)
-            loss, rec, kl = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, log_sigma2)
+            loss, rec, kl = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, log_sigma2, s.free_bits)
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             scaler.step(opt)
