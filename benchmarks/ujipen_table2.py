@@ -36,7 +36,7 @@ def main() -> None:
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--set", nargs="*", default=[], metavar="PARAM=VALUE",
                    help="VAEAugmenter parameters to change (JSON values), e.g. free_bits=0.25 beta=1.0")
-    p.add_argument("--tag", default="", help="suffix for the output names, e.g. -freebits")
+    p.add_argument("--tag", default="", help="suffix for the output names, e.g. --tag=-freebits")
     a = p.parse_args()
 
     t0 = time.perf_counter()
@@ -56,7 +56,7 @@ def main() -> None:
                          "per_seed": [r["timings"] for r in result["per_seed"]]}
     result["command"] = "python benchmarks/ujipen_table2.py " + (f"--version {a.version} " if a.version != 1 else "") \
         + "--seeds " + " ".join(map(str, a.seeds)) + (" --set " + " ".join(a.set) if a.set else "") \
-        + (f" --tag {a.tag}" if a.tag else "")
+        + (f" --tag={a.tag}" if a.tag else "")
     atomic_write_json(out / f"{name}.json", result)
     md = [
         f"# Table 2 on UJI Pen Characters v{a.version}",
