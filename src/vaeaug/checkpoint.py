@@ -9,6 +9,7 @@ resumed run on CPU ends with the same model as an uninterrupted one. Nothing is 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -90,7 +91,5 @@ class Checkpointer:
     def clear(self) -> None:
         for name in (STATE_JSON, STATE_TENSORS):
             (self.dir / name).unlink(missing_ok=True)
-        try:
+        with contextlib.suppress(OSError):  # not empty or already gone: leave it
             self.dir.rmdir()
-        except OSError:
-            pass

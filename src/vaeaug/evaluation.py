@@ -66,7 +66,7 @@ def _git_commit() -> str | None:
         return None
 
 
-def _candidates(config: ExperimentConfig, column: str, kind: str) -> list[dict]:
+def _candidates(config: ExperimentConfig, column: str) -> list[dict]:
     if column == "reconstruction":
         return [{"strength": None, "n_per_sample": 1}]
     if column in COMPARATORS:
@@ -97,7 +97,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     scaler = FeatureScaler().fit(ds_train.X, kind)
     F_tr, F_va, F_te = (scaler.transform(d.X) for d in (ds_train, ds_val, ds_test))
     clfs = {k: v for k, v in make_classifiers(seed, n_real=len(ds_train)).items() if k in config.classifiers}
-    n_fits = len(clfs) * (1 + sum(len(_candidates(config, c, kind)) for c in cols[1:]))
+    n_fits = len(clfs) * (1 + sum(len(_candidates(config, c)) for c in cols[1:]))
     bar = tqdm(total=n_fits, desc=f"seed {seed}: classifiers", disable=verbose <= 0, leave=False, unit="fit")
     timings = {"classifiers": 0.0, "generation": 0.0}
 
@@ -136,7 +136,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     for col in cols[1:]:
         best = None
         grid = []
-        for cand in _candidates(config, col, kind):
+        for cand in _candidates(config, col):
             t = time.perf_counter()
             X_new, y_new = _synthesize(col, cand, aug, ds_train.X, ds_train.y, seed)
             timings["generation"] += time.perf_counter() - t

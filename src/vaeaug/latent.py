@@ -33,11 +33,15 @@ def latent_spread(Z: np.ndarray) -> np.ndarray:
     return Z.std(axis=0) if len(Z) > 1 else np.zeros(Z.shape[1])
 
 
-def perturb(z: np.ndarray, sigma: float, spread: np.ndarray, eps: np.ndarray) -> np.ndarray:
+def perturb(z: np.ndarray, sigma: np.ndarray | float, spread: np.ndarray, eps: np.ndarray) -> np.ndarray:
     """Noise: ``z' = z + σ · s ⊙ ε`` with ``ε ~ N(0, I)`` given (DeVries & Taylor 2017, Eq. 1).
 
-    ``z``: (N, d) codes; ``spread``: (d,) per-dimension spread ``s``; ``eps``: (N, d) draws.
+    ``z``: (N, d) codes; ``sigma``: a scalar or (N,), one σ per code; ``spread``: (d,)
+    per-dimension spread ``s``; ``eps``: (N, d) draws.
     """
+    sigma = np.asarray(sigma, dtype=np.float64)
+    if sigma.ndim == 1:
+        sigma = sigma[:, None]
     return z + sigma * spread[None, :] * eps
 
 
@@ -157,7 +161,7 @@ def synthesize(
         spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
         sigma = _draw_strength(strength, len(source), rng)
         eps = rng.standard_normal((len(source), d))
-        Z_new = Z[source] + sigma[:, None] * spread[None, :] * eps
+        Z_new = perturb(Z[source], sigma, spread, eps)
     else:
         nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
         has = nbrs[:, 0] >= 0

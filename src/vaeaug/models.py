@@ -185,8 +185,3 @@ def vae_loss(
     kl = kl_d.sum()
     charged = kl_d.clamp(min=free_bits).sum() if free_bits > 0 else kl
     return rec + beta * charged, rec, kl
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
-

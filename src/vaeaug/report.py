@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import math
 from pathlib import Path
 
@@ -373,7 +372,3 @@ def _html(md: str, out: Path) -> str:
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
              "td:first-child,th:first-child{text-align:left}img{max-width:100%}")
     return f"<!doctype html><html><head><meta charset='utf-8'><title>vaeaug report</title><style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
-
-
-def load_results(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text("utf-8"))

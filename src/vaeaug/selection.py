@@ -18,25 +18,17 @@ STRENGTH_GRID: dict[str, tuple] = {
 }
 
 
-def _features(X: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    """Flatten and scale like the experiment's classifiers (images by range, vectors by z-score)."""
-    from .classifiers import FeatureScaler
-
-    kind = "image" if ref.ndim > 2 else "vector"
-    return FeatureScaler().fit(ref, kind).transform(X)
-
-
 def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
                      n_per_sample: int, random_state: int | None,
                      grid: dict[str, tuple] | None = None) -> tuple[dict[str, float], dict]:
     """Best strength per method by proxy validation accuracy. Returns (chosen, scores), scores
     holding ``baseline`` (real data only) and every candidate's accuracy."""
-    from .classifiers import KernelRidgeClassifier
-    from .latent import SmallClassError
+    from .classifiers import FeatureScaler, KernelRidgeClassifier
 
     grid = grid or STRENGTH_GRID
-    F = _features(X, X)
-    F_val = _features(X_val, X)
+    # the classifiers' own scaling (images by range, vectors by z-score), fitted once on real data
+    scaler = FeatureScaler().fit(X, "image" if X.ndim > 2 else "vector")
+    F, F_val = scaler.transform(X), scaler.transform(X_val)
 
     def score(F_train, y_train) -> float:
         clf = KernelRidgeClassifier(random_state=random_state).fit(F_train, y_train)
@@ -48,12 +40,9 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
         scores[method] = {}
         best = None
         for s in candidates:
-            try:
-                X_new, y_new = aug.generate(X, y, method, n_per_sample, strength=s, random_state=random_state,
-                                            small_classes="skip")
-            except SmallClassError:  # pragma: no cover - "skip" never raises
-                continue
-            acc = score(np.concatenate([F, _features(X_new, X)]), np.concatenate([y, y_new]))
+            X_new, y_new = aug.generate(X, y, method, n_per_sample, strength=s, random_state=random_state,
+                                        small_classes="skip")
+            acc = score(np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new]))
             scores[method][str(s)] = acc
             if best is None or acc > best[0]:
                 best = (acc, s)

@@ -14,6 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from ..fileio import sha256_file
+
 
 class DownloadError(RuntimeError):
     """A file could not be fetched or did not match its checksum; the message says what to do."""
@@ -27,14 +29,6 @@ def cache_dir() -> Path:
     return Path(base) / "vaeaug"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fetch(url: str, sha256: str, filename: str, subdir: str = "", timeout: float = 60.0,
           directory: str | os.PathLike | None = None) -> Path:
     """Return the local path of ``filename``, downloading it from ``url`` if it is not cached.
@@ -45,7 +39,7 @@ def fetch(url: str, sha256: str, filename: str, subdir: str = "", timeout: float
     target_dir = Path(directory) if directory is not None else cache_dir() / subdir
     target = target_dir / filename
     if target.exists():
-        got = _sha256(target)
+        got = sha256_file(target)
         if got == sha256:
             return target
         raise DownloadError(
