@@ -177,12 +177,13 @@ def train_vae(
     for epoch in bar:
         beta = s.beta * min(1.0, (epoch + 1) / s.kl_warmup) if s.kl_warmup > 0 else s.beta
         model.train()
-        tot = rec_sum = kl_sum = 0.0
+        # per-epoch sums kept on the device: one host sync an epoch, not three a step
+        sums = torch.zeros(4, dtype=torch.float64, device=X.device)
         perm = torch.randperm(len(X), generator=generator).to(X.device)
         if world > 1:  # this rank's equal share; a remainder of < world samples sits this epoch out
             per_rank = len(X) // world
             perm = perm[rank * per_rank : (rank + 1) * per_rank]
-        n_seen = len(perm)
+        sums[3] = len(perm)
         for b in _batches(len(perm), s.batch_size, perm):
             x = X[b]
             with torch.autocast(device_type=X.device.type, dtype=amp_dtype, enabled=use_amp):
@@ -198,15 +199,12 @@ def train_vae(
             scaler.scale(loss).backward()
             scaler.step(opt)
             scaler.update()
-            tot += float(loss.detach()) * len(b)
-            rec_sum += float(rec.detach()) * len(b)
-            kl_sum += float(kl.detach()) * len(b)
+            sums[:3] += torch.stack([loss.detach(), rec.detach(), kl.detach()]).double() * len(b)
         if world > 1:
             import torch.distributed as dist
 
-            sums = torch.tensor([tot, rec_sum, kl_sum, float(n_seen)], dtype=torch.float64, device=X.device)
             dist.all_reduce(sums)
-            tot, rec_sum, kl_sum, n_seen = sums.tolist()
+        tot, rec_sum, kl_sum, n_seen = sums.tolist()
         hist.train_loss.append(tot / n_seen)
         hist.train_reconstruction.append(rec_sum / n_seen)
         hist.train_kl.append(kl_sum / n_seen)
