@@ -11,7 +11,7 @@ from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from .training import seeded
+from .training import make_adam, seeded
 
 
 class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -42,7 +42,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         with seeded(self.random_state if self.random_state is not None else 0, dev):
             self.net_ = nn.Sequential(nn.Linear(X.shape[1], self.hidden), nn.ReLU(), nn.Dropout(self.dropout),
                                       nn.Linear(self.hidden, len(self.classes_)))
-            opt = torch.optim.Adam(self.net_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
+            opt = make_adam(self.net_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
             Xt, yt = torch.from_numpy(X), torch.from_numpy(yi.astype(np.int64))
             g = torch.Generator().manual_seed(int(torch.randint(0, 2**31, (1,))))
             self.net_.train()
@@ -67,11 +67,64 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
+class RBFSVC(ClassifierMixin, BaseEstimator):
+    """scikit-learn's ``SVC(kernel="rbf")`` with the Gram matrix computed by one BLAS matrix
+    product (torch) and handed to libsvm precomputed: the same model, ~10x faster on image-sized
+    inputs, where libsvm's own per-pair kernel evaluations dominate. Above ``max_precomputed``
+    training samples (the Gram matrix would take > ~1 GB) it falls back to plain ``SVC``.
+    ``gamma="scale"``: 1 / (D · Var(X)), as in scikit-learn."""
+
+    def __init__(self, C: float = 1.0, gamma: float | str = "scale", max_precomputed: int = 12000,
+                 random_state: int | None = None):
+        self.C = C
+        self.gamma = gamma
+        self.max_precomputed = max_precomputed
+        self.random_state = random_state
+
+    def _kernel(self, A: np.ndarray) -> np.ndarray:
+        At = torch.from_numpy(np.ascontiguousarray(A, dtype=np.float32))
+        d2 = (At * At).sum(1)[:, None] + self.sq_[None, :] - 2.0 * (At @ self.X_.T)
+        return torch.exp(d2.clamp_min_(0).mul_(-self.gamma_)).double().numpy()
+
+    def fit(self, X, y):
+        X = np.asarray(X, dtype=np.float32).reshape(len(X), -1)
+        self.gamma_ = 1.0 / (X.shape[1] * X.var(dtype=np.float64)) if self.gamma == "scale" else float(self.gamma)
+        self.precomputed_ = len(X) <= self.max_precomputed
+        if not self.precomputed_:
+            self.svc_ = SVC(C=self.C, gamma=self.gamma_, random_state=self.random_state).fit(X, y)
+        else:
+            self.X_ = torch.from_numpy(np.ascontiguousarray(X))
+            self.sq_ = (self.X_ * self.X_).sum(1)
+            self.svc_ = SVC(C=self.C, kernel="precomputed", random_state=self.random_state).fit(self._kernel(X), y)
+            # prediction needs the kernel against the support vectors only
+            sv = self.svc_.support_
+            self.X_, self.sq_ = self.X_[sv].contiguous(), self.sq_[sv].contiguous()
+        self.classes_ = self.svc_.classes_
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self, "svc_")
+        X = np.asarray(X, dtype=np.float32).reshape(len(X), -1)
+        return self.svc_.decision_function(self._gram_for_predict(X) if self.precomputed_ else X)
+
+    def _gram_for_predict(self, X: np.ndarray) -> np.ndarray:
+        # libsvm indexes a precomputed test kernel by training-sample position: place the
+        # support-vector columns where it looks for them (the other columns are never read)
+        K = np.zeros((len(X), self.svc_.shape_fit_[0]))
+        K[:, self.svc_.support_] = self._kernel(X)
+        return K
+
+    def predict(self, X) -> np.ndarray:
+        check_is_fitted(self, "svc_")
+        X = np.asarray(X, dtype=np.float32).reshape(len(X), -1)
+        return self.svc_.predict(self._gram_for_predict(X) if self.precomputed_ else X)
+
+
 def make_classifiers(random_state: int | None = 0, n_real: int | None = None) -> dict[str, BaseEstimator]:
     """The experiment's classifiers, by the names the report uses: an RBF SVM (C=10), 1-NN and a
     512-unit network. ``n_real``: the real training set's size (the network's epoch size)."""
     return {
-        "SVM": SVC(C=10.0, gamma="scale", random_state=random_state),
+        "SVM": RBFSVC(C=10.0, gamma="scale", random_state=random_state),
         "k-NN": KNeighborsClassifier(n_neighbors=1),
         "NN": TorchMLPClassifier(hidden=512, epoch_size=n_real, random_state=random_state),
     }
