@@ -45,10 +45,18 @@ CONFIGS: dict[str, tuple[dict, dict]] = {
     "cond-beta0.25": ({"conditional": True, "beta": 0.25}, {}),
     "cond-beta0.1": ({"conditional": True, "beta": 0.1}, {}),
     "dropout": ({"dropout": 0.2}, {}),
+    "cond-freebits0.25-residual": ({"conditional": True, "beta": 1.0, "free_bits": 0.25}, {"decoding": "residual"}),
+    "cond-beta0.5-residual": ({"conditional": True, "beta": 0.5}, {"decoding": "residual"}),
+    "cond-freebits0.5": ({"conditional": True, "beta": 1.0, "free_bits": 0.5}, {}),
+    "cond-freebits1": ({"conditional": True, "beta": 1.0, "free_bits": 1.0}, {}),
+    "cond-freebits0.25-latent8": ({"conditional": True, "beta": 1.0, "free_bits": 0.25, "latent_dim": 8}, {}),
+    "uncond-beta0.5-residual": ({"conditional": False, "beta": 0.5}, {"decoding": "residual"}),
 }
 
 STRENGTHS = {"reconstruction": [None], "noise": [0.5, 1.0], "interpolation": [0.5, (0.0, 1.0)],
              "extrapolation": [0.25, 0.5]}
+#: residual decoding moves a real sample by a decoded difference: larger steps than direct decoding
+RESIDUAL_STRENGTHS = {"noise": [1.0, 2.0], "interpolation": [0.5, 1.0], "extrapolation": [0.5, 1.0]}
 
 
 def evaluate(name: str, params: dict, gen_opts: dict, seed: int, per_sample: int, data) -> dict:
@@ -67,9 +75,12 @@ def evaluate(name: str, params: dict, gen_opts: dict, seed: int, per_sample: int
 
     t = time.perf_counter()
     rows = [{"method": "baseline", "strength": None, **score(F, tr.y)}]
-    aug = VAEAugmenter(random_state=seed, verbose=0, **params).fit(tr.X, tr.y, va.X, va.y)
+    # the grid below fixes strength and decoding: skip the augmenter's own choice on validation
+    aug = VAEAugmenter(random_state=seed, verbose=0, **{"strength": 0.5, "decoding": "direct", **params}
+                       ).fit(tr.X, tr.y, va.X, va.y)
     fit_s = time.perf_counter() - t
-    for method, strengths in STRENGTHS.items():
+    grid = RESIDUAL_STRENGTHS if gen_opts.get("decoding") == "residual" else STRENGTHS
+    for method, strengths in grid.items():
         for s in strengths:
             Xn, yn = aug.generate(tr.X, tr.y, method, per_sample if method != "reconstruction" else 1, s,
                                   **gen_opts)

@@ -32,7 +32,8 @@ def test_transform_and_inverse_shapes(fitted_mlp, digits):
 
 def test_interpolation_with_lambda_zero_is_the_reconstruction(fitted_mlp, digits):
     X, y = digits
-    X_new, y_new = fitted_mlp.generate(X[:60], y[:60], "interpolation", n_per_sample=1, strength=0.0)
+    X_new, y_new = fitted_mlp.generate(X[:60], y[:60], "interpolation", n_per_sample=1, strength=0.0,
+                                       decoding="direct")
     np.testing.assert_array_equal(X_new, fitted_mlp.reconstruct(X[:60]))
     np.testing.assert_array_equal(y_new, y[:60])
 
@@ -174,25 +175,61 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 
 
 def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
+    from vaeaug.augmenter import DECODINGS
     from vaeaug.selection import STRENGTH_GRID
 
     sel = fitted_mlp.selection_
     assert 0 < sel["baseline"] <= 1
     for method, grid in STRENGTH_GRID.items():
-        assert set(sel[method]) == {str(s) for s in grid}
-        best = max(sel[method].values())
-        assert fitted_mlp.strength_[method] in grid
-        assert sel[method][str(fitted_mlp.strength_[method])] == best
+        assert set(sel[method]) == set(DECODINGS)
+        for decoding in DECODINGS:
+            assert set(sel[method][decoding]) == {str(s) for s in grid}
+        best = max(v for d in DECODINGS for v in sel[method][d].values())
+        assert fitted_mlp.strength_[method] in grid and fitted_mlp.decoding_[method] in DECODINGS
+        assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
+    assert fitted_mlp.decoding_["reconstruction"] == "direct"
     X, y = digits
-    # generate() without a strength uses the chosen one
+    # generate() without a strength or decoding uses the chosen ones
     a = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2)[0]
-    b = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2, strength=fitted_mlp.strength_["extrapolation"])[0]
+    b = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2, strength=fitted_mlp.strength_["extrapolation"],
+                            decoding=fitted_mlp.decoding_["extrapolation"])[0]
     np.testing.assert_array_equal(a, b)
+
+
+def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(fitted_mlp, digits):
+    X, y = digits
+    X, y = X[:40], y[:40]
+    # z' = z: the residual decode is the source sample itself, as the model sees it (features
+    # beyond ±5 training sd are clipped there)
+    pre = fitted_mlp.preprocessor_
+    seen = pre.inverse_transform(pre.transform(X).reshape(len(X), -1))
+    same = fitted_mlp.generate(X, y, "noise", 1, strength=0.0, decoding="residual")[0]
+    np.testing.assert_allclose(same, seen, atol=1e-4 * np.abs(X).max())
+    # otherwise x' − x equals D(z') − D(z) wherever no clipping happened
+    codes = fitted_mlp.generate_codes(X, y, "noise", 1, strength=1.0, random_state=5)
+    res = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="residual")[0]
+    direct = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="direct")[0]
+    np.testing.assert_allclose(direct, fitted_mlp.inverse_transform(codes.Z, codes.y), rtol=1e-5, atol=1e-5)
+    change = direct - fitted_mlp.reconstruct(X, y)
+    inside = np.abs(pre.transform(res)) < 4.99  # where the model space's ±5 sd clip did not act
+    np.testing.assert_allclose((res - seen)[inside], change[inside], atol=1e-3 * np.abs(X).max())
+    assert not np.allclose(res, direct)
+    with pytest.raises(ValueError, match="decoding must be"):
+        fitted_mlp.generate(X, y, "noise", 1, decoding="sharp")
 
 
 def test_fixed_strength_skips_selection(digits):
     X, y = digits
-    aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
+    aug = VAEAugmenter(strength=0.3, decoding="direct", random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
     assert aug.selection_ == {} and set(aug.strength_.values()) == {0.3}
+    assert set(aug.decoding_.values()) == {"direct"}
+    # a fixed strength with decoding="auto": only the decoding is chosen
+    aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
+    assert set(aug.strength_.values()) == {0.3}
+    assert all(set(aug.selection_[m]["direct"]) == {"0.3"} for m in ("noise", "interpolation", "extrapolation"))
     with pytest.raises(ValueError, match="strength must be 'auto'"):
         VAEAugmenter(strength="max").fit(X[:200], y[:200])
+    with pytest.raises(ValueError, match="decoding must be"):
+        VAEAugmenter(decoding="sharp").fit(X[:200], y[:200])
+
+

@@ -96,3 +96,19 @@ def test_prdc_behaves():
     assert collapsed["precision"] > 0.9 and collapsed["coverage"] < 0.3  # faithful but not diverse
     with pytest.raises(ValueError):
         prdc(real[:3], real)
+
+
+def test_val_chosen_picks_by_validation_never_by_test():
+    from vaeaug.evaluation import val_chosen
+
+    def rec(val, test):
+        return {"val_accuracy": {"SVM": val}, "test_accuracy": {"SVM": test}}
+
+    records = [
+        rec({"baseline": 0.5, "noise": 0.6, "interpolation": 0.7}, {"baseline": 0.5, "noise": 0.9, "interpolation": 0.55}),
+        rec({"baseline": 0.5, "noise": 0.8, "interpolation": 0.8}, {"baseline": 0.4, "noise": 0.45, "interpolation": 0.99}),
+    ]
+    out = val_chosen(records, ["noise", "interpolation"], ["SVM"])["SVM"]
+    assert out["picks"] == ["interpolation", "noise"]  # seed 2: a tie goes to the first method
+    np.testing.assert_allclose(out["values"], [0.55, 0.45])
+    np.testing.assert_allclose(out["gain"]["values"], [0.05, 0.05])

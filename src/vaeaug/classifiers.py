@@ -21,11 +21,14 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     ``epoch_size``: samples drawn per epoch (default: all of X). The experiment sets it to the
     real training set's size, so an augmented set gets the same number of optimiser steps as
     the baseline: the comparison is at equal compute, and augmentation costs no extra time.
+    ``min_steps``: training runs at least this many optimiser steps (more epochs when an epoch
+    is short), so a network on 100 samples is trained to convergence rather than stopped after
+    80 steps, where extra samples could only dilute the few passes over the real ones.
     """
 
     def __init__(self, hidden: int = 512, epochs: int = 40, batch_size: int = 64, learning_rate: float = 1e-3,
                  weight_decay: float = 1e-4, dropout: float = 0.2, epoch_size: int | None = None,
-                 random_state: int | None = None):
+                 min_steps: int = 500, random_state: int | None = None):
         self.hidden = hidden
         self.epochs = epochs
         self.batch_size = batch_size
@@ -33,6 +36,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.dropout = dropout
         self.epoch_size = epoch_size
+        self.min_steps = min_steps
         self.random_state = random_state
 
     def fit(self, X, y):
@@ -47,7 +51,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             g = torch.Generator().manual_seed(int(torch.randint(0, 2**31, (1,))))
             self.net_.train()
             per_epoch = min(self.epoch_size or len(Xt), len(Xt))
-            for _ in range(self.epochs):
+            steps_per_epoch = -(-per_epoch // self.batch_size)
+            epochs = max(self.epochs, -(-self.min_steps // steps_per_epoch))
+            for _ in range(epochs):
                 perm = torch.randperm(len(Xt), generator=g)[:per_epoch]
                 for s in range(0, per_epoch, self.batch_size):
                     b = perm[s : s + self.batch_size]

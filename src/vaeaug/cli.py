@@ -29,23 +29,31 @@ def _hidden(text: str) -> tuple[int, ...]:
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
+    from .augmenter import VAEAugmenter
+
+    d = VAEAugmenter().get_params()  # one source of truth for the defaults
     g = p.add_argument_group("model and training")
-    g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default="auto",
-                   help="encoder/decoder type; auto: conv for images, MLP for vectors (default: auto)")
-    g.add_argument("--latent-dim", type=int, default=16, help="size of the latent code (default: 16)")
+    g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default=d["architecture"],
+                   help="encoder/decoder type; auto: conv for images, MLP for vectors (default: %(default)s)")
+    g.add_argument("--latent-dim", type=int, default=d["latent_dim"], help="size of the latent code (default: %(default)s)")
     g.add_argument("--hidden", type=_hidden, default=None,
                    help="MLP layer widths or conv channels, comma-separated (default: per architecture)")
-    g.add_argument("--beta", type=float, default=0.5, help="KL weight β (default: 0.5)")
-    g.add_argument("--kl-warmup", type=int, default=10, help="epochs of linear β warm-up (default: 10)")
-    g.add_argument("--epochs", type=int, default=300, help="maximum epochs; early stopping usually ends sooner (default: 300)")
-    g.add_argument("--batch-size", type=int, default=32)
-    g.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default: 1e-3)")
-    g.add_argument("--weight-decay", type=float, default=0.0)
-    g.add_argument("--dropout", type=float, default=0.0)
-    g.add_argument("--patience", type=int, default=10,
-                   help="stop after this many epochs without validation gain (default: 10)")
-    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=True,
-                   help="condition the decoder on the class (default: on)")
+    g.add_argument("--beta", type=float, default=d["beta"], help="KL weight β (default: %(default)s)")
+    g.add_argument("--free-bits", type=float, default=d["free_bits"],
+                   help="KL floor per latent dimension in nats; 0 disables it (default: %(default)s)")
+    g.add_argument("--kl-warmup", type=int, default=d["kl_warmup"], help="epochs of linear β warm-up (default: %(default)s)")
+    g.add_argument("--epochs", type=int, default=d["epochs"],
+                   help="maximum epochs; early stopping usually ends sooner (default: %(default)s)")
+    g.add_argument("--batch-size", type=int, default=d["batch_size"], help="(default: %(default)s)")
+    g.add_argument("--lr", type=float, default=d["learning_rate"], help="Adam learning rate (default: %(default)s)")
+    g.add_argument("--weight-decay", type=float, default=d["weight_decay"])
+    g.add_argument("--dropout", type=float, default=d["dropout"])
+    g.add_argument("--patience", type=int, default=d["patience"],
+                   help="stop after this many epochs without validation gain (default: %(default)s)")
+    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=d["conditional"],
+                   help="condition the decoder on the class (default: %(default)s)")
+    g.add_argument("--decoding", choices=["auto", "direct", "residual"], default=d["decoding"],
+                   help="how altered codes become samples; auto: chosen on validation (default: %(default)s)")
     g.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ... (default: auto)")
 
 
@@ -54,7 +62,8 @@ def _augmenter_from_args(args):
 
     return VAEAugmenter(
         architecture=args.architecture, latent_dim=args.latent_dim, hidden_sizes=args.hidden,
-        beta=args.beta, kl_warmup=args.kl_warmup, epochs=args.epochs, batch_size=args.batch_size,
+        beta=args.beta, free_bits=args.free_bits, kl_warmup=args.kl_warmup, epochs=args.epochs,
+        batch_size=args.batch_size, decoding=args.decoding,
         learning_rate=args.lr, weight_decay=args.weight_decay, dropout=args.dropout,
         patience=args.patience, conditional=args.conditional, random_state=args.seed,
         device=args.device, verbose=0 if args.quiet else 1,
@@ -127,7 +136,8 @@ def _augment_sharded(aug, arrays, args) -> int:
 
     with tqdm(total=total, desc="augment", unit="sample", disable=args.quiet) as bar:
         for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
-                                           batch_size=min(args.shard_size, 8192), random_state=args.seed):
+                                           batch_size=min(args.shard_size, 8192), random_state=args.seed,
+                                           decoding=args.decoding):
             buf_X.append(Xc)
             buf_y.append(yc)
             bar.update(len(Xc))
@@ -153,10 +163,8 @@ def cmd_augment(args) -> int:
     arrays = _load_arrays(args.data)
     if args.shard_size:
         return _augment_sharded(aug, arrays, args)
-    codes = aug.generate_codes(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
-                               random_state=args.seed)
-    X_new = aug.inverse_transform(codes.Z, codes.y if aug.config_.n_classes else None)
-    y_new = codes.y
+    X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
+                                       random_state=args.seed, decoding=args.decoding, return_codes=True)
     if args.include_original:
         X_new = np.concatenate([arrays["X"], X_new])
         y_new = np.concatenate([arrays["y"], y_new])
@@ -241,7 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["noise", "interpolation", "extrapolation", "reconstruction"])
     a.add_argument("--per-sample", type=int, default=1, help="synthetic samples per input (default: 1)")
     a.add_argument("--strength", type=_strength, default=None,
-                   help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it (default: 0.5)")
+                   help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
+                        "(default: the one the model chose on validation)")
+    a.add_argument("--decoding", choices=["direct", "residual"], default=None,
+                   help="decode z' itself, or move the input by D(z') − D(z) (default: the model's choice)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", required=True, help=".npz to write (X, y, source); a folder with --shard-size")
     a.add_argument("--shard-size", type=int, default=None,

@@ -124,7 +124,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         "val_accuracy": {n: {"baseline": base_val[n]} for n in clfs},
         "test_accuracy": {n: {"baseline": base_test[n]} for n in clfs},
         "chosen": {}, "grid": {}, "quality": {},
-        "vae": {"strength": dict(aug.strength_), "selection": aug.selection_,
+        "vae": {"strength": dict(aug.strength_), "decoding": dict(aug.decoding_), "selection": aug.selection_,
                 "epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
                 "best_val_loss": aug.history_["val_loss"][aug.best_epoch_], "history": aug.history_},
     }
@@ -149,7 +149,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
                 best = (mean_val, cand, val, test, X_new, y_new)
         _, cand, val, test, X_new, y_new = best  # type: ignore[misc]
         if col in ("noise", "interpolation", "extrapolation") and cand["strength"] is None:
-            cand = {**cand, "strength": aug.strength_[col]}  # what the augmenter chose on validation
+            # what the augmenter chose on validation
+            cand = {**cand, "strength": aug.strength_[col], "decoding": aug.decoding_[col]}
         record["grid"][col] = grid
         record["chosen"][col] = cand
         for n in clfs:
@@ -173,15 +174,31 @@ def _mean_std(values: list[float]) -> dict[str, float]:
     return {"mean": float(np.nanmean(a)), "std": float(np.nanstd(a)), "values": a.tolist()}
 
 
+def val_chosen(records: list[dict], methods: list[str], classifiers: list[str]) -> dict:
+    """Per classifier, the VAE method a practitioner would deploy: in each seed, the one with the
+    best *validation* accuracy for that classifier (ties: the first in ``methods``); its test
+    accuracy, mean ± std over seeds, the gain over the baseline and the picks."""
+    out = {}
+    for n in classifiers:
+        picks = [max(methods, key=lambda m: (r["val_accuracy"][n][m], -methods.index(m))) for r in records]
+        test = [r["test_accuracy"][n][m] for r, m in zip(records, picks)]
+        gains = [t - r["test_accuracy"][n]["baseline"] for r, t in zip(records, test)]
+        out[n] = {**_mean_std(test), "gain": _mean_std(gains), "picks": picks}
+    return out
+
+
 def summarise(records: list[dict], columns: list[str], classifiers: list[str]) -> dict:
-    """Mean ± std over seeds of test accuracy, validation accuracy and quality."""
+    """Mean ± std over seeds of test accuracy, validation accuracy and quality, and the VAE method
+    chosen per classifier on validation (:func:`val_chosen`)."""
     table = {n: {c: _mean_std([r["test_accuracy"][n][c] for r in records]) for c in columns} for n in classifiers}
     val = {n: {c: _mean_std([r["val_accuracy"][n][c] for r in records]) for c in columns} for n in classifiers}
     metrics = sorted({m for r in records for q in r["quality"].values() for m in q})
     quality = {c: {m: _mean_std([r["quality"][c].get(m, np.nan) for r in records]) for m in metrics}
                for c in columns[1:]}
     chosen = {c: [r["chosen"][c] for r in records] for c in columns[1:]}
-    return {"table": table, "val_table": val, "quality": quality, "chosen": chosen}
+    methods = [c for c in columns if c in VAE_METHODS]
+    return {"table": table, "val_table": val, "quality": quality, "chosen": chosen,
+            "val_chosen": val_chosen(records, methods, classifiers) if methods else {}}
 
 
 def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out_dir: str | Path | None = None,

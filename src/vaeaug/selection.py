@@ -1,6 +1,6 @@
 """Choosing augmentation settings on the validation set, inside ``VAEAugmenter.fit``.
 
-For each method and candidate strength, synthetic samples are made from the training set, a
+For each method, decoding and candidate strength, synthetic samples are made from the training set, a
 fast proxy classifier (RBF kernel ridge, :class:`~vaeaug.classifiers.KernelRidgeClassifier`) is
 trained on real + synthetic samples, and scored on the validation set; the best candidate wins
 (ties go to the earlier, milder one). Nothing here sees a test set.
@@ -20,9 +20,13 @@ STRENGTH_GRID: dict[str, tuple] = {
 
 def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
                      n_per_sample: int, random_state: int | None,
-                     grid: dict[str, tuple] | None = None) -> tuple[dict[str, float], dict]:
-    """Best strength per method by proxy validation accuracy. Returns (chosen, scores), scores
-    holding ``baseline`` (real data only) and every candidate's accuracy."""
+                     grid: dict[str, tuple] | None = None,
+                     decodings: tuple[str, ...] = ("direct",)) -> tuple[dict[str, float], dict[str, str], dict]:
+    """Best (strength, decoding) per method by proxy validation accuracy.
+
+    Returns (strengths, decodings, scores): ``scores`` holds ``baseline`` (real data only) and,
+    per method and decoding, every candidate strength's accuracy.
+    """
     from .classifiers import FeatureScaler, KernelRidgeClassifier
 
     grid = grid or STRENGTH_GRID
@@ -35,17 +39,20 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
         return float(np.mean(clf.predict(F_val) == y_val))
 
     scores: dict = {"baseline": score(F, y)}
-    chosen: dict[str, float] = {}
+    strengths: dict[str, float] = {}
+    chosen_decoding: dict[str, str] = {}
     for method, candidates in grid.items():
         scores[method] = {}
         best = None
-        for s in candidates:
-            X_new, y_new = aug.generate(X, y, method, n_per_sample, strength=s, random_state=random_state,
-                                        small_classes="skip")
-            acc = score(np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new]))
-            scores[method][str(s)] = acc
-            if best is None or acc > best[0]:
-                best = (acc, s)
+        for decoding in decodings:
+            scores[method][decoding] = {}
+            for s in candidates:
+                X_new, y_new = aug.generate(X, y, method, n_per_sample, strength=s, random_state=random_state,
+                                            small_classes="skip", decoding=decoding)
+                acc = score(np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new]))
+                scores[method][decoding][str(s)] = acc
+                if best is None or acc > best[0]:
+                    best = (acc, s, decoding)
         if best is not None:
-            chosen[method] = best[1]
-    return chosen, scores
+            strengths[method], chosen_decoding[method] = best[1], best[2]
+    return strengths, chosen_decoding, scores
