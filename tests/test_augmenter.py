@@ -186,7 +186,10 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
             assert set(sel[method][decoding]) == {str(s) for s in grid}
         best = max(v for d in DECODINGS for v in sel[method][d].values())
         assert fitted_mlp.strength_[method] in grid and fitted_mlp.decoding_[method] in DECODINGS
-        assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
+        if method in sel["fallback"]:  # nothing beat real data alone: the conservative candidate
+            assert (fitted_mlp.strength_[method], fitted_mlp.decoding_[method]) == (min(grid), "residual")
+        else:
+            assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
     assert fitted_mlp.decoding_["reconstruction"] == "direct"
     X, y = digits
     # generate() without a strength or decoding uses the chosen ones
@@ -216,6 +219,23 @@ def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(f
     assert not np.allclose(res, direct)
     with pytest.raises(ValueError, match="decoding must be"):
         fitted_mlp.generate(X, y, "noise", 1, decoding="sharp")
+
+
+def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(digits):
+    from vaeaug.selection import choose_strengths
+
+    X, y = digits
+    rng = np.random.default_rng(0)
+
+    class Harmful:  # synthetic samples that are pure noise with shuffled labels
+        def generate(self, X, y, method, n, strength, random_state, small_classes, decoding):
+            return rng.normal(size=(len(X) * n, X.shape[1])) * 20, rng.permutation(np.repeat(y, n))
+
+    strengths, decodings, scores = choose_strengths(Harmful(), X[:300], y[:300], X[300:500], y[300:500], 2, 0,
+                                                    decodings=("direct", "residual"))
+    assert sorted(scores["fallback"]) == ["extrapolation", "interpolation", "noise"]
+    assert set(decodings.values()) == {"residual"} and strengths == {"noise": 0.25, "interpolation": 0.25,
+                                                                      "extrapolation": 0.25}
 
 
 def test_fixed_strength_skips_selection(digits):

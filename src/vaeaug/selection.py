@@ -18,6 +18,11 @@ STRENGTH_GRID: dict[str, tuple] = {
 }
 
 
+def _size(strength) -> float:
+    """How far a strength moves a code: the value, or a (low, high) range's midpoint."""
+    return float(np.mean(strength))
+
+
 def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
                      n_per_sample: int, random_state: int | None,
                      grid: dict[str, tuple] | None = None,
@@ -26,6 +31,12 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
 
     Returns (strengths, decodings, scores): ``scores`` holds ``baseline`` (real data only) and,
     per method and decoding, every candidate strength's accuracy.
+
+    Do no harm: a candidate must classify at least one more validation sample correctly than
+    real data alone. Where none does, the method falls back to its most conservative candidate
+    (residual decoding where allowed, the smallest strength): samples close to the real ones,
+    the choice that least risks falling below the baseline when validation cannot tell.
+    ``scores["fallback"]`` lists the methods that fell back.
     """
     from .classifiers import FeatureScaler, KernelRidgeClassifier
 
@@ -38,7 +49,9 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
         clf = KernelRidgeClassifier(random_state=random_state).fit(F_train, y_train)
         return float(np.mean(clf.predict(F_val) == y_val))
 
-    scores: dict = {"baseline": score(F, y)}
+    scores: dict = {"baseline": score(F, y), "fallback": []}
+    needed = scores["baseline"] + 1.0 / len(y_val) - 1e-9  # one more correct validation sample
+    conservative = "residual" if "residual" in decodings else decodings[0]
     strengths: dict[str, float] = {}
     chosen_decoding: dict[str, str] = {}
     for method, candidates in grid.items():
@@ -53,6 +66,9 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
                 scores[method][decoding][str(s)] = acc
                 if best is None or acc > best[0]:
                     best = (acc, s, decoding)
+        if best is not None and best[0] < needed:
+            best = (best[0], min(candidates, key=_size), conservative)
+            scores["fallback"].append(method)
         if best is not None:
             strengths[method], chosen_decoding[method] = best[1], best[2]
     return strengths, chosen_decoding, scores
