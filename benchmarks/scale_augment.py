@@ -49,6 +49,10 @@ def main() -> None:
     p.add_argument("--shard-size", type=int, default=100_000)
     p.add_argument("--method", default="interpolation")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--upscale", type=int, default=1,
+                   help="enlarge the 8×8 digits K times a side (8: 64×64 images, 4 kB a sample)")
+    p.add_argument("--architecture", default="auto", choices=["auto", "mlp", "conv"])
+    p.add_argument("--tag", default="", help="suffix for the output names")
     p.add_argument("--out", default=str(HERE / "results"))
     a = p.parse_args()
 
@@ -58,13 +62,16 @@ def main() -> None:
 
     X, y = load_digits(return_X_y=True)
     X = np.minimum(X.reshape(-1, 8, 8) * 16, 255).astype(np.uint8)  # 0..16 → 0..255
+    if a.upscale > 1:
+        X = np.kron(X, np.ones((1, a.upscale, a.upscale), dtype=np.uint8))
     vaeaug = [sys.executable, "-m", "vaeaug.cli"]
     work = Path(tempfile.mkdtemp(prefix="vaeaug-scale-"))
     rows = []
     try:
         np.savez(work / "digits.npz", X=X, y=y)
         train_s, train_rss = run_measured([*vaeaug, "train", "--data", str(work / "digits.npz"), "--out",
-                                           str(work / "model"), "--epochs", "30", "--seed", str(a.seed), "--quiet"])
+                                           str(work / "model"), "--epochs", "30", "--seed", str(a.seed), "--quiet",
+                                           "--architecture", a.architecture])
         for count in a.counts:
             per_sample = -(-count // len(X))  # ceil: at least `count` samples
             out = work / f"shards-{count}"
@@ -87,13 +94,14 @@ def main() -> None:
 
     result = {"command": "python benchmarks/scale_augment.py " + " ".join(sys.argv[1:]),
               "machine": {"platform": platform.platform(), "processor": platform.machine()},
-              "data": f"sklearn digits, {len(X)} images of 8×8 uint8", "method": a.method,
+              "data": f"sklearn digits, {len(X)} images of {X.shape[1]}×{X.shape[2]} uint8",
+              "architecture": a.architecture, "method": a.method,
               "shard_size": a.shard_size, "seed": a.seed,
               "train": {"seconds": train_s, "peak_rss_mib": train_rss}, "runs": rows}
     out_dir = Path(a.out)
-    atomic_write_json(out_dir / "scale-augment.json", result)
+    atomic_write_json(out_dir / f"scale-augment{a.tag}.json", result)
     md = ["# Generation at scale: `vaeaug augment --shard-size`", "",
-          f"`{result['command']}`; {result['data']}; method {a.method}; shards of {a.shard_size:,}; seed {a.seed}. "
+          f"`{result['command']}`; {result['data']}; architecture {a.architecture}; method {a.method}; shards of {a.shard_size:,}; seed {a.seed}. "
           f"Each run is its own process; peak RSS is its `ru_maxrss`. Target: < 2 GiB whatever the count.", "",
           "| samples | shards | seconds | samples/s | peak RSS (MiB) | on disk (MiB) |", "|---|---|---|---|---|---|"]
     for r in rows:
@@ -101,7 +109,7 @@ def main() -> None:
                   f"{r['peak_rss_mib']:.0f} | {r['disk_mib']:.0f} |")
     md += ["", f"Training the model first (`vaeaug train`, 30 epochs at most): {train_s:.0f} s, "
            f"peak RSS {train_rss:.0f} MiB."]
-    atomic_write_text(out_dir / "scale-augment.md", "\n".join(md) + "\n")
+    atomic_write_text(out_dir / f"scale-augment{a.tag}.md", "\n".join(md) + "\n")
 
 
 if __name__ == "__main__":

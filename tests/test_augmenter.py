@@ -227,15 +227,30 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
     X, y = digits
     rng = np.random.default_rng(0)
 
-    class Harmful:  # synthetic samples that are pure noise with shuffled labels
-        def generate(self, X, y, method, n, strength, random_state, small_classes, decoding):
-            return rng.normal(size=(len(X) * n, X.shape[1])) * 20, rng.permutation(np.repeat(y, n))
+    def harmful(method, strength):  # synthetic samples that are pure noise with shuffled labels
+        n = 2 * 300
+        return {d: (rng.normal(size=(n, X.shape[1])) * 20, rng.permutation(np.repeat(y[:300], 2)))
+                for d in ("direct", "residual")}
 
-    strengths, decodings, scores = choose_strengths(Harmful(), X[:300], y[:300], X[300:500], y[300:500], 2, 0,
+    strengths, decodings, scores = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
                                                     decodings=("direct", "residual"))
     assert sorted(scores["fallback"]) == ["extrapolation", "interpolation", "noise"]
     assert set(decodings.values()) == {"residual"} and strengths == {"noise": 0.25, "interpolation": 0.25,
                                                                       "extrapolation": 0.25}
+
+
+@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])
+def test_the_choice_scores_exactly_what_generate_makes(fitted_mlp, digits, method):
+    from vaeaug.augmenter import DECODINGS
+
+    X, y = digits
+    X, y = X[:120], y[:120]
+    sets = fitted_mlp._candidate_sets(X, y, 2, 7, DECODINGS)(method, 0.5)
+    for decoding in DECODINGS:
+        X_new, y_new = fitted_mlp.generate(X, y, method, 2, strength=0.5, random_state=7, small_classes="skip",
+                                           decoding=decoding)
+        np.testing.assert_array_equal(sets[decoding][0], X_new)
+        np.testing.assert_array_equal(sets[decoding][1], y_new)
 
 
 def test_fixed_strength_skips_selection(digits):

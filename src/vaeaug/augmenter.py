@@ -255,9 +255,10 @@ class VAEAugmenter(BaseEstimator):
         self.decoding_["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
         if auto_strength or auto_decoding:  # choose on the validation set
             grid = None if auto_strength else {m: (self.strength,) for m in STRENGTH_GRID}
+            decodings = DECODINGS if auto_decoding else (fixed_decoding,)
+            make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, decodings)
             strengths, decodings, self.selection_ = choose_strengths(
-                self, X, y, X_val, y_val, int(self.n_per_sample), self.random_state, grid=grid,
-                decodings=DECODINGS if auto_decoding else (fixed_decoding,))
+                make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=decodings)
             self.strength_.update(strengths)
             self.decoding_.update(decodings)
         return self
@@ -385,6 +386,30 @@ class VAEAugmenter(BaseEstimator):
             return None, None
         T = self.preprocessor_.transform(X)
         return T.reshape(len(T), -1), self._decode(Z, y if self.config_.n_classes else None)
+
+    def _candidate_sets(self, X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state,
+                        decodings: tuple[str, ...]):
+        """For the choice in ``fit``: a function (method, strength) → {decoding: (X_new, y_new)},
+        equal to :meth:`generate` with those arguments and ``small_classes="skip"``, but encoding
+        ``X`` and decoding its codes once, and decoding each candidate's codes once for every
+        decoding (a residual sample is the direct one moved by the source's own residual)."""
+        Z = self.transform(X)
+        cond = bool(self.config_.n_classes)
+        T_src, D_src = self._sources(X, y, Z, "residual" if "residual" in decodings else "direct")
+        seed = self.random_state if random_state is None else random_state
+
+        def make_sets(method: str, strength) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+            codes = synthesize(Z, y, method, n_per_sample=n_per_sample, strength=strength, k=self.n_neighbors,
+                               rng=np.random.default_rng(seed), spread=self.latent_spread_, small_classes="skip")
+            D_new = self._decode(codes.Z, codes.y if cond else None)
+            out = {}
+            for decoding in decodings:
+                T = D_new if decoding == "direct" else residual_decode(
+                    T_src[codes.source], D_new, D_src[codes.source], *self._model_bounds())
+                out[decoding] = (self.preprocessor_.inverse_transform(T), codes.y)
+            return out
+
+        return make_sets
 
     def generate(self, X, y, method: str = "interpolation", n_per_sample: int = 1, strength=None,
                  random_state=None, small_classes: str = "raise", decoding: str | None = None,

@@ -123,9 +123,12 @@ def _augment_sharded(aug, arrays, args) -> int:
     (out / "manifest.json").unlink(missing_ok=True)
     total = len(arrays["X"]) * args.per_sample
     shards: list[dict] = []
-    buf_X: list[np.ndarray] = []
-    buf_y: list[np.ndarray] = []
     written = 0
+    # one preallocated shard, filled chunk by chunk and written when full: memory is one shard
+    # plus one decoded chunk, whatever the total count
+    buf_X: np.ndarray | None = None
+    buf_y: np.ndarray | None = None
+    fill = 0
 
     def write(Xs: np.ndarray, ys: np.ndarray) -> None:
         nonlocal written
@@ -136,19 +139,23 @@ def _augment_sharded(aug, arrays, args) -> int:
 
     with tqdm(total=total, desc="augment", unit="sample", disable=args.quiet) as bar:
         for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
-                                           batch_size=min(args.shard_size, 8192), random_state=args.seed,
+                                           batch_size=min(args.shard_size, 4096), random_state=args.seed,
                                            decoding=args.decoding):
-            buf_X.append(Xc)
-            buf_y.append(yc)
+            if buf_X is None:
+                size = min(args.shard_size, total)
+                buf_X = np.empty((size, *Xc.shape[1:]), dtype=Xc.dtype)
+                buf_y = np.empty(size, dtype=yc.dtype)
+            s = 0
+            while s < len(Xc):
+                take = min(len(Xc) - s, len(buf_X) - fill)
+                buf_X[fill : fill + take], buf_y[fill : fill + take] = Xc[s : s + take], yc[s : s + take]
+                fill, s = fill + take, s + take
+                if fill == len(buf_X):
+                    write(buf_X, buf_y)
+                    fill = 0
             bar.update(len(Xc))
-            if sum(len(b) for b in buf_X) >= args.shard_size:
-                Xa, ya = np.concatenate(buf_X), np.concatenate(buf_y)
-                while len(Xa) >= args.shard_size:
-                    write(Xa[: args.shard_size], ya[: args.shard_size])
-                    Xa, ya = Xa[args.shard_size :], ya[args.shard_size :]
-                buf_X, buf_y = [Xa], [ya]
-        if buf_X and sum(len(b) for b in buf_X):
-            write(np.concatenate(buf_X), np.concatenate(buf_y))
+        if fill:
+            write(buf_X[:fill], buf_y[:fill])
     atomic_write_json(out / "manifest.json", {"method": args.method, "per_sample": args.per_sample,
                                               "seed": args.seed, "samples": written, "shards": shards})
     print(f"wrote {written} samples ({args.method}) in {len(shards)} shard(s) to {out}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -14,14 +13,16 @@ from pathlib import Path
 import numpy as np
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place."""
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike):
+    """A binary file object on a temporary file beside ``path``; on a clean exit it is fsynced
+    and renamed into place, on an error removed. Lets large files be streamed, not buffered."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -29,6 +30,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place."""
+    with atomic_open(path) as f:
+        f.write(data)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -69,9 +76,8 @@ def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
     for k, a in arrays.items():
         if np.asarray(a).dtype == object:
             raise TypeError(f"array {k!r} has dtype object; convert it to numbers or strings first")
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
-    atomic_write_bytes(path, buf.getvalue())
+    with atomic_open(path) as f:  # compressed straight to disk: no in-memory copy of the file
+        np.savez_compressed(f, **arrays)
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:

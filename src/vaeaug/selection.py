@@ -23,14 +23,15 @@ def _size(strength) -> float:
     return float(np.mean(strength))
 
 
-def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
-                     n_per_sample: int, random_state: int | None,
-                     grid: dict[str, tuple] | None = None,
+def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+                     random_state: int | None, grid: dict[str, tuple] | None = None,
                      decodings: tuple[str, ...] = ("direct",)) -> tuple[dict[str, float], dict[str, str], dict]:
     """Best (strength, decoding) per method by proxy validation accuracy.
 
-    Returns (strengths, decodings, scores): ``scores`` holds ``baseline`` (real data only) and,
-    per method and decoding, every candidate strength's accuracy.
+    ``make_sets(method, strength)`` returns ``{decoding: (X_new, y_new)}`` for every decoding in
+    ``decodings`` (:meth:`VAEAugmenter._candidate_sets` makes it: one decode serves both
+    decodings). Returns (strengths, decodings, scores): ``scores`` holds ``baseline`` (real data
+    only) and, per method and decoding, every candidate strength's accuracy.
 
     Do no harm: a candidate must classify at least one more validation sample correctly than
     real data alone. Where none does, the method falls back to its most conservative candidate
@@ -55,18 +56,19 @@ def choose_strengths(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val
     strengths: dict[str, float] = {}
     chosen_decoding: dict[str, str] = {}
     for method, candidates in grid.items():
-        scores[method] = {}
+        scores[method] = {d: {} for d in decodings}
         best = None
-        for decoding in decodings:
-            scores[method][decoding] = {}
-            for s in candidates:
-                X_new, y_new = aug.generate(X, y, method, n_per_sample, strength=s, random_state=random_state,
-                                            small_classes="skip", decoding=decoding)
+        for s in candidates:
+            sets = make_sets(method, s)
+            for decoding in decodings:
+                X_new, y_new = sets[decoding]
                 acc = score(np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new]))
                 scores[method][decoding][str(s)] = acc
-                if best is None or acc > best[0]:
-                    best = (acc, s, decoding)
-        if best is not None and best[0] < needed:
+                # ties go to the earlier decoding, then the milder strength
+                key = (acc, -decodings.index(decoding), -_size(s))
+                if best is None or key > best[0]:
+                    best = (key, s, decoding)
+        if best is not None and best[0][0] < needed:
             best = (best[0], min(candidates, key=_size), conservative)
             scores["fallback"].append(method)
         if best is not None:
