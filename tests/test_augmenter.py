@@ -82,6 +82,11 @@ def test_save_load_gives_identical_decodes(fitted_mlp, digits, tmp_path):
     np.testing.assert_array_equal(a[0], b[0])
     assert loaded.get_params() == fitted_mlp.get_params() | {"device": "cpu"}
     assert loaded.history_ == json.loads(json.dumps(fitted_mlp.history_))
+    # what fit chose on validation travels with the model, so generate() behaves the same
+    assert loaded.decoding_ == fitted_mlp.decoding_ and loaded.strength_ == fitted_mlp.strength_
+    for method in ("noise", "interpolation"):
+        np.testing.assert_array_equal(loaded.generate(X[:30], y[:30], method, 2)[0],
+                                      fitted_mlp.generate(X[:30], y[:30], method, 2)[0])
 
 
 def test_tampered_or_truncated_model_is_refused(fitted_mlp, tmp_path):
