@@ -63,9 +63,9 @@ class VAEAugmenter(BaseEstimator):
         it. Early stopping only counts epochs after the warm-up.
     free_bits : float
         KL floor per latent dimension in nats ("free bits", Kingma et al. 2016); 0 disables it.
-        The default 0.25 with β = 1 measured best on UJI Pen Characters v1 of the settings tried
-        (``benchmarks/results/levers.md``): SVM +4.4, 1-NN +19.2, NN +3.6 points over 3 seeds,
-        against +2.6 / +16.8 / +3.0 for β = 0.5 without it.
+        The default 0.25 with β = 1: on UJI Pen Characters v1 (3 seeds, two runs) it gave 1-NN
+        +17 to +19 points against +16.5 for β = 0.5 without it, with SVM and NN gains within
+        run-to-run noise of it (``benchmarks/results/levers.md``).
     epochs, batch_size, learning_rate, weight_decay, dropout : training settings (Adam). ``epochs``
         is a ceiling: early stopping (``patience``) usually ends training well before it.
     patience : int or None
