@@ -124,6 +124,7 @@ def test_images_conv_conditional_round_trip(digit_images, tmp_path):
     np.testing.assert_array_equal(again.generate(X[:40], y[:40], "interpolation", 2)[0], X_new)
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a 2-epoch model
 def test_channel_first_float_images_come_back_in_their_scale():
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, size=(60, 3, 12, 10)).astype(np.float32)
@@ -273,3 +274,20 @@ def test_fixed_strength_skips_selection(digits):
         VAEAugmenter(decoding="sharp").fit(X[:200], y[:200])
 
 
+
+
+def test_posterior_collapse_is_reported(digits, fitted_mlp):
+    import warnings
+
+    from vaeaug import PosteriorCollapseWarning
+
+    X, y = digits
+    assert fitted_mlp.collapsed_ is False  # a healthy model: no warning was due
+    # a KL weight this large drives every code to the prior: the decoder can only ignore z
+    with pytest.warns(PosteriorCollapseWarning, match="posterior collapse"):
+        aug = VAEAugmenter(random_state=0, beta=200.0, free_bits=0.0, strength=0.5, decoding="direct",
+                           **{**FAST, "conditional": True, "kl_warmup": 0}).fit(X[:300], y[:300], X[300:400], y[300:400])
+    assert aug.collapsed_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PosteriorCollapseWarning)
+        VAEAugmenter(random_state=0, strength=0.5, decoding="direct", **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])

@@ -7,7 +7,8 @@ Nothing is printed or logged at import.
 
 __version__ = "0.1.0"
 
-from .augmenter import ModelFileError, VAEAugmenter, VAESampler  # noqa: E402
+from .augmenter import ModelFileError, PosteriorCollapseWarning, VAEAugmenter, VAESampler  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
 
-__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "SmallClassError", "__version__"]
+__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "PosteriorCollapseWarning", "SmallClassError",
+           "__version__"]

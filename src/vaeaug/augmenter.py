@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,16 @@ CONFIG_FILE = "config.json"
 DECODINGS = ("direct", "residual")
 
 DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256)}
+
+
+#: Below this spread of the training codes' means on every latent dimension (the prior's is 1),
+#: the decoder is taken to ignore z: see :class:`PosteriorCollapseWarning`.
+COLLAPSE_SPREAD = 0.05
+
+
+class PosteriorCollapseWarning(UserWarning):
+    """The codes of the training set barely differ (posterior collapse): the decoder ignores z,
+    so noise, interpolation and extrapolation all decode a class to (nearly) the same sample."""
 
 
 class ModelFileError(ValueError):
@@ -104,6 +115,8 @@ class VAEAugmenter(BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     history_ : dict — per-epoch ``train_loss``, ``val_loss`` and ``best_epoch``
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
+    collapsed_ : bool — the codes collapsed (all spreads < 0.05): a :class:`PosteriorCollapseWarning`
+        was raised, and offspring are class prototypes whatever the method
     strength_ : dict — the strength ``generate`` uses per method (chosen or fixed)
     decoding_ : dict — the decoding ``generate`` uses per method (chosen or fixed)
     selection_ : dict — proxy validation accuracy of every candidate, per method and decoding
@@ -247,6 +260,14 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = hist.to_dict()
         self.best_epoch_ = hist.best_epoch
         self.latent_spread_ = latent_spread(self.transform(X))
+        self.collapsed_ = bool(self.latent_spread_.max() < COLLAPSE_SPREAD)
+        if self.collapsed_:
+            warnings.warn(
+                f"posterior collapse: the training codes spread at most {self.latent_spread_.max():.3g} on any "
+                "latent dimension (the prior's is 1), so the decoder ignores z. Every method will decode a "
+                "class to (nearly) its prototype; methods and strengths will not differ. A lower beta, no "
+                "free_bits or an unconditional decoder keep z in use (at some cost in label fidelity).",
+                PosteriorCollapseWarning, stacklevel=2)
         self.selection_ = {}
         auto_strength, auto_decoding = isinstance(self.strength, str), self.decoding == "auto"
         fixed_decoding = "direct" if auto_decoding else self.decoding
@@ -561,6 +582,7 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = config["history"]
         self.best_epoch_ = self.history_.get("best_epoch", -1)
         self.latent_spread_ = tensors["latent_spread"].numpy()
+        self.collapsed_ = bool(self.latent_spread_.max() < COLLAPSE_SPREAD)
         self.strength_ = {m: (tuple(v) if isinstance(v, list) else v) for m, v in config.get("strength", DEFAULT_STRENGTH).items()}
         self.decoding_ = dict(config.get("decoding", {m: "direct" for m in METHODS}))
         self.selection_ = config.get("selection", {})

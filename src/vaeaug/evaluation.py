@@ -125,6 +125,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         "test_accuracy": {n: {"baseline": base_test[n]} for n in clfs},
         "chosen": {}, "grid": {}, "quality": {},
         "vae": {"strength": dict(aug.strength_), "decoding": dict(aug.decoding_), "selection": aug.selection_,
+                "collapsed": aug.collapsed_, "latent_spread_max": float(aug.latent_spread_.max()),
                 "epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
                 "best_val_loss": aug.history_["val_loss"][aug.best_epoch_], "history": aug.history_},
     }

@@ -54,6 +54,17 @@ def markdown_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _collapse_note(result: dict) -> list[str]:
+    """A warning paragraph when the VAE's codes collapsed in some seed (the decoder ignored z)."""
+    seeds = [r["seed"] for r in result["per_seed"] if r["vae"].get("collapsed")]
+    if not seeds:
+        return []
+    return [f"\n**Posterior collapse** in seed(s) {seeds}: the training codes did not spread (at most "
+            f"{max(r['vae']['latent_spread_max'] for r in result['per_seed'] if r['vae'].get('collapsed')):.3g} "
+            "on any latent dimension; the prior's is 1), so the decoder ignored z. Every method then decodes "
+            "a class to (nearly) its prototype, and the method columns differ only by amount and chance.\n"]
+
+
 def val_chosen_table(result: dict) -> str:
     """Per classifier: baseline, the VAE method chosen on validation for that classifier (its test
     accuracy and gain), the best comparator, and which method validation picked per seed."""
@@ -345,6 +356,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
         "What a user would deploy: in each seed, the VAE method with the best validation accuracy for "
         "that classifier; its test accuracy and gain over the baseline (min: the worst seed).\n",
         val_chosen_table(result),
+        *_collapse_note(result),
         "\n## Quality of the synthetic samples (chosen setting)\n",
         "Label fidelity: share of synthetic samples that the SVM trained on real data assigns to their "
         f"intended class. Precision / recall / density / coverage (Naeem et al. 2020, k={result['config']['prdc_k']}) "
