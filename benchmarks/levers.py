@@ -64,7 +64,9 @@ FINDINGS = """\
   (the only setting where SVM and NN gain at all); free bits 0.25 with beta 1 (the default since
   session 2; 3 seeds in `ujipen-v1.md`); strength and decoding chosen on validation.
 - The conditional decoder uses z very little (the k-NN column is the same for every method and
-  strength in most conditional rows): its offspring are blurred class prototypes. They lift 1-NN
+  strength in most conditional rows): its offspring are blurred class prototypes. Under free bits
+  the codes collapse outright (means spread 0.002 per dimension against the prior's 1; the floor
+  is met by shrinking the posterior variance), so every method equals reconstruction. They lift 1-NN
   by 15-22 points; for SVM and NN they help at x1 (reconstruction, +4 to +5) and much less at x3.
 - Residual decoding does not help on UJI: with the conditional decoder D(z') - D(z) is ~0, so the
   offspring are copies (`cond-*-residual` equal the baseline); unconditional (`uncond-beta0.5-residual`)
