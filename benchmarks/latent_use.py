@@ -51,8 +51,7 @@ def main() -> None:
             aug = VAEAugmenter(random_state=a.seed, verbose=0, strength=0.5, decoding="direct").fit(
                 tr.X, tr.y, va.X, va.y)
         Z = aug.transform(tr.X)
-        yy = tr.y if aug.config_.n_classes else None
-        D_mu, D_0 = aug._decode(Z, yy), aug._decode(np.zeros_like(Z), yy)
+        D_mu, D_0 = aug._decode(Z, tr.y), aug._decode(np.zeros_like(Z), tr.y)  # y: ignored if unconditional
         rows.append({"dataset": name, "spread_max": float(aug.latent_spread_.max()),
                      "spread_median": float(np.median(aug.latent_spread_)),
                      "decode_change_relative": float(np.abs(D_mu - D_0).mean() / np.abs(D_mu - D_mu.mean(0)).mean()),

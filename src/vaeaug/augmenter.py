@@ -260,7 +260,6 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = hist.to_dict()
         self.best_epoch_ = hist.best_epoch
         self.latent_spread_ = latent_spread(self.transform(X))
-        self.collapsed_ = bool(self.latent_spread_.max() < COLLAPSE_SPREAD)
         if self.collapsed_:
             warnings.warn(
                 f"posterior collapse: the training codes spread at most {self.latent_spread_.max():.3g} on any "
@@ -276,13 +275,19 @@ class VAEAugmenter(BaseEstimator):
         self.decoding_["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
         if auto_strength or auto_decoding:  # choose on the validation set
             grid = None if auto_strength else {m: (self.strength,) for m in STRENGTH_GRID}
-            decodings = DECODINGS if auto_decoding else (fixed_decoding,)
-            make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, decodings)
+            candidates = DECODINGS if auto_decoding else (fixed_decoding,)
+            make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, candidates)
             strengths, decodings, self.selection_ = choose_strengths(
-                make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=decodings)
+                make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates)
             self.strength_.update(strengths)
             self.decoding_.update(decodings)
         return self
+
+    @property
+    def collapsed_(self) -> bool:
+        """The training codes do not spread (posterior collapse): see :class:`PosteriorCollapseWarning`."""
+        check_is_fitted(self, "latent_spread_")
+        return bool(self.latent_spread_.max() < COLLAPSE_SPREAD)
 
     def _fingerprint(self, *arrays) -> str:
         """Identifies the data and hyper-parameters a checkpoint belongs to."""
@@ -331,7 +336,8 @@ class VAEAugmenter(BaseEstimator):
         return self.preprocessor_.inverse_transform(self._decode(Z, y, batch_size))
 
     def _decode(self, Z, y=None, batch_size: int = 1024) -> np.ndarray:
-        """Decode codes to the model's space: an (M, D) float32 array (D: flattened input size)."""
+        """Decode codes to the model's space: an (M, D) float32 array (D: flattened input size).
+        ``y`` is used by a class-conditional decoder and ignored otherwise."""
         check_is_fitted(self, "model_")
         Z = np.asarray(Z, dtype=np.float32)
         if Z.ndim != 2 or Z.shape[1] != self.config_.latent_dim:
@@ -392,11 +398,13 @@ class VAEAugmenter(BaseEstimator):
         )
 
     def _decode_codes(self, codes: SyntheticCodes, decoding: str, T_src: np.ndarray | None,
-                      D_src: np.ndarray | None) -> np.ndarray:
+                      D_src: np.ndarray | None, D_new: np.ndarray | None = None) -> np.ndarray:
         """Synthetic samples in the input's form. ``"direct"``: decode z'. ``"residual"``: the
         source sample plus D(z') − D(z) (:func:`~vaeaug.latent.residual_decode`); ``T_src`` and
-        ``D_src`` are the sources in model space and their decoded codes."""
-        D_new = self._decode(codes.Z, codes.y if self.config_.n_classes else None)
+        ``D_src`` are the sources in model space and their decoded codes. ``D_new``: the codes'
+        decode when the caller already has it."""
+        if D_new is None:
+            D_new = self._decode(codes.Z, codes.y)
         if decoding == "residual":
             D_new = residual_decode(T_src[codes.source], D_new, D_src[codes.source], *self._model_bounds())
         return self.preprocessor_.inverse_transform(D_new)
@@ -406,7 +414,7 @@ class VAEAugmenter(BaseEstimator):
         if decoding != "residual":
             return None, None
         T = self.preprocessor_.transform(X)
-        return T.reshape(len(T), -1), self._decode(Z, y if self.config_.n_classes else None)
+        return T.reshape(len(T), -1), self._decode(Z, y)
 
     def _candidate_sets(self, X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state,
                         decodings: tuple[str, ...]):
@@ -415,20 +423,14 @@ class VAEAugmenter(BaseEstimator):
         ``X`` and decoding its codes once, and decoding each candidate's codes once for every
         decoding (a residual sample is the direct one moved by the source's own residual)."""
         Z = self.transform(X)
-        cond = bool(self.config_.n_classes)
-        T_src, D_src = self._sources(X, y, Z, "residual" if "residual" in decodings else "direct")
+        sources = self._sources(X, y, Z, "residual" if "residual" in decodings else "direct")
         seed = self.random_state if random_state is None else random_state
 
         def make_sets(method: str, strength) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             codes = synthesize(Z, y, method, n_per_sample=n_per_sample, strength=strength, k=self.n_neighbors,
                                rng=np.random.default_rng(seed), spread=self.latent_spread_, small_classes="skip")
-            D_new = self._decode(codes.Z, codes.y if cond else None)
-            out = {}
-            for decoding in decodings:
-                T = D_new if decoding == "direct" else residual_decode(
-                    T_src[codes.source], D_new, D_src[codes.source], *self._model_bounds())
-                out[decoding] = (self.preprocessor_.inverse_transform(T), codes.y)
-            return out
+            D_new = self._decode(codes.Z, codes.y)
+            return {d: (self._decode_codes(codes, d, *sources, D_new=D_new), codes.y) for d in decodings}
 
         return make_sets
 
@@ -582,7 +584,6 @@ class VAEAugmenter(BaseEstimator):
         self.history_ = config["history"]
         self.best_epoch_ = self.history_.get("best_epoch", -1)
         self.latent_spread_ = tensors["latent_spread"].numpy()
-        self.collapsed_ = bool(self.latent_spread_.max() < COLLAPSE_SPREAD)
         self.strength_ = {m: (tuple(v) if isinstance(v, list) else v) for m, v in config.get("strength", DEFAULT_STRENGTH).items()}
         self.decoding_ = dict(config.get("decoding", {m: "direct" for m in METHODS}))
         self.selection_ = config.get("selection", {})

@@ -226,10 +226,10 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
             continue
         # neighbours come from the whole class, so generate on all samples of the picked classes
         sel = np.flatnonzero(np.isin(y, pick_classes))
-        codes = aug.generate_codes(X[sel], y[sel], method, 1, random_state=seed + j, small_classes="skip")
-        Xn = aug.inverse_transform(codes.Z, codes.y if aug.config_.n_classes else None)
-        src = codes.source
-        pos = {s: k for k, s in enumerate(sel[src])}
+        # exactly what generate() makes, with the decoding chosen in fit
+        Xn, _, codes = aug.generate(X[sel], y[sel], method, 1, random_state=seed + j, small_classes="skip",
+                                    return_codes=True)
+        pos = {s: k for k, s in enumerate(sel[codes.source])}
         panels.append(np.stack([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx]))
     imgs = [_as_images(p) for p in panels]
     if any(im is None for im in imgs):
