@@ -253,13 +253,16 @@ class VAEAugmenter(BaseEstimator):
             gen = torch.Generator()
             gen.manual_seed(int(torch.randint(0, 2**62, (1,))))
             self.model_ = VAE(self.config_).to(self.device_)
+            T = self._to_tensor(X)
             hist: History = train_vae(
-                self.model_, self._to_tensor(X), self._onehot(y),
+                self.model_, T, self._onehot(y),
                 self._to_tensor(X_val), self._onehot(y_val), settings, gen, checkpoint=ckpt, resume=resume,
             )
         self.history_ = hist.to_dict()
         self.best_epoch_ = hist.best_epoch
-        self.latent_spread_ = latent_spread(self.transform(X))
+        # the training tensor is at hand: encode it rather than preprocess X a second time
+        self.latent_spread_ = latent_spread(self._encode_batches(T[s : s + 1024] for s in range(0, len(T), 1024)))
+        del T
         if self.collapsed_:
             warnings.warn(
                 f"posterior collapse: the training codes spread at most {self.latent_spread_.max():.3g} on any "
@@ -319,13 +322,13 @@ class VAEAugmenter(BaseEstimator):
         check_is_fitted(self, "model_")
         X = check_X(X)
         self.preprocessor_.check(X)
+        return self._encode_batches(self._to_tensor(X[s : s + batch_size]) for s in range(0, len(X), batch_size))
+
+    def _encode_batches(self, batches) -> np.ndarray:
+        """Posterior means of model-space tensors, batch by batch: an (N, latent_dim) float32 array."""
         self.model_.eval()
-        out = []
         with torch.no_grad():
-            for s in range(0, len(X), batch_size):
-                mu, _ = self.model_.encode(self._to_tensor(X[s : s + batch_size]))
-                out.append(mu.float().cpu().numpy())
-        return np.concatenate(out)
+            return np.concatenate([self.model_.encode(t)[0].float().cpu().numpy() for t in batches])
 
     def inverse_transform(self, Z, y=None, batch_size: int = 1024) -> np.ndarray:
         """Decode codes ``Z`` (M, latent_dim) into samples in the input's scale, dtype and shape.
