@@ -276,6 +276,37 @@ def test_fixed_strength_skips_selection(digits):
 
 
 
+def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
+    """With the KL weight at full strength from the first step (beta 3.5, no warm-up) this conv VAE
+    collapses (codes spread 0.04 < 0.05); the retry, with a 30-epoch warm-up, keeps z in use."""
+    import warnings
+
+    from vaeaug import PosteriorCollapseWarning
+    from vaeaug.augmenter import retry_warmup
+
+    X, y = digit_images
+    kw = dict(random_state=0, beta=3.5, free_bits=0.0, kl_warmup=0, epochs=40, latent_dim=8, verbose=0,
+              strength=0.5, decoding="direct")
+    args = (X[:300], y[:300], X[300:400], y[300:400])
+    with pytest.warns(PosteriorCollapseWarning):
+        warned = VAEAugmenter(on_collapse="warn", **kw).fit(*args)
+    assert warned.collapsed_ and not warned.collapse_retried_ and warned.history_["kl_warmup"] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PosteriorCollapseWarning)  # the retry worked: nothing to warn about
+        retried = VAEAugmenter(**kw).fit(*args)
+    assert retried.collapse_retried_ and not retried.collapsed_
+    assert retried.history_["kl_warmup"] == retry_warmup(0) == 30
+    assert retried.latent_spread_.max() > warned.latent_spread_.max()
+    # with checkpoints, the retry keeps its own; resuming a finished run gives the same model
+    VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck")
+    assert (tmp_path / "ck" / "collapse-retry" / "state.json").is_file()
+    resumed = VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck", resume=True)
+    assert resumed.collapse_retried_
+    np.testing.assert_array_equal(resumed.transform(X[:50]), retried.transform(X[:50]))
+    with pytest.raises(ValueError, match="on_collapse"):
+        VAEAugmenter(on_collapse="ignore").fit(*args)
+
+
 def test_posterior_collapse_is_reported(digits, fitted_mlp):
     import warnings
 

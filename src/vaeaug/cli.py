@@ -50,6 +50,9 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--dropout", type=float, default=d["dropout"])
     g.add_argument("--patience", type=int, default=d["patience"],
                    help="stop after this many epochs without validation gain (default: %(default)s)")
+    g.add_argument("--on-collapse", choices=["retry", "warn"], default=d["on_collapse"],
+                   help="when the codes collapse: train once more with a longer KL warm-up, or only warn "
+                        "(default: %(default)s)")
     g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=d["conditional"],
                    help="condition the decoder on the class (default: %(default)s)")
     g.add_argument("--decoding", choices=["auto", "direct", "residual"], default=d["decoding"],
@@ -65,7 +68,7 @@ def _augmenter_from_args(args):
         beta=args.beta, free_bits=args.free_bits, kl_warmup=args.kl_warmup, epochs=args.epochs,
         batch_size=args.batch_size, decoding=args.decoding,
         learning_rate=args.lr, weight_decay=args.weight_decay, dropout=args.dropout,
-        patience=args.patience, conditional=args.conditional, random_state=args.seed,
+        patience=args.patience, on_collapse=args.on_collapse, conditional=args.conditional, random_state=args.seed,
         device=args.device, verbose=0 if args.quiet else 1,
     )
 
@@ -197,7 +200,7 @@ def cmd_experiment(args) -> int:
     ds = _load_data(args)
     params = {k: v for k, v in {
         "epochs": args.epochs, "latent_dim": args.latent_dim, "architecture": args.architecture,
-        "beta": args.beta, "conditional": args.conditional, "device": args.device,
+        "beta": args.beta, "on_collapse": args.on_collapse, "conditional": args.conditional, "device": args.device,
     }.items() if v is not None}
     seeds = tuple(range(args.seed, args.seed + args.seeds))
     config = ExperimentConfig(seeds=seeds, augmenter_params=params)
@@ -287,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--latent-dim", type=int, default=None)
     g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default=None)
     g.add_argument("--beta", type=float, default=None)
+    g.add_argument("--on-collapse", choices=["retry", "warn"], default=None)
     g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=None)
     g.add_argument("--device", default=None)
     e.set_defaults(func=cmd_experiment)

@@ -57,9 +57,16 @@ def markdown_table(result: dict) -> str:
 def _collapse_note(result: dict) -> list[str]:
     """A warning paragraph when the VAE's codes collapsed in some seed (the decoder ignored z)."""
     seeds = [r["seed"] for r in result["per_seed"] if r["vae"].get("collapsed")]
+    retried = [r["seed"] for r in result["per_seed"] if r["vae"].get("collapse_retried")]
+    out = []
+    if retried:
+        still = [s for s in retried if s in seeds]
+        out.append(f"\nIn seed(s) {retried} the first training collapsed (the codes did not spread); `fit` trained "
+                   "again with a longer KL warm-up" + (f", which collapsed too in {still}" if still else
+                                                       ", which kept z in use") + ".\n")
     if not seeds:
-        return []
-    return [f"\n**Posterior collapse** in seed(s) {seeds}: the training codes did not spread (at most "
+        return out
+    return out + [f"\n**Posterior collapse** in seed(s) {seeds}: the training codes did not spread (at most "
             f"{max(r['vae']['latent_spread_max'] for r in result['per_seed'] if r['vae'].get('collapsed')):.3g} "
             "on any latent dimension; the prior's is 1), so the decoder ignored z. Every method then decodes "
             "a class to (nearly) its prototype, and the method columns differ only by amount and chance.\n"]
