@@ -115,3 +115,32 @@ def test_save_overwrites_atomically(fitted_mlp, tmp_path):
     fitted_mlp.save(d)  # saving again over an existing model
     assert sorted(p.name for p in d.iterdir()) == ["config.json", "model.safetensors"]  # no temp files left
     VAEAugmenter.load(d)
+
+
+def test_a_conv_vae_resumes_exactly(tmp_path, digit_images):
+    """The conv VAE keeps its weights channels-last; a checkpoint stores them (and Adam's moments)
+    contiguous, and a resumed run still ends bit-identical to an uninterrupted one."""
+    import torch
+
+    from vaeaug.checkpoint import Checkpointer
+    from vaeaug.models import VAE, VAEConfig
+    from vaeaug.training import TrainSettings, train_vae
+
+    T = torch.from_numpy(digit_images[0][:160, None] / 255.0).float()
+    X, Xv = T[:128], T[128:]
+    cfg = VAEConfig("conv", (1, 8, 8), latent_dim=4, hidden_sizes=(8, 16))
+
+    def run(epochs, ck=None, resume=False):
+        torch.manual_seed(0)
+        m = VAE(cfg)
+        settings = TrainSettings(epochs=epochs, patience=None, kl_warmup=2, verbose=0)
+        train_vae(m, X, None, Xv, None, settings, torch.Generator().manual_seed(0), checkpoint=ck, resume=resume)
+        return m
+
+    assert VAE(cfg).enc[0].weight.is_contiguous(memory_format=torch.channels_last)
+    ref = run(4)
+    ck = Checkpointer(tmp_path, "same data")
+    run(2, ck)
+    resumed = run(4, ck, resume=True)
+    for (k, a), b in zip(ref.state_dict().items(), resumed.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
