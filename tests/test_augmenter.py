@@ -303,6 +303,10 @@ def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
     resumed = VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck", resume=True)
     assert resumed.collapse_retried_
     np.testing.assert_array_equal(resumed.transform(X[:50]), retried.transform(X[:50]))
+    from vaeaug.checkpoint import Checkpointer
+
+    Checkpointer(tmp_path / "ck", "").clear()  # what `vaeaug train` does once the model is saved
+    assert not (tmp_path / "ck").exists()
     with pytest.raises(ValueError, match="on_collapse"):
         VAEAugmenter(on_collapse="ignore").fit(*args)
 

@@ -89,6 +89,12 @@ class Checkpointer:
                 "rng_torch": t["rng.torch"], "rng_generator": t["rng.generator"], "rng_cuda": t.get("rng.cuda")}
 
     def clear(self) -> None:
+        """Delete this checkpoint and those nested in it (a collapse retry keeps its own in a
+        sub-folder); other files are left alone, and so is a folder that still holds them."""
+        if self.dir.is_dir():
+            for sub in self.dir.iterdir():
+                if sub.is_dir():
+                    Checkpointer(sub, self.fingerprint).clear()
         for name in (STATE_JSON, STATE_TENSORS):
             (self.dir / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # not empty or already gone: leave it
