@@ -266,7 +266,8 @@ class VAEAugmenter(BaseEstimator):
         )
         fingerprint = self._fingerprint(X, y, X_val, y_val) if checkpoint_dir is not None else ""
         ckpt = Checkpointer(checkpoint_dir, fingerprint) if checkpoint_dir is not None else None
-        hist = self._train(X, y, X_val, y_val, settings, ckpt, resume)
+        data = (self._to_tensor(X), self._onehot(y), self._to_tensor(X_val), self._onehot(y_val))
+        hist = self._train(data, settings, ckpt, resume)
         self.collapse_retried_ = False
         if self.collapsed_ and self.on_collapse == "retry" and self.beta > 0:
             # Posterior collapse is an optimisation failure (the KL term wins before the decoder has
@@ -275,8 +276,9 @@ class VAEAugmenter(BaseEstimator):
             settings.kl_warmup = retry_warmup(int(self.kl_warmup))
             if ckpt is not None:
                 ckpt = Checkpointer(Path(checkpoint_dir) / "collapse-retry", fingerprint)
-            hist = self._train(X, y, X_val, y_val, settings, ckpt, resume)
+            hist = self._train(data, settings, ckpt, resume)
             self.collapse_retried_ = True
+        del data
         self.history_ = {**hist.to_dict(), "kl_warmup": settings.kl_warmup}
         self.best_epoch_ = hist.best_epoch
         if self.collapsed_:
@@ -303,17 +305,15 @@ class VAEAugmenter(BaseEstimator):
             self.decoding_.update(decodings)
         return self
 
-    def _train(self, X, y, X_val, y_val, settings: TrainSettings, ckpt: Checkpointer | None,
-               resume: bool) -> History:
-        """Build a fresh VAE, train it (seeded) and set ``model_`` and ``latent_spread_``."""
+    def _train(self, data: tuple, settings: TrainSettings, ckpt: Checkpointer | None, resume: bool) -> History:
+        """Build a fresh VAE, train it (seeded) on ``data`` = (X, Y, X_val, Y_val) as model-space
+        tensors and one-hot labels (or None), and set ``model_`` and ``latent_spread_``."""
         with seeded(self.random_state, self.device_):
             gen = torch.Generator()
             gen.manual_seed(int(torch.randint(0, 2**62, (1,))))
             self.model_ = VAE(self.config_).to(self.device_)
-            T = self._to_tensor(X)
-            hist = train_vae(self.model_, T, self._onehot(y), self._to_tensor(X_val), self._onehot(y_val),
-                             settings, gen, checkpoint=ckpt, resume=resume)
-        # the training tensor is at hand: encode it rather than preprocess X a second time
+            hist = train_vae(self.model_, *data, settings, gen, checkpoint=ckpt, resume=resume)
+        T = data[0]  # the training tensor is at hand: encode it rather than preprocess X a second time
         self.latent_spread_ = latent_spread(self._encode_batches(T[s : s + 1024] for s in range(0, len(T), 1024)))
         return hist
 
@@ -557,7 +557,7 @@ class VAEAugmenter(BaseEstimator):
             "preprocessor": to_jsonable(pmeta),
             "classes": {"dtype": self.classes_.dtype.str, "values": self.classes_.tolist()},
             "history": to_jsonable(self.history_),
-            "collapse_retried": bool(getattr(self, "collapse_retried_", False)),
+            "collapse_retried": bool(self.collapse_retried_),
             "strength": to_jsonable(self.strength_),
             "decoding": dict(self.decoding_),
             "selection": to_jsonable(self.selection_),
