@@ -66,6 +66,8 @@ CONFIGS: dict[str, tuple[dict, dict]] = {
     "cond-warmup30-posterior": ({"kl_warmup": 30}, {"codes": "posterior"}),
     # offspring filtered: only those a kernel-ridge classifier of the real data assigns to their class
     "cond-warmup30-filter": ({"kl_warmup": 30}, {"filter": True}),
+    # session 4: the default VAE (collapse retry on), the source warped by the motion D(z) -> D(z')
+    "warp": ({}, {"decoding": "warp"}),
 }
 
 FINDINGS = """\
@@ -114,6 +116,8 @@ STRENGTHS = {"reconstruction": [None], "noise": [0.5, 1.0], "interpolation": [0.
              "extrapolation": [0.25, 0.5]}
 #: residual decoding moves a real sample by a decoded difference: larger steps than direct decoding
 RESIDUAL_STRENGTHS = {"noise": [1.0, 2.0], "interpolation": [0.5, 1.0], "extrapolation": [0.5, 1.0]}
+#: warp decoding carries only the smooth part of a decoded change: it also takes the larger moves
+WARP_STRENGTHS = {"noise": [0.5, 1.0, 2.0], "interpolation": [0.5, 1.0], "extrapolation": [0.5, 1.0, 2.0]}
 
 
 def post_process(kind: str, X_new: np.ndarray, X_src: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -200,7 +204,7 @@ def evaluate(name: str, params: dict, gen_opts: dict, seed: int, per_sample: int
                 rows.append({"method": f"{kind} ({dec})", "strength": s, **r})
         grid = {}
     else:
-        grid = RESIDUAL_STRENGTHS if gen_opts.get("decoding") == "residual" else STRENGTHS
+        grid = {"residual": RESIDUAL_STRENGTHS, "warp": WARP_STRENGTHS}.get(gen_opts.get("decoding"), STRENGTHS)
     real_clf = KernelRidgeClassifier().fit(F, tr.y) if gen_opts.get("filter") else None
     for method, strengths in grid.items():
         for s in strengths:
@@ -275,7 +279,8 @@ def main() -> None:
             "test accuracy → test accuracy of the method/strength with the best validation accuracy for that "
             "classifier. Written by `python benchmarks/levers.py --table` from `levers.jsonl`. Configurations "
             "ending in `-residual` use residual decoding (x + D(z') − D(z)) at the larger strengths of "
-            "`RESIDUAL_STRENGTHS`; `-sharpen2` and `-blend` post-process the decoded images (see `post_process`).\n\n"
+            "`RESIDUAL_STRENGTHS`; `-sharpen2` and `-blend` post-process the decoded images (see `post_process`); "
+            "`warp` deforms the source by the motion from D(z) to D(z') (`vaeaug.warp`) at `WARP_STRENGTHS`.\n\n"
             "## What each lever did (seed 0 unless said)\n\n" + FINDINGS + "\n\n"
             "## Summary\n\n" + summary() + "\n\n## Every setting (validation / test %)\n\n" + table() + "\n")
 

@@ -181,9 +181,10 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 
 
 def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
-    from vaeaug.augmenter import DECODINGS
     from vaeaug.selection import STRENGTH_GRID
 
+    DECODINGS = fitted_mlp._decodings()
+    assert DECODINGS == ("direct", "residual")  # feature vectors: no warp
     sel = fitted_mlp.selection_
     assert 0 < sel["baseline"] <= 1
     for method, grid in STRENGTH_GRID.items():
@@ -247,8 +248,7 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
 
 @pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])
 def test_the_choice_scores_exactly_what_generate_makes(fitted_mlp, digits, method):
-    from vaeaug.augmenter import DECODINGS
-
+    DECODINGS = fitted_mlp._decodings()
     X, y = digits
     X, y = X[:120], y[:120]
     sets = fitted_mlp._candidate_sets(X, y, 2, 7, DECODINGS)(method, 0.5)

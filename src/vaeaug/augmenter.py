@@ -28,14 +28,16 @@ from .preprocess import make_preprocessor, preprocessor_from_state
 from .selection import STRENGTH_GRID, choose_strengths
 from .training import History, TrainSettings, resolve_device, seeded, train_vae
 from .validation import check_labels_known, check_X, check_X_y, data_kind
+from .warp import warp_decode
 
 MODEL_FORMAT = "vaeaug-model"
 MODEL_FORMAT_VERSION = 1
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 
-#: How synthetic codes become samples: decode z' itself, or move the source sample by D(z') − D(z).
-DECODINGS = ("direct", "residual")
+#: How synthetic codes become samples: decode z' itself, move the source sample by D(z') − D(z),
+#: or (images only) warp the source sample by the motion that carries D(z) onto D(z').
+DECODINGS = ("direct", "residual", "warp")
 
 DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256)}
 
@@ -108,11 +110,13 @@ class VAEAugmenter(BaseEstimator):
         ``"auto"``: chosen per method in ``fit`` on the validation set — a fast proxy classifier
         (RBF kernel ridge) is trained on real + ``n_per_sample`` synthetic samples per candidate
         in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``.
-    decoding : {"auto", "direct", "residual"}
+    decoding : {"auto", "direct", "residual", "warp"}
         How an altered code z' becomes a sample. ``"direct"``: decode z' (the paper's way; the
         decoder's mean, blurred by its uncertainty). ``"residual"``: the source sample plus
-        D(z') − D(z), which keeps the real sample's detail. ``"auto"``: chosen per method in
-        ``fit`` on the validation set, together with the strength; see ``decoding_``.
+        D(z') − D(z), which keeps the real sample's detail. ``"warp"`` (images only): the source
+        sample moved by the smooth deformation that carries D(z) onto D(z') (:mod:`vaeaug.warp`),
+        which keeps its strokes sharp and takes the VAE's change of shape. ``"auto"``: chosen per
+        method in ``fit`` on the validation set, together with the strength; see ``decoding_``.
     random_state : int or None
         Seeds weight initialisation, batch order, the validation hold-out and generation.
     device : str
@@ -205,7 +209,7 @@ class VAEAugmenter(BaseEstimator):
         if self.on_collapse not in ("retry", "warn"):
             raise ValueError(f"on_collapse must be 'retry' or 'warn', got {self.on_collapse!r}")
         if self.decoding not in ("auto", *DECODINGS):
-            raise ValueError(f"decoding must be 'auto', 'direct' or 'residual', got {self.decoding!r}")
+            raise ValueError(f"decoding must be 'auto' or one of {DECODINGS}, got {self.decoding!r}")
 
     def _split_validation(self, X: np.ndarray, y: np.ndarray):
         """Hold out a stratified slice of the training set (plain random where a class is a singleton)."""
@@ -244,6 +248,8 @@ class VAEAugmenter(BaseEstimator):
             arch = "conv" if kind == "image" else "mlp"
         if arch == "conv" and kind != "image":
             raise ValueError("architecture='conv' needs images (N, H, W) or (N, C, H, W); got feature vectors")
+        if self.decoding == "warp" and kind != "image":
+            raise ValueError("decoding='warp' moves images; feature vectors take 'direct', 'residual' or 'auto'")
         self.classes_ = np.unique(np.concatenate([y, y_val]) if self.conditional else y)
         if self.conditional:
             check_labels_known(y_val, self.classes_, "y_val")
@@ -297,7 +303,7 @@ class VAEAugmenter(BaseEstimator):
         self.decoding_["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
         if auto_strength or auto_decoding:  # choose on the validation set
             grid = None if auto_strength else {m: (self.strength,) for m in STRENGTH_GRID}
-            candidates = DECODINGS if auto_decoding else (fixed_decoding,)
+            candidates = self._decodings() if auto_decoding else (fixed_decoding,)
             make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, candidates)
             strengths, decodings, self.selection_ = choose_strengths(
                 make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates)
@@ -418,9 +424,13 @@ class VAEAugmenter(BaseEstimator):
             strength = getattr(self, "strength_", DEFAULT_STRENGTH).get(method, DEFAULT_STRENGTH[method])
         if decoding is None:
             decoding = getattr(self, "decoding_", {}).get(method, "direct")
-        if decoding not in DECODINGS:
-            raise ValueError(f"decoding must be one of {DECODINGS}, got {decoding!r}")
+        if decoding not in self._decodings():
+            raise ValueError(f"decoding must be one of {self._decodings()} for this model, got {decoding!r}")
         return X, y, rng, strength, decoding
+
+    def _decodings(self) -> tuple[str, ...]:
+        """The decodings this model's data allows: warp moves images, so vectors lack it."""
+        return DECODINGS if self.preprocessor_.kind == "image" else tuple(d for d in DECODINGS if d != "warp")
 
     def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
                        random_state=None, small_classes: str = "raise") -> SyntheticCodes:
@@ -434,18 +444,23 @@ class VAEAugmenter(BaseEstimator):
     def _decode_codes(self, codes: SyntheticCodes, decoding: str, T_src: np.ndarray | None,
                       D_src: np.ndarray | None, D_new: np.ndarray | None = None) -> np.ndarray:
         """Synthetic samples in the input's form. ``"direct"``: decode z'. ``"residual"``: the
-        source sample plus D(z') − D(z) (:func:`~vaeaug.latent.residual_decode`); ``T_src`` and
-        ``D_src`` are the sources in model space and their decoded codes. ``D_new``: the codes'
-        decode when the caller already has it."""
+        source sample plus D(z') − D(z) (:func:`~vaeaug.latent.residual_decode`). ``"warp"``: the
+        source sample moved by the motion from D(z) to D(z') (:func:`~vaeaug.warp.warp_decode`).
+        ``T_src`` and ``D_src`` are the sources in model space and their decoded codes. ``D_new``:
+        the codes' decode when the caller already has it."""
         if D_new is None:
             D_new = self._decode(codes.Z, codes.y)
         if decoding == "residual":
             D_new = residual_decode(T_src[codes.source], D_new, D_src[codes.source], *self._model_bounds())
+        elif decoding == "warp":
+            D_new = warp_decode(T_src[codes.source], D_new, D_src[codes.source], self.preprocessor_.model_shape,
+                                device=self.device_)
         return self.preprocessor_.inverse_transform(D_new)
 
     def _sources(self, X: np.ndarray, y: np.ndarray, Z: np.ndarray, decoding: str):
-        """What residual decoding needs about the source samples (nothing for direct decoding)."""
-        if decoding != "residual":
+        """What residual and warp decoding need about the source samples: the samples in model
+        space and their decoded codes (nothing for direct decoding)."""
+        if decoding == "direct":
             return None, None
         T = self.preprocessor_.transform(X)
         return T.reshape(len(T), -1), self._decode(Z, y)
@@ -457,7 +472,7 @@ class VAEAugmenter(BaseEstimator):
         ``X`` and decoding its codes once, and decoding each candidate's codes once for every
         decoding (a residual sample is the direct one moved by the source's own residual)."""
         Z = self.transform(X)
-        sources = self._sources(X, y, Z, "residual" if "residual" in decodings else "direct")
+        sources = self._sources(X, y, Z, "direct" if decodings == ("direct",) else "residual")
         seed = self.random_state if random_state is None else random_state
 
         def make_sets(method: str, strength) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -483,7 +498,9 @@ class VAEAugmenter(BaseEstimator):
             sample; ``"skip"`` gives such samples no offspring.
         decoding : ``"direct"`` decodes z'; ``"residual"`` returns x + D(z') − D(z), the source
             sample moved by the change the decoder sees (sharper, see
-            :func:`~vaeaug.latent.residual_decode`); ``None`` uses ``decoding_[method]``.
+            :func:`~vaeaug.latent.residual_decode`); ``"warp"`` (images) returns x deformed by the
+            motion that carries D(z) onto D(z') (:func:`~vaeaug.warp.warp_decode`); ``None`` uses
+            ``decoding_[method]``.
 
         Returns ``(X_new, y_new)``: X_new (N·n_per_sample, ...) in the input's dtype and shape,
         y_new (N·n_per_sample,) the labels of the source samples; with ``return_codes=True`` also

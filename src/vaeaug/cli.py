@@ -55,8 +55,9 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
                         "(default: %(default)s)")
     g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=d["conditional"],
                    help="condition the decoder on the class (default: %(default)s)")
-    g.add_argument("--decoding", choices=["auto", "direct", "residual"], default=d["decoding"],
-                   help="how altered codes become samples; auto: chosen on validation (default: %(default)s)")
+    g.add_argument("--decoding", choices=["auto", "direct", "residual", "warp"], default=d["decoding"],
+                   help="how altered codes become samples (warp: images only); auto: chosen on validation "
+                        "(default: %(default)s)")
     g.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ... (default: auto)")
 
 
@@ -261,8 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
                         "(default: the one the model chose on validation)")
-    a.add_argument("--decoding", choices=["direct", "residual"], default=None,
-                   help="decode z' itself, or move the input by D(z') − D(z) (default: the model's choice)")
+    a.add_argument("--decoding", choices=["direct", "residual", "warp"], default=None,
+                   help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
+                        "motion from D(z) to D(z') (default: the model's choice)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", required=True, help=".npz to write (X, y, source); a folder with --shard-size")
     a.add_argument("--shard-size", type=int, default=None,

@@ -33,7 +33,7 @@ def _describe(cand: dict, column: str) -> str:
     if s is None:
         return a
     sym = "σ" if column == "noise" else "λ"
-    dec = ", residual" if cand.get("decoding") == "residual" else ""
+    dec = f", {cand['decoding']}" if cand.get("decoding", "direct") != "direct" else ""
     return f"{a}, {sym}={s}{dec}"
 
 
