@@ -234,10 +234,10 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
     X, y = digits
     rng = np.random.default_rng(0)
 
-    def harmful(method, strength):  # synthetic samples that are pure noise with shuffled labels
+    def harmful(method, strength, wanted):  # synthetic samples that are pure noise with shuffled labels
         n = 2 * 300
         return {d: (rng.normal(size=(n, X.shape[1])) * 20, rng.permutation(np.repeat(y[:300], 2)))
-                for d in ("direct", "residual")}
+                for d in wanted}
 
     strengths, decodings, scores = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
                                                     decodings=("direct", "residual"))

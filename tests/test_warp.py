@@ -33,8 +33,9 @@ def test_the_same_picture_twice_gives_no_motion_and_the_source_back():
     x = strokes(4)
     flat = x.reshape(4, -1)
     theta = register(torch.from_numpy(x), torch.from_numpy(x), WarpSettings.for_size(40, 40))
-    # Adam from a zero field with a decaying step: it settles within a fifth of a pixel of no motion
-    assert theta.abs().max() < 0.01
+    # Adam from a zero field with a decaying step: it settles within 0.4 pixel of no motion (a pixel
+    # of a 40-pixel side is 0.051 in the field's units)
+    assert theta.abs().max() < 0.02
     out = warp_decode(flat, flat, flat, (1, 40, 40))
     assert np.abs(out - flat).mean() < 2e-3 and np.abs(out - flat).max() < 0.1
 
@@ -82,8 +83,13 @@ def test_the_augmenter_warps_images_and_chooses_among_three_decodings(fitted_con
     X, y = digit_images
     X, y = X[:60], y[:60]
     assert fitted_conv._decodings() == ("direct", "residual", "warp")
-    assert all(set(fitted_conv.selection_[m]) == {"direct", "residual", "warp"}
-               for m in ("noise", "interpolation", "extrapolation"))
+    from vaeaug.selection import STRENGTH_GRID, WARP_EXTRA_STRENGTHS
+
+    for m, grid in STRENGTH_GRID.items():  # warp also tries the larger moves, the others do not
+        sel = fitted_conv.selection_[m]
+        assert set(sel) == {"direct", "residual", "warp"}
+        assert set(sel["direct"]) == set(sel["residual"]) == {str(s) for s in grid}
+        assert set(sel["warp"]) == {str(s) for s in (*grid, *WARP_EXTRA_STRENGTHS[m])}
     # z' = z: no motion, so the source image comes back (up to the fit's sub-pixel settling)
     same = fitted_conv.generate(X, y, "noise", 1, strength=0.0, decoding="warp")[0]
     assert np.abs(same.astype(int) - X.astype(int)).mean() < 1.0

@@ -25,7 +25,7 @@ from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsona
 from .latent import DEFAULT_STRENGTH, METHODS, SyntheticCodes, latent_spread, residual_decode, synthesize
 from .models import VAE, VAEConfig
 from .preprocess import make_preprocessor, preprocessor_from_state
-from .selection import STRENGTH_GRID, choose_strengths
+from .selection import STRENGTH_GRID, WARP_EXTRA_STRENGTHS, choose_strengths
 from .training import History, TrainSettings, resolve_device, seeded, train_vae
 from .validation import check_labels_known, check_X, check_X_y, data_kind
 from .warp import warp_decode
@@ -306,7 +306,8 @@ class VAEAugmenter(BaseEstimator):
             candidates = self._decodings() if auto_decoding else (fixed_decoding,)
             make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, candidates)
             strengths, decodings, self.selection_ = choose_strengths(
-                make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates)
+                make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates,
+                warp_extra=WARP_EXTRA_STRENGTHS if auto_strength else None)
             self.strength_.update(strengths)
             self.decoding_.update(decodings)
         return self
@@ -475,11 +476,11 @@ class VAEAugmenter(BaseEstimator):
         sources = self._sources(X, y, Z, "direct" if decodings == ("direct",) else "residual")
         seed = self.random_state if random_state is None else random_state
 
-        def make_sets(method: str, strength) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        def make_sets(method: str, strength, wanted: tuple[str, ...] = decodings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             codes = synthesize(Z, y, method, n_per_sample=n_per_sample, strength=strength, k=self.n_neighbors,
                                rng=np.random.default_rng(seed), spread=self.latent_spread_, small_classes="skip")
             D_new = self._decode(codes.Z, codes.y)
-            return {d: (self._decode_codes(codes, d, *sources, D_new=D_new), codes.y) for d in decodings}
+            return {d: (self._decode_codes(codes, d, *sources, D_new=D_new), codes.y) for d in wanted}
 
         return make_sets
 

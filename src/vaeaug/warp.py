@@ -38,7 +38,9 @@ class WarpSettings:
     pool: int = 2
     steps: int = 40
     lr: float = 0.05
-    smoothness: float = 4.6
+    # 0.2: on UJI decoded pairs the fitted field then explains 73 % of the squared difference
+    # (4.6, the first setting, shrank the field to half that size and explained 40 %)
+    smoothness: float = 0.2
 
     @classmethod
     def for_size(cls, h: int, w: int) -> "WarpSettings":
@@ -98,8 +100,7 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> to
         opt = torch.optim.Adam([theta], lr=s.lr)
         for step in range(s.steps):
             # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
-            # so without the decay the field would end jittering by about lr (on equal 40×40
-            # pictures it ends within 0.005 of zero, a tenth of a pixel, against 0.009 without)
+            # so without the decay the field would end jittering by about lr
             opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
             moved = F.grid_sample(a, base + displacement(theta, h, w), mode="bilinear", padding_mode="zeros",
                                   align_corners=True)
