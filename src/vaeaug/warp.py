@@ -72,9 +72,36 @@ def identity_grid(h: int, w: int, device=None, dtype=torch.float32) -> torch.Ten
     return torch.stack([xx, yy], dim=-1)[None]
 
 
+def _linear_map(n_in: int, op, device, dtype) -> torch.Tensor:
+    """The matrix (n_out, n_in) of a linear 1-D operation ``op`` on (rows, 1, n_in) tensors, read
+    off by applying it to the unit vectors: separable image operations then run as two matmuls."""
+    eye = torch.eye(n_in, device=device, dtype=dtype)[:, None, :]
+    return op(eye)[:, 0, :].T.contiguous()
+
+
+def upsampling_matrix(g: int, n: int, device=None, dtype=torch.float32) -> torch.Tensor:
+    """(n, g): linear interpolation of g control points onto n pixels, ends aligned."""
+    return _linear_map(g, lambda v: F.interpolate(v, size=n, mode="linear", align_corners=True), device, dtype)
+
+
+def smoothing_matrix(n: int, sigma: float, pool: int, device=None, dtype=torch.float32) -> torch.Tensor:
+    """(ceil(n / pool), n): the 1-D Gaussian blur of :func:`gaussian_blur` (edges replicated),
+    then average pooling by ``pool``."""
+    def op(v: torch.Tensor) -> torch.Tensor:
+        v = gaussian_blur(v[:, :, None, :], sigma)[:, :, 0, :]
+        return F.avg_pool1d(v, pool, ceil_mode=True) if pool > 1 else v
+    return _linear_map(n, op, device, dtype)
+
+
 def displacement(theta: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    """Control-point displacements (N, 2, g, g) → a dense field (N, h, w, 2), bilinear."""
-    return F.interpolate(theta, size=(h, w), mode="bilinear", align_corners=True).permute(0, 2, 3, 1)
+    """Control-point displacements (N, 2, g, g) → a dense field (N, h, w, 2), bilinear.
+
+    Bilinear interpolation is separable, so it runs as U_h θ U_wᵀ: two small matmuls, whose
+    backward pass is far cheaper on CPU than ``upsample_bilinear2d``'s (38 % of a fit before)."""
+    g = theta.shape[-1]
+    uh = upsampling_matrix(g, h, theta.device, theta.dtype)
+    uw = upsampling_matrix(g, w, theta.device, theta.dtype)
+    return torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)
 
 
 def warp(x: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
@@ -91,12 +118,14 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> to
     on blurred, pooled, channel-averaged pictures.
     """
     s = settings
-    a = gaussian_blur(src.mean(dim=1, keepdim=True), s.blur)
-    b = gaussian_blur(dst.mean(dim=1, keepdim=True), s.blur)
-    if s.pool > 1:
-        a, b = F.avg_pool2d(a, s.pool, ceil_mode=True), F.avg_pool2d(b, s.pool, ceil_mode=True)
+    # blur and pooling are separable and linear: one (h', H) and one (w', W) matrix, two matmuls
+    mh = smoothing_matrix(src.shape[2], s.blur, s.pool, src.device, src.dtype)
+    mw = smoothing_matrix(src.shape[3], s.blur, s.pool, src.device, src.dtype)
+    a = torch.einsum("ph,nchw,qw->ncpq", mh, src.mean(dim=1, keepdim=True), mw)
+    b = torch.einsum("ph,nchw,qw->ncpq", mh, dst.mean(dim=1, keepdim=True), mw)
     n, _, h, w = a.shape
     base = identity_grid(h, w, a.device, a.dtype)
+    uh, uw = upsampling_matrix(s.grid, h, a.device, a.dtype), upsampling_matrix(s.grid, w, a.device, a.dtype)
     with torch.enable_grad():
         theta = torch.zeros(n, 2, s.grid, s.grid, device=a.device, dtype=a.dtype, requires_grad=True)
         opt = torch.optim.Adam([theta], lr=s.lr)
@@ -104,8 +133,8 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> to
             # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
             # so without the decay the field would end jittering by about lr
             opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
-            moved = F.grid_sample(a, base + displacement(theta, h, w), mode="bilinear", padding_mode="zeros",
-                                  align_corners=True)
+            field = torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)  # displacement(theta, h, w)
+            moved = F.grid_sample(a, base + field, mode="bilinear", padding_mode="zeros", align_corners=True)
             # sums, not means over the batch: every image's field then sees its own gradient only
             fit = ((moved - b) ** 2).sum() / (h * w)
             rough = ((theta[..., 1:, :] - theta[..., :-1, :]) ** 2).sum() + ((theta[..., 1:] - theta[..., :-1]) ** 2).sum()
