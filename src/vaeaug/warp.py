@@ -103,14 +103,18 @@ def displacement(theta: torch.Tensor, h: int, w: int) -> torch.Tensor:
     Bilinear interpolation is separable, so it runs as U_h θ U_wᵀ: two small matmuls, whose
     backward pass is far cheaper on CPU than ``upsample_bilinear2d``'s (38 % of a fit before)."""
     g = theta.shape[-1]
-    uh = upsampling_matrix(g, h, theta.device, theta.dtype)
-    uw = upsampling_matrix(g, w, theta.device, theta.dtype)
+    return _dense_field(theta, upsampling_matrix(g, h, theta.device, theta.dtype),
+                        upsampling_matrix(g, w, theta.device, theta.dtype))
+
+
+def _dense_field(theta: torch.Tensor, uh: torch.Tensor, uw: torch.Tensor) -> torch.Tensor:
+    """U_h θ U_wᵀ as an (N, h, w, 2) field, given the two upsampling matrices."""
     return torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)
 
 
 def warp(x: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
     """Images (N, C, H, W) resampled at p + d(p), d the field of ``theta``: out(p) = x(p + d(p))."""
-    n, _, h, w = x.shape
+    h, w = x.shape[2:]
     grid = identity_grid(h, w, x.device, x.dtype) + displacement(theta, h, w)
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
 
@@ -137,8 +141,8 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> to
             # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
             # so without the decay the field would end jittering by about lr
             opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
-            field = torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)  # displacement(theta, h, w)
-            moved = F.grid_sample(a, base + field, mode="bilinear", padding_mode="zeros", align_corners=True)
+            moved = F.grid_sample(a, base + _dense_field(theta, uh, uw), mode="bilinear", padding_mode="zeros",
+                                  align_corners=True)
             # sums, not means over the batch: every image's field then sees its own gradient only
             fit = ((moved - b) ** 2).sum() / (h * w)
             rough = ((theta[..., 1:, :] - theta[..., :-1, :]) ** 2).sum() + ((theta[..., 1:] - theta[..., :-1]) ** 2).sum()
