@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -36,8 +38,8 @@ def test_the_same_picture_twice_gives_no_motion_and_the_source_back():
     # Adam from a zero field with a decaying step: it settles within 0.4 pixel of no motion (a pixel
     # of a 40-pixel side is 0.051 in the field's units)
     assert theta.abs().max() < 0.02
-    out = warp_decode(flat, flat, flat, (1, 40, 40))
-    assert np.abs(out - flat).mean() < 2e-3 and np.abs(out - flat).max() < 0.1
+    out = warp_decode(flat, flat, flat, (1, 40, 40))  # the field applied twice over (gain 2): < 0.8 pixel
+    assert np.abs(out - flat).mean() < 2e-3 and np.abs(out - flat).max() < 0.2
 
 
 def test_a_known_shift_is_recovered_and_carried_to_the_source():
@@ -45,12 +47,23 @@ def test_a_known_shift_is_recovered_and_carried_to_the_source():
     x = strokes(6, seed=1)
     shifted = np.roll(x, 3, axis=3)
     dec_src, dec_new = x, shifted  # the decoder's pictures; the source is the same strokes here
-    out = warp_decode(x.reshape(6, -1), dec_new.reshape(6, -1), dec_src.reshape(6, -1), (1, 40, 40))
+    exact = dataclasses.replace(WarpSettings.for_size(40, 40), gain=1.0)
+    out = warp_decode(x.reshape(6, -1), dec_new.reshape(6, -1), dec_src.reshape(6, -1), (1, 40, 40), exact)
     err_before = np.mean((x - shifted) ** 2)
     err_after = np.mean((out.reshape(x.shape) - shifted) ** 2)
     assert err_after < 0.25 * err_before
     # and a sharp source keeps its ink: the warp moves strokes, it does not blur them away
     assert out.sum() > 0.8 * x.sum() and out.max() > 0.9
+
+
+def test_the_gain_scales_the_motion_carried_to_the_source():
+    """The default gain 2 carries a fitted 2-pixel shift as a shift of about 4 pixels."""
+    x = strokes(6, seed=5)
+    assert WarpSettings.for_size(40, 40).gain == 2.0
+    out = warp_decode(x.reshape(6, -1), np.roll(x, 2, axis=3).reshape(6, -1), x.reshape(6, -1), (1, 40, 40))
+    out = out.reshape(x.shape)
+    errors = {k: np.mean((out - np.roll(x, k, axis=3)) ** 2) for k in range(7)}
+    assert min(errors, key=errors.get) == 4
 
 
 def test_each_image_is_fitted_on_its_own_so_chunks_do_not_matter():

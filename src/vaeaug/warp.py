@@ -34,7 +34,7 @@ class WarpSettings:
     resolution-free, so it applies at full size); ``steps``, ``lr``: Adam iterations and first
     step size (falling linearly to 0), in units of half the image's side; ``smoothness``: weight
     of the squared differences between neighbouring control points, against the mean squared
-    pixel difference.
+    pixel difference; ``gain``: the fitted field is applied to the source this many times over.
     """
 
     grid: int = 8
@@ -47,6 +47,13 @@ class WarpSettings:
     # with the choice on validation (3 seeds: SVM +3.8, NN +2.0 against +5.0 and +3.4 at 4.6;
     # benchmarks/results/ujipen-v1-warp-smooth0.2.md, ujipen-v1.md), so the smooth part is kept.
     smoothness: float = 4.6
+    # The prior damps the size of the motion as well as its roughness: a loose fit (smoothness
+    # 0.2) moves pixels 1.8-2.4x as far as this one on decoded UJI pairs (RMS 4.1-6.5 against
+    # 1.9-3.7 px), so the smooth field is applied at twice its fitted size: the shape of the smooth
+    # fit, the size of the decoded change. UJI v1, 3 seeds, warped offspring at fixed strengths
+    # (noise σ 2): test gains SVM +5.2 -> +8.2, NN +5.1 -> +5.5 at gain 1 -> 2 (σ 3: NN +5.6 -> +7.3);
+    # benchmarks/results/warp-gain.md.
+    gain: float = 2.0
 
     @classmethod
     def for_size(cls, h: int, w: int) -> "WarpSettings":
@@ -166,7 +173,7 @@ def warp_decode(x_src: np.ndarray, dec_new: np.ndarray, dec_src: np.ndarray, sha
         part = slice(s, s + batch_size)
         x, a, b = (torch.as_tensor(np.ascontiguousarray(v[part], dtype=np.float32), device=device).view(-1, c, h, w)
                    for v in (x_src, dec_src, dec_new))
-        theta = register(a, b, settings)
+        theta = register(a, b, settings) * settings.gain
         with torch.no_grad():
             out[part] = warp(x, theta).clamp_(0.0, 1.0).reshape(len(x), -1).cpu().numpy()
     return out
