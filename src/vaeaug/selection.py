@@ -19,8 +19,8 @@ STRENGTH_GRID: dict[str, tuple] = {
 
 #: Larger moves tried for warp decoding only: a warp carries just the smooth part of a decoded
 #: change, so it needs a larger change in z than a decode that is used as it is (a decoded σ = 2
-#: code is a blur). On UJI Pen Characters v1 the validation picks warped noise at σ = 2 in two
-#: seeds of three and λ = 2 warped extrapolation in one (``benchmarks/results/ujipen-v1.md``).
+#: code is a blur). On UJI Pen Characters v1 the validation picks warped noise at σ = 2 in one
+#: seed of three and λ = 2 warped extrapolation in one (``benchmarks/results/ujipen-v1.md``).
 #: Kept off direct and residual decoding: on the 20-sample wdbc validation set those chose λ = 2
 #: extrapolations that lost 1-NN points on test (−1.3 against +0.4; a run not kept).
 WARP_EXTRA_STRENGTHS: dict[str, tuple] = {"noise": (2.0,), "interpolation": (1.0,), "extrapolation": (2.0,)}
