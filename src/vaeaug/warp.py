@@ -48,12 +48,12 @@ class WarpSettings:
     # +3.4 at 4.6; benchmarks/results/ujipen-v1-warp-smooth0.2.md and the ujipen-v1.md of commit
     # 9e9d67d), so the smooth part is kept.
     smoothness: float = 4.6
-    # The prior damps the size of the motion as well as its roughness: a loose fit (smoothness
-    # 0.2) moves pixels 1.8-2.4x as far as this one on decoded UJI pairs (RMS 4.1-6.5 against
-    # 1.9-3.7 px), so the smooth field is applied at twice its fitted size: the shape of the smooth
-    # fit, the size of the decoded change. UJI v1, 3 seeds, warped offspring at fixed strengths
-    # (noise σ 2): test gains SVM +5.2 -> +8.2, NN +5.1 -> +5.5 at gain 1 -> 2 (σ 3: NN +5.6 -> +7.3);
-    # benchmarks/results/warp-gain.md.
+    # The prior damps the size of the motion as well as its roughness: on decoded UJI pairs a
+    # loose fit (smoothness 0.2) moves pixels 1.6-2.8x as far as this one (mean 2.1x; RMS 1.4-6.8
+    # against 0.8-2.4 px), so the smooth field is applied at twice its fitted size: the shape of
+    # the smooth fit, the size of the decoded change. UJI v1, 3 seeds, warped offspring at fixed
+    # strengths (noise σ 2): test gains SVM +5.2 -> +8.2, NN +5.1 -> +5.7 at gain 1 -> 2 (σ 3:
+    # NN +5.6 -> +7.8); benchmarks/results/warp-gain.md.
     gain: float = 2.0
 
     @classmethod
