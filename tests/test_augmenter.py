@@ -181,7 +181,7 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 
 
 def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
-    from vaeaug.selection import STRENGTH_GRID
+    from vaeaug.selection import FALLBACK_STRENGTH, STRENGTH_GRID
 
     DECODINGS = fitted_mlp._decodings()
     assert DECODINGS == ("direct", "residual")  # feature vectors: no warp
@@ -192,10 +192,12 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
         for decoding in DECODINGS:
             assert set(sel[method][decoding]) == {str(s) for s in grid}
         best = max(v for d in DECODINGS for v in sel[method][d].values())
-        assert fitted_mlp.strength_[method] in grid and fitted_mlp.decoding_[method] in DECODINGS
-        if method in sel["fallback"]:  # nothing beat real data alone: the conservative candidate
-            assert (fitted_mlp.strength_[method], fitted_mlp.decoding_[method]) == (min(grid), "residual")
+        assert fitted_mlp.decoding_[method] in DECODINGS
+        if method in sel["fallback"]:  # nothing beat real data alone: near-copies
+            assert (fitted_mlp.strength_[method], fitted_mlp.decoding_[method]) == (FALLBACK_STRENGTH[method], "residual")
+            assert max(sel[method][d][str(s)] for d in DECODINGS for s in grid) <= sel["baseline"] + 1e-9
         else:
+            assert fitted_mlp.strength_[method] in grid
             assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
     assert fitted_mlp.decoding_["reconstruction"] == "direct"
     X, y = digits
@@ -244,6 +246,11 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
     assert sorted(scores["fallback"]) == ["extrapolation", "interpolation", "noise"]
     assert set(decodings.values()) == {"residual"} and strengths == {"noise": 0.25, "interpolation": 0.25,
                                                                       "extrapolation": 0.25}
+    # with a fallback strength (what fit passes when it chooses the strength): near-copies
+    gentle = {"noise": 0.05, "interpolation": 0.1, "extrapolation": 0.05}
+    strengths = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
+                                 decodings=("direct", "residual"), fallback=gentle)[0]
+    assert strengths == gentle
 
 
 @pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])

@@ -25,7 +25,7 @@ from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsona
 from .latent import DEFAULT_STRENGTH, METHODS, SyntheticCodes, latent_spread, residual_decode, synthesize
 from .models import VAE, VAEConfig
 from .preprocess import make_preprocessor, preprocessor_from_state
-from .selection import STRENGTH_GRID, WARP_EXTRA_STRENGTHS, choose_strengths
+from .selection import FALLBACK_STRENGTH, STRENGTH_GRID, WARP_EXTRA_STRENGTHS, choose_strengths
 from .training import History, TrainSettings, resolve_device, seeded, train_vae
 from .validation import check_labels_known, check_X, check_X_y, data_kind
 from .warp import warp_decode
@@ -109,7 +109,9 @@ class VAEAugmenter(BaseEstimator):
         σ (noise) or λ (interpolation, extrapolation) used when :meth:`generate` gets none.
         ``"auto"``: chosen per method in ``fit`` on the validation set — a fast proxy classifier
         (RBF kernel ridge) is trained on real + ``n_per_sample`` synthetic samples per candidate
-        in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``.
+        in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``. Where no
+        candidate beats real data alone, the method falls back to near-copies (residual decoding
+        at :data:`vaeaug.selection.FALLBACK_STRENGTH`).
     decoding : {"auto", "direct", "residual", "warp"}
         How an altered code z' becomes a sample. ``"direct"``: decode z' (the paper's way; the
         decoder's mean, blurred by its uncertainty). ``"residual"``: the source sample plus
@@ -307,7 +309,8 @@ class VAEAugmenter(BaseEstimator):
             make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, candidates)
             strengths, decodings, self.selection_ = choose_strengths(
                 make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates,
-                warp_extra=WARP_EXTRA_STRENGTHS if auto_strength else None)
+                warp_extra=WARP_EXTRA_STRENGTHS if auto_strength else None,
+                fallback=FALLBACK_STRENGTH if auto_strength else None)  # a fixed strength stays the user's
             self.strength_.update(strengths)
             self.decoding_.update(decodings)
         return self
