@@ -69,8 +69,10 @@ class ImagePreprocessor:
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
         self.check(X)
-        out = (X.astype(np.float32) - self.low_) / (self.high_ - self.low_)
-        out = np.clip(out, 0.0, 1.0)
+        out = X.astype(np.float32)  # a fresh array, scaled in place (the same values, one allocation)
+        out -= np.float32(self.low_)
+        out /= np.float32(self.high_ - self.low_)
+        np.clip(out, 0.0, 1.0, out=out)
         return out.reshape(len(X), *self.model_shape)
 
     def inverse_transform(self, T: np.ndarray) -> np.ndarray:

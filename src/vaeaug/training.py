@@ -110,12 +110,12 @@ def evaluate(model: VAE, X: torch.Tensor, Y: torch.Tensor | None, beta: float, b
     """Negative β-ELBO per sample with z = μ (the posterior mean): deterministic, for model choice."""
     model.eval()
     total = 0.0
-    for b in _batches(len(X), batch_size):
-        x = X[b]
+    for start in range(0, len(X), batch_size):  # slices are views: no copy of the data
+        x = X[start : start + batch_size]
         mu, logvar = model.encode(x)
-        raw = model.decode(mu, None if Y is None else Y[b])
+        raw = model.decode(mu, None if Y is None else Y[start : start + batch_size])
         loss, _, _ = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, getattr(model, "log_sigma2", None))
-        total += float(loss) * len(b)
+        total += float(loss) * len(x)
     return total / max(len(X), 1)
 
 
@@ -227,7 +227,9 @@ def train_vae(
             )
         if val < best:
             best, since_best, hist.best_epoch = val, 0, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            # into the buffers already held: no new weight-sized allocation per improving epoch
+            for k, v in model.state_dict().items():
+                best_state[k].copy_(v)
         elif epoch + 1 > s.kl_warmup:  # during warm-up β < final β: no verdict yet
             since_best += 1
         bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
