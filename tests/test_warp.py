@@ -124,3 +124,26 @@ def test_warp_is_refused_for_feature_vectors(fitted_mlp, digits):
         fitted_mlp.generate(X[:10], y[:10], "noise", decoding="warp")
     with pytest.raises(ValueError, match="moves images"):
         VAEAugmenter(decoding="warp").fit(X[:100], y[:100])
+
+
+def test_the_warp_smoothness_and_gain_are_the_augmenters_parameters(fitted_conv, digit_images):
+    import copy
+
+    from vaeaug import VAEAugmenter
+
+    X, y = digit_images
+    X, y = X[:40], y[:40]
+    aug = copy.deepcopy(fitted_conv)
+    assert aug._warp_settings().gain == WarpSettings.gain and aug._warp_settings().smoothness == WarpSettings.smoothness
+    moved = {}
+    for gain in (0.0, 1.0, 3.0):
+        aug.set_params(warp_gain=gain)
+        X_new = aug.generate(X, y, "noise", 1, strength=2.0, random_state=1, decoding="warp")[0]
+        moved[gain] = np.abs(X_new.astype(int) - X.astype(int)).mean()
+    assert moved[0.0] == 0  # no motion carried to the source: the images themselves
+    assert 0 < moved[1.0] < moved[3.0]
+    for bad in (-1.0, float("nan"), "2"):
+        with pytest.raises(ValueError, match="warp_gain must be"):
+            VAEAugmenter(warp_gain=bad).fit(X, y)
+    with pytest.raises(ValueError, match="warp_smoothness must be"):
+        VAEAugmenter(warp_smoothness=-0.1).fit(X, y)
