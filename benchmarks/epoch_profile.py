@@ -1,9 +1,9 @@
 """Where an epoch's time goes: vaeaug's training and pythae's on the same architecture and data
 (the ``throughput.py`` case), split by torch's profiler into matrix multiplies, the optimiser
-step, every other tensor operation, and the rest (Python, data loading, the framework). It tells
+step, convolutions, every other tensor operation, and the rest (Python, data loading, the framework). It tells
 how far the epoch could still shrink: the matrix multiplies are the floor.
 
-Writes ``benchmarks/results/epoch-profile.json`` and ``.md``.
+Writes ``benchmarks/results/epoch-profile-<case>.json`` and ``.md``.
 
     python benchmarks/epoch_profile.py --epochs 5 --batch-size 256 --samples 4096
 """
@@ -27,13 +27,15 @@ MATMUL_OPS = {"aten::mm", "aten::addmm", "aten::bmm", "aten::addmv", "aten::mv"}
 
 
 def split(prof, wall: float) -> dict[str, float]:
-    """Seconds in matmuls (own time), the optimiser step (inclusive), other tensor ops (own time)
-    and the rest of the wall time."""
+    """Seconds in matmuls and convolutions (own time), the optimiser step (inclusive), other tensor
+    ops (own time) and the rest of the wall time."""
     events = prof.key_averages()
     own = sum(e.self_cpu_time_total for e in events) / 1e6
     matmul = sum(e.self_cpu_time_total for e in events if e.key in MATMUL_OPS) / 1e6
+    conv = sum(e.self_cpu_time_total for e in events if e.key.startswith("aten::") and "conv" in e.key) / 1e6
     optim = sum(e.cpu_time_total for e in events if e.key.startswith("Optimizer.step#")) / 1e6
-    return {"wall": wall, "matmul": matmul, "optimizer": optim, "other_ops": own - matmul - optim, "rest": wall - own}
+    return {"wall": wall, "matmul": matmul, "convolution": conv, "optimizer": optim,
+            "other_ops": own - matmul - conv - optim, "rest": wall - own}
 
 
 def main() -> None:
@@ -76,15 +78,15 @@ def main() -> None:
           "Epoch seconds without the profiler: " + ", ".join(f"{k} {v:.3f}" for k, v in plain.items())
           + (f" (ratio {plain['vaeaug'] / plain['pythae']:.2f}×)" if "pythae" in plain else "") + ".", "",
           "Under the profiler, per training step (ms; the profiler adds its own cost to every operation):", "",
-          "| trainer | wall | matmul | optimiser step | other tensor ops | rest (Python, data, framework) |",
-          "|---|---|---|---|---|---|"]
+          "| trainer | wall | matmul | convolution | optimiser step | other tensor ops | rest (Python, data, framework) |",
+          "|---|---|---|---|---|---|---|"]
     for k, v in parts.items():
-        md.append(f"| {k} | " + " | ".join(f"{v[c] / steps * 1e3:.1f}" for c in ("wall", "matmul", "optimizer", "other_ops", "rest"))
+        md.append(f"| {k} | " + " | ".join(f"{v[c] / steps * 1e3:.1f}" for c in ("wall", "matmul", "convolution", "optimizer", "other_ops", "rest"))
                   + " |")
     md += ["", f"Command: `{command}`; commit {result['commit']}."]
     out = Path(a.out)
-    atomic_write_json(out / "epoch-profile.json", result)
-    atomic_write_text(out / "epoch-profile.md", "\n".join(md) + "\n")
+    atomic_write_json(out / f"epoch-profile-{a.case}.json", result)
+    atomic_write_text(out / f"epoch-profile-{a.case}.md", "\n".join(md) + "\n")
     print("\n".join(md))
 
 
