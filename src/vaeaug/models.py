@@ -43,9 +43,12 @@ class VAEConfig:
 
 
 def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
+    # ReLUs act in place throughout: the Linear or conv before each one does not need its output
+    # for the gradient, and the conv VAE's epoch saves a pass over every activation (70×70 at
+    # batch 256: 8.4-8.6 s → 8.0 s; the same values bit for bit)
     layers: list[nn.Module] = []
     for a, b in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(a, b), nn.ReLU()]
+        layers += [nn.Linear(a, b), nn.ReLU(inplace=True)]
         if dropout > 0:
             layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
@@ -94,16 +97,16 @@ class VAE(nn.Module):
             hs, ws = conv_sizes(h, n), conv_sizes(w, n)
             enc: list[nn.Module] = []
             for a, b in zip(chans[:-1], chans[1:]):
-                enc += [nn.Conv2d(a, b, 3, stride=2, padding=1), nn.ReLU()]
+                enc += [nn.Conv2d(a, b, 3, stride=2, padding=1), nn.ReLU(inplace=True)]
             flat = chans[-1] * hs[-1] * ws[-1]
-            enc += [nn.Flatten(), nn.Linear(flat, c.conv_dense), nn.ReLU()]
+            enc += [nn.Flatten(), nn.Linear(flat, c.conv_dense), nn.ReLU(inplace=True)]
             if c.dropout > 0:
                 enc.append(nn.Dropout(c.dropout))
             self.enc = nn.Sequential(*enc)
             feat = c.conv_dense
             dec: list[nn.Module] = [
-                nn.Linear(d + k, c.conv_dense), nn.ReLU(),
-                nn.Linear(c.conv_dense, flat), nn.ReLU(),
+                nn.Linear(d + k, c.conv_dense), nn.ReLU(inplace=True),
+                nn.Linear(c.conv_dense, flat), nn.ReLU(inplace=True),
                 nn.Unflatten(1, (chans[-1], hs[-1], ws[-1])),
             ]
             for i in range(n, 0, -1):
@@ -112,7 +115,7 @@ class VAE(nn.Module):
                 op_h, op_w = hs[i - 1] - (2 * hs[i] - 1), ws[i - 1] - (2 * ws[i] - 1)
                 dec.append(nn.ConvTranspose2d(chans[i], chans[i - 1], 3, 2, 1, output_padding=(op_h, op_w)))
                 if i > 1:
-                    dec.append(nn.ReLU())
+                    dec.append(nn.ReLU(inplace=True))
             self.dec = nn.Sequential(*dec)
         else:
             raise ValueError(f"architecture must be 'mlp' or 'conv', got {c.architecture!r}")
