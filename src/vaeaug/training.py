@@ -99,10 +99,10 @@ class History:
         }
 
 
-def _batches(n: int, batch_size: int, perm: torch.Tensor | None = None):
-    idx = perm if perm is not None else torch.arange(n)
-    for start in range(0, n, batch_size):
-        yield idx[start : start + batch_size]
+def _batches(perm: torch.Tensor, batch_size: int):
+    """Consecutive slices of the epoch's permutation: each batch's row indices."""
+    for start in range(0, len(perm), batch_size):
+        yield perm[start : start + batch_size]
 
 
 @torch.no_grad()
@@ -195,7 +195,7 @@ def train_vae(
             per_rank = len(X) // world
             perm = perm[rank * per_rank : (rank + 1) * per_rank]
         sums[3] = len(perm)
-        for b in _batches(len(perm), s.batch_size, perm):
+        for b in _batches(perm, s.batch_size):
             x = X.index_select(0, b)  # the rows as one contiguous copy: twice as fast as X[b] on CPU
             with torch.autocast(device_type=X.device.type, dtype=amp_dtype, enabled=use_amp):
                 raw, mu, logvar = net(x, None if Y is None else Y.index_select(0, b))
