@@ -191,12 +191,16 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
         assert set(sel[method]) == set(DECODINGS)
         for decoding in DECODINGS:
             assert set(sel[method][decoding]) == {str(s) for s in grid}
-        best = max(v for d in DECODINGS for v in sel[method][d].values())
+        # do no harm: beat real data alone on the proxy, and keep a 1-NN's validation accuracy
+        nearest = sel["1-NN"]
+        harmless = [sel[method][d][str(s)] for d in DECODINGS for s in grid
+                    if sel[method][d][str(s)] > sel["baseline"] and nearest[method][d][str(s)] >= nearest["baseline"]]
         assert fitted_mlp.decoding_[method] in DECODINGS
-        if method in sel["fallback"]:  # nothing beat real data alone: near-copies
+        if method in sel["fallback"]:  # no candidate passed: near-copies
             assert (fitted_mlp.strength_[method], fitted_mlp.decoding_[method]) == (FALLBACK_STRENGTH[method], "residual")
-            assert max(sel[method][d][str(s)] for d in DECODINGS for s in grid) <= sel["baseline"] + 1e-9
+            assert not harmless
         else:
+            best = max(harmless)
             assert fitted_mlp.strength_[method] in grid
             assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
     assert fitted_mlp.decoding_["reconstruction"] == "direct"
@@ -251,6 +255,32 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
     strengths = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
                                  decodings=("direct", "residual"), fallback=gentle)[0]
     assert strengths == gentle
+
+
+def test_a_candidate_that_lowers_nearest_neighbour_accuracy_is_not_chosen(digits):
+    """The proxy alone would take both candidates (they copy the validation set with its labels);
+    one also puts a wrongly labelled point nearer to each validation sample than its copies, which
+    a 1-NN reads and the smooth proxy averages away: that one must not be chosen."""
+    from vaeaug.selection import choose_strengths
+
+    X, y = digits
+    X_val, y_val = X[300:500], y[300:500]
+    rng = np.random.default_rng(0)
+    copies = np.repeat(X_val, 5, axis=0) + rng.normal(scale=0.05, size=(5 * len(X_val), X.shape[1]))
+    wrong = X_val + rng.normal(scale=0.01, size=X_val.shape)
+
+    def sets(method, strength, wanted):
+        X_new, y_new = copies, np.repeat(y_val, 5)
+        if method == "noise":  # misleading for a nearest-neighbour reader
+            X_new, y_new = np.concatenate([copies, wrong]), np.concatenate([y_new, (y_val + 1) % 10])
+        return {d: (X_new, y_new) for d in wanted}
+
+    strengths, decodings, scores = choose_strengths(sets, X[:300], y[:300], X_val, y_val, 0,
+                                                    decodings=("direct", "residual"))
+    assert all(v > scores["baseline"] for d in scores["noise"].values() for v in d.values())
+    assert all(v < scores["1-NN"]["baseline"] for d in scores["1-NN"]["noise"].values() for v in d.values())
+    assert "noise" in scores["fallback"] and "interpolation" not in scores["fallback"]
+    assert (strengths["interpolation"], decodings["interpolation"]) == (0.25, "direct")
 
 
 @pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])
