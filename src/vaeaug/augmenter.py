@@ -111,7 +111,7 @@ class VAEAugmenter(BaseEstimator):
         ``"auto"``: chosen per method in ``fit`` on the validation set — a fast proxy classifier
         (RBF kernel ridge) is trained on real + ``n_per_sample`` synthetic samples per candidate
         in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``. Where no
-        candidate beats real data alone (without lowering a 1-NN's validation accuracy), the
+        candidate beats real data alone (costing a 1-NN at most one validation sample), the
         method falls back to near-copies (residual decoding
         at :data:`vaeaug.selection.FALLBACK_STRENGTH`).
     decoding : {"auto", "direct", "residual", "warp"}

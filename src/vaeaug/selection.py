@@ -54,9 +54,10 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     decoding, every candidate strength's accuracy.
 
     Do no harm: a candidate must classify at least one more validation sample correctly than
-    real data alone, and must not lower the validation accuracy of a 1-nearest-neighbour
-    classifier, a second and very different reader of the same data (``scores["1-NN"]``), so that
-    a lucky gain of the proxy alone on a small validation set is not taken for a real one. Where
+    real data alone, and must not cost a 1-nearest-neighbour classifier, a second and very
+    different reader of the same data, more than one validation sample (``scores["1-NN"]``): a
+    lucky gain of the proxy alone on a small validation set is not taken for a real one, and a
+    single sample either way counts as chance for both. Where
     no candidate passes, the method falls back to its most conservative setting (residual
     decoding where allowed, the ``fallback`` strength): samples close to the real ones, the
     choice that least risks falling below the baseline when validation cannot tell.
@@ -80,6 +81,7 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
 
     scores: dict = {"baseline": score(F, y), "fallback": [], "1-NN": {"baseline": nearest_score(F, y)}}
     needed = scores["baseline"] + 1.0 / len(y_val) - 1e-9  # one more correct validation sample
+    allowed = scores["1-NN"]["baseline"] - 1.0 / len(y_val) - 1e-9  # at most one fewer for the 1-NN
     conservative = "residual" if "residual" in decodings else decodings[0]
     strengths: dict[str, float] = {}
     chosen_decoding: dict[str, str] = {}
@@ -97,7 +99,7 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
                 acc, nearest = score(F_aug, y_aug), nearest_score(F_aug, y_aug)
                 scores[method][decoding][str(s)] = acc
                 scores["1-NN"][method][decoding][str(s)] = nearest
-                if acc < needed or nearest < scores["1-NN"]["baseline"] - 1e-9:  # do no harm
+                if acc < needed or nearest < allowed:  # do no harm
                     continue
                 # ties go to the earlier decoding, then the milder strength
                 key = (acc, -decodings.index(decoding), -_size(s))
