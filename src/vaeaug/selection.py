@@ -33,6 +33,11 @@ WARP_EXTRA_STRENGTHS: dict[str, tuple] = {"noise": (2.0,), "interpolation": (1.0
 FALLBACK_STRENGTH: dict[str, float] = {"noise": 0.05, "interpolation": 0.05, "extrapolation": 0.05}
 
 
+#: The 1-NN check of the choice reads at most this many real + synthetic training samples (a
+#: seeded subsample beyond it), so that its cost stays bounded on large data sets.
+NEAREST_MAX_SAMPLES = 20000
+
+
 def _size(strength) -> float:
     """How far a strength moves a code: the value, or a (low, high) range's midpoint."""
     return float(np.mean(strength))
@@ -77,6 +82,9 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
         return float(np.mean(clf.predict(F_val) == y_val))
 
     def nearest_score(F_train, y_train) -> float:
+        if len(F_train) > NEAREST_MAX_SAMPLES:  # a seeded subsample bounds the cost on large sets
+            idx = np.random.default_rng(random_state).choice(len(F_train), NEAREST_MAX_SAMPLES, replace=False)
+            F_train, y_train = F_train[idx], y_train[idx]
         return float(np.mean(KNeighborsClassifier(n_neighbors=1).fit(F_train, y_train).predict(F_val) == y_val))
 
     scores: dict = {"baseline": score(F, y), "fallback": [], "1-NN": {"baseline": nearest_score(F, y)}}
