@@ -29,10 +29,11 @@ HERE = Path(__file__).resolve().parent
 METHODS = ("noise", "interpolation", "extrapolation")
 
 
-def gains(name: str, seed: int, strengths: tuple[float, ...], amounts: tuple[int, ...], data: Path) -> dict:
+def gains(split: tuple, seed: int, strengths: tuple[float, ...], amounts: tuple[int, ...]) -> dict:
     """Test-accuracy gain (points) over real data alone, per (method, strength, amount) and
-    classifier, for one data set and seed; ``copies`` duplicates the real samples."""
-    tr, val, te = scarce(load_csv(data / f"{name}.csv"), 10, 10, seed=0).train_val_test()
+    classifier, for one data set's (train, validation, test) split and one seed; ``copies``
+    duplicates the real samples."""
+    tr, val, te = split
     scaler = FeatureScaler().fit(tr.X, "vector")
     F, F_test = scaler.transform(tr.X), scaler.transform(te.X)
     classifiers = make_classifiers(seed, n_real=len(tr))
@@ -68,7 +69,8 @@ def main() -> None:
     p.add_argument("--out", default=str(HERE / "results"))
     a = p.parse_args()
     t = time.perf_counter()
-    runs = {f"{name}/{seed}": gains(name, seed, tuple(a.strengths), tuple(a.amounts), Path(a.data))
+    splits = {name: scarce(load_csv(Path(a.data) / f"{name}.csv"), 10, 10, seed=0).train_val_test() for name in a.names}
+    runs = {f"{name}/{seed}": gains(splits[name], seed, tuple(a.strengths), tuple(a.amounts))
             for name in a.names for seed in a.seeds}
     cells = next(iter(runs.values()))
     classifiers = list(next(iter(cells.values())))

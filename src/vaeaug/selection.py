@@ -62,10 +62,10 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     real data alone, and must not cost a 1-nearest-neighbour classifier, a second and very
     different reader of the same data, more than one validation sample (``scores["1-NN"]``): a
     lucky gain of the proxy alone on a small validation set is not taken for a real one, and a
-    single sample either way counts as chance for both. Where
-    no candidate passes, the method falls back to its most conservative setting (residual
-    decoding where allowed, the ``fallback`` strength): samples close to the real ones, the
-    choice that least risks falling below the baseline when validation cannot tell.
+    single sample either way counts as chance for both. Where no candidate passes, the method
+    falls back to its most conservative setting (residual decoding where allowed, the
+    ``fallback`` strength): samples close to the real ones, the choice that least risks falling
+    below the baseline when validation cannot tell.
     ``scores["fallback"]`` lists the methods that fell back.
     """
     from sklearn.neighbors import KNeighborsClassifier
