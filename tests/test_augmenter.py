@@ -41,8 +41,9 @@ def test_interpolation_with_lambda_zero_is_the_reconstruction(fitted_mlp, digits
 @pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "reconstruction"])
 def test_generated_labels_are_the_source_class(fitted_mlp, digits, method):
     X, y = digits
-    codes = fitted_mlp.generate_codes(X[:100], y[:100], method, n_per_sample=3)
-    X_new, y_new = fitted_mlp.generate(X[:100], y[:100], method, n_per_sample=3)
+    strength = None if method == "reconstruction" else 0.5  # fitted_mlp's choice makes nothing: digits need no help
+    codes = fitted_mlp.generate_codes(X[:100], y[:100], method, n_per_sample=3, strength=strength)
+    X_new, y_new = fitted_mlp.generate(X[:100], y[:100], method, n_per_sample=3, strength=strength)
     assert X_new.shape == (300, 64)
     np.testing.assert_array_equal(y_new, y[:100][codes.source])
     if method != "noise" and method != "reconstruction":
@@ -54,8 +55,10 @@ def test_same_seed_same_model_and_outputs(digits):
     a = VAEAugmenter(random_state=3, **FAST).fit(X[:400], y[:400])
     b = VAEAugmenter(random_state=3, **FAST).fit(X[:400], y[:400])
     np.testing.assert_array_equal(a.history_["val_loss"], b.history_["val_loss"])
-    ga = a.generate(X[:50], y[:50], "noise", 2)
-    gb = b.generate(X[:50], y[:50], "noise", 2)
+    assert a.strength_ == b.strength_ and a.decoding_ == b.decoding_
+    ga = a.generate(X[:50], y[:50], "noise", 2, strength=0.5)
+    gb = b.generate(X[:50], y[:50], "noise", 2, strength=0.5)
+    assert len(ga[0]) == 100
     np.testing.assert_array_equal(ga[0], gb[0])
     c = VAEAugmenter(random_state=4, **FAST).fit(X[:400], y[:400])
     assert not np.array_equal(a.transform(X[:5]), c.transform(X[:5]))
@@ -77,16 +80,52 @@ def test_save_load_gives_identical_decodes(fitted_mlp, digits, tmp_path):
     fitted_mlp.save(tmp_path / "m")
     loaded = VAEAugmenter.load(tmp_path / "m", device="cpu")
     np.testing.assert_array_equal(loaded.transform(X[:30]), fitted_mlp.transform(X[:30]))
-    a = fitted_mlp.generate(X[:30], y[:30], "extrapolation", 2)
-    b = loaded.generate(X[:30], y[:30], "extrapolation", 2)
+    a = fitted_mlp.generate(X[:30], y[:30], "extrapolation", 2, strength=0.5, decoding="direct")
+    b = loaded.generate(X[:30], y[:30], "extrapolation", 2, strength=0.5, decoding="direct")
+    assert len(a[0]) == 60
     np.testing.assert_array_equal(a[0], b[0])
     assert loaded.get_params() == fitted_mlp.get_params() | {"device": "cpu"}
     assert loaded.history_ == json.loads(json.dumps(fitted_mlp.history_))
     # what fit chose on validation travels with the model, so generate() behaves the same
     assert loaded.decoding_ == fitted_mlp.decoding_ and loaded.strength_ == fitted_mlp.strength_
     for method in ("noise", "interpolation"):
-        np.testing.assert_array_equal(loaded.generate(X[:30], y[:30], method, 2)[0],
-                                      fitted_mlp.generate(X[:30], y[:30], method, 2)[0])
+        np.testing.assert_array_equal(loaded.generate(X[:30], y[:30], method, 2, strength=0.5)[0],
+                                      fitted_mlp.generate(X[:30], y[:30], method, 2, strength=0.5)[0])
+
+
+def test_generated_features_stay_in_their_training_range(fitted_mlp, digits):
+    # digits' blank pixels are constant in training: offspring must keep them so, or a user's
+    # StandardScaler fitted on real + synthetic data divides their faint noise by a tiny spread
+    X, y = digits
+    X_fit = X[:700]
+    lo, hi = X_fit.min(axis=0), X_fit.max(axis=0)
+    const = lo == hi
+    assert const.sum() >= 2
+    for decoding in ("direct", "residual"):
+        X_new = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding=decoding)[0]
+        assert (X_new >= lo).all() and (X_new <= hi).all()
+        np.testing.assert_array_equal(X_new[:, const], np.broadcast_to(lo[const], (len(X_new), const.sum())))
+    fitted_mlp.set_params(enforce_range=False)
+    try:  # the switch is real: unclipped decodes leave the range
+        free = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding="direct")[0]
+    finally:
+        fitted_mlp.set_params(enforce_range=True)
+    assert not np.array_equal(free[:, const], np.broadcast_to(lo[const], (len(free), const.sum())))
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a 2-epoch model
+def test_image_pixels_stay_in_their_training_range_and_the_range_is_saved(digit_images, tmp_path):
+    X, y = digit_images
+    aug = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, hidden_sizes=(8, 16), conditional=False,
+                       verbose=0).fit(X[:300], y[:300], X[300:400], y[300:400])
+    blank = X[:300].max(axis=0) == 0  # pixels no training digit inks
+    assert blank.sum() >= 2
+    X_new = aug.generate(X[:50], y[:50], "noise", 2, strength=1.0, decoding="direct")[0]
+    assert (X_new[:, blank] == 0).all() and (X_new <= X[:300].max(axis=0)).all()
+    aug.save(tmp_path / "m")
+    again = VAEAugmenter.load(tmp_path / "m")
+    np.testing.assert_array_equal(again.generate(X[:50], y[:50], "noise", 2, strength=1.0, decoding="direct")[0],
+                                  X_new)
 
 
 def test_tampered_or_truncated_model_is_refused(fitted_mlp, tmp_path):
@@ -110,7 +149,7 @@ def test_images_conv_conditional_round_trip(digit_images, tmp_path):
     aug = VAEAugmenter(conditional=True, random_state=0, epochs=4, latent_dim=8,
                        hidden_sizes=(16, 32), verbose=0).fit(X[:600], y[:600])
     assert aug.config_.architecture == "conv"
-    X_new, y_new = aug.generate(X[:40], y[:40], "interpolation", n_per_sample=2)
+    X_new, y_new = aug.generate(X[:40], y[:40], "interpolation", n_per_sample=2, strength=0.5)
     assert X_new.shape == (80, 8, 8) and X_new.dtype == np.uint8
     assert (y_new == np.repeat(y[:40], 2)).all()
     with pytest.raises(ValueError, match="needs y"):
@@ -121,7 +160,7 @@ def test_images_conv_conditional_round_trip(digit_images, tmp_path):
         aug.transform(np.zeros((3, 9, 9), np.uint8))
     aug.save(tmp_path / "c")
     again = VAEAugmenter.load(tmp_path / "c")
-    np.testing.assert_array_equal(again.generate(X[:40], y[:40], "interpolation", 2)[0], X_new)
+    np.testing.assert_array_equal(again.generate(X[:40], y[:40], "interpolation", 2, strength=0.5)[0], X_new)
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a 2-epoch model
@@ -170,36 +209,37 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 
     X, y = digits
     X, y = X[:300], y[:300]
-    aug = VAEAugmenter(random_state=0, n_per_sample=2, **{**FAST, "epochs": 3})
+    aug = VAEAugmenter(random_state=0, n_per_sample=2, strength=0.5, **{**FAST, "epochs": 3})
     X_res, y_res = aug.fit_resample(X, y)
     assert len(X_res) == 900 and (X_res[:300] == X).all() and (y_res[300:] == np.repeat(y, 2)).all()
 
-    pipe = make_pipeline(VAESampler(aug, method="interpolation", n_per_sample=1), KNeighborsClassifier(1))
+    pipe = make_pipeline(VAESampler(aug, method="interpolation", n_per_sample=1, strength=0.5), KNeighborsClassifier(1))
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and (scores > 0.5).all()
     assert "vaesampler__augmenter__beta" in pipe.get_params()
 
 
 def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
-    from vaeaug.selection import FALLBACK_STRENGTH, STRENGTH_GRID
+    from vaeaug.selection import MIN_GAIN_SAMPLES, STRENGTH_GRID
 
-    DECODINGS = fitted_mlp._decodings()
-    assert DECODINGS == ("direct", "residual")  # feature vectors: no warp
+    assert fitted_mlp._decodings() == ("direct", "residual")  # feature vectors: no warp
+    DECODINGS = fitted_mlp._auto_decodings()
+    assert DECODINGS == ("residual",)  # and "auto" takes residual decoding only for them
     sel = fitted_mlp.selection_
     assert 0 < sel["baseline"] <= 1
     for method, grid in STRENGTH_GRID.items():
         assert set(sel[method]) == set(DECODINGS)
         for decoding in DECODINGS:
             assert set(sel[method][decoding]) == {str(s) for s in grid}
-        # do no harm: beat real data alone on the proxy, and cost a 1-NN at most one validation sample
-        nearest, one = sel["1-NN"], 1 / 300  # one sample of fitted_mlp's 300 validation samples
+        # do no harm: beat real data alone on the proxy by MIN_GAIN_SAMPLES, and cost a 1-NN at
+        # most one validation sample (of fitted_mlp's 300)
+        nearest, one = sel["1-NN"], 1 / 300
         harmless = [sel[method][d][str(s)] for d in DECODINGS for s in grid
-                    if sel[method][d][str(s)] > sel["baseline"] and nearest[method][d][str(s)] >= nearest["baseline"] - one - 1e-9]
+                    if sel[method][d][str(s)] >= sel["baseline"] + MIN_GAIN_SAMPLES * one - 1e-9
+                    and nearest[method][d][str(s)] >= nearest["baseline"] - one - 1e-9]
         assert fitted_mlp.decoding_[method] in DECODINGS
-        if method in sel["fallback"]:  # no candidate passed: near-copies
-            chosen = (fitted_mlp.strength_[method], fitted_mlp.decoding_[method])
-            assert chosen == (FALLBACK_STRENGTH[method], "residual")
-            assert not harmless
+        if method in sel["fallback"]:  # no candidate passed: the method makes nothing
+            assert fitted_mlp.strength_[method] is None and not harmless
         else:
             best = max(harmless)
             assert fitted_mlp.strength_[method] in grid
@@ -207,10 +247,30 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
     assert fitted_mlp.decoding_["reconstruction"] == "direct"
     X, y = digits
     # generate() without a strength or decoding uses the chosen ones
-    a = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2)[0]
-    b = fitted_mlp.generate(X[:50], y[:50], "extrapolation", 2, strength=fitted_mlp.strength_["extrapolation"],
-                            decoding=fitted_mlp.decoding_["extrapolation"])[0]
-    np.testing.assert_array_equal(a, b)
+    fitted = {m for m in STRENGTH_GRID if fitted_mlp.strength_[m] is not None}
+    for m in fitted:
+        a = fitted_mlp.generate(X[:50], y[:50], m, 2)[0]
+        b = fitted_mlp.generate(X[:50], y[:50], m, 2, strength=fitted_mlp.strength_[m],
+                                decoding=fitted_mlp.decoding_[m])[0]
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_real_gain_is_chosen(digits):
+    from vaeaug.selection import choose_strengths
+
+    X, y = digits
+    more_real = (X[500:1200], y[500:1200])  # what a perfect augmenter would add: more real digits
+    rng = np.random.default_rng(0)
+
+    def make_sets(method, strength, wanted):
+        if strength == 0.5:
+            return {d: more_real for d in wanted}
+        return {d: (rng.normal(size=(100, X.shape[1])) * 20, rng.permutation(y[:100])) for d in wanted}
+
+    strengths, decodings, scores = choose_strengths(make_sets, X[:60], y[:60], X[1200:1500], y[1200:1500], 0,
+                                                    decodings=("residual",), fallback={})
+    assert scores["fallback"] == [] and set(strengths.values()) == {0.5}
+    assert all(scores[m]["residual"]["0.5"] > scores["baseline"] + 0.05 for m in strengths)
 
 
 def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(fitted_mlp, digits):
@@ -222,13 +282,18 @@ def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(f
     seen = pre.inverse_transform(pre.transform(X).reshape(len(X), -1))
     same = fitted_mlp.generate(X, y, "noise", 1, strength=0.0, decoding="residual")[0]
     np.testing.assert_allclose(same, seen, atol=1e-4 * np.abs(X).max())
-    # otherwise x' − x equals D(z') − D(z) wherever no clipping happened
+    # otherwise x' − x equals D(z') − D(z) wherever no clipping happened (the training-range
+    # clip is turned off here; the model space's ±5 sd clip is masked out)
     codes = fitted_mlp.generate_codes(X, y, "noise", 1, strength=1.0, random_state=5)
-    res = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="residual")[0]
-    direct = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="direct")[0]
-    np.testing.assert_allclose(direct, fitted_mlp.inverse_transform(codes.Z, codes.y), rtol=1e-5, atol=1e-5)
-    change = direct - fitted_mlp.reconstruct(X, y)
-    inside = np.abs(pre.transform(res)) < 4.99  # where the model space's ±5 sd clip did not act
+    fitted_mlp.set_params(enforce_range=False)
+    try:
+        res = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="residual")[0]
+        direct = fitted_mlp.generate(X, y, "noise", 1, strength=1.0, random_state=5, decoding="direct")[0]
+        np.testing.assert_allclose(direct, fitted_mlp.inverse_transform(codes.Z, codes.y), rtol=1e-5, atol=1e-5)
+        change = direct - fitted_mlp.reconstruct(X, y)
+    finally:
+        fitted_mlp.set_params(enforce_range=True)
+    inside = np.abs(pre.transform(res)) < 4.99
     np.testing.assert_allclose((res - seen)[inside], change[inside], atol=1e-3 * np.abs(X).max())
     assert not np.allclose(res, direct)
     with pytest.raises(ValueError, match="decoding must be"):
@@ -256,6 +321,42 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
     strengths = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
                                  decodings=("direct", "residual"), fallback=gentle)[0]
     assert strengths == gentle
+
+
+@pytest.mark.parametrize("on_no_gain", ["skip", "near_copies"])
+def test_a_method_with_no_helpful_setting_makes_nothing_by_default(digits, monkeypatch, tmp_path, on_no_gain):
+    import vaeaug.augmenter as augmenter_module
+    from vaeaug import NoGainWarning
+
+    def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):  # the choice as fit sees it
+        methods = ("noise", "interpolation", "extrapolation")
+        return ({m: 0.05 for m in methods}, {m: "residual" for m in methods},
+                {"baseline": 1.0, "fallback": ["noise", "interpolation"]})
+
+    monkeypatch.setattr(augmenter_module, "choose_strengths", nothing_helps)
+    X, y = digits
+    aug = VAEAugmenter(random_state=0, on_no_gain=on_no_gain, **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])
+    assert aug.strength_["extrapolation"] == 0.05  # it helped: unchanged
+    if on_no_gain == "near_copies":
+        assert aug.strength_["noise"] == 0.05 and len(aug.generate(X[:20], y[:20], "noise", 3)[0]) == 60
+        return
+    assert aug.strength_["noise"] is None and aug.strength_["interpolation"] is None
+    with pytest.warns(NoGainWarning, match="no samples"):
+        X_new, y_new, codes = aug.generate(X[:20], y[:20], "noise", 3, return_codes=True)
+    assert X_new.shape == (0, X.shape[1]) and X_new.dtype == X.dtype and y_new.shape == (0,)
+    assert len(codes.Z) == len(codes.source) == 0
+    with pytest.warns(NoGainWarning):
+        assert list(aug.generate_batches(X[:20], y[:20], "interpolation", 3)) == []
+    with pytest.warns(NoGainWarning):
+        X_res, y_res = aug.set_params(method="noise").fit_resample(X[:300], y[:300])
+    assert len(X_res) == 300 and (X_res == X[:300]).all()  # the originals alone
+    # a strength given to generate always generates
+    assert len(aug.generate(X[:20], y[:20], "noise", 3, strength=0.5)[0]) == 60
+    aug.save(tmp_path / "m")
+    again = VAEAugmenter.load(tmp_path / "m")
+    assert again.strength_["noise"] is None
+    with pytest.warns(NoGainWarning):
+        assert len(again.generate(X[:20], y[:20], "noise", 3)[0]) == 0
 
 
 def test_a_candidate_that_lowers_nearest_neighbour_accuracy_is_not_chosen(digits):
@@ -306,7 +407,7 @@ def test_fixed_strength_skips_selection(digits):
     # a fixed strength with decoding="auto": only the decoding is chosen
     aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
     assert set(aug.strength_.values()) == {0.3}
-    assert all(set(aug.selection_[m]["direct"]) == {"0.3"} for m in ("noise", "interpolation", "extrapolation"))
+    assert all(set(aug.selection_[m]["residual"]) == {"0.3"} for m in ("noise", "interpolation", "extrapolation"))
     with pytest.raises(ValueError, match="strength must be 'auto'"):
         VAEAugmenter(strength="max").fit(X[:200], y[:200])
     with pytest.raises(ValueError, match="decoding must be"):

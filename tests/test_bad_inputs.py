@@ -43,7 +43,7 @@ def test_class_too_small_for_the_method(fitted_mlp, digits):
     yy = y[:30].copy()
     yy[0] = 42  # a class of one
     with pytest.raises(SmallClassError, match="class\\(es\\) 42 have one"):
-        fitted_mlp.generate(X[:30], yy, "interpolation")
+        fitted_mlp.generate(X[:30], yy, "interpolation", strength=0.5)
 
 
 def test_experiment_refuses_a_single_class(digits, tmp_path):

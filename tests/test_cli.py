@@ -25,13 +25,13 @@ def test_train_then_augment(tmp_path, npz, capsys):
     assert (model / "config.json").exists() and (model / "model.safetensors").exists()
     out = tmp_path / "aug.npz"
     assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "interpolation",
-                 "--per-sample", "3", "--out", str(out), "--seed", "1"]) == 0
+                 "--per-sample", "3", "--out", str(out), "--seed", "1", "--strength", "0.5"]) == 0
     a = load_npz(out)
     assert a["X"].shape == (900, 64) and (a["y"] == np.repeat(load_npz(npz)["y"], 3)).all()
     # same seed, same output
     out2 = tmp_path / "aug2.npz"
     main(["augment", "--model", str(model), "--data", str(npz), "--method", "interpolation",
-          "--per-sample", "3", "--out", str(out2), "--seed", "1"])
+          "--per-sample", "3", "--out", str(out2), "--seed", "1", "--strength", "0.5"])
     np.testing.assert_array_equal(load_npz(out2)["X"], a["X"])
     assert "wrote 900 samples" in capsys.readouterr().out
 
@@ -73,7 +73,7 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
           "--latent-dim", "4", "--quiet"])
     out = tmp_path / "shards"
     assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--per-sample", "5",
-                 "--shard-size", "400", "--out", str(out), "--quiet"]) == 0
+                 "--strength", "0.5", "--shard-size", "400", "--out", str(out), "--quiet"]) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["samples"] == 1500 and [s["samples"] for s in manifest["shards"]] == [400, 400, 400, 300]
     ys = np.concatenate([load_npz(out / s["file"])["y"] for s in manifest["shards"]])

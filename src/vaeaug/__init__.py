@@ -7,8 +7,8 @@ Nothing is printed or logged at import.
 
 __version__ = "0.1.0"
 
-from .augmenter import ModelFileError, PosteriorCollapseWarning, VAEAugmenter, VAESampler  # noqa: E402
+from .augmenter import ModelFileError, NoGainWarning, PosteriorCollapseWarning, VAEAugmenter, VAESampler  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
 
-__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "PosteriorCollapseWarning", "SmallClassError",
+__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning", "SmallClassError",
            "__version__"]

@@ -59,6 +59,12 @@ class PosteriorCollapseWarning(UserWarning):
     so noise, interpolation and extrapolation all decode a class to (nearly) the same sample."""
 
 
+class NoGainWarning(UserWarning):
+    """Validation found no setting of a method that helps, so ``generate`` made no samples for it
+    (``on_no_gain="skip"``): adding them could only risk accuracy. Pass a ``strength`` to
+    generate anyway."""
+
+
 class ModelFileError(ValueError):
     """A model directory is missing files, truncated, tampered with or of an unknown format."""
 
@@ -112,8 +118,7 @@ class VAEAugmenter(BaseEstimator):
         (RBF kernel ridge) is trained on real + ``n_per_sample`` synthetic samples per candidate
         in :data:`vaeaug.selection.STRENGTH_GRID`; see ``strength_`` and ``selection_``. Where no
         candidate beats real data alone (costing a 1-NN at most one validation sample), the
-        method falls back to near-copies (residual decoding
-        at :data:`vaeaug.selection.FALLBACK_STRENGTH`).
+        method makes nothing (see ``on_no_gain``).
     decoding : {"auto", "direct", "residual", "warp"}
         How an altered code z' becomes a sample. ``"direct"``: decode z' (the paper's way; the
         decoder's mean, blurred by its uncertainty). ``"residual"``: the source sample plus
@@ -125,6 +130,21 @@ class VAEAugmenter(BaseEstimator):
         Warp decoding only (:class:`vaeaug.warp.WarpSettings`): how strongly the fitted motion is
         kept smooth, and how many times over it is applied to the source. The defaults were
         chosen on UJI Pen Characters; larger gains move strokes further.
+    enforce_range : bool
+        Keep every generated or decoded feature (every pixel) within the range it spans in the
+        training set, as SDV's ``enforce_min_max_values``. Chiefly, a feature constant in the
+        training data stays constant: faint decoder noise there would get a tiny spread that a
+        ``StandardScaler`` fitted on real + synthetic data inflates until it dominates distances.
+        ``False`` lets extrapolations leave the observed range.
+    on_no_gain : {"skip", "near_copies"}
+        What a method gives when ``fit`` finds none of its settings helping on validation (with
+        ``strength="auto"``; listed in ``selection_["fallback"]``). ``"skip"`` (the default):
+        ``generate`` returns no samples for it, with a :class:`NoGainWarning`, and its
+        ``strength_`` is ``None``: real data alone is what validation supports, and even
+        near-copies change a classifier (an SVM's C=1 on 4× replicated data acts as C=4: up to
+        ±4 test points on 10-per-class iris). ``"near_copies"``: residual decoding at
+        :data:`vaeaug.selection.FALLBACK_STRENGTH`. A strength passed to ``generate`` always
+        generates.
     random_state : int or None
         Seeds weight initialisation, batch order, the validation hold-out and generation.
     device : str
@@ -172,6 +192,8 @@ class VAEAugmenter(BaseEstimator):
         decoding: str = "auto",
         warp_smoothness: float = WarpSettings.smoothness,
         warp_gain: float = WarpSettings.gain,
+        enforce_range: bool = True,
+        on_no_gain: str = "skip",
         random_state: int | None = None,
         device: str = "auto",
         verbose: int = 1,
@@ -198,6 +220,8 @@ class VAEAugmenter(BaseEstimator):
         self.decoding = decoding
         self.warp_smoothness = warp_smoothness
         self.warp_gain = warp_gain
+        self.enforce_range = enforce_range
+        self.on_no_gain = on_no_gain
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -222,6 +246,10 @@ class VAEAugmenter(BaseEstimator):
             raise ValueError(f"on_collapse must be 'retry' or 'warn', got {self.on_collapse!r}")
         if self.decoding not in ("auto", *DECODINGS):
             raise ValueError(f"decoding must be 'auto' or one of {DECODINGS}, got {self.decoding!r}")
+        if self.on_no_gain not in ("skip", "near_copies"):
+            raise ValueError(f"on_no_gain must be 'skip' or 'near_copies', got {self.on_no_gain!r}")
+        if not isinstance(self.enforce_range, (bool, np.bool_)):
+            raise ValueError(f"enforce_range must be True or False, got {self.enforce_range!r}")
         for name in ("warp_smoothness", "warp_gain"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not 0 <= v < np.inf:
@@ -319,7 +347,7 @@ class VAEAugmenter(BaseEstimator):
         self.decoding_["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
         if auto_strength or auto_decoding:  # choose on the validation set
             grid = None if auto_strength else {m: (self.strength,) for m in STRENGTH_GRID}
-            candidates = self._decodings() if auto_decoding else (fixed_decoding,)
+            candidates = self._auto_decodings() if auto_decoding else (fixed_decoding,)
             make_sets = self._candidate_sets(X, y, int(self.n_per_sample), self.random_state, candidates)
             strengths, decodings, self.selection_ = choose_strengths(
                 make_sets, X, y, X_val, y_val, self.random_state, grid=grid, decodings=candidates,
@@ -327,6 +355,9 @@ class VAEAugmenter(BaseEstimator):
                 fallback=FALLBACK_STRENGTH if auto_strength else None)  # a fixed strength stays the user's
             self.strength_.update(strengths)
             self.decoding_.update(decodings)
+            if auto_strength and self.on_no_gain == "skip":
+                for method in self.selection_["fallback"]:
+                    self.strength_[method] = None  # generate() makes nothing unless given a strength
         return self
 
     def _train(self, data: tuple, settings: TrainSettings, ckpt: Checkpointer | None, resume: bool) -> History:
@@ -391,7 +422,7 @@ class VAEAugmenter(BaseEstimator):
         ``y`` (M,) is needed when the VAE is class-conditional. The decoded value is the
         likelihood's mean (pixel probabilities for images), not a random draw.
         """
-        return self.preprocessor_.inverse_transform(self._decode(Z, y, batch_size))
+        return self.preprocessor_.inverse_transform(self._decode(Z, y, batch_size), bool(self.enforce_range))
 
     def _decode(self, Z, y=None, batch_size: int = 1024) -> np.ndarray:
         """Decode codes to the model's space: an (M, D) float32 array (D: flattened input size).
@@ -438,26 +469,47 @@ class VAEAugmenter(BaseEstimator):
         if self.config_.n_classes:
             check_labels_known(y, self.classes_)
         rng = np.random.default_rng(self.random_state if random_state is None else random_state)
-        if strength is None:
-            strength = getattr(self, "strength_", DEFAULT_STRENGTH).get(method, DEFAULT_STRENGTH[method])
         if decoding is None:
             decoding = getattr(self, "decoding_", {}).get(method, "direct")
         if decoding not in self._decodings():
             raise ValueError(f"decoding must be one of {self._decodings()} for this model, got {decoding!r}")
+        if strength is None:
+            strength = getattr(self, "strength_", DEFAULT_STRENGTH).get(method, DEFAULT_STRENGTH[method])
+            if strength is None:  # fit found no setting that helps: nothing to make
+                warnings.warn(
+                    f"validation found no setting of {method!r} that beats real data alone "
+                    "(selection_['fallback']), so no samples are made for it; pass a strength to generate "
+                    "anyway, or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=3)
         return X, y, rng, strength, decoding
 
     def _decodings(self) -> tuple[str, ...]:
         """The decodings this model's data allows: warp moves images, so vectors lack it."""
         return DECODINGS if self.preprocessor_.kind == "image" else tuple(d for d in DECODINGS if d != "warp")
 
+    def _auto_decodings(self) -> tuple[str, ...]:
+        """The decodings ``decoding="auto"`` chooses among. Feature vectors take residual decoding
+        only: a direct decode of a small tabular set is the gaussian decoder's mean, pulled toward
+        its class's centre, and where validation picked one on 10-per-class sets, scikit-learn
+        classifiers lost up to 8 test points (``benchmarks/unseen_sets.py``); the residual keeps each
+        real sample's own values and adds the decoder's change. ``decoding="direct"`` still asks
+        for it."""
+        return self._decodings() if self.preprocessor_.kind == "image" else ("residual",)
+
     def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
                        random_state=None, small_classes: str = "raise") -> SyntheticCodes:
         """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
         X, y, rng, strength, _ = self._generation_inputs(X, y, method, strength, random_state)
+        if strength is None:
+            return self._no_codes(y)
         return synthesize(
             self.transform(X), y, method, n_per_sample=n_per_sample, strength=strength,
             k=self.n_neighbors, rng=rng, spread=self.latent_spread_, small_classes=small_classes,
         )
+
+    def _no_codes(self, y: np.ndarray) -> SyntheticCodes:
+        """No synthetic codes: what a method skipped by ``on_no_gain="skip"`` makes."""
+        none = np.zeros(0, dtype=np.intp)
+        return SyntheticCodes(np.zeros((0, self.config_.latent_dim), np.float32), y[:0], none, none.copy())
 
     def _decode_codes(self, codes: SyntheticCodes, decoding: str, T_src: np.ndarray | None,
                       D_src: np.ndarray | None, D_new: np.ndarray | None = None) -> np.ndarray:
@@ -473,7 +525,7 @@ class VAEAugmenter(BaseEstimator):
         elif decoding == "warp":
             D_new = warp_decode(T_src[codes.source], D_new, D_src[codes.source], self.preprocessor_.model_shape,
                                 settings=self._warp_settings(), device=self.device_)
-        return self.preprocessor_.inverse_transform(D_new)
+        return self.preprocessor_.inverse_transform(D_new, bool(self.enforce_range))
 
     def _warp_settings(self) -> WarpSettings:
         """The warp fit for this model's image size, with the user's smoothness and gain."""
@@ -516,7 +568,8 @@ class VAEAugmenter(BaseEstimator):
             z_j is drawn among the ``n_neighbors`` nearest same-class codes of z_i.
         strength : σ or λ; a (low, high) pair draws it uniformly per sample; ``None`` uses
             ``strength_[method]``: the value chosen on validation in ``fit`` (``strength="auto"``)
-            or the constructor's fixed strength.
+            or the constructor's fixed strength. Where ``fit`` found no setting that helps, that is
+            ``None`` and no samples are made (a :class:`NoGainWarning`; see ``on_no_gain``).
         small_classes : ``"raise"`` (default) refuses a neighbour method on a class with a single
             sample; ``"skip"`` gives such samples no offspring.
         decoding : ``"direct"`` decodes z'; ``"residual"`` returns x + D(z') − D(z), the source
@@ -530,6 +583,11 @@ class VAEAugmenter(BaseEstimator):
         the :class:`~vaeaug.latent.SyntheticCodes` behind them (codes, sources, partners).
         """
         X, y, rng, strength, decoding = self._generation_inputs(X, y, method, strength, random_state, decoding)
+        if strength is None:
+            codes = self._no_codes(y)
+            X_new = self.preprocessor_.inverse_transform(np.zeros((0, int(np.prod(self.preprocessor_.model_shape))),
+                                                                  np.float32))
+            return (X_new, codes.y, codes) if return_codes else (X_new, codes.y)
         Z = self.transform(X)
         codes = synthesize(Z, y, method, n_per_sample=n_per_sample, strength=strength, k=self.n_neighbors,
                            rng=rng, spread=self.latent_spread_, small_classes=small_classes)
@@ -548,6 +606,8 @@ class VAEAugmenter(BaseEstimator):
         from .latent import same_class_neighbours
 
         X, y, rng, strength, decoding = self._generation_inputs(X, y, method, strength, random_state, decoding)
+        if strength is None:
+            return
         Z = self.transform(X)
         sources = self._sources(X, y, Z, decoding)
         nbrs = same_class_neighbours(Z, y, self.n_neighbors) if method in ("interpolation", "extrapolation") else None

@@ -153,7 +153,7 @@ class FeatureScaler:
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        return ((X.reshape(len(X), -1).astype(np.float64) - self.mean) / self.scale).astype(np.float32)
+        return ((X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64) - self.mean) / self.scale).astype(np.float32)
 
 
 class KernelRidgeClassifier(ClassifierMixin, BaseEstimator):

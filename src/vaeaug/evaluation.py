@@ -13,6 +13,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from sklearn.decomposition import PCA
 from tqdm.auto import tqdm
 
 from . import __version__
-from .augmenter import VAEAugmenter
+from .augmenter import NoGainWarning, VAEAugmenter
 from .baselines import affine, smote
 from .classifiers import FeatureScaler, make_classifiers
 from .data.dataset import Dataset
@@ -85,7 +86,10 @@ def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int):
         return smote(X, y, cand["n_per_sample"], random_state=seed)
     if column == "affine":
         return affine(X, y, cand["n_per_sample"], random_state=seed)
-    return aug.generate(X, y, column, cand["n_per_sample"], cand["strength"], random_state=seed, small_classes="skip")
+    with warnings.catch_warnings():  # a method fit found no gain for makes nothing: the record says so
+        warnings.simplefilter("ignore", NoGainWarning)
+        return aug.generate(X, y, column, cand["n_per_sample"], cand["strength"], random_state=seed,
+                            small_classes="skip")
 
 
 def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, config: ExperimentConfig,
@@ -153,6 +157,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         if col in ("noise", "interpolation", "extrapolation") and cand["strength"] is None:
             # what the augmenter chose on validation
             cand = {**cand, "strength": aug.strength_[col], "decoding": aug.decoding_[col]}
+            if aug.strength_[col] is None:  # no setting helped on validation: no samples (on_no_gain="skip")
+                cand["skipped"] = True
         record["grid"][col] = grid
         record["chosen"][col] = cand
         for n in clfs:
@@ -172,7 +178,10 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
 
 
 def _mean_std(values: list[float]) -> dict[str, float]:
+    """Mean and std over seeds, ignoring NaN (a metric of no samples, e.g. a skipped method's)."""
     a = np.asarray(values, dtype=np.float64)
+    if np.isnan(a).all():
+        return {"mean": float("nan"), "std": float("nan"), "values": a.tolist()}
     return {"mean": float(np.nanmean(a)), "std": float(np.nanstd(a)), "values": a.tolist()}
 
 

@@ -3,6 +3,13 @@
 Images go to [0, 1] floats of shape (N, C, H, W) (a Bernoulli/BCE likelihood suits them);
 feature vectors are standardised to zero mean and unit variance (a Gaussian likelihood). Each
 preprocessor's state is a dict of JSON scalars plus NumPy arrays, so models save without pickle.
+
+On the way back, values are clipped by default to the range each feature (each pixel) spans in
+the training set, as SDV's ``enforce_min_max_values``. Above all this keeps a feature that is
+constant in the training data constant in the synthetic data: a decoder's faint noise there
+would otherwise give it a tiny spread, which a user's ``StandardScaler`` fitted on real +
+synthetic data blows up to dominate every distance (sklearn's digits at 10 per class: 7 blank
+pixels, 1-NN −1.8 points from near-copies).
 """
 
 from __future__ import annotations
@@ -53,6 +60,9 @@ class ImagePreprocessor:
             self.low_, self.high_ = float(X.min()), float(X.max())
             if self.high_ <= self.low_:
                 self.high_ = self.low_ + 1.0
+        # each pixel's range over the training set, in the input's scale
+        self.pixel_min_ = X.min(axis=0).astype(np.float64)
+        self.pixel_max_ = X.max(axis=0).astype(np.float64)
         return self
 
     @property
@@ -75,19 +85,23 @@ class ImagePreprocessor:
         np.clip(out, 0.0, 1.0, out=out)
         return out.reshape(len(X), *self.model_shape)
 
-    def inverse_transform(self, T: np.ndarray) -> np.ndarray:
+    def inverse_transform(self, T: np.ndarray, clip_to_range: bool = True) -> np.ndarray:
+        """Model-space images back to the input's scale, dtype and layout; ``clip_to_range``:
+        each pixel within its training range (a model saved without the ranges is not clipped)."""
         dtype = np.dtype(self.dtype_)
         work = np.float64 if dtype.itemsize > 4 or np.issubdtype(dtype, np.integer) and dtype.itemsize > 2 else np.float32
         x = np.array(T, dtype=work).reshape(len(T), *self.shape_)  # a fresh copy, scaled in place
         x *= self.high_ - self.low_
         x += self.low_
+        if clip_to_range and getattr(self, "pixel_min_", None) is not None:
+            np.clip(x, self.pixel_min_.astype(work), self.pixel_max_.astype(work), out=x)
         return _cast_back(x, dtype, self.low_, self.high_)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         return (
             {"kind": self.kind, "has_channel": self.has_channel_, "shape": list(self.shape_),
              "dtype": self.dtype_, "low": self.low_, "high": self.high_},
-            {},
+            {"pixel_min": self.pixel_min_, "pixel_max": self.pixel_max_},
         )
 
     @classmethod
@@ -97,6 +111,7 @@ class ImagePreprocessor:
         p.shape_ = tuple(int(s) for s in meta["shape"])
         p.dtype_ = str(meta["dtype"])
         p.low_, p.high_ = float(meta["low"]), float(meta["high"])
+        p.pixel_min_, p.pixel_max_ = arrays.get("pixel_min"), arrays.get("pixel_max")  # models saved before ranges were kept: no clip
         return p
 
 
@@ -110,8 +125,9 @@ class VectorPreprocessor:
     """(N, D) feature vectors to standardised float32 clipped to ±5; constant features get unit
     scale.
 
-    ``inverse_transform`` unstandardises, then casts to the input dtype; integer features are
-    rounded and clipped to the range seen at fit time, so decoded counts stay valid counts.
+    ``inverse_transform`` unstandardises, clips each feature to the range seen at fit time
+    (always for integer features, so decoded counts stay valid counts) and casts to the input
+    dtype (integers rounded).
     """
 
     kind = "vector"
@@ -145,11 +161,11 @@ class VectorPreprocessor:
         T = (X.astype(np.float64) - self.mean_) / self.scale_
         return np.clip(T, -CLIP, CLIP).astype(np.float32)
 
-    def inverse_transform(self, T: np.ndarray) -> np.ndarray:
+    def inverse_transform(self, T: np.ndarray, clip_to_range: bool = True) -> np.ndarray:
         x = np.asarray(T, dtype=np.float64) * self.scale_ + self.mean_
         dtype = np.dtype(self.dtype_)
-        if np.issubdtype(dtype, np.integer):
-            x = np.clip(x, self.min_, self.max_)
+        if clip_to_range or np.issubdtype(dtype, np.integer):
+            np.clip(x, self.min_, self.max_, out=x)
         return _cast_back(x, dtype)
 
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:

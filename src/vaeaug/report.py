@@ -28,6 +28,8 @@ def _fmt(ms: dict, scale: float = 100.0, digits: int = 1) -> str:
 
 
 def _describe(cand: dict, column: str) -> str:
+    if cand.get("skipped"):
+        return "none (no gain on validation)"
     a = f"×{cand['n_per_sample']}"
     s = cand.get("strength")
     if s is None:
@@ -230,6 +232,10 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
     for j, (title, method, _) in enumerate(cols):
         if method is None:
             panels.append(X[idx])
+            continue
+        if getattr(aug, "strength_", {}).get(method, 0) is None:  # fit found no gain: it makes nothing
+            cols[j] = (f"{title} (none)", method, None)
+            panels.append(X[idx] * 0)
             continue
         # neighbours come from the whole class, so generate on all samples of the picked classes
         sel = np.flatnonzero(np.isin(y, pick_classes))
