@@ -112,3 +112,10 @@ def test_val_chosen_picks_by_validation_never_by_test():
     assert out["picks"] == ["interpolation", "noise"]  # seed 2: a tie goes to the first method
     np.testing.assert_allclose(out["values"], [0.55, 0.45])
     np.testing.assert_allclose(out["gain"]["values"], [0.05, 0.05])
+    # a tie goes first to the method that added fewer synthetic samples (one fit found no gain
+    # for adds none: validation does not support changing the training set)
+    for r, n_noise in zip(records, (300, 0)):
+        r["quality"] = {"noise": {"n_synthetic": n_noise}, "interpolation": {"n_synthetic": 100}}
+    assert val_chosen(records, ["noise", "interpolation"], ["SVM"])["SVM"]["picks"] == ["interpolation", "noise"]
+    records[1]["quality"]["noise"]["n_synthetic"] = 300
+    assert val_chosen(records, ["noise", "interpolation"], ["SVM"])["SVM"]["picks"] == ["interpolation", "interpolation"]

@@ -187,11 +187,18 @@ def _mean_std(values: list[float]) -> dict[str, float]:
 
 def val_chosen(records: list[dict], methods: list[str], classifiers: list[str]) -> dict:
     """Per classifier, the VAE method a practitioner would deploy: in each seed, the one with the
-    best *validation* accuracy for that classifier (ties: the first in ``methods``); its test
-    accuracy, mean ± std over seeds, the gain over the baseline and the picks."""
+    best *validation* accuracy for that classifier; ties go to the one that adds fewer synthetic
+    samples (a method ``fit`` found no gain for adds none: on a tie, validation does not support
+    changing the training set), then to the first in ``methods``. Returns its test accuracy,
+    mean ± std over seeds, the gain over the baseline and the picks."""
     out = {}
+
+    def added(r: dict, m: str) -> int:
+        return r.get("quality", {}).get(m, {}).get("n_synthetic", 0)
+
     for n in classifiers:
-        picks = [max(methods, key=lambda m: (r["val_accuracy"][n][m], -methods.index(m))) for r in records]
+        picks = [max(methods, key=lambda m: (r["val_accuracy"][n][m], -added(r, m), -methods.index(m)))
+                 for r in records]
         test = [r["test_accuracy"][n][m] for r, m in zip(records, picks)]
         gains = [t - r["test_accuracy"][n]["baseline"] for r, t in zip(records, test)]
         out[n] = {**_mean_std(test), "gain": _mean_std(gains), "picks": picks}
