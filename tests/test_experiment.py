@@ -119,3 +119,11 @@ def test_val_chosen_picks_by_validation_never_by_test():
     assert val_chosen(records, ["noise", "interpolation"], ["SVM"])["SVM"]["picks"] == ["interpolation", "noise"]
     records[1]["quality"]["noise"]["n_synthetic"] = 300
     assert val_chosen(records, ["noise", "interpolation"], ["SVM"])["SVM"]["picks"] == ["interpolation", "interpolation"]
+
+
+def test_a_method_that_makes_nothing_is_pictured_by_its_best_scored_candidate():
+    from vaeaug.report import best_scored
+
+    sel = {"noise": {"residual": {"0.25": 0.90, "0.5": 0.95}, "warp": {"1.0": 0.95, "2.0": 0.80}}}
+    assert best_scored(sel, "noise") == (0.5, "residual")  # the best score; a tie to the milder strength
+    assert best_scored({}, "noise") == (0.5, "residual")

@@ -233,15 +233,15 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
         if method is None:
             panels.append(X[idx])
             continue
-        if getattr(aug, "strength_", {}).get(method, 0) is None:  # fit found no gain: it makes nothing
-            cols[j] = (f"{title} (none)", method, None)
-            panels.append(X[idx] * 0)
-            continue
+        strength, decoding = None, None  # exactly what generate() makes, as chosen in fit
+        if getattr(aug, "strength_", {}).get(method, 0) is None:
+            # fit found no gain, so generate() makes nothing: show the best-scored candidate, marked
+            strength, decoding = best_scored(aug.selection_, method)
+            cols[j] = (f"{title} (not used)", method, None)
         # neighbours come from the whole class, so generate on all samples of the picked classes
         sel = np.flatnonzero(np.isin(y, pick_classes))
-        # exactly what generate() makes, with the decoding chosen in fit
-        Xn, _, codes = aug.generate(X[sel], y[sel], method, 1, random_state=seed + j, small_classes="skip",
-                                    return_codes=True)
+        Xn, _, codes = aug.generate(X[sel], y[sel], method, 1, strength=strength, decoding=decoding,
+                                    random_state=seed + j, small_classes="skip", return_codes=True)
         pos = {s: k for k, s in enumerate(sel[codes.source])}
         panels.append(np.stack([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx]))
     imgs = [_as_images(p) for p in panels]
@@ -257,6 +257,17 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
     ax.set_title("Originals and their offspring")
     _save(fig, path)
     return True
+
+
+def best_scored(selection: dict, method: str) -> tuple[float, str]:
+    """The (strength, decoding) the proxy scored highest for ``method`` in ``fit``'s choice, ties to
+    the milder strength: what a figure shows for a method that makes nothing."""
+    scored = [(acc, -float(s), d) for d, by_strength in selection.get(method, {}).items()
+              for s, acc in by_strength.items()]  # "auto" strengths: the grid's numbers
+    if not scored:
+        return 0.5, "residual"
+    acc, neg_strength, decoding = max(scored)
+    return -neg_strength, decoding
 
 
 def fig_strips(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 6, steps: int = 9) -> bool:
