@@ -78,3 +78,21 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
     assert manifest["samples"] == 1500 and [s["samples"] for s in manifest["shards"]] == [400, 400, 400, 300]
     ys = np.concatenate([load_npz(out / s["file"])["y"] for s in manifest["shards"]])
     assert (np.sort(ys) == np.sort(np.tile(load_npz(npz)["y"], 5))).all()
+
+
+def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tmp_path, npz, capsys, monkeypatch):
+    import vaeaug.augmenter as augmenter_module
+
+    def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):
+        methods = ("noise", "interpolation", "extrapolation")
+        return {m: 0.05 for m in methods}, {m: "residual" for m in methods}, {"baseline": 1.0, "fallback": list(methods)}
+
+    monkeypatch.setattr(augmenter_module, "choose_strengths", nothing_helps)
+    model = tmp_path / "model"
+    main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
+          "--quiet"])
+    out = tmp_path / "aug.npz"
+    assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "NoGainWarning: validation found no setting of 'noise'" in err and "cli.py" not in err
+    assert load_npz(out)["X"].shape == (0, 64)

@@ -315,8 +315,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):  # one line, no source path
+        print(f"vaeaug {args.command}: {category.__name__}: {message}", file=sys.stderr)
+
     try:
-        return args.func(args)
+        with warnings.catch_warnings():  # restores the caller's warning display afterwards
+            warnings.showwarning = show
+            return args.func(args)
     except (ValueError, FileNotFoundError, TypeError, RuntimeError) as e:
         print(f"vaeaug {args.command}: error: {e}", file=sys.stderr)
         return 1
