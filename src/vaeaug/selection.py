@@ -104,6 +104,8 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     chosen_decoding: dict[str, str] = {}
     extra = warp_extra if "warp" in decodings and warp_extra else {}
     for method, candidates in grid.items():
+        if not candidates:  # nothing to try for this method
+            continue
         scores[method] = {d: {} for d in decodings}
         scores["1-NN"][method] = {d: {} for d in decodings}
         best = None

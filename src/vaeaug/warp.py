@@ -169,6 +169,8 @@ def warp_decode(x_src: np.ndarray, dec_new: np.ndarray, dec_src: np.ndarray, sha
     is (C, H, W). Returns an (M, C·H·W) float32 array in [0, 1]."""
     c, h, w = shape
     settings = settings or WarpSettings.for_size(h, w)
+    if settings.gain == 0:  # no motion applied: the sources as they are, without fitting any field
+        return np.clip(np.asarray(x_src, dtype=np.float32).reshape(len(x_src), c * h * w), 0.0, 1.0)
     out = np.empty((len(x_src), c * h * w), dtype=np.float32)
     for s in range(0, len(x_src), batch_size):
         part = slice(s, s + batch_size)
