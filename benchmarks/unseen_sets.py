@@ -9,9 +9,11 @@ seeds against real data alone, and how many cells fall below it.
 Data sets: scikit-learn's wine, iris, digits (as 8×8 images) and a seeded ``make_classification``
 problem (20 features, 4 classes); the OpenML CSVs in ``../shared/data/openml`` when present.
 
-Writes ``benchmarks/results/unseen-sets<tag>.json`` and ``.md``.
+``--no-scaler`` gives the classifiers the raw features instead. Writes
+``benchmarks/results/unseen-sets<tag>.json`` and ``.md``.
 
     python benchmarks/unseen_sets.py --seeds 0 1 2
+    python benchmarks/unseen_sets.py --seeds 0 1 2 --no-scaler --tag=-raw
 """
 
 from __future__ import annotations
@@ -69,19 +71,20 @@ def split(y: np.ndarray, n_train: int, n_val: int, seed: int):
     return np.array(tr), np.array(va), np.array(te)
 
 
-def classifiers(seed: int) -> dict:
+def classifiers(seed: int, scale: bool = True) -> dict:
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
-    return {"SVM": make_pipeline(StandardScaler(), SVC()),
-            "1-NN": make_pipeline(StandardScaler(), KNeighborsClassifier(1)),
-            "MLP": make_pipeline(StandardScaler(), MLPClassifier((100,), max_iter=1000, random_state=seed))}
+    first = [StandardScaler()] if scale else []
+    return {"SVM": make_pipeline(*first, SVC()),
+            "1-NN": make_pipeline(*first, KNeighborsClassifier(1)),
+            "MLP": make_pipeline(*first, MLPClassifier((100,), max_iter=1000, random_state=seed))}
 
 
-def run(name: str, X: np.ndarray, y: np.ndarray, seed: int, params: dict, per_class: int) -> dict:
+def run(name: str, X: np.ndarray, y: np.ndarray, seed: int, params: dict, per_class: int, scale: bool = True) -> dict:
     tr, va, te = split(y, per_class, per_class, seed)
     flat = lambda A: A.reshape(len(A), -1)  # noqa: E731
     t = time.perf_counter()
@@ -97,7 +100,7 @@ def run(name: str, X: np.ndarray, y: np.ndarray, seed: int, params: dict, per_cl
                 X_new, y_new = aug.generate(X[tr], y[tr], method=m, n_per_sample=3)
             n_new[m] = len(X_new)
             Xa, ya = np.concatenate([Xa, X_new]), np.concatenate([ya, y_new])
-        for c, clf in classifiers(seed).items():
+        for c, clf in classifiers(seed, scale).items():
             clf.fit(flat(Xa), ya)
             acc[c][m] = float(np.mean(clf.predict(flat(X[te])) == y[te]))
     return {"seed": seed, "fit_seconds": fit_s, "accuracy": acc, "n_synthetic": n_new,
@@ -116,6 +119,7 @@ def main() -> None:
     p.add_argument("--set", nargs="*", default=[], metavar="PARAM=VALUE",
                    help="VAEAugmenter parameters to change (JSON values), e.g. on_no_gain='\"near_copies\"'")
     p.add_argument("--tag", default="", help="suffix for the output names")
+    p.add_argument("--no-scaler", action="store_true", help="classifiers on the raw features, no StandardScaler")
     a = p.parse_args()
     params = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
     results, skipped = {}, []
@@ -126,24 +130,27 @@ def main() -> None:
             skipped.append(name)
             continue
         X, y = data
-        results[name] = [run(name, X, y, s, params, a.per_class) for s in a.seeds]
+        results[name] = [run(name, X, y, s, params, a.per_class, not a.no_scaler) for s in a.seeds]
         print(f"{name}: {time.perf_counter() - t0:.0f} s", flush=True)
     gains = {n: {m: {c: float(np.mean([100 * (r["accuracy"][c][m] - r["accuracy"][c]["baseline"]) for r in rs]))
                      for c in CLASSIFIERS} for m in METHODS} for n, rs in results.items()}
     cells = [g for per_m in gains.values() for per_c in per_m.values() for g in per_c.values()]
     summary = {"cells": len(cells), "below": int(sum(g < -0.05 for g in cells)), "above": int(sum(g > 0.05 for g in cells)),
                "worst": float(min(cells)), "mean": float(np.mean(cells))}
-    flags = " ".join(f"--set {kv}" for kv in a.set) + (f" --tag={a.tag}" if a.tag else "")
-    command = f"python benchmarks/unseen_sets.py --seeds {' '.join(map(str, a.seeds))}" + (f" {flags}" if flags else "")
+    flags = " ".join([*(f"--set {kv}" for kv in a.set), *(["--no-scaler"] if a.no_scaler else []),
+                      *([f"--tag={a.tag}"] if a.tag else [])])
+    command = f"python benchmarks/unseen_sets.py --seeds {' '.join(map(str, a.seeds))} {flags}".rstrip()
     out = Path(a.out)
     atomic_write_json(out / f"unseen-sets{a.tag}.json", {
         "command": command, "commit": _git_commit(), "params": params, "per_class": a.per_class,
+        "scaler": not a.no_scaler,
         "seeds": a.seeds, "summary": summary, "gains": gains, "runs": results, "skipped": skipped,
         "seconds": time.perf_counter() - t0})
     md = [f"# Data sets the choice never saw, read by scikit-learn's classifiers ({a.per_class} train + "
           f"{a.per_class} validation per class, seeds {', '.join(map(str, a.seeds))})", "",
           "Mean test gain over seeds (points) of real + 3 synthetic per real sample over real data alone; "
-          "StandardScaler + SVC() / 1-NN / MLPClassifier(100). A method that validation found no gain for "
+          + ("SVC() / 1-NN / MLPClassifier(100) on the raw features" if a.no_scaler else
+             "StandardScaler + SVC() / 1-NN / MLPClassifier(100)") + ". A method that validation found no gain for "
           "makes no samples (gain 0 by construction); `made nothing` counts those seeds.", "",
           "| data set | method | SVM | 1-NN | MLP | made nothing |", "|---|---|---|---|---|---|"]
     for n, per_m in gains.items():
