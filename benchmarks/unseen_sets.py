@@ -130,6 +130,9 @@ def main() -> None:
             skipped.append(name)
             continue
         X, y = data
+        if np.unique(y, return_counts=True)[1].min() <= 2 * a.per_class:  # no test samples left in a class
+            skipped.append(f"{name} (a class has at most {2 * a.per_class} samples)")
+            continue
         results[name] = [run(name, X, y, s, params, a.per_class, not a.no_scaler) for s in a.seeds]
         print(f"{name}: {time.perf_counter() - t0:.0f} s", flush=True)
     gains = {n: {m: {c: float(np.mean([100 * (r["accuracy"][c][m] - r["accuracy"][c]["baseline"]) for r in rs]))
@@ -137,7 +140,8 @@ def main() -> None:
     cells = [g for per_m in gains.values() for per_c in per_m.values() for g in per_c.values()]
     summary = {"cells": len(cells), "below": int(sum(g < -0.05 for g in cells)), "above": int(sum(g > 0.05 for g in cells)),
                "worst": float(min(cells)), "mean": float(np.mean(cells))}
-    flags = " ".join([*(f"--set {kv}" for kv in a.set), *(["--no-scaler"] if a.no_scaler else []),
+    flags = " ".join([*([f"--per-class {a.per_class}"] if a.per_class != 10 else []),
+                      *(f"--set {kv}" for kv in a.set), *(["--no-scaler"] if a.no_scaler else []),
                       *([f"--tag={a.tag}"] if a.tag else [])])
     command = f"python benchmarks/unseen_sets.py --seeds {' '.join(map(str, a.seeds))} {flags}".rstrip()
     out = Path(a.out)
