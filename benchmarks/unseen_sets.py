@@ -138,8 +138,8 @@ def main() -> None:
     gains = {n: {m: {c: float(np.mean([100 * (r["accuracy"][c][m] - r["accuracy"][c]["baseline"]) for r in rs]))
                      for c in CLASSIFIERS} for m in METHODS} for n, rs in results.items()}
     cells = [g for per_m in gains.values() for per_c in per_m.values() for g in per_c.values()]
-    summary = {"cells": len(cells), "below": int(sum(g < -0.05 for g in cells)), "above": int(sum(g > 0.05 for g in cells)),
-               "worst": float(min(cells)), "mean": float(np.mean(cells))}
+    summary = {"cells": len(cells), "below": int(sum(g < -0.05 for g in cells)),
+               "above": int(sum(g > 0.05 for g in cells)), "worst": float(min(cells)), "mean": float(np.mean(cells))}
     flags = " ".join([*([f"--per-class {a.per_class}"] if a.per_class != 10 else []),
                       *(f"--set {kv}" for kv in a.set), *(["--no-scaler"] if a.no_scaler else []),
                       *([f"--tag={a.tag}"] if a.tag else [])])

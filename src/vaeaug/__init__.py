@@ -10,5 +10,5 @@ __version__ = "0.1.0"
 from .augmenter import ModelFileError, NoGainWarning, PosteriorCollapseWarning, VAEAugmenter, VAESampler  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
 
-__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning", "SmallClassError",
-           "__version__"]
+__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
+           "SmallClassError", "__version__"]

@@ -153,7 +153,8 @@ class FeatureScaler:
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        return ((X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64) - self.mean) / self.scale).astype(np.float32)
+        F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)  # also for no samples
+        return ((F - self.mean) / self.scale).astype(np.float32)
 
 
 class KernelRidgeClassifier(ClassifierMixin, BaseEstimator):

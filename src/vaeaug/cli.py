@@ -74,7 +74,8 @@ def _augmenter_from_args(args):
         architecture=args.architecture, latent_dim=args.latent_dim, hidden_sizes=args.hidden,
         beta=args.beta, free_bits=args.free_bits, kl_warmup=args.kl_warmup, epochs=args.epochs,
         batch_size=args.batch_size, decoding=args.decoding, warp_smoothness=args.warp_smoothness,
-        warp_gain=args.warp_gain, enforce_range=args.enforce_range, learning_rate=args.lr, weight_decay=args.weight_decay, dropout=args.dropout,
+        warp_gain=args.warp_gain, enforce_range=args.enforce_range, learning_rate=args.lr,
+        weight_decay=args.weight_decay, dropout=args.dropout,
         patience=args.patience, on_collapse=args.on_collapse, conditional=args.conditional, random_state=args.seed,
         device=args.device, verbose=0 if args.quiet else 1,
     )

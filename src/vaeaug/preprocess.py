@@ -111,7 +111,8 @@ class ImagePreprocessor:
         p.shape_ = tuple(int(s) for s in meta["shape"])
         p.dtype_ = str(meta["dtype"])
         p.low_, p.high_ = float(meta["low"]), float(meta["high"])
-        p.pixel_min_, p.pixel_max_ = arrays.get("pixel_min"), arrays.get("pixel_max")  # models saved before ranges were kept: no clip
+        # a model saved before the ranges were kept has none: it is not clipped
+        p.pixel_min_, p.pixel_max_ = arrays.get("pixel_min"), arrays.get("pixel_max")
         return p
 
 
