@@ -32,3 +32,12 @@ def test_mlp_classifier_is_seeded_and_learns(digits):
     b = TorchMLPClassifier(hidden=64, epochs=15, random_state=3).fit(X, y)
     np.testing.assert_array_equal(a.predict_proba(Xt), b.predict_proba(Xt))
     assert np.mean(a.predict(Xt) == yt) > 0.85
+
+
+def test_feature_scaler_takes_an_empty_set():
+    # a method that made nothing hands the experiment (0, ...) arrays
+    from vaeaug.classifiers import FeatureScaler
+
+    X = np.random.default_rng(0).random((10, 8, 8))
+    F = FeatureScaler().fit(X, "image").transform(X[:0])
+    assert F.shape == (0, 64) and F.dtype == np.float32
