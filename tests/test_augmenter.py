@@ -238,6 +238,9 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
                     if sel[method][d][str(s)] >= sel["baseline"] + MIN_GAIN_SAMPLES * one - 1e-9
                     and nearest[method][d][str(s)] >= nearest["baseline"] - one - 1e-9]
         assert fitted_mlp.decoding_[method] in DECODINGS
+        for d in DECODINGS:  # the paired counts agree with the accuracies: gain = (wins − losses) / n
+            for st, (wins, losses) in sel["wins_losses"][method][d].items():
+                assert sel[method][d][st] - sel["baseline"] == pytest.approx((wins - losses) / 300)
         if method in sel["fallback"]:  # no candidate passed: the method makes nothing
             assert fitted_mlp.strength_[method] is None and not harmless
         else:

@@ -65,7 +65,9 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     (:data:`WARP_EXTRA_STRENGTHS`). ``fallback``: the strength per method when nothing helps
     (:data:`FALLBACK_STRENGTH`); ``None`` falls back to the grid's mildest. Returns (strengths,
     decodings, scores): ``scores`` holds ``baseline`` (real data only) and, per method and
-    decoding, every candidate strength's accuracy.
+    decoding, every candidate strength's accuracy; ``scores["wins_losses"]`` the validation
+    samples each candidate gets right where real data alone errs, and the reverse (the paired
+    counts a significance test would read).
 
     Do no harm: a candidate must classify at least :data:`MIN_GAIN_SAMPLES` more validation
     samples correctly than real data alone, and must not cost a 1-nearest-neighbour classifier,
@@ -86,9 +88,8 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     scaler = FeatureScaler().fit(X, "image" if X.ndim > 2 else "vector")
     F, F_val = scaler.transform(X), scaler.transform(X_val)
 
-    def score(F_train, y_train) -> float:
-        clf = KernelRidgeClassifier(random_state=random_state).fit(F_train, y_train)
-        return float(np.mean(clf.predict(F_val) == y_val))
+    def right(F_train, y_train) -> np.ndarray:  # which validation samples the proxy gets right
+        return KernelRidgeClassifier(random_state=random_state).fit(F_train, y_train).predict(F_val) == y_val
 
     def nearest_score(F_train, y_train) -> float:
         if len(F_train) > NEAREST_MAX_SAMPLES:  # a seeded subsample bounds the cost on large sets
@@ -96,7 +97,9 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
             F_train, y_train = F_train[idx], y_train[idx]
         return float(np.mean(KNeighborsClassifier(n_neighbors=1).fit(F_train, y_train).predict(F_val) == y_val))
 
-    scores: dict = {"baseline": score(F, y), "fallback": [], "1-NN": {"baseline": nearest_score(F, y)}}
+    base_right = right(F, y)
+    scores: dict = {"baseline": float(base_right.mean()), "fallback": [], "1-NN": {"baseline": nearest_score(F, y)},
+                    "wins_losses": {}}
     needed = scores["baseline"] + MIN_GAIN_SAMPLES / len(y_val) - 1e-9  # that many more correct samples
     allowed = scores["1-NN"]["baseline"] - 1.0 / len(y_val) - 1e-9  # at most one fewer for the 1-NN
     conservative = "residual" if "residual" in decodings else decodings[0]
@@ -108,6 +111,7 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
             continue
         scores[method] = {d: {} for d in decodings}
         scores["1-NN"][method] = {d: {} for d in decodings}
+        scores["wins_losses"][method] = {d: {} for d in decodings}
         best = None
         for s in (*candidates, *extra.get(method, ())):
             wanted = decodings if s in candidates else ("warp",)
@@ -115,8 +119,12 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
             for decoding in wanted:
                 X_new, y_new = sets[decoding]
                 F_aug, y_aug = np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new])
-                acc, nearest = score(F_aug, y_aug), nearest_score(F_aug, y_aug)
+                cand_right = right(F_aug, y_aug)
+                acc, nearest = float(cand_right.mean()), nearest_score(F_aug, y_aug)
                 scores[method][decoding][str(s)] = acc
+                # validation samples the candidate gets right and real data alone wrong, and the reverse
+                scores["wins_losses"][method][decoding][str(s)] = [int((cand_right & ~base_right).sum()),
+                                                                   int((~cand_right & base_right).sum())]
                 scores["1-NN"][method][decoding][str(s)] = nearest
                 if acc < needed or nearest < allowed:  # do no harm
                     continue
