@@ -258,6 +258,40 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
         np.testing.assert_array_equal(a, b)
 
 
+def test_a_gain_of_one_validation_sample_is_not_taken(digits, monkeypatch):
+    import vaeaug.classifiers as classifiers_module
+    from vaeaug.selection import choose_strengths
+
+    X, y = digits
+    X_tr, y_tr, X_val, y_val = X[:100], y[:100], X[300:400], y[300:400]
+
+    class Proxy:  # right on every validation sample but the first (3 − extra/10): more samples, fewer errors
+        def __init__(self, **kw):
+            pass
+
+        def fit(self, F, labels):
+            self.errors = 3 - (len(F) - len(X_tr)) // 10
+            return self
+
+        def predict(self, F_val):
+            pred = y_val.copy()
+            pred[: self.errors] = (y_val[: self.errors] + 1) % 10
+            return pred
+
+    monkeypatch.setattr(classifiers_module, "KernelRidgeClassifier", Proxy)
+    extra = {0.25: 10, 0.5: 20, 1.0: 30}  # copies of real samples: one, two and three more right
+
+    def make_sets(method, strength, wanted):
+        return {d: (X_tr[: extra[strength]], y_tr[: extra[strength]]) for d in wanted}
+
+    grid = {"noise": (0.25,), "interpolation": (0.25, 0.5), "extrapolation": (0.25, 0.5, 1.0)}
+    strengths, _, scores = choose_strengths(make_sets, X_tr, y_tr, X_val, y_val, 0, grid=grid,
+                                            decodings=("residual",), fallback={m: 0.05 for m in grid})
+    assert scores["wins_losses"]["noise"]["residual"]["0.25"] == [1, 0]
+    assert scores["fallback"] == ["noise"] and strengths["noise"] == 0.05  # one sample: chance
+    assert strengths["interpolation"] == 0.5 and strengths["extrapolation"] == 1.0
+
+
 def test_a_real_gain_is_chosen(digits):
     from vaeaug.selection import choose_strengths
 

@@ -85,7 +85,8 @@ def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tm
 
     def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):
         methods = ("noise", "interpolation", "extrapolation")
-        return {m: 0.05 for m in methods}, {m: "residual" for m in methods}, {"baseline": 1.0, "fallback": list(methods)}
+        scores = {"baseline": 1.0, "fallback": list(methods)}
+        return {m: 0.05 for m in methods}, {m: "residual" for m in methods}, scores
 
     monkeypatch.setattr(augmenter_module, "choose_strengths", nothing_helps)
     model = tmp_path / "model"

@@ -39,7 +39,8 @@ FALLBACK_STRENGTH: dict[str, float] = {"noise": 0.05, "interpolation": 0.05, "ex
 #: at 10 per class, read by scikit-learn's SVM, 1-NN and MLP), a scratch replay of every candidate
 #: under the other rules as they are now left 20 of 63 set × method × classifier means below the
 #: baseline with a one-sample margin (worst −1.4 points) and 5 with two (worst −0.7). On UJI Pen
-#: Characters the chosen candidates win by 6 to 15 samples, so two does not bind there.
+#: Characters v1 the chosen candidates win by 5 to 15 samples net (``selection_["wins_losses"]``
+#: of fits on seeds 0–2, a scratch run), so two does not bind there.
 MIN_GAIN_SAMPLES = 2
 
 #: The 1-NN check of the choice reads at most this many real + synthetic training samples (a
@@ -73,10 +74,10 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     samples correctly than real data alone, and must not cost a 1-nearest-neighbour classifier,
     a second and very different reader of the same data, more than one validation sample
     (``scores["1-NN"]``): the best of many candidates on a small validation set wins a sample or
-    so by chance alone, and a lucky gain of the proxy is not taken for a real one. Where no candidate passes, the method
-    falls back to its most conservative setting (residual decoding where allowed, the
-    ``fallback`` strength): samples close to the real ones, the choice that least risks falling
-    below the baseline when validation cannot tell.
+    so by chance alone, and a lucky gain of the proxy is not taken for a real one. Where no
+    candidate passes, the method falls back to its most conservative setting (residual decoding
+    where allowed, the ``fallback`` strength): samples close to the real ones, which
+    :class:`~vaeaug.VAEAugmenter` then gives or withholds as its ``on_no_gain`` says.
     ``scores["fallback"]`` lists the methods that fell back.
     """
     from sklearn.neighbors import KNeighborsClassifier
