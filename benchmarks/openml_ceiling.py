@@ -40,7 +40,8 @@ def candidate_gains(result: dict) -> dict:
     for rec in result["per_seed"]:
         for col, grid in rec["grid"].items():
             for cand in grid:
-                name = f"{col} ×{cand['n_per_sample']}" + (f", {cand['strength']}" if cand["strength"] is not None else "")
+                strength = f", {cand['strength']}" if cand["strength"] is not None else ""
+                name = f"{col} ×{cand['n_per_sample']}{strength}"
                 for n in out:
                     dv = (cand["val"][n] - rec["val_accuracy"][n]["baseline"]) * n_val
                     dt = 100 * (cand["test"][n] - rec["test_accuracy"][n]["baseline"])
