@@ -125,8 +125,7 @@ class VAEAugmenter(BaseEstimator):
         D(z') − D(z), which keeps the real sample's detail. ``"warp"`` (images only): the source
         sample moved by the smooth deformation that carries D(z) onto D(z') (:mod:`vaeaug.warp`),
         which keeps its strokes sharp and takes the VAE's change of shape. ``"auto"``: chosen per
-        method in ``fit`` on the validation set, together with the strength, between residual
-        and (images) warp; see ``decoding_``. Reconstruction always decodes directly.
+        method in ``fit`` on the validation set, together with the strength; see ``decoding_``.
     warp_smoothness, warp_gain : float
         Warp decoding only (:class:`vaeaug.warp.WarpSettings`): how strongly the fitted motion is
         kept smooth, and how many times over it is applied to the source. The defaults were
@@ -488,16 +487,14 @@ class VAEAugmenter(BaseEstimator):
         return DECODINGS if self.preprocessor_.kind == "image" else tuple(d for d in DECODINGS if d != "warp")
 
     def _auto_decodings(self) -> tuple[str, ...]:
-        """The decodings ``decoding="auto"`` chooses among: residual and, for images, warp; a
-        direct decode must be asked for. It is the decoder's mean, pulled toward its class's
-        centre: a blurred prototype. On 10-per-class tables, where validation picked one,
-        scikit-learn's classifiers lost 1.4 test points on average (14 picks × 3 classifiers, up
-        to 8.9 in one seed) and the 8 residual picks gained 0.3
-        (``results/unseen-sets-before.json``). On UJI Pen Characters v1 (seeds 0-5,
-        ``results/ujipen-v1.json`` and ``ujipen-v1-seeds345.json``) the 7 direct picks of 18 gave
-        the SVM and the network 36.4 % on test, the 11 warp picks 39.7 and 39.8 %; the direct
-        picks' 1-NN 30.6 % the reconstruction (z' = z, decoded directly) matched with 30.9 %."""
-        return ("residual", "warp") if self.preprocessor_.kind == "image" else ("residual",)
+        """The decodings ``decoding="auto"`` chooses among. Feature vectors take residual decoding
+        only: a direct decode of a small tabular set is the gaussian decoder's mean, pulled toward
+        its class's centre. Where validation picked one on 10-per-class tables, scikit-learn's
+        classifiers lost 1.4 test points on average (14 picks × 3 classifiers, up to 8.9 in one
+        seed), its 8 residual picks gained 0.3 (``results/unseen-sets-before.json``); the residual keeps
+        each real sample's own values and adds the decoder's change. ``decoding="direct"`` still
+        asks for it."""
+        return self._decodings() if self.preprocessor_.kind == "image" else ("residual",)
 
     def generate_codes(self, X, y, method: str, n_per_sample: int = 1, strength=None,
                        random_state=None, small_classes: str = "raise") -> SyntheticCodes:
