@@ -196,7 +196,8 @@ FINDINGS = """\
   scikit-learn's classifiers) of "residual extrapolation at lambda 0.05, 0.25 or 0.5 where no
   candidate gains, unless the proxy or the 1-NN loses a validation sample" raised the positive
   cells from 14 to 15-19 of 63 but the cells below the baseline from 5 to 11-12 (worst -0.7,
-  -1.3, -2.8); allowing a loss of one or two samples was worse (13-15 below, worst down to -4.1).
+  -1.3, -2.8), for about the same mean (+0.09, +0.07, +0.01 against +0.06); allowing a loss of
+  one or two samples was worse (13-15 below, worst down to -4.1).
   The same extrapolation (lambda 0.5) that gains +0.5 to +1.6 for the SVM and MLP on digits,
   optdigits and pendigits loses 1.8 to 4.1 points on wdbc and 1.1 to 2.5 on wine, and
   their validation sets do not show it. Not kept either: (1) training the network classifier for
