@@ -19,7 +19,7 @@ from torch.profiler import ProfilerActivity, profile
 
 from throughput import CASES, _data, _pythae_epoch
 from vaeaug import VAEAugmenter
-from vaeaug.evaluation import _git_commit
+from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
 HERE = Path(__file__).resolve().parent

@@ -20,9 +20,9 @@ from sklearn.base import clone
 
 from openml_scarce import NAMES, SHARED, scarce
 from vaeaug import VAEAugmenter
-from vaeaug.classifiers import FeatureScaler, make_classifiers
+from vaeaug.experiment.classifiers import FeatureScaler, make_classifiers
 from vaeaug.data import load_csv
-from vaeaug.evaluation import _git_commit
+from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
 HERE = Path(__file__).resolve().parent

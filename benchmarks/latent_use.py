@@ -53,7 +53,7 @@ def main() -> None:
                 aug = VAEAugmenter(random_state=seed, verbose=0, strength=0.5, decoding="direct").fit(
                     tr.X, tr.y, va.X, va.y)
             Z = aug.transform(tr.X)
-            D_mu, D_0 = aug._decode(Z, tr.y), aug._decode(np.zeros_like(Z), tr.y)  # y: ignored if unconditional
+            D_mu, D_0 = aug.vae_.decode(Z, tr.y), aug.vae_.decode(np.zeros_like(Z), tr.y)  # y: ignored if unconditional
             rows.append({"dataset": name, "seed": seed, "spread_max": float(aug.latent_spread_.max()),
                          "spread_median": float(np.median(aug.latent_spread_)),
                          "decode_change_relative": float(np.abs(D_mu - D_0).mean()

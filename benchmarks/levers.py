@@ -20,7 +20,8 @@ import numpy as np
 from sklearn.base import clone
 
 from vaeaug import VAEAugmenter
-from vaeaug.classifiers import FeatureScaler, KernelRidgeClassifier, make_classifiers
+from vaeaug.decoding import decode_codes, sources_for
+from vaeaug.experiment.classifiers import FeatureScaler, KernelRidgeClassifier, make_classifiers
 from vaeaug.data import load_ujipen_v1
 
 HERE = Path(__file__).resolve().parent
@@ -272,7 +273,7 @@ def variant_codes(kind: str, aug, X: np.ndarray, y: np.ndarray, n_per: int, s: f
         Zn = Z[src] + s * (Z[partner] - Z[b])
     elif kind == "posterior":
         with torch.no_grad():
-            _, logvar = aug.model_.encode(aug._to_tensor(X))
+            _, logvar = aug.model_.encode(aug.vae_.to_tensor(X))
         sd = np.exp(0.5 * logvar.cpu().numpy())
         Zn = Z[src] + s * sd[src] * rng.standard_normal((len(src), Z.shape[1]))
     else:
@@ -303,11 +304,11 @@ def evaluate(name: str, params: dict, gen_opts: dict, seed: int, per_sample: int
     if "codes" in gen_opts:
         kind = gen_opts["codes"]
         Z = aug.transform(tr.X)
-        sources = aug._sources(tr.X, tr.y, Z, "residual")
+        sources = sources_for(aug.vae_, tr.X, tr.y, Z, ("residual",))
         for s in VARIANT_STRENGTHS[kind]:
             codes = variant_codes(kind, aug, tr.X, tr.y, per_sample, s, np.random.default_rng(seed))
             for dec in ("direct", "residual"):
-                Xn = aug._decode_codes(codes, dec, *sources)
+                Xn = decode_codes(aug.vae_, codes, (dec,), sources, aug.warp_settings_, aug.enforce_range)[dec]
                 r = score(np.concatenate([F, sc.transform(Xn)]), np.concatenate([tr.y, codes.y]))
                 rows.append({"method": f"{kind} ({dec})", "strength": s, **r})
         grid = {}

@@ -23,7 +23,7 @@ import numpy as np
 
 from openml_scarce import NAMES, SHARED, scarce
 from vaeaug.data import load_csv
-from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
 HERE = Path(__file__).resolve().parent

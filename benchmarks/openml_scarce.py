@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from vaeaug.data import load_csv, per_class_subsample
-from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
-from vaeaug.report import markdown_table, quality_table, val_chosen_table
+from vaeaug.experiment.report import markdown_table, quality_table, val_chosen_table
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "data" / "openml"

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from vaeaug.data import load_ujipen_v1
-from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +56,7 @@ def main() -> None:
 
     import inspect
 
-    from vaeaug import classifiers
+    from vaeaug.experiment import classifiers
 
     ds = load_ujipen_v1(a.path)
     prof = cProfile.Profile()

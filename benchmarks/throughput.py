@@ -94,7 +94,7 @@ def run_case(name: str, epochs: int, batch_size: int, n: int) -> dict:
     fit_s = time.perf_counter() - t
     epoch_s = fit_s / epochs
     train_sps = n / epoch_s
-    xb = aug._to_tensor(X[:batch_size])
+    xb = aug.vae_.to_tensor(X[:batch_size])
     aug.model_.train()
     flops_train = _flops(aug.model_, xb, train=True)
     aug.model_.eval()
@@ -162,8 +162,8 @@ def _pythae_epoch(aug, X: np.ndarray, Xv: np.ndarray, epochs: int, batch_size: i
 
     model = PVAE(PVAEConfig(input_dim=tuple(cfg.input_shape), latent_dim=cfg.latent_dim,
                             reconstruction_loss="bce" if bernoulli else "mse"), encoder=Enc(), decoder=Dec())
-    T = aug._to_tensor(X).cpu()
-    Tv = aug._to_tensor(Xv).cpu()
+    T = aug.vae_.to_tensor(X).cpu()
+    Tv = aug.vae_.to_tensor(Xv).cpu()
     with tempfile.TemporaryDirectory() as d:
         tc = BaseTrainerConfig(output_dir=d, num_epochs=epochs, learning_rate=1e-3, per_device_train_batch_size=batch_size,
                                per_device_eval_batch_size=1024, no_cuda=True, steps_saving=None)

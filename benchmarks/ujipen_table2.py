@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from vaeaug.data import load_ujipen_v1, load_ujipen_v2
-from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
-from vaeaug.report import markdown_table, paper_comparison, quality_table, val_chosen_table
+from vaeaug.experiment.report import markdown_table, paper_comparison, quality_table, val_chosen_table
 
 HERE = Path(__file__).resolve().parent
 SHARED_V1 = HERE.parent.parent / "shared" / "data" / "ujipen-v1"

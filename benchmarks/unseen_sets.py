@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from vaeaug import NoGainWarning, VAEAugmenter
-from vaeaug.evaluation import _git_commit
+from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
 HERE = Path(__file__).resolve().parent

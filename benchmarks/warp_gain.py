@@ -24,7 +24,7 @@ import torch
 from sklearn.base import clone
 
 from vaeaug import VAEAugmenter
-from vaeaug.classifiers import FeatureScaler, KernelRidgeClassifier, make_classifiers
+from vaeaug.experiment.classifiers import FeatureScaler, KernelRidgeClassifier, make_classifiers
 from vaeaug.data import load_ujipen_v1
 from vaeaug.warp import WarpSettings, displacement, register, warp
 
@@ -60,13 +60,13 @@ def run_seed(seed: int, gains: tuple[float, ...], data, per_sample: int) -> dict
     c, h, w = aug.preprocessor_.model_shape
     T = torch.from_numpy(aug.preprocessor_.transform(tr.X).reshape(len(tr), c, h, w).astype(np.float32))
     Z = aug.transform(tr.X)
-    D_src = torch.from_numpy(aug._decode(Z, tr.y).astype(np.float32)).view(-1, c, h, w)  # model space, [0, 1]
+    D_src = torch.from_numpy(aug.vae_.decode(Z, tr.y).astype(np.float32)).view(-1, c, h, w)  # model space, [0, 1]
     settings = WarpSettings.for_size(h, w)
     rows = [{"method": "baseline", **score(None, None)}]
     for method, strengths in STRENGTHS.items():
         for s in strengths:
             codes = aug.generate_codes(tr.X, tr.y, method, per_sample, s, random_state=seed)
-            D_new = torch.from_numpy(aug._decode(codes.Z, codes.y).astype(np.float32)).view(-1, c, h, w)
+            D_new = torch.from_numpy(aug.vae_.decode(codes.Z, codes.y).astype(np.float32)).view(-1, c, h, w)
             a, b = D_src[codes.source], D_new
             theta = register(a, b, settings)
             loose = register(a, b, dataclasses.replace(settings, smoothness=0.2))

@@ -152,7 +152,7 @@ def test_images_conv_conditional_round_trip(digit_images, tmp_path):
     X_new, y_new = aug.generate(X[:40], y[:40], "interpolation", n_per_sample=2, strength=0.5)
     assert X_new.shape == (80, 8, 8) and X_new.dtype == np.uint8
     assert (y_new == np.repeat(y[:40], 2)).all()
-    with pytest.raises(ValueError, match="needs y"):
+    with pytest.raises(ValueError, match="needs the labels y"):
         aug.inverse_transform(aug.transform(X[:2]))
     with pytest.raises(ValueError, match="not seen at fit time"):
         aug.generate(X[:4], np.array([0, 1, 2, 99]), "noise")
@@ -222,8 +222,10 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
     from vaeaug.selection import MIN_GAIN_SAMPLES, STRENGTH_GRID
 
-    assert fitted_mlp._decodings() == ("direct", "residual")  # feature vectors: no warp
-    DECODINGS = fitted_mlp._auto_decodings()
+    from vaeaug.decoding import allowed_decodings, auto_decodings
+
+    assert allowed_decodings(fitted_mlp.vae_.kind) == ("direct", "residual")  # feature vectors: no warp
+    DECODINGS = auto_decodings(fitted_mlp.vae_.kind)
     assert DECODINGS == ("residual",)  # and "auto" takes residual decoding only for them
     sel = fitted_mlp.selection_
     assert 0 < sel["baseline"] <= 1
@@ -259,7 +261,7 @@ def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
 
 
 def test_a_gain_of_one_validation_sample_is_not_taken(digits, monkeypatch):
-    import vaeaug.classifiers as classifiers_module
+    import vaeaug.proxy as classifiers_module
     from vaeaug.selection import choose_strengths
 
     X, y = digits
@@ -333,7 +335,7 @@ def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(f
     inside = np.abs(pre.transform(res)) < 4.99
     np.testing.assert_allclose((res - seen)[inside], change[inside], atol=1e-3 * np.abs(X).max())
     assert not np.allclose(res, direct)
-    with pytest.raises(ValueError, match="decoding must be"):
+    with pytest.raises(ValueError, match="decoding.* must be"):
         fitted_mlp.generate(X, y, "noise", 1, decoding="sharp")
 
 
@@ -362,7 +364,7 @@ def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(d
 
 @pytest.mark.parametrize("on_no_gain", ["skip", "near_copies"])
 def test_a_method_with_no_helpful_setting_makes_nothing_by_default(digits, monkeypatch, tmp_path, on_no_gain):
-    import vaeaug.augmenter as augmenter_module
+    import vaeaug.selection as selection_module
     from vaeaug import NoGainWarning
 
     def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):  # the choice as fit sees it
@@ -370,7 +372,7 @@ def test_a_method_with_no_helpful_setting_makes_nothing_by_default(digits, monke
         return ({m: 0.05 for m in methods}, {m: "residual" for m in methods},
                 {"baseline": 1.0, "fallback": ["noise", "interpolation"]})
 
-    monkeypatch.setattr(augmenter_module, "choose_strengths", nothing_helps)
+    monkeypatch.setattr(selection_module, "choose_strengths", nothing_helps)
     X, y = digits
     aug = VAEAugmenter(random_state=0, on_no_gain=on_no_gain, **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])
     assert aug.strength_["extrapolation"] == 0.05  # it helped: unchanged
@@ -424,14 +426,27 @@ def test_a_candidate_that_lowers_nearest_neighbour_accuracy_is_not_chosen(digits
 
 
 @pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])
-def test_the_choice_scores_exactly_what_generate_makes(fitted_mlp, digits, method):
-    DECODINGS = fitted_mlp._decodings()
+def test_the_choice_scores_exactly_what_generate_makes(fitted_mlp, digits, method, monkeypatch):
+    import copy
+
+    import vaeaug.selection as selection
+
+    seen = {}
+
+    def capture(make_sets, *args, **kwargs):  # the choice's own candidate maker, as it is handed over
+        seen["make_sets"] = make_sets
+        return {}, {}, {"fallback": []}
+
+    monkeypatch.setattr(selection, "choose_strengths", capture)
+    DECODINGS = ("direct", "residual")
     X, y = digits
     X, y = X[:120], y[:120]
-    sets = fitted_mlp._candidate_sets(X, y, 2, 7, DECODINGS)(method, 0.5)
+    aug = copy.deepcopy(fitted_mlp).set_params(n_per_sample=2, random_state=7)
+    selection.choose(aug, X, y, X, y)
+    sets = seen["make_sets"](method, 0.5, DECODINGS)
     for decoding in DECODINGS:
-        X_new, y_new = fitted_mlp.generate(X, y, method, 2, strength=0.5, random_state=7, small_classes="skip",
-                                           decoding=decoding)
+        X_new, y_new = aug.generate(X, y, method, 2, strength=0.5, random_state=7, small_classes="skip",
+                                    decoding=decoding)
         np.testing.assert_array_equal(sets[decoding][0], X_new)
         np.testing.assert_array_equal(sets[decoding][1], y_new)
 
@@ -445,9 +460,9 @@ def test_fixed_strength_skips_selection(digits):
     aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
     assert set(aug.strength_.values()) == {0.3}
     assert all(set(aug.selection_[m]["residual"]) == {"0.3"} for m in ("noise", "interpolation", "extrapolation"))
-    with pytest.raises(ValueError, match="strength must be 'auto'"):
+    with pytest.raises(ValueError, match="The .strength. parameter of VAEAugmenter must be"):
         VAEAugmenter(strength="max").fit(X[:200], y[:200])
-    with pytest.raises(ValueError, match="decoding must be"):
+    with pytest.raises(ValueError, match="decoding.* must be"):
         VAEAugmenter(decoding="sharp").fit(X[:200], y[:200])
 
 
@@ -459,7 +474,7 @@ def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
     import warnings
 
     from vaeaug import PosteriorCollapseWarning
-    from vaeaug.augmenter import retry_warmup
+    from vaeaug.fitting import retry_warmup
 
     X, y = digit_images
     kw = dict(random_state=0, beta=3.5, free_bits=0.0, kl_warmup=0, epochs=40, latent_dim=8, verbose=0,
@@ -503,3 +518,47 @@ def test_posterior_collapse_is_reported(digits, fitted_mlp):
     with warnings.catch_warnings():
         warnings.simplefilter("error", PosteriorCollapseWarning)
         VAEAugmenter(random_state=0, strength=0.5, decoding="direct", **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])
+
+
+@pytest.mark.parametrize("method", ["noise", "interpolation"])
+@pytest.mark.parametrize("decoding", ["direct", "residual"])
+def test_streamed_batches_are_the_same_samples_as_generate_whatever_the_batch_size(fitted_mlp, digits, method,
+                                                                                  decoding):
+    X, y = digits
+    X, y = X[:300], y[:300]  # 300 x 4 = 1200 offspring: more than one block of codes
+    whole, y_whole = fitted_mlp.generate(X, y, method, 4, strength=(0.2, 0.6), random_state=3, decoding=decoding)
+    assert len(whole) == 1200
+    for batch_size in (1000, 7, 8192):
+        parts = list(fitted_mlp.generate_batches(X, y, method, 4, strength=(0.2, 0.6), batch_size=batch_size,
+                                                 random_state=3, decoding=decoding))
+        assert max(len(p[0]) for p in parts) <= batch_size
+        np.testing.assert_array_equal(np.concatenate([p[0] for p in parts]), whole)
+        np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), y_whole)
+
+
+def test_generate_without_arguments_uses_the_estimators_method_and_amount(digits):
+    X, y = digits
+    aug = VAEAugmenter(method="noise", n_per_sample=2, strength=0.4, random_state=0, **FAST).fit(X[:200], y[:200])
+    X_new, y_new, codes = aug.generate(X[:50], y[:50], return_codes=True)
+    assert len(X_new) == 100 and (codes.partner == -1).all()  # noise has no partner
+    np.testing.assert_array_equal(X_new, aug.generate(X[:50], y[:50], "noise", 2, strength=0.4)[0])
+    X_res, _ = aug.fit_resample(X[:200], y[:200])
+    assert len(X_res) == 200 * 3
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"n_per_sample": 0}, "'n_per_sample' parameter of VAEAugmenter.generate"),
+    ({"n_per_sample": 2.5}, "'n_per_sample' parameter of VAEAugmenter.generate"),
+    ({"strength": float("nan")}, "'strength' parameter of VAEAugmenter.generate"),
+    ({"strength": -1.0}, "'strength' parameter of VAEAugmenter.generate"),
+    ({"strength": (0.9, 0.1)}, "'strength' parameter of VAEAugmenter.generate"),
+    ({"method": "warp"}, "'method' parameter of VAEAugmenter.generate"),
+])
+def test_generate_checks_its_arguments_up_front(fitted_mlp, digits, kwargs, words):
+    X, y = digits
+    with pytest.raises(ValueError, match=words):
+        fitted_mlp.generate(X[:10], y[:10], **{"method": "noise", "strength": 0.5, **kwargs})
+    with pytest.raises(ValueError, match=words.replace(".generate", ".generate_batches")):
+        fitted_mlp.generate_batches(X[:10], y[:10], **{"method": "noise", "strength": 0.5, **kwargs})
+    with pytest.raises(ValueError, match="'batch_size' parameter of VAEAugmenter.generate_batches"):
+        fitted_mlp.generate_batches(X[:10], y[:10], "noise", strength=0.5, batch_size=0)

@@ -7,7 +7,7 @@ import pytest
 from vaeaug import SmallClassError, VAEAugmenter
 from vaeaug.cli import main
 from vaeaug.data import Dataset
-from vaeaug.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 
 from .conftest import FAST
 
@@ -18,7 +18,7 @@ from .conftest import FAST
     (lambda X, y: (X, y[:-1]), ValueError, "different lengths: 100 samples but 99 labels"),
     (lambda X, y: (X[:, :, None, None, None], y), ValueError, "must be 2-D"),
     (lambda X, y: (X[:0], y[:0]), ValueError, "empty"),
-    (lambda X, y: (X.astype(str).astype(object) + "x", y), ValueError, "non-numeric"),
+    (lambda X, y: (X.astype(str).astype(object) + "x", y), TypeError, "non-numeric"),
     (lambda X, y: ([np.zeros((8, 8))] * 3 + [np.zeros((9, 9))] + [np.zeros((8, 8))] * 96, y), ValueError,
      r"mixes shapes: sample 0 is \(8, 8\) but sample 3 is \(9, 9\)"),
     (lambda X, y: (X, np.where(np.arange(len(y)) == 4, np.nan, y.astype(float))), ValueError, "NaN at index 4"),
@@ -32,7 +32,7 @@ def test_fit_refuses_bad_data_before_training(digits, make, error, message):
 
 def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
     X, _ = digit_images
-    with pytest.raises(ValueError, match="features per sample given to a model fitted on 64 features"):
+    with pytest.raises(ValueError, match="X has 10 features, but VAEAugmenter is expecting 64 features"):
         fitted_mlp.transform(np.zeros((3, 10)))
     with pytest.raises(ValueError, match="must be 2-D"):
         fitted_mlp.transform(np.zeros(10))

@@ -5,7 +5,7 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.svm import SVC
 
-from vaeaug.classifiers import RBFSVC, TorchMLPClassifier
+from vaeaug.experiment.classifiers import RBFSVC, TorchMLPClassifier
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_mlp_classifier_is_seeded_and_learns(digits):
 
 def test_feature_scaler_takes_an_empty_set():
     # a method that made nothing hands the experiment (0, ...) arrays
-    from vaeaug.classifiers import FeatureScaler
+    from vaeaug.experiment.classifiers import FeatureScaler
 
     X = np.random.default_rng(0).random((10, 8, 8))
     F = FeatureScaler().fit(X, "image").transform(X[:0])

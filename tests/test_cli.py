@@ -81,14 +81,14 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
 
 
 def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tmp_path, npz, capsys, monkeypatch):
-    import vaeaug.augmenter as augmenter_module
+    import vaeaug.selection as selection_module
 
     def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):
         methods = ("noise", "interpolation", "extrapolation")
         scores = {"baseline": 1.0, "fallback": list(methods)}
         return {m: 0.05 for m in methods}, {m: "residual" for m in methods}, scores
 
-    monkeypatch.setattr(augmenter_module, "choose_strengths", nothing_helps)
+    monkeypatch.setattr(selection_module, "choose_strengths", nothing_helps)
     model = tmp_path / "model"
     main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
           "--quiet"])

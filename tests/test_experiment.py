@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from vaeaug.data import load_digits_dataset
-from vaeaug.evaluation import ExperimentConfig, run_experiment
-from vaeaug.metrics import prdc
+from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
+from vaeaug.experiment.metrics import prdc
 
 TINY = ExperimentConfig(
     seeds=(0,), amounts=(1,),
@@ -99,7 +99,7 @@ def test_prdc_behaves():
 
 
 def test_val_chosen_picks_by_validation_never_by_test():
-    from vaeaug.evaluation import val_chosen
+    from vaeaug.experiment.evaluation import val_chosen
 
     def rec(val, test):
         return {"val_accuracy": {"SVM": val}, "test_accuracy": {"SVM": test}}
@@ -123,7 +123,7 @@ def test_val_chosen_picks_by_validation_never_by_test():
 
 
 def test_a_method_that_makes_nothing_is_pictured_by_its_best_scored_candidate():
-    from vaeaug.report import best_scored
+    from vaeaug.experiment.figures import best_scored
 
     sel = {"noise": {"residual": {"0.25": 0.90, "0.5": 0.95}, "warp": {"1.0": 0.95, "2.0": 0.80}}}
     assert best_scored(sel, "noise") == (0.5, "residual")  # the best score; a tie to the milder strength

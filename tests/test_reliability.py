@@ -134,7 +134,8 @@ def test_a_conv_vae_resumes_exactly(tmp_path, digit_images):
     def run(epochs, ck=None, resume=False):
         torch.manual_seed(0)
         m = VAE(cfg)
-        settings = TrainSettings(epochs=epochs, patience=None, kl_warmup=2, verbose=0)
+        settings = TrainSettings(epochs=epochs, batch_size=32, learning_rate=1e-3, weight_decay=0.0, beta=1.0,
+                                 kl_warmup=2, patience=None, free_bits=0.0)
         train_vae(m, X, None, Xv, None, settings, torch.Generator().manual_seed(0), checkpoint=ck, resume=resume)
         return m
 

@@ -95,7 +95,9 @@ def fitted_conv(digit_images):
 def test_the_augmenter_warps_images_and_chooses_among_three_decodings(fitted_conv, digit_images):
     X, y = digit_images
     X, y = X[:60], y[:60]
-    assert fitted_conv._decodings() == ("direct", "residual", "warp")
+    from vaeaug.decoding import allowed_decodings
+
+    assert allowed_decodings(fitted_conv.vae_.kind) == ("direct", "residual", "warp")
     from vaeaug.selection import STRENGTH_GRID, WARP_EXTRA_STRENGTHS
 
     for m, grid in STRENGTH_GRID.items():  # warp also tries the larger moves, the others do not
@@ -134,7 +136,7 @@ def test_the_warp_smoothness_and_gain_are_the_augmenters_parameters(fitted_conv,
     X, y = digit_images
     X, y = X[:40], y[:40]
     aug = copy.deepcopy(fitted_conv)
-    assert aug._warp_settings().gain == WarpSettings.gain and aug._warp_settings().smoothness == WarpSettings.smoothness
+    assert aug.warp_settings_.gain == WarpSettings.gain and aug.warp_settings_.smoothness == WarpSettings.smoothness
     moved = {}
     for gain in (0.0, 1.0, 3.0):
         aug.set_params(warp_gain=gain)
@@ -143,7 +145,7 @@ def test_the_warp_smoothness_and_gain_are_the_augmenters_parameters(fitted_conv,
     assert moved[0.0] == 0  # no motion carried to the source: the images themselves
     assert 0 < moved[1.0] < moved[3.0]
     for bad in (-1.0, float("nan"), "2"):
-        with pytest.raises(ValueError, match="warp_gain must be"):
+        with pytest.raises(ValueError, match="warp_gain. parameter of VAEAugmenter must be"):
             VAEAugmenter(warp_gain=bad).fit(X, y)
-    with pytest.raises(ValueError, match="warp_smoothness must be"):
+    with pytest.raises(ValueError, match="warp_smoothness. parameter of VAEAugmenter must be"):
         VAEAugmenter(warp_smoothness=-0.1).fit(X, y)

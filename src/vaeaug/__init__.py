@@ -2,13 +2,16 @@
 
 Train a VAE on a labelled training set, alter the latent codes (noise, interpolation,
 extrapolation towards or away from same-class neighbours) and decode new labelled samples.
-Nothing is printed or logged at import.
+Nothing is printed or logged at import. The experiment (classifiers, comparators, report) is the
+optional :mod:`vaeaug.experiment`; this package never imports it.
 """
 
 __version__ = "0.1.0"
 
-from .augmenter import ModelFileError, NoGainWarning, PosteriorCollapseWarning, VAEAugmenter, VAESampler  # noqa: E402
+from .augmenter import VAEAugmenter  # noqa: E402
+from .errors import ModelFileError, NoGainWarning, PosteriorCollapseWarning  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
+from .sampler import VAESampler  # noqa: E402
 
 __all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
            "SmallClassError", "__version__"]

@@ -9,76 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-
-
-def _strength(text: str):
-    """``0.5`` → 0.5; ``0.2,0.8`` → (0.2, 0.8), a range drawn from uniformly."""
-    parts = [float(p) for p in text.split(",")]
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        return (parts[0], parts[1])
-    raise argparse.ArgumentTypeError("strength is a number or LOW,HIGH")
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in text.split(",") if p)
-    except ValueError:
-        raise argparse.ArgumentTypeError("hidden sizes are comma-separated integers, e.g. 512,256") from None
-
-
-def _add_model_args(p: argparse.ArgumentParser) -> None:
-    from .augmenter import VAEAugmenter
-
-    d = VAEAugmenter().get_params()  # one source of truth for the defaults
-    g = p.add_argument_group("model and training")
-    g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default=d["architecture"],
-                   help="encoder/decoder type; auto: conv for images, MLP for vectors (default: %(default)s)")
-    g.add_argument("--latent-dim", type=int, default=d["latent_dim"], help="size of the latent code (default: %(default)s)")
-    g.add_argument("--hidden", type=_hidden, default=None,
-                   help="MLP layer widths or conv channels, comma-separated (default: per architecture)")
-    g.add_argument("--beta", type=float, default=d["beta"], help="KL weight β (default: %(default)s)")
-    g.add_argument("--free-bits", type=float, default=d["free_bits"],
-                   help="KL floor per latent dimension in nats; 0 disables it (default: %(default)s)")
-    g.add_argument("--kl-warmup", type=int, default=d["kl_warmup"], help="epochs of linear β warm-up (default: %(default)s)")
-    g.add_argument("--epochs", type=int, default=d["epochs"],
-                   help="maximum epochs; early stopping usually ends sooner (default: %(default)s)")
-    g.add_argument("--batch-size", type=int, default=d["batch_size"], help="(default: %(default)s)")
-    g.add_argument("--lr", type=float, default=d["learning_rate"], help="Adam learning rate (default: %(default)s)")
-    g.add_argument("--weight-decay", type=float, default=d["weight_decay"])
-    g.add_argument("--dropout", type=float, default=d["dropout"])
-    g.add_argument("--patience", type=int, default=d["patience"],
-                   help="stop after this many epochs without validation gain (default: %(default)s)")
-    g.add_argument("--on-collapse", choices=["retry", "warn"], default=d["on_collapse"],
-                   help="when the codes collapse: train once more with a longer KL warm-up, or only warn "
-                        "(default: %(default)s)")
-    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=d["conditional"],
-                   help="condition the decoder on the class (default: %(default)s)")
-    g.add_argument("--decoding", choices=["auto", "direct", "residual", "warp"], default=d["decoding"],
-                   help="how altered codes become samples (warp: images only); auto: chosen on validation "
-                        "(default: %(default)s)")
-    g.add_argument("--warp-smoothness", type=float, default=d["warp_smoothness"],
-                   help="warp decoding: how smooth the fitted motion is kept (default: %(default)s)")
-    g.add_argument("--warp-gain", type=float, default=d["warp_gain"],
-                   help="warp decoding: the fitted motion is applied this many times over (default: %(default)s)")
-    g.add_argument("--enforce-range", action=argparse.BooleanOptionalAction, default=d["enforce_range"],
-                   help="keep each generated feature (pixel) within its training range (default: %(default)s)")
-    g.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ... (default: auto)")
+from .cli_options import _strength, add_estimator_args, estimator_kwargs
 
 
 def _augmenter_from_args(args):
     from .augmenter import VAEAugmenter
 
-    return VAEAugmenter(
-        architecture=args.architecture, latent_dim=args.latent_dim, hidden_sizes=args.hidden,
-        beta=args.beta, free_bits=args.free_bits, kl_warmup=args.kl_warmup, epochs=args.epochs,
-        batch_size=args.batch_size, decoding=args.decoding, warp_smoothness=args.warp_smoothness,
-        warp_gain=args.warp_gain, enforce_range=args.enforce_range, learning_rate=args.lr,
-        weight_decay=args.weight_decay, dropout=args.dropout,
-        patience=args.patience, on_collapse=args.on_collapse, conditional=args.conditional, random_state=args.seed,
-        device=args.device, verbose=0 if args.quiet else 1,
-    )
+    return VAEAugmenter(**estimator_kwargs(args, VAEAugmenter), random_state=args.seed,
+                        verbose=0 if args.quiet else 1)
 
 
 def _load_arrays(path: str) -> dict[str, np.ndarray]:
@@ -178,6 +116,8 @@ def cmd_augment(args) -> int:
     from .fileio import save_npz
 
     aug = VAEAugmenter.load(args.model, device=args.device)
+    args.method = aug.method if args.method is None else args.method  # the model's own defaults
+    args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
     arrays = _load_arrays(args.data)
     if args.shard_size:
         return _augment_sharded(aug, arrays, args)
@@ -202,14 +142,16 @@ def _load_data(args):
 
 
 def cmd_experiment(args) -> int:
-    from .evaluation import ExperimentConfig, run_experiment
-    from .report import markdown_table, quality_table
+    from .augmenter import VAEAugmenter
 
+    try:
+        from .experiment.evaluation import ExperimentConfig, run_experiment
+        from .experiment.report import markdown_table, quality_table
+    except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
+        raise ValueError(f"the experiment needs its extra ({e.name} is missing): "
+                         "pip install \"vaeaug[experiment]\"") from None
     ds = _load_data(args)
-    params = {k: v for k, v in {
-        "epochs": args.epochs, "latent_dim": args.latent_dim, "architecture": args.architecture,
-        "beta": args.beta, "on_collapse": args.on_collapse, "conditional": args.conditional, "device": args.device,
-    }.items() if v is not None}
+    params = estimator_kwargs(args, VAEAugmenter, overrides=True)
     seeds = tuple(range(args.seed, args.seed + args.seeds))
     config = ExperimentConfig(seeds=seeds, augmenter_params=params)
     if args.amounts:
@@ -238,6 +180,8 @@ def cmd_datasets(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .augmenter import VAEAugmenter
+
     p = argparse.ArgumentParser(
         prog="vaeaug",
         description="Data augmentation with variational autoencoders: train a VAE, alter codes in "
@@ -249,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     common.add_argument("--quiet", action="store_true", help="no progress bars")
+    common.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
 
     t = sub.add_parser("train", parents=[common], help="train a VAE and save it",
                        description="Train a VAE on FILE.npz (arrays X, y; optional X_val, y_val) and save it.")
@@ -256,16 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="model directory to write")
     t.add_argument("--resume", action="store_true",
                    help="continue an interrupted run from the checkpoint in OUT/.checkpoint (saved every epoch)")
-    _add_model_args(t)
+    add_estimator_args(t, VAEAugmenter)
     t.set_defaults(func=cmd_train)
 
     a = sub.add_parser("augment", parents=[common], help="generate synthetic samples with a saved model",
                        description="Encode FILE.npz with a saved model, alter the codes, decode new samples.")
     a.add_argument("--model", required=True, help="model directory written by `vaeaug train`")
     a.add_argument("--data", required=True, help=".npz with X and y: the samples to augment")
-    a.add_argument("--method", default="interpolation",
-                   choices=["noise", "interpolation", "extrapolation", "reconstruction"])
-    a.add_argument("--per-sample", type=int, default=1, help="synthetic samples per input (default: 1)")
+    a.add_argument("--method", default=None, choices=["noise", "interpolation", "extrapolation", "reconstruction"],
+                   help="how codes are altered (default: the model's own method)")
+    a.add_argument("--per-sample", type=int, default=None,
+                   help="synthetic samples per input (default: the model's own n_per_sample)")
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
                         "(default: the one the model chose on validation)")
@@ -294,14 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
     e.add_argument("--amounts", type=int, nargs="+", default=None,
                    help="candidate synthetic samples per real one, chosen on validation (default: 1 3)")
-    g = e.add_argument_group("VAE overrides (default: VAEAugmenter's own)")
-    g.add_argument("--epochs", type=int, default=None)
-    g.add_argument("--latent-dim", type=int, default=None)
-    g.add_argument("--architecture", choices=["auto", "mlp", "conv"], default=None)
-    g.add_argument("--beta", type=float, default=None)
-    g.add_argument("--on-collapse", choices=["retry", "warn"], default=None)
-    g.add_argument("--conditional", action=argparse.BooleanOptionalAction, default=None)
-    g.add_argument("--device", default=None)
+    add_estimator_args(e, VAEAugmenter, overrides=True)
     e.set_defaults(func=cmd_experiment)
 
     d = sub.add_parser("datasets", help="list the data sets and where each comes from",
@@ -321,11 +260,15 @@ def main(argv: list[str] | None = None) -> int:
     def show(message, category, filename, lineno, file=None, line=None):  # one line, no source path
         print(f"vaeaug {args.command}: {category.__name__}: {message}", file=sys.stderr)
 
+    from .data import DownloadError
+
     try:
         with warnings.catch_warnings():  # restores the caller's warning display afterwards
             warnings.showwarning = show
             return args.func(args)
-    except (ValueError, FileNotFoundError, TypeError, RuntimeError) as e:
+    except (ValueError, FileNotFoundError, DownloadError) as e:  # the user's input: one line; a bug: a traceback
+        if getattr(args, "traceback", False):
+            raise
         print(f"vaeaug {args.command}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

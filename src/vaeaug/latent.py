@@ -9,6 +9,7 @@ arrays; nothing touches a model.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,6 +135,89 @@ def _draw_strength(strength, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.full(n, float(strength))
 
 
+#: Synthetic codes are drawn in blocks of this many, in order, each block's random draws after the
+#: last's: what a seed makes is then the same whether it is taken whole or streamed in chunks.
+BLOCK_SIZE = 1024
+
+
+def synthesize_blocks(
+    Z: np.ndarray,
+    y: np.ndarray,
+    method: str,
+    n_per_sample: int = 1,
+    strength: float | tuple[float, float] | None = None,
+    k: int = 5,
+    rng: np.random.Generator | None = None,
+    spread: np.ndarray | None = None,
+    small_classes: str = "raise",
+    neighbours: np.ndarray | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> Iterator[SyntheticCodes]:
+    """:func:`synthesize`'s codes as consecutive blocks of at most ``block_size`` codes.
+
+    Offspring are ordered by source (the ``n_per_sample`` offspring of sample 0, then of sample
+    1, ...); each block draws its randomness from ``rng`` after the previous block. Checks and
+    the neighbour search happen before the first block is yielded.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if n_per_sample < 1:
+        raise ValueError(f"n_per_sample must be at least 1, got {n_per_sample}")
+    if small_classes not in ("raise", "skip"):
+        raise ValueError(f"small_classes must be 'raise' or 'skip', got {small_classes!r}")
+    rng = np.random.default_rng() if rng is None else rng
+    Z = np.asarray(Z, dtype=np.float64)
+    y = np.asarray(y)
+    strength = DEFAULT_STRENGTH[method] if strength is None else strength
+    sources = np.arange(len(Z))
+    nbrs = None
+    if method == "noise":
+        spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
+    elif method in ("interpolation", "extrapolation"):
+        nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
+        has = nbrs[:, 0] >= 0
+        if not has.all():
+            if small_classes == "raise":
+                lonely = sorted({str(v) for v in y[~has]})
+                raise SmallClassError(
+                    f"{method} needs at least two samples per class; class(es) "
+                    f"{', '.join(lonely)} have one. Give more samples, use method='noise', "
+                    "or pass small_classes='skip' to give those samples no offspring."
+                )
+            sources = np.flatnonzero(has)
+    return _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size)
+
+
+def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size) -> Iterator[SyntheticCodes]:
+    """The blocks of :func:`synthesize_blocks`, after its checks."""
+    total = len(sources) * n_per_sample
+    for start in range(0, total, block_size):
+        source = sources[np.arange(start, min(start + block_size, total)) // n_per_sample]
+        partner = np.full(len(source), -1, dtype=np.int64)
+        if method == "reconstruction":
+            Z_new = Z[source].copy()
+        elif method == "noise":
+            sigma = _draw_strength(strength, len(source), rng)
+            Z_new = perturb(Z[source], sigma, spread, rng.standard_normal((len(source), Z.shape[1])))
+        else:
+            n_avail = (nbrs[source] >= 0).sum(axis=1)
+            partner = nbrs[source, np.floor(rng.random(len(source)) * n_avail).astype(np.int64)]
+            lam = _draw_strength(strength, len(source), rng)
+            op = interpolate if method == "interpolation" else extrapolate
+            Z_new = op(Z[source], Z[partner], lam)
+        yield SyntheticCodes(Z=Z_new, y=y[source], source=source, partner=partner)
+
+
+def concat_codes(blocks, d: int, y_dtype) -> SyntheticCodes:
+    """One :class:`SyntheticCodes` from blocks of them (an empty one, of code size ``d``, from none)."""
+    blocks = list(blocks)
+    if not blocks:
+        none = np.zeros(0, dtype=np.int64)
+        return SyntheticCodes(np.zeros((0, d)), np.zeros(0, dtype=y_dtype), none, none.copy())
+    return SyntheticCodes(*(np.concatenate([getattr(b, f) for b in blocks])
+                            for f in ("Z", "y", "source", "partner")))
+
+
 def synthesize(
     Z: np.ndarray,
     y: np.ndarray,
@@ -156,46 +240,7 @@ def synthesize(
     ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
     raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring.
     ``neighbours``: a precomputed :func:`same_class_neighbours` table, to reuse across calls.
+    The codes are those of :func:`synthesize_blocks`, joined.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if n_per_sample < 1:
-        raise ValueError(f"n_per_sample must be at least 1, got {n_per_sample}")
-    if small_classes not in ("raise", "skip"):
-        raise ValueError(f"small_classes must be 'raise' or 'skip', got {small_classes!r}")
-    rng = np.random.default_rng() if rng is None else rng
-    Z = np.asarray(Z, dtype=np.float64)
-    y = np.asarray(y)
-    if strength is None:
-        strength = DEFAULT_STRENGTH[method]
-    n, d = Z.shape
-    source = np.repeat(np.arange(n), n_per_sample)
-    partner = np.full(len(source), -1, dtype=np.int64)
-
-    if method == "reconstruction":
-        Z_new = Z[source].copy()
-    elif method == "noise":
-        spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
-        sigma = _draw_strength(strength, len(source), rng)
-        eps = rng.standard_normal((len(source), d))
-        Z_new = perturb(Z[source], sigma, spread, eps)
-    else:
-        nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
-        has = nbrs[:, 0] >= 0
-        if not has.all():
-            lonely = sorted({str(v) for v in y[~has]})
-            if small_classes == "raise":
-                raise SmallClassError(
-                    f"{method} needs at least two samples per class; class(es) "
-                    f"{', '.join(lonely)} have one. Give more samples, use method='noise', "
-                    "or pass small_classes='skip' to give those samples no offspring."
-                )
-            source = np.repeat(np.flatnonzero(has), n_per_sample)
-            partner = np.full(len(source), -1, dtype=np.int64)
-        n_avail = (nbrs[source] >= 0).sum(axis=1)
-        pick = np.floor(rng.random(len(source)) * n_avail).astype(np.int64)
-        partner = nbrs[source, pick]
-        lam = _draw_strength(strength, len(source), rng)
-        op = interpolate if method == "interpolation" else extrapolate
-        Z_new = op(Z[source], Z[partner], lam)
-    return SyntheticCodes(Z=Z_new, y=y[source], source=source, partner=partner)
+    blocks = synthesize_blocks(Z, y, method, n_per_sample, strength, k, rng, spread, small_classes, neighbours)
+    return concat_codes(blocks, np.shape(Z)[1], np.asarray(y).dtype)

@@ -1,14 +1,19 @@
 """Choosing augmentation settings on the validation set, inside ``VAEAugmenter.fit``.
 
 For each method, decoding and candidate strength, synthetic samples are made from the training set, a
-fast proxy classifier (RBF kernel ridge, :class:`~vaeaug.classifiers.KernelRidgeClassifier`) is
+fast proxy classifier (RBF kernel ridge, :class:`~vaeaug.proxy.KernelRidgeClassifier`) is
 trained on real + synthetic samples, and scored on the validation set; the best candidate that
-does no harm wins (ties go to the earlier, milder one). Nothing here sees a test set.
+does no harm wins (ties go to the earlier, milder one). Nothing here sees a test set. How each
+rule was found: ``docs/choice.md``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .decoding import auto_decodings
+from .generation import OffspringMaker
+from .latent import DEFAULT_STRENGTH, METHODS
 
 #: Candidate strengths per method: σ for noise, λ for interpolation and extrapolation.
 STRENGTH_GRID: dict[str, tuple] = {
@@ -18,29 +23,16 @@ STRENGTH_GRID: dict[str, tuple] = {
 }
 
 #: Larger moves tried for warp decoding only: a warp carries just the smooth part of a decoded
-#: change, so it needs a larger change in z than a decode that is used as it is (a decoded σ = 2
-#: code is a blur). On UJI Pen Characters v1 the validation picks warped noise at σ = 2 in one
-#: seed of three and λ = 2 warped extrapolation in one (``benchmarks/results/ujipen-v1.md``).
-#: Kept off direct and residual decoding: on the 20-sample wdbc validation set those chose λ = 2
-#: extrapolations that lost 1-NN points on test (−1.3 against +0.4; a run not kept).
+#: change, so it needs a larger change in z (``benchmarks/results/ujipen-v1.md``).
 WARP_EXTRA_STRENGTHS: dict[str, tuple] = {"noise": (2.0,), "interpolation": (1.0,), "extrapolation": (2.0,)}
 
 #: The strength a method falls back to, with residual decoding, when no candidate beats real
-#: data alone on validation: near-copies of the real samples, a fifth of the grid's mildest move.
-#: On the OpenML sets at 10 per class (3 sets × 3 seeds, SVM, 1-NN, NN) residual offspring at
-#: the grid's mildest 0.25 lost up to 2.8 test points; at 0.05 the worst was 0.8 and every mean
-#: was within ±0.2 (``benchmarks/fallback_strength.py``, ``results/fallback-strength.md``).
+#: data alone: near-copies, a fifth of the grid's mildest move (``results/fallback-strength.md``).
 FALLBACK_STRENGTH: dict[str, float] = {"noise": 0.05, "interpolation": 0.05, "extrapolation": 0.05}
 
-
 #: How many more validation samples than real data alone a candidate must classify correctly
-#: (net) to be taken. One is within chance when twenty-odd candidates are tried on a small
-#: validation set. On data sets the choice never saw (the 7 sets of ``benchmarks/unseen_sets.py``
-#: at 10 per class, read by scikit-learn's SVM, 1-NN and MLP), a scratch replay of every candidate
-#: under the other rules as they are now left 20 of 63 set × method × classifier means below the
-#: baseline with a one-sample margin (worst −1.4 points) and 5 with two (worst −0.7). On UJI Pen
-#: Characters v1 the chosen candidates win by 5 to 15 samples net (``selection_["wins_losses"]``
-#: of fits on seeds 0–2, a scratch run), so two does not bind there.
+#: (net) to be taken: one is within chance when twenty-odd candidates are tried on a small
+#: validation set (``results/unseen-sets.md``).
 MIN_GAIN_SAMPLES = 2
 
 #: The 1-NN check of the choice reads at most this many real + synthetic training samples (a
@@ -61,8 +53,7 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     """Best (strength, decoding) per method by proxy validation accuracy, among those that do no harm.
 
     ``make_sets(method, strength, decodings)`` returns ``{decoding: (X_new, y_new)}`` for those
-    decodings (:meth:`VAEAugmenter._candidate_sets` makes it: one decode of the codes serves
-    every decoding). ``warp_extra``: further strengths per method scored for warp decoding only
+    decodings (:func:`choose` makes it: one decode of the codes serves every decoding). ``warp_extra``: further strengths per method scored for warp decoding only
     (:data:`WARP_EXTRA_STRENGTHS`). ``fallback``: the strength per method when nothing helps
     (:data:`FALLBACK_STRENGTH`); ``None`` falls back to the grid's mildest. Returns (strengths,
     decodings, scores): ``scores`` holds ``baseline`` (real data only) and, per method and
@@ -82,7 +73,7 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
     """
     from sklearn.neighbors import KNeighborsClassifier
 
-    from .classifiers import FeatureScaler, KernelRidgeClassifier
+    from .proxy import FeatureScaler, KernelRidgeClassifier
 
     grid = grid or STRENGTH_GRID
     # the classifiers' own scaling (images by range, vectors by z-score), fitted once on real data
@@ -139,3 +130,35 @@ def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray,
             scores["fallback"].append(method)
         strengths[method], chosen_decoding[method] = best[1], best[2]
     return strengths, chosen_decoding, scores
+
+
+def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> tuple[dict, dict, dict]:
+    """``strength_``, ``decoding_`` and ``selection_`` of a fitted augmenter: the constructor's fixed
+    values, or (``"auto"``) those :func:`choose_strengths` picks on validation for ``aug.n_per_sample``
+    offspring per sample. A method that falls back gets no strength under ``on_no_gain="skip"``."""
+    auto_strength, auto_decoding = isinstance(aug.strength, str), aug.decoding == "auto"
+    fixed_decoding = "direct" if auto_decoding else aug.decoding
+    strengths = dict(DEFAULT_STRENGTH) if auto_strength else {m: aug.strength for m in METHODS}
+    decodings = {m: fixed_decoding for m in METHODS}
+    decodings["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
+    if not (auto_strength or auto_decoding):
+        return strengths, decodings, {}
+    grid = None if auto_strength else {m: (aug.strength,) for m in STRENGTH_GRID}
+    candidates = auto_decodings(aug.vae_.kind) if auto_decoding else (fixed_decoding,)
+    maker = OffspringMaker(aug, X, y, candidates)
+
+    def make_sets(method: str, strength, wanted: tuple[str, ...] = candidates) -> dict:
+        rng = np.random.default_rng(aug.random_state)  # every candidate from the same draws
+        codes, samples = maker.make(method, int(aug.n_per_sample), strength, rng, "skip", wanted)
+        return {d: (samples[d], codes.y) for d in wanted}
+
+    chosen, chosen_decodings, selection = choose_strengths(
+        make_sets, X, y, X_val, y_val, aug.random_state, grid=grid, decodings=candidates,
+        warp_extra=WARP_EXTRA_STRENGTHS if auto_strength else None,
+        fallback=FALLBACK_STRENGTH if auto_strength else None)  # a fixed strength stays the user's
+    strengths.update(chosen)
+    decodings.update(chosen_decodings)
+    if auto_strength and aug.on_no_gain == "skip":
+        for method in selection["fallback"]:
+            strengths[method] = None  # generate() makes nothing unless given a strength
+    return strengths, decodings, selection

@@ -66,16 +66,19 @@ def seeded(seed: int | None, device: torch.device):
 
 @dataclass
 class TrainSettings:
-    epochs: int = 100
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    weight_decay: float = 0.0
-    beta: float = 1.0
-    kl_warmup: int = 10  # epochs over which β rises linearly from 0 (Bowman et al. 2016)
-    patience: int | None = 10  # epochs without validation gain before stopping; None: never
-    free_bits: float = 0.0  # KL floor per latent dimension, nats (0: off)
+    """The loop's settings. The values come from :class:`~vaeaug.VAEAugmenter`'s parameters
+    (their one source of defaults), so none is given here."""
+
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    weight_decay: float
+    beta: float
+    kl_warmup: int  # epochs over which β rises linearly from 0 (Bowman et al. 2016)
+    patience: int | None  # epochs without validation gain before stopping; None: never
+    free_bits: float  # KL floor per latent dimension, nats (0: off)
     mixed_precision: bool = True  # autocast on CUDA (bf16 where supported, else fp16 + scaler); off on CPU
-    verbose: int = 1
+    verbose: int = 0
     desc: str = "VAE"
 
 

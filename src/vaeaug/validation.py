@@ -13,12 +13,16 @@ def data_kind(X: np.ndarray) -> str:
     if X.ndim in (3, 4):
         return "image"
     raise ValueError(
-        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}"
+        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}. "
+        "Reshape your data: X.reshape(-1, 1) if it has a single feature, X.reshape(1, -1) if a single sample"
     )
 
 
 def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
-    """A numeric, finite, non-empty array of 2 to 4 dimensions."""
+    """A numeric, finite, non-empty array of 2 to 4 dimensions, with at least one feature."""
+    if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(f"{name} is a sparse matrix, and sparse input is not supported: pass X.toarray() "
+                        "(a VAE reads every feature of every sample)")
     if hasattr(X, "to_numpy"):  # pandas
         X = X.to_numpy()
     if isinstance(X, list) and X and hasattr(X[0], "shape"):
@@ -37,13 +41,15 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     if X.dtype == object:
         try:
             X = X.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} holds non-numeric values") from None
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{name} holds non-numeric values ({e})") from None
     if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
         raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
     if X.ndim == 0 or len(X) < min_samples:
         raise ValueError(f"{name} is empty: need at least {min_samples} sample(s), got shape {X.shape}")
     data_kind(X)
+    if X[0].size == 0:
+        raise ValueError(f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
     if np.issubdtype(X.dtype, np.floating):
         bad = ~np.isfinite(X)
         if bad.any():
@@ -58,6 +64,9 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
 
 def check_y(y, n: int, name: str = "y") -> np.ndarray:
     """Labels as a 1-D array of length ``n``, without missing values."""
+    if y is None:
+        raise ValueError(f"this estimator requires y to be passed, but the target {name} is None: the labels "
+                         "pick same-class neighbours and condition the decoder")
     if hasattr(y, "to_numpy"):
         y = y.to_numpy()
     y = np.asarray(y)
@@ -94,3 +103,25 @@ def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y") -> N
             f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index {idx}); "
             f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}"
         )
+
+
+def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state: int | None):
+    """(X_train, X_val, y_train, y_val): ``fraction`` of the samples held out, stratified where every
+    class can spare one, else at random among the samples that are not their class's last, so
+    that no class leaves training."""
+    from sklearn.model_selection import train_test_split
+
+    if len(X) < 2:
+        raise ValueError(f"fit got {len(X)} sample; it needs at least 2 when no validation set is given")
+    n_val = max(1, int(round(fraction * len(X))))
+    labels, counts = np.unique(y, return_counts=True)
+    if counts.min() >= 2 and n_val >= len(counts):
+        return train_test_split(X, y, test_size=n_val, stratify=y, random_state=random_state)
+    rng = np.random.default_rng(random_state)
+    keep = [rng.choice(np.flatnonzero(y == label)) for label in labels]  # one sample per class stays
+    spare = np.setdiff1d(np.arange(len(X)), keep)
+    if len(spare) == 0:
+        raise ValueError("every class has a single sample: give a validation set (X_val, y_val)")
+    val = np.sort(rng.choice(spare, min(n_val, len(spare)), replace=False))
+    train = np.setdiff1d(np.arange(len(X)), val)
+    return X[train], X[val], y[train], y[val]

@@ -11,7 +11,8 @@ from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from .training import make_adam, seeded
+from ..proxy import FeatureScaler, KernelRidgeClassifier  # noqa: F401  (re-exported: one import for the experiment)
+from ..training import make_adam, seeded
 
 
 class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -134,67 +135,3 @@ def make_classifiers(random_state: int | None = 0, n_real: int | None = None) ->
         "k-NN": KNeighborsClassifier(n_neighbors=1),
         "NN": TorchMLPClassifier(hidden=512, epoch_size=n_real, random_state=random_state),
     }
-
-
-class FeatureScaler:
-    """Flatten samples and scale them as the classifiers see them: images to [0, 1] by their
-    dtype's range (uint8: /255), vectors standardised by the real training set."""
-
-    def fit(self, X: np.ndarray, kind: str) -> "FeatureScaler":
-        self.kind = kind
-        F = X.reshape(len(X), -1).astype(np.float64)
-        if kind == "image":
-            self.lo, self.hi = (0.0, 255.0) if X.dtype == np.uint8 else (float(F.min()), float(F.max()))
-            self.mean = np.full(F.shape[1], self.lo)
-            self.scale = np.full(F.shape[1], max(self.hi - self.lo, 1e-12))
-        else:
-            self.mean, sd = F.mean(axis=0), F.std(axis=0)
-            self.scale = np.where(sd > 1e-12, sd, 1.0)
-        return self
-
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)  # also for no samples
-        return ((F - self.mean) / self.scale).astype(np.float32)
-
-
-class KernelRidgeClassifier(ClassifierMixin, BaseEstimator):
-    """RBF kernel ridge regression on one-hot targets (a least-squares SVM), solved in closed
-    form: (K + αI) C = Y. Fast for a few thousand samples, so it serves as the proxy that
-    chooses augmentation settings on the validation set. ``gamma="scale"``: 1 / (D · Var(X)),
-    as scikit-learn's SVC."""
-
-    def __init__(self, gamma: float | str = "scale", alpha: float = 0.1, max_samples: int = 3000,
-                 random_state: int | None = 0):
-        self.gamma = gamma
-        self.alpha = alpha
-        self.max_samples = max_samples
-        self.random_state = random_state
-
-    @staticmethod
-    def _sqdist(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
-        return ((A * A).sum(1)[:, None] + (B * B).sum(1)[None, :] - 2 * A @ B.T).clamp_min_(0)
-
-    def fit(self, X, y):
-        X = np.asarray(X, dtype=np.float64).reshape(len(X), -1)
-        if len(X) > self.max_samples:  # keep the solve small: a seeded subsample
-            idx = np.random.default_rng(self.random_state).choice(len(X), self.max_samples, replace=False)
-            X, y = X[idx], np.asarray(y)[idx]
-        self.classes_, yi = np.unique(y, return_inverse=True)
-        self.gamma_ = 1.0 / (X.shape[1] * X.var()) if self.gamma == "scale" else float(self.gamma)
-        Xt = torch.from_numpy(X)
-        K = torch.exp(-self.gamma_ * self._sqdist(Xt, Xt))
-        K.diagonal().add_(self.alpha)
-        Y = torch.zeros(len(X), len(self.classes_), dtype=torch.float64)
-        Y[torch.arange(len(X)), torch.from_numpy(yi)] = 1.0
-        L = torch.linalg.cholesky(K)  # K + αI is symmetric positive definite
-        self.coef_ = torch.cholesky_solve(Y, L)
-        self.X_ = Xt
-        return self
-
-    def decision_function(self, X) -> np.ndarray:
-        check_is_fitted(self, "coef_")
-        Xt = torch.from_numpy(np.asarray(X, dtype=np.float64).reshape(len(X), -1))
-        return (torch.exp(-self.gamma_ * self._sqdist(Xt, self.X_)) @ self.coef_).numpy()
-
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[self.decision_function(X).argmax(axis=1)]

@@ -23,11 +23,12 @@ from sklearn.base import clone
 from sklearn.decomposition import PCA
 from tqdm.auto import tqdm
 
-from . import __version__
-from .augmenter import NoGainWarning, VAEAugmenter
+from .. import __version__
+from .. import NoGainWarning, VAEAugmenter
+from ..data.dataset import Dataset
+from ..proxy import FeatureScaler
 from .baselines import affine, smote
-from .classifiers import FeatureScaler, make_classifiers
-from .data.dataset import Dataset
+from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
 
 VAE_METHODS = ("reconstruction", "noise", "interpolation", "extrapolation")

@@ -1,0 +1,69 @@
+"""Decoding modes: how an altered code z' becomes a sample.
+
+``"direct"`` decodes z' (the paper's way: the decoder's mean); ``"residual"`` moves the real
+source sample by the change the decoder makes, x + D(z') − D(z); ``"warp"`` (images) deforms the
+source by the smooth motion that carries D(z) onto D(z') (:mod:`vaeaug.warp`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .fitted import FittedVAE
+from .latent import SyntheticCodes, residual_decode
+from .params import DECODINGS
+from .warp import WarpSettings, warp_decode
+
+
+def allowed_decodings(kind: str) -> tuple[str, ...]:
+    """The decodings a data kind allows: warp moves images, so vectors lack it."""
+    return DECODINGS if kind == "image" else tuple(d for d in DECODINGS if d != "warp")
+
+
+def auto_decodings(kind: str) -> tuple[str, ...]:
+    """What ``decoding="auto"`` chooses among. Vectors take residual only: a direct decode of a
+    small table is pulled to its class's centre and lost accuracy where validation took it
+    (``docs/choice.md``); images take all three."""
+    return allowed_decodings(kind) if kind == "image" else ("residual",)
+
+
+def warp_settings(model_shape: tuple[int, int, int], smoothness: float, gain: float) -> WarpSettings:
+    """The warp fit for an image size, with the user's smoothness and gain."""
+    _, h, w = model_shape
+    return replace(WarpSettings.for_size(h, w), smoothness=float(smoothness), gain=float(gain))
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What residual and warp decoding read of the source samples: ``T`` (N, D), the samples in
+    the model's space, and ``D`` (N, D), the decode of their own codes."""
+
+    T: np.ndarray
+    D: np.ndarray
+
+
+def sources_for(vae: FittedVAE, X: np.ndarray, y: np.ndarray, Z: np.ndarray, decodings) -> Sources | None:
+    """The :class:`Sources` that ``decodings`` need (``None`` when direct decoding is all)."""
+    if all(d == "direct" for d in decodings):
+        return None
+    return Sources(vae.model_space(X), vae.decode(Z, y))
+
+
+def decode_codes(vae: FittedVAE, codes: SyntheticCodes, decodings, sources: Sources | None,
+                 warp: WarpSettings | None, enforce_range: bool) -> dict[str, np.ndarray]:
+    """Samples in the caller's form, per decoding, from one decode of ``codes``: a residual or
+    warped sample is the direct decode applied to its source (``codes.source`` rows)."""
+    D_new = vae.decode(codes.Z, codes.y)
+    out = {}
+    for d in decodings:
+        if d == "direct":
+            T = D_new
+        elif d == "residual":
+            T = residual_decode(sources.T[codes.source], D_new, sources.D[codes.source], *vae.bounds())
+        else:
+            T = warp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape,
+                            settings=warp, device=vae.device)
+        out[d] = vae.to_input(T, enforce_range)
+    return out

@@ -1,0 +1,124 @@
+"""Training the augmenter's VAE: the architecture for the data, the seeded loop, and the one
+retry after a posterior collapse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .checkpoint import Checkpointer
+from .errors import PosteriorCollapseWarning
+from .fileio import to_jsonable
+from .fitted import FittedVAE
+from .latent import latent_spread
+from .models import VAE, VAEConfig
+from .preprocess import make_preprocessor
+from .training import History, TrainSettings, resolve_device, seeded, train_vae
+
+DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256)}
+
+#: Below this spread of the training codes' means on every latent dimension (the prior's is 1),
+#: the decoder is taken to ignore z: see :class:`~vaeaug.PosteriorCollapseWarning`.
+COLLAPSE_SPREAD = 0.05
+
+
+def retry_warmup(kl_warmup: int) -> int:
+    """The KL warm-up (epochs) of the one retry after a posterior collapse: three times as long,
+    and at least 30 epochs (a slower warm-up is the standard remedy, Bowman et al. 2016)."""
+    return max(3 * kl_warmup, 30)
+
+
+def resolve_architecture(architecture: str, kind: str) -> str:
+    """``"auto"`` → conv for images, MLP for vectors; a conv asked for on vectors is refused."""
+    arch = ("conv" if kind == "image" else "mlp") if architecture == "auto" else architecture
+    if arch == "conv" and kind != "image":
+        raise ValueError("architecture='conv' needs images (N, H, W) or (N, C, H, W); got feature vectors")
+    return arch
+
+
+def fingerprint(params: dict, *arrays: np.ndarray) -> str:
+    """Identifies the data and hyper-parameters a checkpoint belongs to."""
+    h = hashlib.sha256()
+    params = {k: v for k, v in params.items() if k not in ("verbose", "device")}
+    h.update(json.dumps(to_jsonable(params), sort_keys=True).encode())
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str((a.shape, a.dtype.str)).encode())
+        h.update(a.tobytes() if a.dtype != object else str(a.tolist()).encode())
+    return h.hexdigest()
+
+
+def build_vae(aug, X: np.ndarray, kind: str, classes: np.ndarray) -> FittedVAE:
+    """A :class:`FittedVAE` without weights yet for data ``X`` of ``kind``, sized by ``aug``'s parameters."""
+    arch = resolve_architecture(aug.architecture, kind)
+    preprocessor = make_preprocessor(kind).fit(X)
+    shape = preprocessor.model_shape
+    config = VAEConfig(
+        architecture=arch,
+        input_shape=shape if arch == "conv" else (int(np.prod(shape)),),
+        latent_dim=int(aug.latent_dim),
+        hidden_sizes=tuple(aug.hidden_sizes or DEFAULT_HIDDEN[arch]),
+        n_classes=len(classes) if aug.conditional else 0,
+        likelihood="bernoulli" if kind == "image" else "gaussian",
+        dropout=float(aug.dropout),
+    )
+    # the weights are made in train(), under the seed
+    return FittedVAE(None, config, preprocessor, classes, resolve_device(aug.device))
+
+
+def train_settings(aug) -> TrainSettings:
+    """The training loop's settings, read from the augmenter's parameters."""
+    return TrainSettings(
+        epochs=int(aug.epochs), batch_size=int(aug.batch_size), learning_rate=float(aug.learning_rate),
+        weight_decay=float(aug.weight_decay), beta=float(aug.beta), kl_warmup=int(aug.kl_warmup),
+        free_bits=float(aug.free_bits), patience=aug.patience, verbose=int(aug.verbose),
+    )
+
+
+def _train_once(vae: FittedVAE, data: tuple, settings: TrainSettings, seed: int | None,
+                ckpt: Checkpointer | None, resume: bool) -> tuple[History, np.ndarray]:
+    """Fresh weights, trained (seeded) on ``data`` = (X, Y, X_val, Y_val) tensors; returns the
+    history and the per-dimension spread of the training codes."""
+    with seeded(seed, vae.device):
+        gen = torch.Generator()
+        gen.manual_seed(int(torch.randint(0, 2**62, (1,))))
+        vae.model = VAE(vae.config).to(vae.device)
+        hist = train_vae(vae.model, *data, settings, gen, checkpoint=ckpt, resume=resume)
+    T = data[0]
+    return hist, latent_spread(vae.encode_tensors(T[s : s + 1024] for s in range(0, len(T), 1024)))
+
+
+def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: bool = False):
+    """Train ``vae`` in place; returns (history dict, latent spread, whether a collapse was retried).
+
+    After a posterior collapse (every dimension's spread < :data:`COLLAPSE_SPREAD`) with
+    ``on_collapse="retry"`` it trains once more from the same seed with a longer KL warm-up
+    (:func:`retry_warmup`), so a model that never collapses is unchanged by the rule.
+    """
+    settings = train_settings(aug)
+    settings.desc = f"VAE ({vae.config.architecture})"
+    key = fingerprint(aug.get_params(), X, y, X_val, y_val) if checkpoint_dir is not None else ""
+    ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None
+    data = (vae.to_tensor(X), vae.onehot(y), vae.to_tensor(X_val), vae.onehot(y_val))
+    hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
+    retried = False
+    if spread.max() < COLLAPSE_SPREAD and aug.on_collapse == "retry" and aug.beta > 0:
+        settings.kl_warmup = retry_warmup(int(aug.kl_warmup))
+        if ckpt is not None:
+            ckpt = Checkpointer(Path(checkpoint_dir) / "collapse-retry", key)
+        hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
+        retried = True
+    if spread.max() < COLLAPSE_SPREAD:
+        again = " even after a retry with a longer KL warm-up" if retried else ""
+        warnings.warn(
+            f"posterior collapse{again}: the training codes spread at most {spread.max():.3g} on "
+            "any latent dimension (the prior's is 1), so the decoder ignores z. Every method will decode a "
+            "class to (nearly) its prototype; methods and strengths will not differ. A lower beta, a longer "
+            "kl_warmup, no free_bits or an unconditional decoder keep z in use (at some cost in label fidelity).",
+            PosteriorCollapseWarning, stacklevel=3)
+    return {**hist.to_dict(), "kl_warmup": settings.kl_warmup}, spread, retried

@@ -1,0 +1,110 @@
+"""Offspring from a fitted augmenter: codes drawn block by block (:func:`~vaeaug.latent.synthesize_blocks`)
+and decoded in the same blocks, so that a seed gives the same samples taken whole, streamed in
+chunks of any size, or scored as candidates inside ``fit``."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+
+from .decoding import Sources, allowed_decodings, decode_codes, sources_for
+from .errors import NoGainWarning
+from .latent import SyntheticCodes, concat_codes, same_class_neighbours, synthesize_blocks
+from .params import check_strength
+from .validation import check_labels_known, check_X_y
+
+
+def _code_blocks(aug, Z: np.ndarray, y: np.ndarray, method: str, n_per_sample: int, strength, rng,
+                 small_classes: str, neighbours=None) -> Iterator[SyntheticCodes]:
+    return synthesize_blocks(Z, y, method, n_per_sample, strength, k=aug.n_neighbors, rng=rng,
+                             spread=aug.latent_spread_, small_classes=small_classes, neighbours=neighbours)
+
+
+def codes(aug, X: np.ndarray, y: np.ndarray, method: str, n_per_sample: int, strength, rng,
+          small_classes: str) -> SyntheticCodes:
+    """All synthetic codes of checked (X, y), joined."""
+    Z = aug.vae_.encode(X)
+    return concat_codes(_code_blocks(aug, Z, y, method, n_per_sample, strength, rng, small_classes),
+                        Z.shape[1], y.dtype)
+
+
+def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, owner: str):
+    """A generation request, checked and completed by the augmenter's own choices: (X, y, method,
+    n_per_sample, strength, rng, decoding); a ``None`` strength means nothing is to be made."""
+    vae = aug._vae()
+    check_strength(strength, owner=owner)
+    X, y = check_X_y(X, y)
+    aug._check_features(X)
+    if vae.config.n_classes:
+        check_labels_known(y, aug.classes_)
+    method = aug.method if method is None else method
+    n_per_sample = int(aug.n_per_sample if n_per_sample is None else n_per_sample)
+    decoding = aug.decoding_.get(method, "direct") if decoding is None else decoding
+    if decoding not in allowed_decodings(vae.kind):
+        raise ValueError(f"decoding must be one of {allowed_decodings(vae.kind)} for this model, got {decoding!r}")
+    if strength is None:
+        strength = aug.strength_[method]
+        if strength is None:  # the choice found no setting that helps: nothing to make
+            warnings.warn(
+                f"validation found no setting of {method!r} that beats real data alone "
+                "(selection_['fallback']), so no samples are made for it; pass a strength to generate "
+                "anyway, or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
+    rng = np.random.default_rng(aug.random_state if random_state is None else random_state)
+    return X, y, method, n_per_sample, strength, rng, decoding
+
+
+def no_codes(aug, y: np.ndarray) -> SyntheticCodes:
+    """No synthetic codes: what a method the choice found no gain for makes."""
+    return concat_codes((), aug.vae_.config.latent_dim, y.dtype)
+
+
+class OffspringMaker:
+    """Makes offspring of one set of source samples for many (method, strength) requests, encoding
+    the sources and decoding their own codes once."""
+
+    def __init__(self, aug, X: np.ndarray, y: np.ndarray, decodings: tuple[str, ...]):
+        self.aug, self.X, self.y, self.decodings = aug, X, y, decodings
+        self.Z = aug.vae_.encode(X)
+        self.sources: Sources | None = sources_for(aug.vae_, X, y, self.Z, decodings)
+        self._neighbours: np.ndarray | None = None
+
+    def neighbours(self, method: str) -> np.ndarray | None:
+        """The same-class neighbour table, found once for every neighbour method."""
+        if method not in ("interpolation", "extrapolation"):
+            return None
+        if self._neighbours is None:
+            self._neighbours = same_class_neighbours(self.Z, self.y, self.aug.n_neighbors)
+        return self._neighbours
+
+    def blocks(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
+               decodings: tuple[str, ...] | None = None) -> Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]]:
+        """(codes, {decoding: samples}) per block of :data:`~vaeaug.latent.BLOCK_SIZE` codes."""
+        decodings = decodings or self.decodings
+        aug = self.aug
+        for block in _code_blocks(aug, self.Z, self.y, method, n_per_sample, strength, rng, small_classes,
+                                  self.neighbours(method)):
+            yield block, decode_codes(aug.vae_, block, decodings, self.sources, aug.warp_settings_,
+                                      aug.enforce_range)
+
+    def make(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
+             decodings: tuple[str, ...] | None = None) -> tuple[SyntheticCodes, dict[str, np.ndarray]]:
+        """Every block of :meth:`blocks`, joined: (codes, {decoding: samples})."""
+        decodings = decodings or self.decodings
+        parts = list(self.blocks(method, n_per_sample, strength, rng, small_classes, decodings))
+        joined = concat_codes([c for c, _ in parts], self.Z.shape[1], self.y.dtype)
+        empty = self.aug.vae_.to_input(np.zeros((0, int(np.prod(self.aug.vae_.preprocessor.model_shape))),
+                                                np.float32), True)
+        return joined, {d: np.concatenate([s[d] for _, s in parts]) if parts else empty for d in decodings}
+
+
+def chunks(parts: Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]], decoding: str,
+           batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(X_chunk, y_chunk) of at most ``batch_size`` samples from :meth:`OffspringMaker.blocks`."""
+    for block, samples in parts:
+        X_new = samples[decoding]
+        for s in range(0, len(X_new), batch_size):
+            yield X_new[s : s + batch_size], block.y[s : s + batch_size]
+
+

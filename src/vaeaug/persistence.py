@@ -1,0 +1,133 @@
+"""Saving and loading a fitted augmenter: ``model.safetensors`` (weights and arrays) plus
+``config.json`` (everything else, and the weights' sha256). Nothing is pickled either way."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .errors import ModelFileError
+from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
+from .fitted import FittedVAE
+from .latent import DEFAULT_STRENGTH, METHODS
+from .models import VAE, VAEConfig
+from .preprocess import preprocessor_from_state
+from .training import resolve_device
+
+MODEL_FORMAT = "vaeaug-model"
+MODEL_FORMAT_VERSION = 1
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+
+
+def _pairs_to_tuples(d: dict) -> dict:
+    """JSON has no tuples: a (low, high) strength comes back as a list."""
+    return {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+
+
+def _classes_from_json(c: dict) -> np.ndarray:
+    return np.array(c["values"], dtype=np.dtype(c["dtype"]))
+
+
+#: The fitted attributes kept in ``config.json``: attribute, key, to JSON, from JSON, and the
+#: value a model saved before the key existed gets.
+FITTED_JSON = (
+    ("classes_", "classes", lambda a: {"dtype": a.dtype.str, "values": a.tolist()}, _classes_from_json, None),
+    ("history_", "history", to_jsonable, dict, None),
+    ("collapse_retried_", "collapse_retried", bool, bool, False),
+    ("strength_", "strength", to_jsonable, _pairs_to_tuples, DEFAULT_STRENGTH),
+    ("decoding_", "decoding", dict, dict, {m: "direct" for m in METHODS}),
+    ("selection_", "selection", to_jsonable, dict, {}),
+)
+
+
+def save(aug, path: str | os.PathLike) -> Path:
+    """Write ``aug`` to directory ``path``. The config is written last, so a directory whose
+    config is missing or whose checksum does not match is known to be incomplete."""
+    from safetensors.torch import save as st_save
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    vae: FittedVAE = aug.vae_
+    tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in vae.model.state_dict().items()}
+    pmeta, parrays = vae.preprocessor.state()
+    for k, a in parrays.items():
+        tensors[f"preprocess.{k}"] = torch.from_numpy(np.ascontiguousarray(a))
+    tensors["latent_spread"] = torch.from_numpy(np.ascontiguousarray(aug.latent_spread_))
+    atomic_write_bytes(path / WEIGHTS_FILE, st_save(tensors))
+    config = {
+        "format": MODEL_FORMAT,
+        "format_version": MODEL_FORMAT_VERSION,
+        "vaeaug_version": __version__,
+        "params": to_jsonable(aug.get_params()),
+        "vae": vae.config.to_dict(),
+        "preprocessor": to_jsonable(pmeta),
+        **{key: dump(getattr(aug, attr)) for attr, key, dump, _, _ in FITTED_JSON},
+        "weights_sha256": sha256_file(path / WEIGHTS_FILE),
+    }
+    atomic_write_json(path / CONFIG_FILE, config)
+    return path
+
+
+def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
+    """The config and tensors of a model directory, checked: known format, matching checksum."""
+    from safetensors.torch import load as st_load
+
+    cfg_path, w_path = path / CONFIG_FILE, path / WEIGHTS_FILE
+    for p in (cfg_path, w_path):
+        if not p.is_file():
+            raise ModelFileError(f"{path} is not a complete vaeaug model: {p.name} is missing")
+    try:
+        config = json.loads(cfg_path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"{cfg_path} is not valid JSON ({e}); the file is damaged") from None
+    if not isinstance(config, dict) or config.get("format") != MODEL_FORMAT:
+        raise ModelFileError(f"{cfg_path} is not a vaeaug model config")
+    if config.get("format_version", 0) > MODEL_FORMAT_VERSION:
+        raise ModelFileError(f"{path} was saved by a newer vaeaug (format {config['format_version']}); upgrade vaeaug")
+    raw = w_path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != config.get("weights_sha256"):
+        raise ModelFileError(
+            f"{w_path} does not match the checksum in {CONFIG_FILE} (truncated or modified): "
+            f"expected {config.get('weights_sha256')}, got {digest}"
+        )
+    try:
+        return config, st_load(raw)
+    except Exception as e:  # SafetensorError and friends: never trust the bytes
+        raise ModelFileError(f"{w_path} is not a valid safetensors file: {e}") from None
+
+
+def load(cls, path: str | os.PathLike, device: str = "auto"):
+    """A ``cls`` (a :class:`~vaeaug.VAEAugmenter`) as :func:`save` wrote it, on ``device``."""
+    path = Path(path)
+    config, tensors = _read(path)
+    params = _pairs_to_tuples(dict(config["params"]))
+    params["device"] = device
+    try:
+        aug = cls(**params)
+        aug._validate_params()
+    except (TypeError, ValueError) as e:  # unknown keys, or values out of their constraints
+        raise ModelFileError(f"{path / CONFIG_FILE} holds parameters this vaeaug cannot use: {e}") from None
+    vae_config = VAEConfig.from_dict(config["vae"])
+    model = VAE(vae_config)
+    state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        raise ModelFileError(f"{path / WEIGHTS_FILE} does not fit the architecture in {CONFIG_FILE}: {e}") from None
+    parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
+    for attr, key, _, parse, default in FITTED_JSON:
+        setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
+    dev = resolve_device(device)
+    aug.vae_ = FittedVAE(model.to(dev).eval(), vae_config, preprocessor_from_state(config["preprocessor"], parrays),
+                         aug.classes_, dev)
+    aug.latent_spread_ = tensors["latent_spread"].numpy()
+    aug.n_features_in_ = int(np.prod(aug.vae_.preprocessor.model_shape))
+    return aug

@@ -1,0 +1,33 @@
+"""The core package stays below the experiment: fitting, generating, saving and the CLI's
+train / augment never import the experiment's code or its extra's libraries."""
+
+import subprocess
+import sys
+import textwrap
+
+CORE_RUN = textwrap.dedent("""
+    import sys, warnings
+    import numpy as np
+    import vaeaug, vaeaug.cli, vaeaug.data
+    from vaeaug import VAEAugmenter
+    warnings.simplefilter("ignore")
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 5)).astype(np.float32), np.repeat([0, 1, 2], 20)
+    aug = VAEAugmenter(epochs=2, hidden_sizes=(8,), latent_dim=2, verbose=0, random_state=0).fit(X, y)
+    aug.generate(X, y, strength=0.5)
+    loaded = sorted(m for m in sys.modules
+                    if m.startswith(("vaeaug.experiment", "matplotlib", "imblearn")))
+    print(",".join(loaded))
+""")
+
+
+def test_fitting_and_generating_import_nothing_of_the_experiment():
+    out = subprocess.run([sys.executable, "-c", CORE_RUN], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_importing_vaeaug_prints_nothing():
+    out = subprocess.run([sys.executable, "-c", "import vaeaug, vaeaug.cli"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stdout == "" and out.stderr == ""

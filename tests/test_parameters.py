@@ -1,0 +1,121 @@
+"""The estimator's parameters: validated the scikit-learn way at fit, keyword-only, with one
+source of defaults that the CLI's options are generated from."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from sklearn.utils._param_validation import InvalidParameterError
+
+from vaeaug import VAEAugmenter, VAESampler
+from vaeaug.cli import build_parser, main
+from vaeaug.cli_options import COMMON, estimator_kwargs
+
+from .conftest import FAST
+
+
+@pytest.mark.parametrize("name, bad", [
+    ("hidden_sizes", (64, 0)), ("hidden_sizes", ()), ("hidden_sizes", 64), ("kl_warmup", -1), ("kl_warmup", 2.5),
+    ("free_bits", -0.1), ("free_bits", float("nan")), ("weight_decay", -1e-3), ("patience", 0), ("patience", 1.5),
+    ("conditional", "yes"), ("random_state", -1), ("random_state", 1.5), ("verbose", "loud"),
+    ("n_per_sample", True), ("n_per_sample", 2.5), ("epochs", 0), ("learning_rate", 0.0), ("device", 3),
+    ("strength", -1.0), ("strength", float("nan")), ("strength", float("inf")), ("strength", (0.8, 0.2)),
+    ("strength", (0.1, float("nan"))), ("strength", (0.1, 0.2, 0.3)), ("strength", "max"),
+])
+def test_a_bad_parameter_is_refused_at_fit_naming_it(digits, name, bad):
+    X, y = digits
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of VAEAugmenter must be"):
+        VAEAugmenter(**{**FAST, name: bad}).fit(X[:50], y[:50])
+
+
+def test_constructor_arguments_are_keyword_only():
+    with pytest.raises(TypeError):
+        VAEAugmenter("mlp")  # noqa
+
+
+def test_every_parameter_has_a_constraint():
+    assert set(VAEAugmenter._parameter_constraints) == set(VAEAugmenter().get_params())
+
+
+def test_the_training_loop_takes_its_settings_from_the_estimator_only():
+    from vaeaug.fitting import train_settings
+    from vaeaug.training import TrainSettings
+
+    owned = {"epochs", "batch_size", "learning_rate", "weight_decay", "beta", "kl_warmup", "patience", "free_bits"}
+    for f in dataclasses.fields(TrainSettings):
+        if f.name in owned:
+            assert f.default is dataclasses.MISSING, f"TrainSettings.{f.name} has a default of its own"
+    params = VAEAugmenter().get_params()
+    settings = train_settings(VAEAugmenter())
+    assert {k: getattr(settings, k) for k in owned} == {k: params[k] for k in owned}
+
+
+def test_the_cli_has_an_option_for_every_parameter_with_the_estimators_defaults():
+    parser = build_parser()
+    args = parser.parse_args(["train", "--data", "d.npz", "--out", "m"])
+    expected = {k: v for k, v in VAEAugmenter().get_params().items() if k not in COMMON}
+    assert estimator_kwargs(args, VAEAugmenter) == expected
+    exp = parser.parse_args(["experiment"])
+    assert estimator_kwargs(exp, VAEAugmenter, overrides=True) == {}  # no override: the estimator's own
+    given = parser.parse_args(["experiment", "--n-per-sample", "5", "--strength", "0.2,0.4", "--patience", "none",
+                               "--no-enforce-range", "--on-no-gain", "near_copies", "--lr", "0.01"])
+    assert estimator_kwargs(given, VAEAugmenter, overrides=True) == {
+        "n_per_sample": 5, "strength": (0.2, 0.4), "enforce_range": False, "on_no_gain": "near_copies",
+        "learning_rate": 0.01}
+    assert parser.parse_args(["train", "--data", "d", "--out", "m", "--patience", "none"]).patience is None
+
+
+def test_a_bad_option_value_is_one_line_naming_the_parameter(tmp_path, digits, capsys):
+    X, y = digits
+    np.savez(tmp_path / "d.npz", X=X[:60], y=y[:60])
+    assert main(["train", "--data", str(tmp_path / "d.npz"), "--out", str(tmp_path / "m"), "--kl-warmup", "-2"]) == 1
+    err = capsys.readouterr().err
+    assert "'kl_warmup' parameter of VAEAugmenter must be" in err and "Traceback" not in err
+
+
+def test_a_bug_is_not_dressed_up_as_a_user_error(monkeypatch, tmp_path):
+    import vaeaug.cli as cli
+
+    def broken(args):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_datasets", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        main(["datasets"])
+    with pytest.raises(ValueError, match="has no array"):  # --traceback: the user's error in full
+        np.savez(tmp_path / "bad.npz", A=np.zeros(2))
+        main(["train", "--data", str(tmp_path / "bad.npz"), "--out", str(tmp_path / "m"), "--traceback"])
+
+
+def test_the_sampler_keeps_the_augmenters_own_settings(digits):
+    X, y = digits
+    sampler = VAESampler(VAEAugmenter(strength=0.3, method="noise", n_per_sample=2, **{**FAST, "epochs": 2}))
+    X_res, y_res = sampler.fit_resample(X[:90], y[:90])
+    assert sampler.augmenter_.strength == 0.3 and sampler.augmenter_.strength_["noise"] == 0.3
+    assert len(X_res) == 90 * 3
+    sampler = VAESampler(VAEAugmenter(strength=0.3, **{**FAST, "epochs": 2}), strength=0.6, n_per_sample=1)
+    X_res, _ = sampler.fit_resample(X[:90], y[:90])
+    assert sampler.augmenter_.strength == 0.6 and len(X_res) == 180
+    with pytest.raises(InvalidParameterError, match="'n_per_sample' parameter of VAESampler"):
+        VAESampler(n_per_sample=0).fit_resample(X[:90], y[:90])
+
+
+def test_a_label_seen_only_in_validation_is_refused(digits):
+    X, y = digits
+    train = y[:200] != 9
+    X_val, y_val = X[200:300], y[200:300]
+    assert (y_val == 9).any()
+    for conditional in (True, False):
+        with pytest.raises(ValueError, match=r"y_val holds label\(s\) \[9\] not seen"):
+            VAEAugmenter(**{**FAST, "conditional": conditional}).fit(X[:200][train], y[:200][train], X_val, y_val)
+
+
+def test_the_automatic_hold_out_never_takes_a_class_last_sample(digits):
+    X, y = digits
+    keep = np.concatenate([np.flatnonzero(y[:300] != 9), [int(np.flatnonzero(y == 9)[0])]])  # one 9 only
+    aug = VAEAugmenter(**{**FAST, "epochs": 2, "strength": 0.5, "decoding": "direct"})
+    for seed in range(5):
+        X_tr, X_val, y_tr, y_val = aug.set_params(random_state=seed)._split_validation(X[keep], y[keep])
+        assert 9 in y_tr and 9 not in y_val and len(X_tr) + len(X_val) == len(keep)
+    aug.fit(X[keep], y[keep])
+    assert 9 in aug.classes_
