@@ -4,7 +4,7 @@ v1 (all 11 writers; W01-W07 train, W08 validation, W09-W11 test) from ../shared/
 by default; v2 (the paper's data set) with ``--version 2 --path ujipenchars2.txt`` (or the UCI
 zip), or downloaded when no path is given. Writes ``ujipen-v{N}.json`` and ``ujipen-v{N}.md``
 (table, choices, quality, the paper's numbers beside, commit, seeds, timings) and the full
-report with figures under ``ujipen-v{N}-report/``.
+report with figures under ``runs/ujipen-v{N}-report/`` (outside git).
 
     python benchmarks/ujipen_table2.py                 # v1, seeds 0 1 2
     python benchmarks/ujipen_table2.py --version 2 --path ~/data/ujipenchars2.txt
@@ -33,6 +33,8 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--size", type=int, default=70, help="rendered image side (default 70, as in the paper)")
     p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--reports", default=str(HERE.parent / "runs"),
+                   help="folder for the HTML report with figures (default: runs/, not kept in git)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--set", nargs="*", default=[], metavar="PARAM=VALUE",
                    help="VAEAugmenter parameters to change (JSON values), e.g. free_bits=0.25 beta=1.0")
@@ -51,7 +53,7 @@ def main() -> None:
     config = ExperimentConfig(seeds=tuple(a.seeds), augmenter_params=params)
     out = Path(a.out)
     name = f"ujipen-v{a.version}{a.tag}"
-    result = run_experiment(ds, config, out_dir=out / f"{name}-report", verbose=0 if a.quiet else 1)
+    result = run_experiment(ds, config, out_dir=Path(a.reports) / f"{name}-report", verbose=0 if a.quiet else 1)
     result["timings"] = {"load_and_render_seconds": load_s, "experiment_seconds": result["seconds"],
                          "per_seed": [r["timings"] for r in result["per_seed"]]}
     result["command"] = "python benchmarks/ujipen_table2.py " + (f"--version {a.version} " if a.version != 1 else "") \
@@ -91,7 +93,7 @@ def main() -> None:
         *[f"| {r['seed']} | {r['timings']['vae_fit']:.0f} | {r['timings']['generation']:.0f} | "
           f"{r['timings']['classifiers']:.0f} | {r['timings']['total']:.0f} |" for r in result["per_seed"]],
         "",
-        f"Full report with figures: `{name}-report/report.html`.",
+        f"Full report with figures: `{Path(a.reports).name}/{name}-report/report.html` (written by the run, not kept).",
     ]
     atomic_write_text(out / f"{name}.md", "\n".join(md) + "\n")
     print("\n".join(md))

@@ -5,11 +5,8 @@ feature vectors are standardised to zero mean and unit variance (a Gaussian like
 preprocessor's state is a dict of JSON scalars plus NumPy arrays, so models save without pickle.
 
 On the way back, values are clipped by default to the range each feature (each pixel) spans in
-the training set, as SDV's ``enforce_min_max_values``. Above all this keeps a feature that is
-constant in the training data constant in the synthetic data: a decoder's faint noise there
-would otherwise give it a tiny spread, which a user's ``StandardScaler`` fitted on real +
-synthetic data blows up to dominate every distance (sklearn's digits at 10 per class: 7 blank
-pixels, 1-NN −1.8 points from near-copies).
+the training set, as SDV's ``enforce_min_max_values``, so a feature constant in training stays
+constant in synthetic data (why: ``docs/choice.md``).
 """
 
 from __future__ import annotations

@@ -5,10 +5,8 @@ A direct decode D(z') is the decoder's mean: on thin pen strokes a blurred proto
 decoding (x + D(z') − D(z)) keeps the source's detail but adds the change as ghost strokes. Here
 the change is read as *motion*: a smooth displacement field is fitted so that D(z) warped by it
 matches D(z') (both blurred, so the fit is well posed), and the same field is applied to the sharp
-source x. The offspring keeps the source's strokes and takes the shape change the VAE proposes.
-On UJI Pen Characters v1 (3 seeds, ``benchmarks/results/ujipen-v1.md``) validation picks warping
-for noise in every seed, and the noise column rises from 35.8 to 40.9 % for the SVM and from
-36.6 to 40.5 % for the network (direct decoding before, session 3); 1-NN prefers direct decodes.
+source x. The offspring keeps the source's strokes and takes the shape change the VAE proposes
+(the evidence: ``docs/choice.md``).
 
 Every function takes and returns tensors or arrays; nothing touches a model. The fit is
 deterministic (Adam from a zero field), and each image's field depends on its own pair only, so
@@ -42,18 +40,9 @@ class WarpSettings:
     pool: int = 2
     steps: int = 40
     lr: float = 0.05
-    # 4.6 leaves the field smooth and about half the size of a free fit: on decoded UJI pairs it
-    # explains 40 % of the squared difference, against 73 % at 0.2. The looser 0.2 measured worse
-    # with the choice on validation (3 seeds, both at gain 1: SVM +3.8, NN +2.0 against +5.0 and
-    # +3.4 at 4.6; benchmarks/results/ujipen-v1-warp-smooth0.2.md and the ujipen-v1.md of commit
-    # 9e9d67d), so the smooth part is kept.
+    # smooth, about half the size of a free fit (docs/choice.md, results/ujipen-v1-warp-smooth0.2.md)
     smoothness: float = 4.6
-    # The prior damps the size of the motion as well as its roughness: on decoded UJI pairs a
-    # loose fit (smoothness 0.2) moves pixels 1.6-2.8x as far as this one (mean 2.1x; RMS 1.4-6.8
-    # against 0.8-2.4 px), so the smooth field is applied at twice its fitted size: the shape of
-    # the smooth fit, the size of the decoded change. UJI v1, 3 seeds, warped offspring at fixed
-    # strengths (noise σ 2): test gains SVM +5.2 -> +8.2, NN +5.1 -> +5.7 at gain 1 -> 2 (σ 3:
-    # NN +5.6 -> +7.8); benchmarks/results/warp-gain.md.
+    # the smooth fit's shape at the decoded change's size: the prior damps both (results/warp-gain.md)
     gain: float = 2.0
 
     @classmethod

@@ -12,8 +12,8 @@ problem (20 features, 4 classes); the OpenML CSVs in ``../shared/data/openml`` w
 ``--no-scaler`` gives the classifiers the raw features instead. Writes
 ``benchmarks/results/unseen-sets<tag>.json`` and ``.md``.
 
-    python benchmarks/unseen_sets.py --seeds 0 1 2
-    python benchmarks/unseen_sets.py --seeds 0 1 2 --no-scaler --tag=-raw
+    python benchmarks/studies/unseen_sets.py --seeds 0 1 2
+    python benchmarks/studies/unseen_sets.py --seeds 0 1 2 --no-scaler --tag=-raw
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from vaeaug import NoGainWarning, VAEAugmenter
 from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 SHARED = HERE.parent.parent / "shared" / "data" / "openml"
 METHODS = ("noise", "interpolation", "extrapolation")
 CLASSIFIERS = ("SVM", "1-NN", "MLP")
@@ -143,7 +143,7 @@ def main() -> None:
     flags = " ".join([*([f"--per-class {a.per_class}"] if a.per_class != 10 else []),
                       *(f"--set {kv}" for kv in a.set), *(["--no-scaler"] if a.no_scaler else []),
                       *([f"--tag={a.tag}"] if a.tag else [])])
-    command = f"python benchmarks/unseen_sets.py --seeds {' '.join(map(str, a.seeds))} {flags}".rstrip()
+    command = f"python benchmarks/studies/unseen_sets.py --seeds {' '.join(map(str, a.seeds))} {flags}".rstrip()
     out = Path(a.out)
     atomic_write_json(out / f"unseen-sets{a.tag}.json", {
         "command": command, "commit": _git_commit(), "params": params, "per_class": a.per_class,

@@ -6,18 +6,20 @@ fallback's worst loss here bounds what a method can cost when validation cannot 
 
 Writes ``benchmarks/results/fallback-strength.json`` and ``.md``.
 
-    python benchmarks/fallback_strength.py --seeds 0 1 2
+    python benchmarks/studies/fallback_strength.py --seeds 0 1 2
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openml_scarce import NAMES, SHARED, scarce
 from vaeaug import VAEAugmenter
 from vaeaug.experiment.classifiers import FeatureScaler, make_classifiers
@@ -25,7 +27,7 @@ from vaeaug.data import load_csv
 from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 METHODS = ("noise", "interpolation", "extrapolation")
 
 
@@ -76,7 +78,7 @@ def main() -> None:
     classifiers = list(next(iter(cells.values())))
     summary = {c: {n: {"mean": float(np.mean([r[c][n] for r in runs.values()])),
                        "min": float(np.min([r[c][n] for r in runs.values()]))} for n in classifiers} for c in cells}
-    command = (f"python benchmarks/fallback_strength.py --seeds {' '.join(map(str, a.seeds))}"
+    command = (f"python benchmarks/studies/fallback_strength.py --seeds {' '.join(map(str, a.seeds))}"
                + (f" --names {' '.join(a.names)}" if list(a.names) != list(NAMES) else ""))
     md = ["# Fallback strength: residual offspring at small strengths, scarce OpenML splits", "",
           f"{', '.join(a.names)} at 10 training samples per class; seeds {a.seeds}; test accuracy gain in points over "

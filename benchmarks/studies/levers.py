@@ -5,8 +5,8 @@ per real one with each method at each strength, and scores SVM, 1-NN and the 512
 on validation and test. One JSON line per configuration is appended to
 ``benchmarks/results/levers.jsonl``; ``--table`` turns that file into ``levers.md``.
 
-    python benchmarks/levers.py --config base conditional beta0.5 --seed 0
-    python benchmarks/levers.py --table
+    python benchmarks/studies/levers.py --config base conditional beta0.5 --seed 0
+    python benchmarks/studies/levers.py --table
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from vaeaug.decoding import decode_codes, sources_for
 from vaeaug.experiment.classifiers import FeatureScaler, KernelRidgeClassifier, make_classifiers
 from vaeaug.data import load_ujipen_v1
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 RESULTS = HERE / "results"
 SHARED = HERE.parent.parent / "shared" / "data" / "ujipen-v1"
 
@@ -123,7 +123,7 @@ FINDINGS = """\
   seed 0 (`warp`): SVM 41.7 at noise sigma 1 (+7.3), NN 39.5 at extrapolation lambda 2 (+5.6),
   1-NN only +4.0, each picked by that classifier's own validation accuracy; the choice inside
   `fit` by the kernel-ridge proxy is what costs part of this in the full experiment.
-- Session 5. The warp's size (`warp-gain.md`, `python benchmarks/warp_gain.py --seeds 0 1 2`).
+- Session 5. The warp's size (`warp-gain.md`, `python benchmarks/studies/warp_gain.py --seeds 0 1 2`).
   The smoothness prior damps the fitted motion to 0.8-2.4 px RMS where a loose fit moves
   pixels 1.6-2.8x as far, so the field is now applied at twice its fitted size
   (`WarpSettings.gain = 2`). At fixed strengths over 3 seeds, warped noise at sigma 2 goes from
@@ -136,7 +136,7 @@ FINDINGS = """\
   (1.3-1.6 px RMS when bending is penalised hard), so it did not make the motions larger
   (scratch measurement on seed 0, 300 samples).
 - Session 6. Do no harm on small validation sets (`fallback-strength.md`,
-  `python benchmarks/fallback_strength.py --seeds 0 1 2`; `openml-scarce.md`). On the scarce
+  `python benchmarks/studies/fallback_strength.py --seeds 0 1 2`; `openml-scarce.md`). On the scarce
   tables most methods fall back in most seeds (no candidate beats real data on 20-100
   validation samples). (1) The fallback was residual decoding at the grid's mildest 0.25, which
   lost up to 2.8 test points (noise x1 and extrapolation x3, SVM); at 0.05 the worst is 0.8 and
@@ -158,7 +158,7 @@ FINDINGS = """\
   gaining for one classifier of three (+0.2 / -0.1 / -0.1); do no harm for reconstruction
   (copies when direct reconstructions do not beat real data) removed optdigits 1-NN's +1.6.
 - Session 7. Do no harm for users' own classifiers (`unseen-sets.md`, `unseen-sets-before.md`,
-  `python benchmarks/unseen_sets.py --seeds 0 1 2`). The issue's protocol (defaults, n_per_sample
+  `python benchmarks/studies/unseen_sets.py --seeds 0 1 2`). The issue's protocol (defaults, n_per_sample
   3) on seven sets the choice was never tuned on (wine, iris, 8x8 digits as images,
   make_classification, wdbc, optdigits, pendigits; 10 + 10 per class, the rest test; seeded
   splits), read by scikit-learn's StandardScaler + SVC() / 1-NN / MLPClassifier: at 5b8cb32, 43
@@ -187,7 +187,7 @@ FINDINGS = """\
   38.6 -> 39.5); on the OpenML tables with our classifiers most methods make nothing, so the
   small gains are gone with the small losses (`openml-scarce.md`).
 - Session 8. What a fixed setting could gain on the scarce tables (`openml-ceiling.md`,
-  `python benchmarks/openml_ceiling.py --seeds 0 1 2`: every method x strength x amount with
+  `python benchmarks/studies/openml_ceiling.py --seeds 0 1 2`: every method x strength x amount with
   residual decoding, read on test, so an oracle). Small gains exist and hold in every seed, mostly
   from residual extrapolation: optdigits SVM +0.45 (lambda 0.5 x1), NN +0.42 (0.5 x3); pendigits
   SVM +0.26 (0.25 x3), NN +0.82 (1.0 x3); wdbc 1-NN +1.20 (0.5 x1); and optdigits' 1-NN +2.3 from interpolation.
@@ -205,7 +205,7 @@ FINDINGS = """\
   equal epochs instead of equal optimiser steps (scratch, seed-0 VAE, network seeds 0-2): the
   baseline at 2200 steps is 33.5 % against 34.8 % at 560, and x3 warped noise 41.0 against 41.4,
   interpolation 38.9 against 41.4, extrapolation 38.3 against 40.8, so equal steps does not hold
-  augmentation back; (2) a warp gain of 3 or 4 (`python benchmarks/warp_gain.py --seeds 0 --gains
+  augmentation back; (2) a warp gain of 3 or 4 (`python benchmarks/studies/warp_gain.py --seeds 0 --gains
   2 3 4`, stopped after 9 strengths of seed 0, output not kept): mean over those strengths SVM
   39.5 / 39.0 / 37.4 %, NN 40.4 / 39.2 / 38.2 %, 1-NN 18.1 / 17.0 / 15.0 %; only the smallest
   strengths gain from a larger gain (interpolation lambda 0.5: SVM 34.1 -> 40.6 at gain 4), which
@@ -386,7 +386,7 @@ def main() -> None:
             "Writers W01–W07 train (868), W08 validation (124), W09–W11 test (372); ×3 synthetic per real "
             "sample; classifiers SVM (RBF, C=10), 1-NN, 512-unit NN (equal optimiser steps). Each cell: baseline "
             "test accuracy → test accuracy of the method/strength with the best validation accuracy for that "
-            "classifier. Written by `python benchmarks/levers.py --table` from `levers.jsonl`. Configurations "
+            "classifier. Written by `python benchmarks/studies/levers.py --table` from `levers.jsonl`. Configurations "
             "ending in `-residual` use residual decoding (x + D(z') − D(z)) at the larger strengths of "
             "`RESIDUAL_STRENGTHS`; `-sharpen2` and `-blend` post-process the decoded images (see `post_process`); "
             "`warp` deforms the source by the motion from D(z) to D(z') (`vaeaug.warp`) at `WARP_STRENGTHS`.\n\n"

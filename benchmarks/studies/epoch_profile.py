@@ -5,24 +5,26 @@ how far the epoch could still shrink: the matrix multiplies are the floor.
 
 Writes ``benchmarks/results/epoch-profile-<case>.json`` and ``.md``.
 
-    python benchmarks/epoch_profile.py --epochs 5 --batch-size 256 --samples 4096
+    python benchmarks/studies/epoch_profile.py --epochs 5 --batch-size 256 --samples 4096
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import torch
 from torch.profiler import ProfilerActivity, profile
 
-from throughput import CASES, _data, _pythae_epoch
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the top-level benchmarks
+from throughput import CASES, _data, _pythae_epoch  # noqa: E402
 from vaeaug import VAEAugmenter
 from vaeaug.experiment.evaluation import _git_commit
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 MATMUL_OPS = {"aten::mm", "aten::addmm", "aten::bmm", "aten::addmv", "aten::mv"}
 
 
@@ -70,7 +72,7 @@ def main() -> None:
             wall = time.perf_counter() - t
         parts["pythae"] = split(prof, wall)
     steps = a.epochs * -(-a.samples // a.batch_size)
-    command = f"python benchmarks/epoch_profile.py --case {a.case} --epochs {a.epochs} --batch-size {a.batch_size} --samples {a.samples}"
+    command = f"python benchmarks/studies/epoch_profile.py --case {a.case} --epochs {a.epochs} --batch-size {a.batch_size} --samples {a.samples}"
     result = {"command": command, "commit": _git_commit(), "torch": torch.__version__, "threads": torch.get_num_threads(),
               "steps": steps, "epoch_seconds": plain, "profiled_seconds": parts}
     md = [f"# Where an epoch goes: {a.case}, batch {a.batch_size}, {a.samples} samples, {a.epochs} epochs "

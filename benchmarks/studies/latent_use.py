@@ -9,7 +9,7 @@ every method decodes a class to its prototype. ``first training collapsed`` mark
 first training collapsed and was retried with a longer KL warm-up (``on_collapse="retry"``, the
 default); the figures are the kept model's. Writes ``benchmarks/results/latent-use.json`` and ``.md``.
 
-    python benchmarks/latent_use.py --seeds 0 1 2
+    python benchmarks/studies/latent_use.py --seeds 0 1 2
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 SHARED = HERE.parent.parent / "shared" / "data"
 sys.path.insert(0, str(HERE))
 
@@ -61,7 +61,7 @@ def main() -> None:
                          "collapse_retried": aug.collapse_retried_, "collapsed": aug.collapsed_})
             print(rows[-1], flush=True)
     out = Path(a.out)
-    cmd = "python benchmarks/latent_use.py --seeds " + " ".join(map(str, a.seeds))
+    cmd = "python benchmarks/studies/latent_use.py --seeds " + " ".join(map(str, a.seeds))
     atomic_write_json(out / "latent-use.json", {"command": cmd, "seeds": a.seeds, "rows": rows})
     md = ["# Does the decoder use z? (default VAEAugmenter)", "", f"`{cmd}`. Spread: standard deviation of the "
           "training codes' means per latent dimension (the prior's is 1). Decode change: mean |D(μ) − D(0)| over "

@@ -8,7 +8,7 @@ network are trained on real + 3 synthetic per real sample and scored on validati
 reported in pixels (RMS over the image), beside that of a loose fit (smoothness 0.2).
 Writes ``benchmarks/results/warp-gain.json`` and ``.md``.
 
-    python benchmarks/warp_gain.py --seeds 0 1 2
+    python benchmarks/studies/warp_gain.py --seeds 0 1 2
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from vaeaug.experiment.classifiers import FeatureScaler, KernelRidgeClassifier, 
 from vaeaug.data import load_ujipen_v1
 from vaeaug.warp import WarpSettings, displacement, register, warp
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 SHARED = HERE.parent.parent / "shared" / "data" / "ujipen-v1"
 STRENGTHS = {"noise": (0.5, 1.0, 2.0, 3.0), "interpolation": (0.5, 0.75, 1.0), "extrapolation": (0.5, 1.0, 2.0, 3.0)}
 CLASSIFIERS = ("SVM", "k-NN", "NN")
@@ -131,7 +131,7 @@ def main() -> None:
     a = p.parse_args()
     data = load_ujipen_v1(a.data).train_val_test()
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=HERE).stdout.strip()
-    result = {"command": f"python benchmarks/warp_gain.py --seeds {' '.join(map(str, a.seeds))}"
+    result = {"command": f"python benchmarks/studies/warp_gain.py --seeds {' '.join(map(str, a.seeds))}"
                          + ("" if a.gains == [1.0, 2.0] else f" --gains {' '.join(map(str, a.gains))}"),
               "commit": commit, "gains": a.gains, "per_sample": a.per_sample,
               "per_seed": [run_seed(s, tuple(a.gains), data, a.per_sample) for s in a.seeds]}

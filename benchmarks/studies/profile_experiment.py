@@ -6,7 +6,7 @@ method, SMOTE and affine, SVM / 1-NN / NN on each, quality metrics) for one seed
 phase timings, and the functions with the largest cumulative time. The target of issue 6 is
 ≤ 5 minutes on 2 cores.
 
-    python benchmarks/profile_experiment.py --seed 0
+    python benchmarks/studies/profile_experiment.py --seed 0
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from vaeaug.data import load_ujipen_v1
 from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 SHARED_V1 = HERE.parent.parent / "shared" / "data" / "ujipen-v1"
 
 #: Functions whose cumulative time answers "where does it go", by the name the table shows.
@@ -78,7 +78,7 @@ def main() -> None:
                    for (fn, line, name), (_, nc, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
                    if "vaeaug" in fn or "sklearn" in fn), reverse=True)[: a.top]
     timings = result["per_seed"][0]["timings"]
-    out = {"command": f"python benchmarks/profile_experiment.py --seed {a.seed}", "commit": result["commit"],
+    out = {"command": f"python benchmarks/studies/profile_experiment.py --seed {a.seed}", "commit": result["commit"],
            "machine": {"platform": platform.platform(), "processor": platform.machine()},
            "wall_seconds": wall, "experiment_timings": timings, "phases_cumulative_seconds": phases,
            "top_cumulative": [{"function": f, "seconds": ct, "calls": nc} for ct, f, nc in rows]}

@@ -9,24 +9,26 @@ has), the best setting per seed (an even looser oracle), how many validation sam
 fixed setting wins on average (what a choice on validation would have to see), and SMOTE's best.
 Writes ``benchmarks/results/openml-ceiling.json`` and ``.md``.
 
-    python benchmarks/openml_ceiling.py --seeds 0 1 2
+    python benchmarks/studies/openml_ceiling.py --seeds 0 1 2
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openml_scarce import NAMES, SHARED, scarce
 from vaeaug.data import load_csv
 from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/: results/ and the top-level benchmarks
 #: strengths per method (σ or λ), from near-copies to the largest the choice inside ``fit`` tries
 GRID = {"noise": (0.05, 0.25, 0.5, 1.0), "interpolation": (0.05, 0.25, 0.5, 0.75),
         "extrapolation": (0.05, 0.25, 0.5, 1.0)}
@@ -103,7 +105,7 @@ def main() -> None:
                       f"{c['best_fixed_val_samples']:+.1f} | {c['oracle_per_seed']:+.2f} | "
                       f"{c['positive_settings']} of {c['settings']} | {c['smote_best']:+.2f} |")
         print(name, f"{time.perf_counter() - t:.0f} s", flush=True)
-    md += ["", f"Command: `python benchmarks/openml_ceiling.py --seeds {' '.join(map(str, a.seeds))}`; "
+    md += ["", f"Command: `python benchmarks/studies/openml_ceiling.py --seeds {' '.join(map(str, a.seeds))}`; "
                f"commit {next(iter(results.values()))['commit']}."]
     atomic_write_json(Path(a.out) / "openml-ceiling.json", results)
     atomic_write_text(Path(a.out) / "openml-ceiling.md", "\n".join(md) + "\n")
