@@ -20,7 +20,7 @@ def test_torchrun_two_processes_train_and_save_once(tmp_path, digits):
                        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.count("trained 8 epochs on 2 processes") == 1, r.stdout  # rank 0 alone reports and saves
-    assert sorted(p.name for p in out.iterdir()) == ["config.json", "model.safetensors"]
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "manifest.json", "model.safetensors"]
     model = VAEAugmenter.load(out)
     h = model.history_
     assert h["world_size"] == 2

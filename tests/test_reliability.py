@@ -84,6 +84,14 @@ class _Payload:
         return (open, (self.marker, "w"))
 
 
+def refresh_manifest(d):
+    """What an attacker who edits a model's files does next: recompute every checksum."""
+    import hashlib
+
+    files = {n: hashlib.sha256((d / n).read_bytes()).hexdigest() for n in ("config.json", "model.safetensors")}
+    (d / "manifest.json").write_text(json.dumps({"format": "vaeaug-model", "files": files}))
+
+
 def test_a_crafted_pickle_payload_is_never_executed(tmp_path, fitted_mlp):
     import hashlib
     import pickle
@@ -93,8 +101,9 @@ def test_a_crafted_pickle_payload_is_never_executed(tmp_path, fitted_mlp):
     payload = pickle.dumps(_Payload(str(marker)))
     (d / "model.safetensors").write_bytes(payload)
     cfg = json.loads((d / "config.json").read_text())
-    cfg["weights_sha256"] = hashlib.sha256(payload).hexdigest()  # the attacker fixes the checksum too
+    cfg["weights_sha256"] = hashlib.sha256(payload).hexdigest()  # the attacker fixes the checksums too
     (d / "config.json").write_text(json.dumps(cfg))
+    refresh_manifest(d)
     with pytest.raises(ModelFileError, match="not a valid safetensors"):
         VAEAugmenter.load(d)
     assert not marker.exists()
@@ -114,7 +123,7 @@ def test_same_seed_gives_bit_identical_models(digits):
 def test_save_overwrites_atomically(fitted_mlp, tmp_path):
     d = fitted_mlp.save(tmp_path / "m")
     fitted_mlp.save(d)  # saving again over an existing model
-    assert sorted(p.name for p in d.iterdir()) == ["config.json", "model.safetensors"]  # no temp files left
+    assert sorted(p.name for p in d.iterdir()) == ["config.json", "manifest.json", "model.safetensors"]  # no temp files
     VAEAugmenter.load(d)
 
 

@@ -283,7 +283,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         millions of samples in bounded memory: one block of codes is held at a time. The
         arguments are checked at the call, before the first chunk."""
         X, y, method, n, strength, rng, decoding = generation.request(
-            self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches")
+            self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches",
+            streaming=True)
         if strength is None:
             return iter(())
         maker = generation.OffspringMaker(self, X, y, (decoding,))

@@ -4,6 +4,7 @@ chunks of any size, or scored as candidates inside ``fit``."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 
@@ -30,7 +31,8 @@ def codes(aug, X: np.ndarray, y: np.ndarray, method: str, n_per_sample: int, str
                         Z.shape[1], y.dtype)
 
 
-def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, owner: str):
+def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, owner: str,
+            streaming: bool = False):
     """A generation request, checked and completed by the augmenter's own choices: (X, y, method,
     n_per_sample, strength, rng, decoding); a ``None`` strength means nothing is to be made."""
     vae = aug._vae()
@@ -51,8 +53,29 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
                 f"validation found no setting of {method!r} that beats real data alone "
                 "(selection_['fallback']), so no samples are made for it; pass a strength to generate "
                 "anyway, or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
+    if not streaming and strength is not None:
+        check_fits_in_memory(len(X) * n_per_sample, X, owner)
     rng = np.random.default_rng(aug.random_state if random_state is None else random_state)
     return X, y, method, n_per_sample, strength, rng, decoding
+
+
+def physical_memory() -> int:
+    """This machine's memory in bytes (8 GiB where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return 8 * 2**30
+
+
+def check_fits_in_memory(n_samples: int, X: np.ndarray, owner: str) -> None:
+    """Refuse a request whose output (held twice while it is joined) would take over half of
+    this machine's memory, naming the streaming alternative, instead of dying in the allocation."""
+    need = 2 * n_samples * int(np.prod(X.shape[1:])) * max(X.dtype.itemsize, 4)
+    if need > physical_memory() // 2:
+        raise ValueError(
+            f"{owner} was asked for {n_samples:,} samples, which would take about {need / 2**30:.1f} GiB of the "
+            f"{physical_memory() / 2**30:.0f} GiB here: stream them with generate_batches(..., batch_size=...) "
+            "(vaeaug augment --shard-size N), or ask for fewer")
 
 
 def no_codes(aug, y: np.ndarray) -> SyntheticCodes:

@@ -16,14 +16,17 @@ from .errors import ModelFileError
 from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
 from .fitted import FittedVAE
 from .latent import DEFAULT_STRENGTH, METHODS
+from .modelfile import check_config, check_tensors
 from .models import VAE, VAEConfig
 from .preprocess import preprocessor_from_state
 from .training import resolve_device
 
 MODEL_FORMAT = "vaeaug-model"
-MODEL_FORMAT_VERSION = 1
+#: 2: a manifest.json holds the sha256 of every other file, config.json included.
+MODEL_FORMAT_VERSION = 2
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
+MANIFEST_FILE = "manifest.json"
 
 
 def _pairs_to_tuples(d: dict) -> dict:
@@ -72,6 +75,8 @@ def save(aug, path: str | os.PathLike) -> Path:
         "weights_sha256": sha256_file(path / WEIGHTS_FILE),
     }
     atomic_write_json(path / CONFIG_FILE, config)
+    atomic_write_json(path / MANIFEST_FILE, {"format": MODEL_FORMAT, "files": {
+        name: sha256_file(path / name) for name in (CONFIG_FILE, WEIGHTS_FILE)}})
     return path
 
 
@@ -83,14 +88,28 @@ def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
     for p in (cfg_path, w_path):
         if not p.is_file():
             raise ModelFileError(f"{path} is not a complete vaeaug model: {p.name} is missing")
-    try:
-        config = json.loads(cfg_path.read_text("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"{cfg_path} is not valid JSON ({e}); the file is damaged") from None
+    config = _json(cfg_path)
     if not isinstance(config, dict) or config.get("format") != MODEL_FORMAT:
         raise ModelFileError(f"{cfg_path} is not a vaeaug model config")
-    if config.get("format_version", 0) > MODEL_FORMAT_VERSION:
-        raise ModelFileError(f"{path} was saved by a newer vaeaug (format {config['format_version']}); upgrade vaeaug")
+    version = config.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(f"{cfg_path} has no valid format_version ({version!r}): not a model this vaeaug wrote")
+    if version > MODEL_FORMAT_VERSION:
+        raise ModelFileError(f"{path} was saved by a newer vaeaug (format {version}); upgrade vaeaug")
+    if version >= 2:  # the manifest covers the config too
+        manifest = _json(path / MANIFEST_FILE) if (path / MANIFEST_FILE).is_file() else None
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+            raise ModelFileError(f"{path} is not a complete vaeaug model: {MANIFEST_FILE} is missing or damaged")
+        for name in (CONFIG_FILE, WEIGHTS_FILE):
+            if manifest["files"].get(name) != sha256_file(path / name):
+                raise ModelFileError(f"{path / name} does not match the checksum in {MANIFEST_FILE} "
+                                     "(truncated or modified)")
+    try:
+        check_config(config, cfg_path)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        if isinstance(e, ModelFileError):
+            raise
+        raise ModelFileError(f"{cfg_path} is not a valid vaeaug model config: {type(e).__name__}: {e}") from None
     raw = w_path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != config.get("weights_sha256"):
@@ -99,22 +118,41 @@ def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
             f"expected {config.get('weights_sha256')}, got {digest}"
         )
     try:
-        return config, st_load(raw)
+        tensors = st_load(raw)
     except Exception as e:  # SafetensorError and friends: never trust the bytes
         raise ModelFileError(f"{w_path} is not a valid safetensors file: {e}") from None
+    check_tensors(tensors, w_path)
+    return config, tensors
+
+
+def _json(p: Path):
+    try:
+        return json.loads(p.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"{p} is not valid JSON ({e}); the file is damaged") from None
 
 
 def load(cls, path: str | os.PathLike, device: str = "auto"):
     """A ``cls`` (a :class:`~vaeaug.VAEAugmenter`) as :func:`save` wrote it, on ``device``."""
     path = Path(path)
     config, tensors = _read(path)
-    params = _pairs_to_tuples(dict(config["params"]))
-    params["device"] = device
     try:
+        params = {**_pairs_to_tuples(dict(config["params"])), "device": device}
         aug = cls(**params)
         aug._validate_params()
     except (TypeError, ValueError) as e:  # unknown keys, or values out of their constraints
         raise ModelFileError(f"{path / CONFIG_FILE} holds parameters this vaeaug cannot use: {e}") from None
+    try:
+        _build(aug, config, tensors, path, device)
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RuntimeError) as e:
+        raise ModelFileError(f"{path} does not hold a consistent vaeaug model: {type(e).__name__}: {e}") from None
+    return aug
+
+
+def _build(aug, config: dict, tensors: dict, path: Path, device: str) -> None:
+    """Set ``aug``'s fitted attributes from a checked config and its tensors."""
     vae_config = VAEConfig.from_dict(config["vae"])
     model = VAE(vae_config)
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
@@ -122,6 +160,8 @@ def load(cls, path: str | os.PathLike, device: str = "auto"):
         model.load_state_dict(state, strict=True)
     except RuntimeError as e:
         raise ModelFileError(f"{path / WEIGHTS_FILE} does not fit the architecture in {CONFIG_FILE}: {e}") from None
+    if tuple(tensors["latent_spread"].shape) != (vae_config.latent_dim,):
+        raise ModelFileError(f"{path / WEIGHTS_FILE}: latent_spread does not fit latent_dim {vae_config.latent_dim}")
     parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
     for attr, key, _, parse, default in FITTED_JSON:
         setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
@@ -130,4 +170,3 @@ def load(cls, path: str | os.PathLike, device: str = "auto"):
                          aug.classes_, dev)
     aug.latent_spread_ = tensors["latent_spread"].numpy()
     aug.n_features_in_ = int(np.prod(aug.vae_.preprocessor.model_shape))
-    return aug

@@ -43,7 +43,13 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
             X = X.astype(np.float64)
         except (TypeError, ValueError) as e:
             raise TypeError(f"{name} holds non-numeric values ({e})") from None
-    if not (np.issubdtype(X.dtype, np.number) or X.dtype == np.bool_):
+    if np.issubdtype(X.dtype, np.complexfloating):
+        raise ValueError(f"Complex data not supported: {name} is {X.dtype}, and a VAE models real values; pass "
+                         "X.real, np.abs(X), or the real and imaginary parts as separate features")
+    if X.dtype == np.bool_:
+        raise TypeError(f"{name} is boolean: convert it explicitly, e.g. X.astype(np.uint8) for 0/1 "
+                        "features or images; offspring are then decoded as numbers")
+    if not np.issubdtype(X.dtype, np.number):
         raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
     if X.ndim == 0 or len(X) < min_samples:
         raise ValueError(f"{name} is empty: need at least {min_samples} sample(s), got shape {X.shape}")
@@ -59,7 +65,31 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
                 f"{name} holds {what} at index {tuple(int(i) for i in idx)} "
                 f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first"
             )
+    _check_magnitude(X, name)
     return X
+
+
+#: Integers beyond this are not held exactly by the float32 model (2**24).
+MAX_EXACT_INT = 2**24
+#: Beyond this magnitude the preprocessing's differences and variances overflow float32 / float64
+#: and scaling would turn the data into zeros: such data must be rescaled first.
+MAX_MAGNITUDE = 1e30
+
+
+def _check_magnitude(X: np.ndarray, name: str) -> None:
+    """Values the model can represent: integers float32 holds exactly, floats within ±1e30."""
+    if X.size == 0:
+        return
+    if np.issubdtype(X.dtype, np.integer) and X.dtype.itemsize >= 4:
+        big = max(abs(int(X.min())), abs(int(X.max())))
+        if big > MAX_EXACT_INT:
+            raise ValueError(f"{name} holds integers up to {big}, beyond the ±{MAX_EXACT_INT} that the float32 "
+                             "model holds exactly (decoded values would be wrong); convert to float and rescale")
+    elif np.issubdtype(X.dtype, np.floating):
+        big = float(np.abs(X).max())
+        if big > MAX_MAGNITUDE:
+            raise ValueError(f"{name} holds values up to {big:.3g} in magnitude; beyond ±{MAX_MAGNITUDE:g} scaling "
+                             "would lose them: rescale the data (e.g. divide by its largest value) first")
 
 
 def check_y(y, n: int, name: str = "y") -> np.ndarray:
@@ -76,16 +106,22 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name} must be 1-D labels, got shape {y.shape}")
     if len(y) != n:
         raise ValueError(f"X and {name} have different lengths: {n} samples but {len(y)} labels")
-    if y.dtype.kind == "f" and np.isnan(y).any():
-        raise ValueError(f"{name} holds NaN at index {int(np.flatnonzero(np.isnan(y))[0])}")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        i = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"{name} holds {'NaN' if np.isnan(y[i]) else 'an infinite value'} at index {i}: "
+                         "labels must be finite")
+    if y.dtype.kind == "c":
+        raise ValueError(f"{name} is complex: labels must be integers or strings")
     if y.dtype == object:
-        missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and np.isnan(v))]
+        missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and not np.isfinite(v))]
         if missing:
-            raise ValueError(f"{name} holds a missing label at index {missing[0]}")
-        try:
-            y = y.astype(str)
-        except Exception:  # pragma: no cover - exotic label objects
-            pass
+            raise ValueError(f"{name} holds a missing or infinite label at index {missing[0]}")
+        kinds = {"string" if isinstance(v, (str, np.str_)) else "number" for v in y}
+        if len(kinds) > 1:
+            i = next(i for i, v in enumerate(y) if isinstance(v, (str, np.str_)) != isinstance(y[0], (str, np.str_)))
+            raise ValueError(f"{name} mixes numbers and strings (index 0 is {y[0]!r}, index {i} is {y[i]!r}): "
+                             "give labels of one type")
+        y = np.asarray(y.tolist())  # one type: numbers become a numeric array, strings a str array
     return y
 
 

@@ -1,0 +1,202 @@
+"""The defaults suite: every candidate setting's test gain, on every data set of the suite, so
+that the defaults are chosen on many data sets, never on one.
+
+Per data set, training size (samples per class) and seed: a seeded split (n per class for
+training, max(2, n // 5) per class for validation, the rest for test), one VAE fitted with the
+library's defaults (no choice: every candidate is scored here), then every candidate of
+method × decoding × strength × amount generated from the training set, and three classifiers
+(scikit-learn's ``SVC(C=10)``, 1-NN and ``MLPClassifier((512,))``; a ``StandardScaler`` in
+front for tables, pixels in [0, 1] for images) trained on real + synthetic samples and scored on
+validation and test. SMOTE (and affine moves for images) are scored beside. Each finished run is
+appended to ``benchmarks/results/defaults-suite.jsonl`` at once, and runs already there are
+skipped, so a long run loses nothing when stopped and resumes where it was.
+
+    python benchmarks/defaults_suite.py --per-class 10 --seeds 0 1 2     # all tables and images
+    python benchmarks/defaults_suite.py --names wdbc glass --per-class 10 --seeds 0
+    python benchmarks/defaults_suite.py --table                          # the table, from the JSONL
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent / "shared" / "data"
+RESULTS = HERE / "results"
+JSONL = RESULTS / "defaults-suite.jsonl"
+IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
+
+#: The candidate grid: strengths per method (σ or λ), decodings per data kind, amounts.
+STRENGTHS = {"noise": (0.25, 0.5, 1.0, 2.0), "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0)}
+DECODINGS = {"vector": ("direct", "residual"), "image": ("direct", "residual", "warp")}
+AMOUNTS = (1, 3)
+
+
+def table_names() -> list[str]:
+    return sorted(p.stem for p in (SHARED / "openml").glob("*.csv"))
+
+
+def load(name: str):
+    """(X, y, kind) of a suite data set."""
+    from vaeaug.data import load_csv, load_ujipen_v1
+
+    if name == "digits-8x8":
+        from sklearn.datasets import load_digits
+
+        X, y = load_digits(return_X_y=True)
+        return (X.reshape(-1, 8, 8) * 255 / 16).round().astype(np.uint8), y, "image"
+    if name == "optdigits-8x8":
+        ds = load_csv(SHARED / "openml" / "optdigits.csv")
+        return (ds.X.reshape(-1, 8, 8) * 255 / 16).round().astype(np.uint8), ds.y, "image"
+    if name == "ujipen-v1":
+        ds = load_ujipen_v1(SHARED / "ujipen-v1")
+        return ds.X, ds.y, "image"
+    ds = load_csv(SHARED / "openml" / f"{name}.csv")
+    return ds.X, ds.y, "vector"
+
+
+def split(y: np.ndarray, n: int, seed: int):
+    """Per class: n for training, max(2, n // 5) for validation, the rest (at least one) for test;
+    a class too small for that gives what it can, training first."""
+    rng = np.random.default_rng(seed)
+    n_val = max(2, n // 5)
+    tr, va, te = [], [], []
+    for label in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        k = min(n, max(1, len(idx) - 2))
+        v = min(n_val, max(0, len(idx) - k - 1))
+        tr += list(idx[:k]); va += list(idx[k:k + v]); te += list(idx[k + v:])
+    return np.array(tr), np.array(va), np.array(te)
+
+
+def classifiers(kind: str, seed: int) -> dict:
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    clfs = {"SVM": SVC(C=10), "1-NN": KNeighborsClassifier(1),
+            "NN": MLPClassifier((512,), max_iter=300, random_state=seed)}
+    if kind == "vector":
+        clfs = {k: make_pipeline(StandardScaler(), c) for k, c in clfs.items()}
+    return clfs
+
+
+def features(X: np.ndarray, kind: str) -> np.ndarray:
+    F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)
+    return F / 255.0 if kind == "image" and X.dtype == np.uint8 else F
+
+
+def run_one(name: str, n: int, seed: int) -> dict:
+    from sklearn.base import clone
+
+    from vaeaug import VAEAugmenter
+    from vaeaug.experiment.baselines import affine, smote
+
+    X, y, kind = load(name)
+    tr, va, te = split(y, n, seed)
+    clfs = classifiers(kind, seed)
+    F_va, F_te = features(X[va], kind), features(X[te], kind)
+
+    def score(X_new, y_new) -> dict:
+        F = np.concatenate([features(X[tr], kind), features(X_new, kind)])
+        Y = np.concatenate([y[tr], y_new])
+        out = {}
+        for cname, proto in clfs.items():
+            m = clone(proto).fit(F, Y)
+            out[cname] = [float(np.mean(m.predict(F_va) == y[va])), float(np.mean(m.predict(F_te) == y[te]))]
+        return out
+
+    t0 = time.perf_counter()
+    empty = X[tr][:0]
+    rows = [{"candidate": "baseline", **score(empty, y[tr][:0])}]
+    t = time.perf_counter()
+    aug = VAEAugmenter(random_state=seed, verbose=0, strength=0.5, decoding="direct").fit(X[tr], y[tr], X[va], y[va])
+    fit_s = time.perf_counter() - t
+    for method, strengths in STRENGTHS.items():
+        for s in strengths:
+            for a in AMOUNTS:
+                for d in DECODINGS[kind]:
+                    X_new, y_new = aug.generate(X[tr], y[tr], method, a, strength=s, decoding=d, random_state=seed,
+                                                small_classes="skip")
+                    rows.append({"candidate": f"{method}|{d}|{s}|{a}", **score(X_new, y_new)})
+    for a in AMOUNTS:
+        rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X[tr], y[tr], a, random_state=seed))})
+        if kind == "image":
+            rows.append({"candidate": f"affine|{a}", **score(*affine(X[tr], y[tr], a, random_state=seed))})
+    return {"name": name, "kind": kind, "per_class": n, "seed": seed, "sizes": [len(tr), len(va), len(te)],
+            "n_classes": int(len(np.unique(y))), "fit_seconds": fit_s, "seconds": time.perf_counter() - t0,
+            "collapsed": bool(aug.collapsed_), "rows": rows}
+
+
+def read() -> list[dict]:
+    return [json.loads(line) for line in JSONL.read_text().splitlines() if line.strip()] if JSONL.exists() else []
+
+
+def table(records: list[dict]) -> str:
+    """Per candidate: mean test gain (points) over data sets × classifiers × seeds, the worst data
+    set × classifier mean, and how many such cells fall below −1, per data kind and size."""
+    lines = ["# The defaults suite: every candidate's test gain", "",
+             "Gain = test accuracy with real + synthetic minus real alone, points; mean over seeds per data set "
+             "and classifier, then over those cells. From `benchmarks/results/defaults-suite.jsonl`; command: "
+             "`python benchmarks/defaults_suite.py --table`.", ""]
+    groups = sorted({(r["kind"], r["per_class"]) for r in records})
+    for kind, n in groups:
+        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n]
+        sets = sorted({r["name"] for r in recs})
+        cells: dict[str, dict[tuple, list]] = {}
+        for r in recs:
+            base = next(row for row in r["rows"] if row["candidate"] == "baseline")
+            for row in r["rows"][1:]:
+                for c in ("SVM", "1-NN", "NN"):
+                    cells.setdefault(row["candidate"], {}).setdefault((r["name"], c), []).append(
+                        100 * (row[c][1] - base[c][1]))
+        summary = []
+        for cand, by_cell in cells.items():
+            means = [float(np.mean(v)) for v in by_cell.values()]
+            summary.append((float(np.mean(means)), min(means), sum(m < -1 for m in means), len(means), cand))
+        summary.sort(reverse=True)
+        lines += [f"## {kind}s, {n} per class ({len(sets)} data sets: {', '.join(sets)}; "
+                  f"{len(recs)} runs)", "", "| candidate | mean gain | worst cell | cells < −1 | cells |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {c} | {m:+.2f} | {w:+.1f} | {k} | {t} |" for m, w, k, t, c in summary]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--names", nargs="+", default=None, help="data sets (default: every table, then the images)")
+    p.add_argument("--per-class", type=int, nargs="+", default=[10, 30])
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--table", action="store_true", help="only write the Markdown table from the JSONL")
+    a = p.parse_args()
+    from vaeaug.fileio import atomic_write_text
+
+    RESULTS.mkdir(exist_ok=True)
+    if not a.table:
+        names = a.names or [*table_names(), *IMAGE_SETS]
+        done = {(r["name"], r["per_class"], r["seed"]) for r in read()}
+        for n in a.per_class:
+            for name in names:
+                for seed in a.seeds:
+                    if (name, n, seed) in done:
+                        continue
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
+                        rec = run_one(name, n, seed)
+                    with open(JSONL, "a") as f:  # one line per finished run: nothing lost when stopped
+                        f.write(json.dumps(rec) + "\n")
+                    print(f"{name} {n}/class seed {seed}: {rec['seconds']:.0f} s", flush=True)
+    atomic_write_text(RESULTS / "defaults-suite.md", table(read()) + "\n")
+
+
+if __name__ == "__main__":
+    main()
