@@ -213,7 +213,7 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
     X_res, y_res = aug.fit_resample(X, y)
     assert len(X_res) == 900 and (X_res[:300] == X).all() and (y_res[300:] == np.repeat(y, 2)).all()
 
-    pipe = make_pipeline(VAESampler(aug, method="interpolation", n_per_sample=1, strength=0.5), KNeighborsClassifier(1))
+    pipe = make_pipeline(VAESampler(aug, method="interpolation", strength=0.5), KNeighborsClassifier(1))
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and (scores > 0.5).all()
     assert "vaesampler__augmenter__beta" in pipe.get_params()

@@ -93,7 +93,7 @@ def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tm
     main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
           "--quiet"])
     out = tmp_path / "aug.npz"
-    assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--out", str(out)]) == 0
+    assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "NoGainWarning: validation found no setting of 'noise'" in err and "cli.py" not in err
-    assert load_npz(out)["X"].shape == (0, 64)
+    assert "no samples made (noise); nothing written" in err and not out.exists()

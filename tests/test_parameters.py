@@ -89,15 +89,16 @@ def test_a_bug_is_not_dressed_up_as_a_user_error(monkeypatch, tmp_path):
 
 def test_the_sampler_keeps_the_augmenters_own_settings(digits):
     X, y = digits
-    sampler = VAESampler(VAEAugmenter(strength=0.3, method="noise", n_per_sample=2, **{**FAST, "epochs": 2}))
-    X_res, y_res = sampler.fit_resample(X[:90], y[:90])
+    X, y = X[:90], np.where(np.arange(90) < 80, 0, 1)  # 80 / 10: the sampler fills class 1 up to 80
+    sampler = VAESampler(VAEAugmenter(strength=0.3, method="noise", **{**FAST, "epochs": 2}))
+    X_res, y_res = sampler.fit_resample(X, y)
     assert sampler.augmenter_.strength == 0.3 and sampler.augmenter_.strength_["noise"] == 0.3
-    assert len(X_res) == 90 * 3
-    sampler = VAESampler(VAEAugmenter(strength=0.3, **{**FAST, "epochs": 2}), strength=0.6, n_per_sample=1)
-    X_res, _ = sampler.fit_resample(X[:90], y[:90])
-    assert sampler.augmenter_.strength == 0.6 and len(X_res) == 180
-    with pytest.raises(InvalidParameterError, match="'n_per_sample' parameter of VAESampler"):
-        VAESampler(n_per_sample=0).fit_resample(X[:90], y[:90])
+    assert sampler.augmenter_.method == "noise" and np.bincount(y_res).tolist() == [80, 80]
+    sampler = VAESampler(VAEAugmenter(strength=0.3, **{**FAST, "epochs": 2}), strength=0.6, random_state=4)
+    sampler.fit_resample(X, y)
+    assert sampler.augmenter_.strength == 0.6 and sampler.augmenter_.random_state == 4
+    with pytest.raises(InvalidParameterError, match="'strength' parameter of VAESampler"):
+        VAESampler(strength=-1.0).fit_resample(X, y)
 
 
 def test_a_label_seen_only_in_validation_is_refused(digits):

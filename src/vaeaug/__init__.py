@@ -11,7 +11,15 @@ __version__ = "0.1.0"
 from .augmenter import VAEAugmenter  # noqa: E402
 from .errors import ModelFileError, NoGainWarning, PosteriorCollapseWarning  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
-from .sampler import VAESampler  # noqa: E402
+
+
+def __getattr__(name: str):
+    """``VAESampler`` is imported on first use: it needs imbalanced-learn, which the core does not."""
+    if name == "VAESampler":
+        from .sampler import VAESampler
+
+        return VAESampler
+    raise AttributeError(f"module 'vaeaug' has no attribute {name!r}")
 
 __all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
            "SmallClassError", "__version__"]

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import generation, persistence
 from .decoding import warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
+from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .selection import choose
@@ -191,6 +192,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         must occur in ``y``. ``checkpoint_dir``: save the training state there every epoch; with
         ``resume=True`` continue from it (a checkpoint of other data or settings is refused).
         """
+        names = frame_names(X)
         X, y, X_val, y_val = self._fit_data(X, y, X_val, y_val)
         kind = data_kind(X)
         if self.decoding == "warp" and kind != "image":
@@ -198,6 +200,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.classes_ = np.unique(y)
         check_labels_known(y_val, self.classes_, "y_val")
         self.n_features_in_ = int(np.prod(X.shape[1:]))
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         self.vae_ = build_vae(self, X, kind, self.classes_)
         self.history_, self.latent_spread_, self.collapse_retried_ = train(
             self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume)
@@ -231,6 +237,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32."""
         vae = self._vae()
+        check_names(X, getattr(self, "feature_names_in_", None), "transform")
         return vae.encode(self._check_features(check_X(X)))
 
     def inverse_transform(self, Z, y=None) -> np.ndarray:
@@ -265,6 +272,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         :class:`~vaeaug.latent.SyntheticCodes` behind them. The same seed gives the same samples
         as :meth:`generate_batches`, whatever its ``batch_size``.
         """
+        X_in, y_in = X, y
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
         if strength is None:
@@ -274,7 +282,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
                                                                                      small_classes)
             X_new = samples[decoding]
-        return (X_new, codes.y, codes) if return_codes else (X_new, codes.y)
+        X_new, y_new = like(X_new, X_in, codes.y, y_in)
+        return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate_batches(self, X, y, method=None, n_per_sample=None, strength=None, batch_size=8192,
@@ -308,9 +317,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         the held-out fold is seen. Returns ``(X_res, y_res)``.
         """
         self.fit(X, y)
-        X, y = check_X_y(X, y)
         X_new, y_new = self.generate(X, y)
-        return np.concatenate([X, X_new]), np.concatenate([y, y_new])
+        X_arr, y_arr = check_X_y(X, y)
+        X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
+        return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike):

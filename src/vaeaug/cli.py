@@ -19,8 +19,23 @@ def _augmenter_from_args(args):
                         verbose=0 if args.quiet else 1)
 
 
+def _positive(text: str) -> int:
+    """An integer >= 1, for counts."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _load_arrays(path: str) -> dict[str, np.ndarray]:
     from .fileio import load_npz
+
+    if not str(path).endswith(".npz"):
+        raise ValueError(f"{path}: train and augment read .npz files with arrays X and y (np.savez(path, X=..., "
+                         "y=...)); for a CSV table, load it with vaeaug.data.load_csv and save its X and y")
 
     arrays = load_npz(path)
     for key in ("X", "y"):
@@ -105,6 +120,10 @@ def _augment_sharded(aug, arrays, args) -> int:
             bar.update(len(Xc))
         if fill:
             write(buf_X[:fill], buf_y[:fill])
+    if written == 0:
+        print(f"vaeaug augment: error: no samples made ({args.method}); no manifest written in {out}",
+              file=sys.stderr)
+        return 1
     atomic_write_json(out / "manifest.json", {"method": args.method, "per_sample": args.per_sample,
                                               "seed": args.seed, "samples": written, "shards": shards})
     print(f"wrote {written} samples ({args.method}) in {len(shards)} shard(s) to {out}")
@@ -120,12 +139,20 @@ def cmd_augment(args) -> int:
     args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
     arrays = _load_arrays(args.data)
     if args.shard_size:
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
         return _augment_sharded(aug, arrays, args)
+    if Path(args.out).is_dir():
+        raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
                                        random_state=args.seed, decoding=args.decoding, return_codes=True)
     if args.include_original:
         X_new = np.concatenate([arrays["X"], X_new])
         y_new = np.concatenate([arrays["y"], y_new])
+    if len(codes.y) == 0:  # the warning above says why
+        print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
+              "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
+        return 1
     save_npz(args.out, X=X_new, y=y_new, source=codes.source)
     print(f"wrote {len(X_new)} samples ({args.method}, {args.per_sample} per input) to {args.out}")
     return 0
@@ -210,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--data", required=True, help=".npz with X and y: the samples to augment")
     a.add_argument("--method", default=None, choices=["noise", "interpolation", "extrapolation", "reconstruction"],
                    help="how codes are altered (default: the model's own method)")
-    a.add_argument("--per-sample", type=int, default=None,
+    a.add_argument("--per-sample", type=_positive, default=None,
                    help="synthetic samples per input (default: the model's own n_per_sample)")
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
@@ -220,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "motion from D(z) to D(z') (default: the model's choice)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", required=True, help=".npz to write (X, y, source); a folder with --shard-size")
-    a.add_argument("--shard-size", type=int, default=None,
+    a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")
     a.add_argument("--device", default="auto")
@@ -236,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--dataset-path", default=None, help="local copy of the named data set instead of a download")
     e.add_argument("--data", default=None, help="your own data: .csv, .npz or a folder of class folders")
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
-    e.add_argument("--seeds", type=int, default=3, help="how many seeds, from --seed on (default: 3)")
+    e.add_argument("--seeds", type=_positive, default=3, help="how many seeds, from --seed on (default: 3)")
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
     e.add_argument("--amounts", type=int, nargs="+", default=None,
                    help="candidate synthetic samples per real one, chosen on validation (default: 1 3)")

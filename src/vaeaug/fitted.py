@@ -60,6 +60,9 @@ class FittedVAE:
         Z = np.asarray(Z, dtype=np.float32)
         if Z.ndim != 2 or Z.shape[1] != self.config.latent_dim:
             raise ValueError(f"Z must have shape (M, {self.config.latent_dim}), got {Z.shape}")
+        if not np.isfinite(Z).all():
+            raise ValueError(f"Z holds non-finite values at row {int(np.flatnonzero(~np.isfinite(Z).all(1))[0])}: "
+                             "codes must be finite numbers")
         if self.config.n_classes:
             if y is None:
                 raise ValueError("this augmenter is class-conditional: decoding needs the labels y")

@@ -12,6 +12,7 @@ import numpy as np
 
 from .decoding import Sources, allowed_decodings, decode_codes, sources_for
 from .errors import NoGainWarning
+from .frames import check_names
 from .latent import SyntheticCodes, concat_codes, same_class_neighbours, synthesize_blocks
 from .params import check_strength
 from .validation import check_labels_known, check_X_y
@@ -37,6 +38,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     n_per_sample, strength, rng, decoding); a ``None`` strength means nothing is to be made."""
     vae = aug._vae()
     check_strength(strength, owner=owner)
+    check_names(X, getattr(aug, "feature_names_in_", None), owner)
     X, y = check_X_y(X, y)
     aug._check_features(X)
     if vae.config.n_classes:

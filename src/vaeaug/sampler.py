@@ -1,49 +1,118 @@
-"""``VAESampler``: the augmenter as an imbalanced-learn style sampler, for a ``Pipeline`` step."""
+"""``VAESampler``: an imbalanced-learn oversampler whose new samples are a VAE's offspring.
+
+Built on imbalanced-learn's ``BaseOverSampler`` (needs ``imbalanced-learn``, which the core of
+vaeaug does not): ``sampling_strategy`` says how many samples each class is filled up to, and
+each class's shortfall is made by a :class:`VAEAugmenter` fitted on the training fold only.
+"""
 
 from __future__ import annotations
 
-from sklearn.base import BaseEstimator, clone
+import numpy as np
+from sklearn.base import clone
 
-from .augmenter import GENERATE_CONSTRAINTS, VAEAugmenter
-from .params import STRENGTH, check_strength
+try:
+    from imblearn.over_sampling.base import BaseOverSampler
+except ImportError as e:  # pragma: no cover - exercised only without the extra
+    raise ImportError("VAESampler needs imbalanced-learn: pip install imbalanced-learn "
+                      "(or vaeaug[experiment])") from e
+
+from .augmenter import VAEAugmenter
+from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
+from .selection import FALLBACK_STRENGTH
+from .validation import check_X_y
 
 
-class VAESampler(BaseEstimator):
-    """``fit_resample`` around a :class:`VAEAugmenter`, for use inside a ``Pipeline``.
+class VAESampler(BaseOverSampler):
+    """Oversample with a VAE's offspring, for imbalanced-learn's ``Pipeline``.
 
-    imbalanced-learn refuses a pipeline step that has both ``transform`` and ``fit_resample``, and
-    the augmenter's ``transform`` encodes, so this wrapper exposes ``fit_resample`` alone. Each call
-    fits a fresh clone (``augmenter_``) on the training fold only. ``method``, ``n_per_sample`` and
-    ``strength`` override the augmenter's own where given; ``None`` keeps them. Nested parameters
-    reach the augmenter (``augmenter__beta``), so grid search works.
+    Parameters
+    ----------
+    augmenter : VAEAugmenter or None
+        The augmenter to clone and fit on each ``fit_resample``'s data (default: ``VAEAugmenter(verbose=0)``).
+        Nested parameters reach it (``augmenter__beta``), so grid search works.
+    sampling_strategy : float, str, dict or callable
+        How many samples each class is filled up to, as imbalanced-learn's oversamplers read it
+        (``"auto"``: every class up to the majority's count).
+    method : str or None
+        How codes are altered; ``None``: the augmenter's own ``method``.
+    strength : "auto", float, (low, high) or None
+        σ or λ; ``None``: the augmenter's own ``strength``.
+    random_state : int or None
+        Seeds the augmenter and which offspring fill each class; ``None``: the augmenter's own.
+
+    Attributes
+    ----------
+    augmenter_ : VAEAugmenter — the fitted clone
+    sampling_strategy_ : dict — samples added per class
+    sample_indices_ : ndarray — for each returned sample, the row of the input it comes from
+        (its own row for originals, its source's for offspring)
     """
 
     _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
         "augmenter": [VAEAugmenter, None],
         "method": GENERATE_CONSTRAINTS["method"],
-        "n_per_sample": GENERATE_CONSTRAINTS["n_per_sample"],
         "strength": [*STRENGTH, None],
+        "random_state": GENERATE_CONSTRAINTS["random_state"],
     }
 
-    def __init__(self, augmenter: VAEAugmenter | None = None, *, method=None, n_per_sample=None, strength=None):
+    def __init__(self, augmenter: VAEAugmenter | None = None, *, sampling_strategy="auto", method=None,
+                 strength=None, random_state=None):
+        super().__init__(sampling_strategy=sampling_strategy)
         self.augmenter = augmenter
         self.method = method
-        self.n_per_sample = n_per_sample
         self.strength = strength
+        self.random_state = random_state
 
-    def fit_resample(self, X, y):
-        """Fit a clone of the augmenter on (X, y); return X, y plus the synthetic samples."""
-        self._validate_params()
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False  # a VAE reads every feature: sparse input is refused
+        tags.input_tags.three_d_array = True  # images (N, H, W)
+        tags.sampler_tags.sample_indices = True  # each sample's source row, as RandomOverSampler gives
+        return tags
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        """The augmenter's own checks (images stay images); names and counts as scikit-learn keeps them."""
+        from imblearn.utils import check_target_type
+
+        if hasattr(X, "columns"):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
+        X, y = check_X_y(X, y)
+        self.n_features_in_ = int(np.prod(X.shape[1:]))
+        return X, y, binarize_y
+
+    def _fit_resample(self, X, y):
         check_strength(self.strength, owner=type(self).__name__)
         base = self.augmenter if self.augmenter is not None else VAEAugmenter(verbose=0)
-        overrides = {k: v for k, v in (("method", self.method), ("n_per_sample", self.n_per_sample),
-                                       ("strength", self.strength)) if v is not None}
+        overrides = {k: v for k, v in (("method", self.method), ("strength", self.strength),
+                                       ("random_state", self.random_state)) if v is not None}
         self.augmenter_ = clone(base).set_params(**overrides)
-        resampled = self.augmenter_.fit_resample(X, y)
-        self.n_features_in_ = self.augmenter_.n_features_in_
-        return resampled
+        need = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
+        if not need:  # already balanced as asked: nothing to learn or make
+            self.sample_indices_ = np.arange(len(X))
+            return X, y
+        self.augmenter_.fit(X, y)
+        rng = np.random.default_rng(self.augmenter_.random_state)
+        X_parts, y_parts, idx_parts = [X], [y], [np.arange(len(X))]
+        for c, n in need.items():
+            rows = np.flatnonzero(y == c)
+            per = -(-n // len(rows))  # offspring per sample that cover the shortfall, then a seeded n of them
+            X_new, y_new, codes = self._offspring(X[rows], y[rows], per)
+            keep = np.sort(rng.choice(len(X_new), n, replace=False))
+            X_parts.append(X_new[keep])
+            y_parts.append(y_new[keep])
+            idx_parts.append(rows[codes.source[keep]])
+        self.sample_indices_ = np.concatenate(idx_parts)
+        return np.concatenate(X_parts), np.concatenate(y_parts)
 
-    def fit(self, X, y):
-        """Fit the augmenter (as :meth:`fit_resample` does) and return the sampler."""
-        self.fit_resample(X, y)
-        return self
+    def _offspring(self, X: np.ndarray, y: np.ndarray, per: int):
+        """``per`` offspring of each sample of one class, always: a lone sample takes noise (it has
+        no partner), and a method the choice found no gain for gives near-copies (residual, as
+        ``on_no_gain="near_copies"``), since a sampler's job is to fill the class."""
+        aug = self.augmenter_
+        method = aug.method if len(X) > 1 or aug.method in ("noise", "reconstruction") else "noise"
+        extra = {}
+        if aug.strength_.get(method) is None:
+            extra = {"strength": FALLBACK_STRENGTH.get(method, 0.05), "decoding": "residual"}
+        return aug.generate(X, y, method, per, return_codes=True, **extra)
