@@ -91,7 +91,9 @@ def val_chosen_table(result: dict) -> str:
     for n in result["classifiers"]:
         if n not in vc:
             continue
-        picks = vc[n]["picks"]
+        # a pick that made no samples in its seed is real data alone: never recommended as a method
+        picks = [p if r.get("quality", {}).get(p, {}).get("n_synthetic", 1) else "none (real data only)"
+                 for p, r in zip(vc[n]["picks"], result["per_seed"])]
         uniq = sorted(set(picks), key=picks.index)
         lines.append(f"| {n} | {_fmt(result['table'][n]['baseline'])} | {_fmt(vc[n])} | "
                      f"{vc[n]['gain']['mean'] * 100:+.1f} (min {min(vc[n]['gain']['values']) * 100:+.1f}) | "
@@ -196,8 +198,18 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     return {"json": out / "results.json", "markdown": out / "report.md", "html": out / "report.html", **files}
 
 
+def _inline(text: str) -> str:
+    """Markdown's inline marks as HTML, after escaping: **strong**, *emphasis*, `code`."""
+    import re
+
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", text)
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 def _md_table_to_html(lines: list[str]) -> str:
-    rows = [[html.escape(c.strip()) for c in ln.strip().strip("|").split("|")] for ln in lines if not ln.startswith("|---")]
+    rows = [[_inline(c.strip()) for c in ln.strip().strip("|").split("|")] for ln in lines if not ln.startswith("|---")]
     head = "".join(f"<th>{c}</th>" for c in rows[0])
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows[1:])
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -224,8 +236,8 @@ def _html(md: str, out: Path) -> str:
             data = base64.b64encode((out / src.rstrip(")")).read_bytes()).decode()
             parts.append(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">')
         elif line.strip():
-            parts.append(f"<p>{html.escape(line)}</p>")
+            parts.append(f"<p>{_inline(line)}</p>")
     style = ("body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}"
              "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-             "td:first-child,th:first-child{text-align:left}img{max-width:100%}")
+             "td:first-child,th:first-child{text-align:left}td{white-space:nowrap}img{max-width:100%}")
     return f"<!doctype html><html><head><meta charset='utf-8'><title>vaeaug report</title><style>{style}</style></head><body>{''.join(parts)}</body></html>\n"

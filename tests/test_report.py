@@ -1,0 +1,26 @@
+"""The report reads as a person would want: Markdown marks rendered, numbers kept on one line,
+and a method that made nothing never recommended."""
+
+from vaeaug.experiment.report import _html, _inline, val_chosen_table
+
+
+def test_markdown_marks_render_as_html():
+    assert _inline("*chosen on validation* and **bold** `code` 2 * 3") == (
+        "<em>chosen on validation</em> and <strong>bold</strong> <code>code</code> 2 * 3")
+    page = _html("| a | b |\n|---|---|\n| *chosen* | 97.1 ± 0.0 |", out=None)
+    assert "<td><em>chosen</em></td>" in page and "white-space:nowrap" in page and "*chosen*" not in page
+
+
+def _result(n_synthetic_noise: int) -> dict:
+    ms = {"mean": 0.9, "std": 0.0, "values": [0.9]}
+    return {
+        "columns": ["baseline", "noise"], "classifiers": ["SVM"],
+        "table": {"SVM": {"baseline": ms, "noise": ms}},
+        "val_chosen": {"SVM": {**ms, "gain": {"mean": 0.0, "std": 0.0, "values": [0.0]}, "picks": ["noise"]}},
+        "per_seed": [{"quality": {"noise": {"n_synthetic": n_synthetic_noise}}}],
+    }
+
+
+def test_the_picks_never_recommend_a_method_that_made_nothing():
+    assert "none (real data only) (1/1)" in val_chosen_table(_result(0))
+    assert "noise (1/1)" in val_chosen_table(_result(300))
