@@ -169,3 +169,41 @@ def test_outputs_are_written_with_the_users_umask(trained, tmp_path):
             assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize("given", [("test",), ("val",), ("val", "test")])
+def test_a_split_the_user_provides_is_kept_and_never_trained_on(tmp_path, digits, given):
+    from vaeaug.data import load_npz_dataset
+
+    X, y = digits
+    parts = {"X": X[:300], "y": y[:300]}
+    if "val" in given:
+        parts.update(X_val=X[300:360], y_val=y[300:360])
+    if "test" in given:
+        parts.update(X_test=X[400:500], y_test=y[400:500])
+    np.savez(tmp_path / "d.npz", **parts)
+    train, val, test = load_npz_dataset(tmp_path / "d.npz").train_val_test(random_state=0)
+    if "test" in given:
+        np.testing.assert_array_equal(test.X, X[400:500])
+    if "val" in given:
+        np.testing.assert_array_equal(val.X, X[300:360])
+    provided = [X[400:500]] * ("test" in given) + [X[300:360]] * ("val" in given)
+    for rows in provided:
+        assert not (train.X[:, None, :] == rows[None]).all(-1).any(), "a provided row was put in training"
+    assert len(train) + len(val) + len(test) == 300 + 60 * ("val" in given) + 100 * ("test" in given)
+
+
+def test_augment_refuses_to_overwrite_its_input(trained, capsys):
+    data, model = trained
+    assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(data), "--strength", "0.5"]) == 1
+    assert "would replace your input" in capsys.readouterr().err
+
+
+def test_one_sample_per_class_works_under_the_defaults_with_a_validation_set(digits):
+    X, y = digits
+    first = np.array([np.flatnonzero(y == c)[0] for c in range(10)])
+    aug = VAEAugmenter(random_state=0, **SMALL).fit(X[first], y[first], X[100:200], y[100:200])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        X_new, y_new = aug.generate(X[first], y[first], "noise", 2, strength=0.5)
+    assert X_new.shape == (20, 64)

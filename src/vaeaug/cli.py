@@ -134,6 +134,9 @@ def cmd_augment(args) -> int:
     from .augmenter import VAEAugmenter
     from .fileio import save_npz
 
+    if Path(args.out).resolve() == Path(args.data).resolve():
+        raise ValueError(f"--out {args.out} is --data: the synthetic samples would replace your input; "
+                         "give another path")
     aug = VAEAugmenter.load(args.model, device=args.device)
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample

@@ -64,9 +64,16 @@ class Dataset:
     def train_val_test(self, val_size: float = 0.1, test_size: float = 0.3,
                        random_state: int | None = 0) -> tuple["Dataset", "Dataset", "Dataset"]:
         """Split into (train, val, test): the fixed ``split`` when the data set has one, else by
-        whole groups when it has groups, else stratified at random."""
+        whole groups when it has groups, else stratified at random. A fixed split that lacks its
+        validation or test part gets it carved from its training part only, so that rows given
+        as test (or validation) are never trained on."""
         if self.split is not None:
-            idx = self.split
+            idx = dict(self.split)
+            for part, size in (("test", test_size), ("val", val_size)):
+                if part not in idx:
+                    tr = idx["train"]
+                    sub = stratified_split(self.y[tr], size, 0.0, random_state, two_way=True)
+                    idx["train"], idx[part] = tr[sub["train"]], tr[sub["val"]]
         elif self.groups is not None:
             idx = group_split(self.groups, val_size, test_size, random_state)
         else:
@@ -74,11 +81,17 @@ class Dataset:
         return tuple(self.subset(idx[k], f"{self.name}[{k}]") for k in ("train", "val", "test"))  # type: ignore[return-value]
 
 
-def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_state: int | None) -> dict[str, np.ndarray]:
-    """Index arrays for a stratified train / val / test split (plain random where a class is too small)."""
+def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_state: int | None,
+                     two_way: bool = False) -> dict[str, np.ndarray]:
+    """Index arrays for a stratified train / val / test split (plain random where a class is too
+    small); ``two_way``: only train / val, ``val_size`` of the samples held out."""
     n = len(y)
     idx = np.arange(n)
     _, counts = np.unique(y, return_counts=True)
+    if two_way:
+        strat = y if counts.min() >= 2 else None
+        train, val = train_test_split(idx, test_size=val_size, stratify=strat, random_state=random_state)
+        return {"train": np.sort(train), "val": np.sort(val)}
     strat = y if counts.min() >= 3 else None
     rest, test = train_test_split(idx, test_size=test_size, stratify=strat, random_state=random_state)
     strat_rest = y[rest] if strat is not None else None

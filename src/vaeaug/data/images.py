@@ -58,7 +58,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
 
 def load_npz_dataset(path: str | Path) -> Dataset:
     """An ``.npz`` with ``X`` (N, ...) and ``y`` (N,); optional ``X_val``/``y_val``, ``X_test``/``y_test``
-    fix the split. Loaded without pickle."""
+    fix those parts of the split (a missing part is carved from ``X`` alone). Loaded without pickle."""
     path = Path(path)
     a = load_npz(path)
     if "X" not in a or "y" not in a:
@@ -72,7 +72,7 @@ def load_npz_dataset(path: str | Path) -> Dataset:
     X = np.concatenate([p[1] for p in parts])
     y = np.concatenate([p[2] for p in parts])
     split = None
-    if len(parts) == 3:
+    if len(parts) > 1:  # a part the user gave is kept as given; the missing one is carved from training
         n = np.cumsum([0] + [len(p[1]) for p in parts])
         split = {p[0]: np.arange(n[i], n[i + 1]) for i, p in enumerate(parts)}
     kind = "vector" if X.ndim == 2 else "image"
