@@ -207,3 +207,27 @@ def test_one_sample_per_class_works_under_the_defaults_with_a_validation_set(dig
         warnings.simplefilter("ignore")
         X_new, y_new = aug.generate(X[first], y[first], "noise", 2, strength=0.5)
     assert X_new.shape == (20, 64)
+
+
+def test_a_rerun_replaces_a_shard_set_whole_and_verify_checks_it(trained, tmp_path, capsys):
+    import json
+
+    data, model = trained
+    out = tmp_path / "shards"
+    common = ["augment", "--model", str(model), "--data", str(data), "--out", str(out), "--strength", "0.5",
+              "--method", "noise", "--quiet"]
+    assert main([*common, "--per-sample", "5", "--shard-size", "100"]) == 0  # 1000 samples: 10 parts
+    assert main([*common, "--per-sample", "1", "--shard-size", "150"]) == 0  # 200 samples: 2 parts
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "part-00000.npz", "part-00001.npz"]
+    assert [p["samples"] for p in manifest["shards"]] == [150, 50] and manifest["seed"] == 0
+    assert manifest["model_sha256"] and all(len(p["sha256"]) == 64 for p in manifest["shards"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".shards")]  # no temporary folders left
+    assert main(["augment", "--verify", str(out)]) == 0 and "every checksum matches" in capsys.readouterr().out
+    (out / "part-00007.npz").write_bytes(b"left from another run")
+    assert main(["augment", "--verify", str(out)]) == 1
+    assert "does not list" in capsys.readouterr().err
+    (out / "part-00007.npz").unlink()
+    (out / "part-00001.npz").write_bytes(b"damaged")
+    assert main(["augment", "--verify", str(out)]) == 1
+    assert "does not match its checksum" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import __version__
 from .cli_options import _strength, add_estimator_args, estimator_kwargs
+from .fileio import sha256_file
 
 
 def _augmenter_from_args(args):
@@ -76,77 +77,65 @@ def cmd_train(args) -> int:
 
 
 def _augment_sharded(aug, arrays, args) -> int:
-    """Stream synthetic samples into OUT/part-NNNNN.npz shards of --shard-size samples; the
-    manifest (written last) lists them, so an interrupted run is recognisable as incomplete."""
+    """Stream synthetic samples into a shard set of --shard-size samples a part (:mod:`vaeaug.shards`)."""
     from tqdm.auto import tqdm
 
-    from .fileio import atomic_write_json, save_npz
+    from .persistence import MANIFEST_FILE
+    from .shards import write_shards
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "manifest.json").unlink(missing_ok=True)
     total = len(arrays["X"]) * args.per_sample
-    shards: list[dict] = []
-    written = 0
-    # one preallocated shard, filled chunk by chunk and written when full: memory is one shard
-    # plus one decoded chunk, whatever the total count
-    buf_X: np.ndarray | None = None
-    buf_y: np.ndarray | None = None
-    fill = 0
-
-    def write(Xs: np.ndarray, ys: np.ndarray) -> None:
-        nonlocal written
-        name = f"part-{len(shards):05d}.npz"
-        save_npz(out / name, X=Xs, y=ys)
-        shards.append({"file": name, "samples": int(len(Xs))})
-        written += len(Xs)
-
+    model_sums = Path(args.model) / MANIFEST_FILE
+    meta = {"method": args.method, "per_sample": args.per_sample, "strength": args.strength,
+            "decoding": args.decoding, "seed": args.seed, "data": str(args.data), "model": str(args.model),
+            "model_sha256": sha256_file(model_sums) if model_sums.is_file() else None}
     with tqdm(total=total, desc="augment", unit="sample", disable=args.quiet) as bar:
-        for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
-                                           batch_size=min(args.shard_size, 4096), random_state=args.seed,
-                                           decoding=args.decoding):
-            if buf_X is None:
-                size = min(args.shard_size, total)
-                buf_X = np.empty((size, *Xc.shape[1:]), dtype=Xc.dtype)
-                buf_y = np.empty(size, dtype=yc.dtype)
-            s = 0
-            while s < len(Xc):
-                take = min(len(Xc) - s, len(buf_X) - fill)
-                buf_X[fill : fill + take], buf_y[fill : fill + take] = Xc[s : s + take], yc[s : s + take]
-                fill, s = fill + take, s + take
-                if fill == len(buf_X):
-                    write(buf_X, buf_y)
-                    fill = 0
-            bar.update(len(Xc))
-        if fill:
-            write(buf_X[:fill], buf_y[:fill])
-    if written == 0:
-        print(f"vaeaug augment: error: no samples made ({args.method}); no manifest written in {out}",
+        def chunks():
+            for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample,
+                                               args.strength, batch_size=min(args.shard_size, 4096),
+                                               random_state=args.seed, decoding=args.decoding):
+                bar.update(len(Xc))
+                yield Xc, yc
+
+        manifest = write_shards(chunks(), args.out, args.shard_size, meta)
+    if manifest["samples"] == 0:
+        print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}",
               file=sys.stderr)
         return 1
-    atomic_write_json(out / "manifest.json", {"method": args.method, "per_sample": args.per_sample,
-                                              "seed": args.seed, "samples": written, "shards": shards})
-    print(f"wrote {written} samples ({args.method}) in {len(shards)} shard(s) to {out}")
+    print(f"wrote {manifest['samples']} samples ({args.method}) in {len(manifest['shards'])} shard(s) to {args.out}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .shards import verify
+
+    m = verify(args.verify)
+    print(f"{args.verify}: {m['samples']} samples in {len(m['shards'])} part(s), every checksum matches")
     return 0
 
 
 def cmd_augment(args) -> int:
     from .augmenter import VAEAugmenter
+
+    if args.verify:
+        return cmd_verify(args)
+    missing = [o for o in ("model", "data", "out") if getattr(args, o) is None]
+    if missing:
+        raise ValueError(f"augment needs {', '.join('--' + o for o in missing)} (or --verify DIR)")
     from .fileio import save_npz
 
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data: the synthetic samples would replace your input; "
                          "give another path")
+    if args.shard_size and Path(args.out).exists() and not Path(args.out).is_dir():  # cheap checks first
+        raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
+    if not args.shard_size and Path(args.out).is_dir():
+        raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     aug = VAEAugmenter.load(args.model, device=args.device)
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
     arrays = _load_arrays(args.data)
     if args.shard_size:
-        if Path(args.out).exists() and not Path(args.out).is_dir():
-            raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
         return _augment_sharded(aug, arrays, args)
-    if Path(args.out).is_dir():
-        raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
                                        random_state=args.seed, decoding=args.decoding, return_codes=True)
     if args.include_original:
@@ -236,8 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("augment", parents=[common], help="generate synthetic samples with a saved model",
                        description="Encode FILE.npz with a saved model, alter the codes, decode new samples.")
-    a.add_argument("--model", required=True, help="model directory written by `vaeaug train`")
-    a.add_argument("--data", required=True, help=".npz with X and y: the samples to augment")
+    a.add_argument("--model", help="model directory written by `vaeaug train`")
+    a.add_argument("--data", help=".npz with X and y: the samples to augment")
+    a.add_argument("--verify", metavar="DIR", default=None,
+                   help="check a shard set written with --shard-size against its manifest, and exit")
     a.add_argument("--method", default=None, choices=["noise", "interpolation", "extrapolation", "reconstruction"],
                    help="how codes are altered (default: the model's own method)")
     a.add_argument("--per-sample", type=_positive, default=None,
@@ -249,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
                         "motion from D(z) to D(z') (default: the model's choice)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
-    a.add_argument("--out", required=True, help=".npz to write (X, y, source); a folder with --shard-size")
+    a.add_argument("--out", help=".npz to write (X, y, source); a folder with --shard-size")
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")
