@@ -491,7 +491,7 @@ def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
     assert retried.latent_spread_.max() > warned.latent_spread_.max()
     # with checkpoints, the retry keeps its own; resuming a finished run gives the same model
     VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck")
-    assert (tmp_path / "ck" / "collapse-retry" / "state.json").is_file()
+    assert (tmp_path / "ck" / "collapse-retry" / "state.safetensors").is_file()
     resumed = VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck", resume=True)
     assert resumed.collapse_retried_
     np.testing.assert_array_equal(resumed.transform(X[:50]), retried.transform(X[:50]))

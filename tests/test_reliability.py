@@ -21,20 +21,50 @@ def _train_cmd(data, out, *extra):
             "--patience", "1000", "--hidden", "32,16", "--latent-dim", "4", "--seed", "0", "--quiet", *extra]
 
 
+def _saved_epoch(state) -> int:
+    """The epoch a checkpoint file holds (-1 while there is none)."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(state), framework="pt") as f:
+            return json.loads(f.metadata()["state"])["epoch"]
+    except Exception:
+        return -1
+
+
+def test_kills_at_random_moments_always_leave_a_resumable_checkpoint(tmp_path, digits):
+    X, y = digits
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X[:300], y=y[:300], X_val=X[300:360], y_val=y[300:360])
+    rng = np.random.default_rng(0)
+    for trial in range(3):  # bounded: a few real kills at random instants during training
+        out = tmp_path / f"run{trial}"
+        cmd = [sys.executable, "-m", "vaeaug.cli", "train", "--data", str(data), "--out", str(out), "--epochs", "40",
+               "--patience", "1000", "--hidden", "16", "--latent-dim", "4", "--seed", str(trial), "--quiet"]
+        proc = subprocess.Popen(cmd)
+        state = out / ".checkpoint" / "state.safetensors"
+        deadline = time.time() + 120
+        while _saved_epoch(state) < 0 and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.01)
+        time.sleep(float(rng.uniform(0, 0.5)))
+        proc.kill()
+        proc.wait()
+        r = subprocess.run([*cmd, "--resume"], capture_output=True, text=True)
+        assert r.returncode == 0, (trial, r.stderr[-2000:])
+        assert len(VAEAugmenter.load(out).history_["val_loss"]) == 40
+
+
 def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, digits):
     X, y = digits
     data = tmp_path / "d.npz"
     np.savez(data, X=X[:400], y=y[:400], X_val=X[400:500], y_val=y[400:500])
     out = tmp_path / "killed"
     proc = subprocess.Popen(_train_cmd(data, out))
-    state = out / ".checkpoint" / "state.json"
+    state = out / ".checkpoint" / "state.safetensors"
     deadline = time.time() + 120
     epoch = -1
     while time.time() < deadline and proc.poll() is None:
-        try:
-            epoch = json.loads(state.read_text())["epoch"]
-        except (OSError, ValueError, KeyError):
-            epoch = -1
+        epoch = _saved_epoch(state)
         if epoch >= 5:
             break
         time.sleep(0.01)
@@ -155,3 +185,31 @@ def test_a_conv_vae_resumes_exactly(tmp_path, digit_images):
     resumed = run(4, ck, resume=True)
     for (k, a), b in zip(ref.state_dict().items(), resumed.state_dict().values()):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
+
+
+def test_a_save_that_fails_midway_leaves_the_earlier_model_intact(fitted_mlp, tmp_path, monkeypatch):
+    import vaeaug.persistence as persistence
+
+    d = fitted_mlp.save(tmp_path / "m")
+    before = {p.name: p.read_bytes() for p in d.iterdir()}
+
+    def broken(aug, path):
+        (path / "model.safetensors").write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(persistence, "_write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        fitted_mlp.save(d)
+    assert {p.name: p.read_bytes() for p in d.iterdir()} == before
+    VAEAugmenter.load(d)
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no temporary folder left beside it
+
+
+def test_train_refuses_an_output_that_is_a_file_before_training(tmp_path, digits, capsys):
+    from vaeaug.cli import main
+
+    X, y = digits
+    np.savez(tmp_path / "d.npz", X=X[:50], y=y[:50])
+    (tmp_path / "m").write_text("")
+    assert main(["train", "--data", str(tmp_path / "d.npz"), "--out", str(tmp_path / "m"), "--epochs", "1000"]) == 1
+    assert "is a file" in capsys.readouterr().err

@@ -212,3 +212,11 @@ def test_the_same_seed_gives_bit_identical_output_streamed_or_not(fitted_mlp, di
     streamed = np.concatenate([p[0] for p in parts]) if parts else whole[:0]
     assert streamed.tobytes() == whole.tobytes()
     assert np.array_equal(np.concatenate([p[1] for p in parts]) if parts else y_whole[:0], y_whole)
+
+
+def test_a_config_asking_for_huge_layers_is_refused_before_any_allocation(fitted_mlp, tmp_path):
+    d = fitted_mlp.save(tmp_path / "m")
+    _edit(d, lambda c: c["vae"].update(hidden_sizes=[60000, 60000]))  # one such layer: 13 GiB of float32
+    # refused by the header check (shapes on torch's meta device), not after building the model
+    with pytest.raises(ModelFileError, match=r"does not fit the architecture in config.json \(first mismatch"):
+        VAEAugmenter.load(d)

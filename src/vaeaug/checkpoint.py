@@ -1,9 +1,9 @@
 """Per-epoch training checkpoints, so a killed run resumes where it stopped.
 
-A checkpoint is ``state.safetensors`` (model, best-epoch weights, optimiser moments, RNG
-states) plus ``state.json`` (epoch, history, optimiser settings, a fingerprint of the data and
-hyper-parameters, and the tensors' sha256). Both are written atomically, JSON last, so a
-checkpoint is either complete and verified or ignored. Resuming restores every RNG state, so a
+A checkpoint is one file, ``state.safetensors``: the tensors (model, best-epoch weights, optimiser
+moments, RNG states) and, in its metadata, the epoch, history, optimiser settings, a fingerprint
+of the data and hyper-parameters and the tensors' sha256. It is written to a temporary file and
+renamed into place, so a kill at any instant leaves the previous checkpoint or the new one. Resuming restores every RNG state, so a
 resumed run on CPU ends with the same model as an uninterrupted one. Nothing is unpickled.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import torch
 
-from .fileio import atomic_write_bytes, atomic_write_json
+from .fileio import atomic_write_bytes
 
 STATE_TENSORS = "state.safetensors"
-STATE_JSON = "state.json"
+STATE_JSON = "state.json"  # format of before 0.1: removed by clear()
 
 
 class CheckpointError(ValueError):
@@ -38,7 +38,7 @@ class Checkpointer:
         self.fingerprint = fingerprint
 
     def exists(self) -> bool:
-        return (self.dir / STATE_JSON).is_file()
+        return (self.dir / STATE_TENSORS).is_file()
 
     def save(self, *, epoch: int, model, optimizer, best_state: dict, history: dict, since_best: int,
              best: float, generator: torch.Generator) -> None:
@@ -54,29 +54,30 @@ class Checkpointer:
         tensors["rng.generator"] = generator.get_state()
         if torch.cuda.is_available():
             tensors["rng.cuda"] = torch.cuda.get_rng_state()
-        blob = st_save(tensors)
-        atomic_write_bytes(self.dir / STATE_TENSORS, blob)
-        atomic_write_json(self.dir / STATE_JSON, {
-            "fingerprint": self.fingerprint, "epoch": epoch, "history": history, "since_best": since_best,
-            "best": best, "param_groups": opt["param_groups"], "sha256": hashlib.sha256(blob).hexdigest(),
-        })
+        meta = {"fingerprint": self.fingerprint, "epoch": epoch, "history": history, "since_best": since_best,
+                "best": best, "param_groups": opt["param_groups"], "sha256": hashlib.sha256(st_save(tensors)).hexdigest()}
+        # one file, renamed into place: a kill at any instant leaves the previous epoch's or this one's
+        atomic_write_bytes(self.dir / STATE_TENSORS, st_save(tensors, metadata={"state": json.dumps(meta)}))
 
     def load(self) -> dict:
         """The saved state as a dict; raises :class:`CheckpointError` if it is damaged or foreign."""
+        from safetensors import safe_open
         from safetensors.torch import load as st_load
+        from safetensors.torch import save as st_save
 
+        path = self.dir / STATE_TENSORS
         try:
-            meta = json.loads((self.dir / STATE_JSON).read_text("utf-8"))
-            blob = (self.dir / STATE_TENSORS).read_bytes()
-        except (OSError, json.JSONDecodeError) as e:
+            with safe_open(str(path), framework="pt") as f:
+                meta = json.loads((f.metadata() or {})["state"])
+            t = st_load(path.read_bytes())
+        except Exception as e:  # OSError, a damaged header, no metadata: never trust the bytes
             raise CheckpointError(f"cannot read the checkpoint in {self.dir}: {e}") from None
         if meta.get("fingerprint") != self.fingerprint:
             raise CheckpointError(
                 f"the checkpoint in {self.dir} was made for other data or settings; "
                 "delete it or train without --resume")
-        if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
+        if hashlib.sha256(st_save(t)).hexdigest() != meta.get("sha256"):
             raise CheckpointError(f"the checkpoint in {self.dir} is damaged (checksum mismatch)")
-        t = st_load(blob)
         model = {k[6:]: v for k, v in t.items() if k.startswith("model.")}
         best = {k[5:]: v for k, v in t.items() if k.startswith("best.")}
         opt_state: dict[int, dict] = {}

@@ -49,6 +49,10 @@ def cmd_train(args) -> int:
     from .checkpoint import Checkpointer
     from .training import init_distributed_from_env
 
+    if Path(args.out).exists() and not Path(args.out).is_dir():  # before any training
+        raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
+    if Path(args.out).resolve() == Path(args.data).resolve():
+        raise ValueError(f"--out {args.out} is --data; give a directory for the model")
     arrays = _load_arrays(args.data)
     rank, world = init_distributed_from_env(args.device)
     if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
@@ -57,7 +61,7 @@ def cmd_train(args) -> int:
         args.quiet = True
     aug = _augmenter_from_args(args)
     ckpt_dir = Path(args.out) / ".checkpoint"
-    if args.resume and not (ckpt_dir / "state.json").is_file() and rank == 0:
+    if args.resume and not (ckpt_dir / "state.safetensors").is_file() and rank == 0:
         print(f"no checkpoint in {ckpt_dir}: starting from the beginning", file=sys.stderr)
     aug.fit(arrays["X"], arrays["y"], arrays.get("X_val"), arrays.get("y_val"),
             checkpoint_dir=ckpt_dir, resume=args.resume)

@@ -51,12 +51,37 @@ FITTED_JSON = (
 
 
 def save(aug, path: str | os.PathLike) -> Path:
-    """Write ``aug`` to directory ``path``. The config is written last, so a directory whose
-    config is missing or whose checksum does not match is known to be incomplete."""
+    """Write ``aug`` to directory ``path``: into a fresh folder beside it, swapped in once complete,
+    so that a failed or killed save leaves an earlier model at ``path`` as it was."""
+    import shutil
+    import tempfile
+
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"{target} is a file; a model is saved as a directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        _write(aug, tmp)
+        for p in target.glob("*") if target.is_dir() else ():  # keep what else the user put there
+            if p.name not in (CONFIG_FILE, WEIGHTS_FILE, MANIFEST_FILE) and not (tmp / p.name).exists():
+                p.rename(tmp / p.name)
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            target.rename(old / target.name)
+        tmp.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _write(aug, path: Path) -> None:
+    """The model's files in ``path``, the manifest last."""
     from safetensors.torch import save as st_save
 
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
     vae: FittedVAE = aug.vae_
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in vae.model.state_dict().items()}
     pmeta, parrays = vae.preprocessor.state()
@@ -77,7 +102,6 @@ def save(aug, path: str | os.PathLike) -> Path:
     atomic_write_json(path / CONFIG_FILE, config)
     atomic_write_json(path / MANIFEST_FILE, {"format": MODEL_FORMAT, "files": {
         name: sha256_file(path / name) for name in (CONFIG_FILE, WEIGHTS_FILE)}})
-    return path
 
 
 def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
@@ -110,6 +134,7 @@ def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
         if isinstance(e, ModelFileError):
             raise
         raise ModelFileError(f"{cfg_path} is not a valid vaeaug model config: {type(e).__name__}: {e}") from None
+    _check_header(w_path, config)  # sizes first: nothing large is read or allocated for a bad file
     raw = w_path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != config.get("weights_sha256"):
@@ -123,6 +148,36 @@ def _read(path: Path) -> tuple[dict, dict[str, torch.Tensor]]:
         raise ModelFileError(f"{w_path} is not a valid safetensors file: {e}") from None
     check_tensors(tensors, w_path)
     return config, tensors
+
+
+def _check_header(w_path: Path, config: dict) -> None:
+    """The weights' safetensors header against the architecture the config describes, built on
+    torch's meta device (shapes only, no memory): a config asking for huge layers, or a file whose
+    tensors do not fit it, is refused before the weights are read."""
+    import struct
+
+    size = w_path.stat().st_size
+    with open(w_path, "rb") as f:
+        head = f.read(8)
+        n = struct.unpack("<Q", head)[0] if len(head) == 8 else -1
+        if not 0 < n <= min(size - 8, 100 * 2**20):
+            raise ModelFileError(f"{w_path} is not a valid safetensors file (header size {n}, file {size} bytes)")
+        try:
+            header = json.loads(f.read(n))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ModelFileError(f"{w_path} is not a valid safetensors file: {e}") from None
+    if not isinstance(header, dict):
+        raise ModelFileError(f"{w_path} is not a valid safetensors file")
+    try:
+        with torch.device("meta"):
+            probe = VAE(VAEConfig.from_dict(config["vae"]))
+    except (KeyError, TypeError, ValueError, RuntimeError) as e:
+        raise ModelFileError(f"{w_path.parent / CONFIG_FILE} describes no buildable VAE: {e}") from None
+    want = {f"model.{k}": list(v.shape) for k, v in probe.state_dict().items()}
+    have = {k: v.get("shape") for k, v in header.items() if k.startswith("model.") and isinstance(v, dict)}
+    if want != have:
+        bad = sorted(set(want) ^ set(have)) or [k for k in want if want[k] != have[k]]
+        raise ModelFileError(f"{w_path} does not fit the architecture in {CONFIG_FILE} (first mismatch: {bad[0]})")
 
 
 def _json(p: Path):
