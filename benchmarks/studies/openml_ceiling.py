@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import json
 import time
 from pathlib import Path
 
