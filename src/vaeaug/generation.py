@@ -119,9 +119,11 @@ class OffspringMaker:
         decodings = decodings or self.decodings
         parts = list(self.blocks(method, n_per_sample, strength, rng, small_classes, decodings))
         joined = concat_codes([c for c, _ in parts], self.Z.shape[1], self.y.dtype)
-        empty = self.aug.vae_.to_input(np.zeros((0, int(np.prod(self.aug.vae_.preprocessor.model_shape))),
-                                                np.float32), True)
-        return joined, {d: np.concatenate([s[d] for _, s in parts]) if parts else empty for d in decodings}
+        if not parts:  # no offspring (e.g. every class a singleton under small_classes="skip")
+            empty = self.aug.vae_.to_input(np.zeros((0, int(np.prod(self.aug.vae_.preprocessor.model_shape))),
+                                                    np.float32), True)
+            return joined, {d: empty for d in decodings}
+        return joined, {d: np.concatenate([s[d] for _, s in parts]) for d in decodings}
 
 
 def chunks(parts: Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]], decoding: str,
