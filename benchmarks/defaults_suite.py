@@ -13,6 +13,7 @@ skipped, so a long run loses nothing when stopped and resumes where it was.
 
     python benchmarks/defaults_suite.py --per-class 10 --seeds 0 1 2     # all tables and images
     python benchmarks/defaults_suite.py --names wdbc glass --per-class 10 --seeds 0
+    python benchmarks/defaults_suite.py --names ujipen-v1 --amounts 3 --decodings residual warp  # a smaller grid
     python benchmarks/defaults_suite.py --table                          # the table, from the JSONL
 """
 
@@ -94,7 +95,8 @@ def features(X: np.ndarray, kind: str) -> np.ndarray:
     return F / 255.0 if kind == "image" and X.dtype == np.uint8 else F
 
 
-def run_one(name: str, n: int, seed: int) -> dict:
+def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
+            decodings: tuple[str, ...] | None = None) -> dict:
     from sklearn.base import clone
 
     from vaeaug import VAEAugmenter
@@ -118,16 +120,20 @@ def run_one(name: str, n: int, seed: int) -> dict:
     empty = X[tr][:0]
     rows = [{"candidate": "baseline", **score(empty, y[tr][:0])}]
     t = time.perf_counter()
-    aug = VAEAugmenter(random_state=seed, verbose=0, strength=0.5, decoding="direct").fit(X[tr], y[tr], X[va], y[va])
+    # method, strength and decoding fixed: no choice inside fit (every candidate is scored here)
+    aug = VAEAugmenter(random_state=seed, verbose=0, method="interpolation", strength=0.5,
+                       decoding="direct").fit(X[tr], y[tr], X[va], y[va])
     fit_s = time.perf_counter() - t
     for method, strengths in STRENGTHS.items():
         for s in strengths:
-            for a in AMOUNTS:
-                for d in DECODINGS[kind]:
+            for a in amounts:
+                for d in decodings or DECODINGS[kind]:
+                    if d not in DECODINGS[kind]:
+                        continue
                     X_new, y_new = aug.generate(X[tr], y[tr], method, a, strength=s, decoding=d, random_state=seed,
                                                 small_classes="skip")
                     rows.append({"candidate": f"{method}|{d}|{s}|{a}", **score(X_new, y_new)})
-    for a in AMOUNTS:
+    for a in amounts:
         rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X[tr], y[tr], a, random_state=seed))})
         if kind == "image":
             rows.append({"candidate": f"affine|{a}", **score(*affine(X[tr], y[tr], a, random_state=seed))})
@@ -171,14 +177,71 @@ def table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: The portfolio rule: settings at the default amount (``n_per_sample=3``), ranked by mean test gain
+#: over the suite's cells (data set × classifier, seeds averaged) among those whose worst cell is
+#: at least WORST_BOUND points; the best two, then each other method's best (bounded if it can be).
+PORTFOLIO_AMOUNT, WORST_BOUND, PORTFOLIO_TOP = 3, -2.0, 2
+
+
+def cell_gains(records: list[dict], kind: str, n: int) -> dict[str, dict[tuple, float]]:
+    """candidate → {(data set, classifier): mean test gain over seeds, points}."""
+    cells: dict[str, dict[tuple, list]] = {}
+    for r in records:
+        if r["kind"] != kind or r["per_class"] != n:
+            continue
+        base = next(row for row in r["rows"] if row["candidate"] == "baseline")
+        for row in r["rows"][1:]:
+            for c in ("SVM", "1-NN", "NN"):
+                cells.setdefault(row["candidate"], {}).setdefault((r["name"], c), []).append(
+                    100 * (row[c][1] - base[c][1]))
+    return {cand: {k: float(np.mean(v)) for k, v in by.items()} for cand, by in cells.items()}
+
+
+def portfolio(records: list[dict], kind: str, n: int = 10) -> list[dict]:
+    """The ranked settings for ``kind`` by the portfolio rule, with the figures behind each."""
+    rows = []
+    for cand, by in cell_gains(records, kind, n).items():
+        parts = cand.split("|")
+        if len(parts) != 4 or int(parts[3]) != PORTFOLIO_AMOUNT:
+            continue  # SMOTE / affine, or another amount
+        means = list(by.values())
+        rows.append({"method": parts[0], "decoding": parts[1], "strength": float(parts[2]),
+                     "mean_gain": float(np.mean(means)), "worst_cell": min(means), "cells": len(means)})
+    rows.sort(key=lambda r: (r["worst_cell"] >= WORST_BOUND, r["mean_gain"]), reverse=True)
+    chosen = rows[:PORTFOLIO_TOP]
+    for method in ("interpolation", "extrapolation", "noise"):
+        if not any(r["method"] == method for r in chosen):
+            chosen += [next(r for r in rows if r["method"] == method)]
+    return chosen
+
+
+def portfolio_table(records: list[dict]) -> tuple[dict, str]:
+    """The portfolio per data kind (JSON) and its Markdown table."""
+    kinds = sorted({r["kind"] for r in records if r["per_class"] == 10})
+    out = {k: portfolio(records, k) for k in kinds}
+    lines = ["# The portfolio: ranked settings per data kind", "",
+             f"Rule: at n_per_sample={PORTFOLIO_AMOUNT}, the best mean test gain over the suite's cells (10 per "
+             f"class) among settings whose worst cell is at least {WORST_BOUND:+.0f} points; the best "
+             f"{PORTFOLIO_TOP}, then each other method's best. `src/vaeaug/priors.py` holds the same list "
+             "(`tests/test_priors.py`). Command: `python benchmarks/defaults_suite.py --table`.", ""]
+    for k, rows in out.items():
+        lines += [f"## {k}s", "", "| rank | method | decoding | strength | mean gain | worst cell |", "|---|---|---|---|---|---|"]
+        lines += [f"| {i + 1} | {r['method']} | {r['decoding']} | {r['strength']} | {r['mean_gain']:+.2f} | "
+                  f"{r['worst_cell']:+.1f} |" for i, r in enumerate(rows)]
+        lines.append("")
+    return out, "\n".join(lines)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--names", nargs="+", default=None, help="data sets (default: every table, then the images)")
     p.add_argument("--per-class", type=int, nargs="+", default=[10, 30])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--amounts", type=int, nargs="+", default=list(AMOUNTS), help="a smaller grid for large sets")
+    p.add_argument("--decodings", nargs="+", default=None, help="a smaller grid for large sets")
     p.add_argument("--table", action="store_true", help="only write the Markdown table from the JSONL")
     a = p.parse_args()
-    from vaeaug.fileio import atomic_write_text
+    from vaeaug.fileio import atomic_write_json, atomic_write_text
 
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
@@ -191,11 +254,14 @@ def main() -> None:
                         continue
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
-                        rec = run_one(name, n, seed)
+                        rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings))
                     with open(JSONL, "a") as f:  # one line per finished run: nothing lost when stopped
                         f.write(json.dumps(rec) + "\n")
                     print(f"{name} {n}/class seed {seed}: {rec['seconds']:.0f} s", flush=True)
     atomic_write_text(RESULTS / "defaults-suite.md", table(read()) + "\n")
+    chosen, md = portfolio_table(read())
+    atomic_write_json(RESULTS / "portfolio.json", chosen)
+    atomic_write_text(RESULTS / "portfolio.md", md + "\n")
 
 
 if __name__ == "__main__":
