@@ -219,99 +219,6 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
     assert "vaesampler__augmenter__beta" in pipe.get_params()
 
 
-def test_strength_is_chosen_on_validation_inside_fit(fitted_mlp, digits):
-    from vaeaug.selection import MIN_GAIN_SAMPLES, STRENGTH_GRID
-
-    from vaeaug.decoding import allowed_decodings, auto_decodings
-
-    assert allowed_decodings(fitted_mlp.vae_.kind) == ("direct", "residual")  # feature vectors: no warp
-    DECODINGS = auto_decodings(fitted_mlp.vae_.kind)
-    assert DECODINGS == ("residual",)  # and "auto" takes residual decoding only for them
-    sel = fitted_mlp.selection_
-    assert 0 < sel["baseline"] <= 1
-    for method, grid in STRENGTH_GRID.items():
-        assert set(sel[method]) == set(DECODINGS)
-        for decoding in DECODINGS:
-            assert set(sel[method][decoding]) == {str(s) for s in grid}
-        # do no harm: beat real data alone on the proxy by MIN_GAIN_SAMPLES, and cost a 1-NN at
-        # most one validation sample (of fitted_mlp's 300)
-        nearest, one = sel["1-NN"], 1 / 300
-        harmless = [sel[method][d][str(s)] for d in DECODINGS for s in grid
-                    if sel[method][d][str(s)] >= sel["baseline"] + MIN_GAIN_SAMPLES * one - 1e-9
-                    and nearest[method][d][str(s)] >= nearest["baseline"] - one - 1e-9]
-        assert fitted_mlp.decoding_[method] in DECODINGS
-        for d in DECODINGS:  # the paired counts agree with the accuracies: gain = (wins − losses) / n
-            for st, (wins, losses) in sel["wins_losses"][method][d].items():
-                assert sel[method][d][st] - sel["baseline"] == pytest.approx((wins - losses) / 300)
-        if method in sel["fallback"]:  # no candidate passed: the method makes nothing
-            assert fitted_mlp.strength_[method] is None and not harmless
-        else:
-            best = max(harmless)
-            assert fitted_mlp.strength_[method] in grid
-            assert sel[method][fitted_mlp.decoding_[method]][str(fitted_mlp.strength_[method])] == best
-    assert fitted_mlp.decoding_["reconstruction"] == "direct"
-    X, y = digits
-    # generate() without a strength or decoding uses the chosen ones
-    fitted = {m for m in STRENGTH_GRID if fitted_mlp.strength_[m] is not None}
-    for m in fitted:
-        a = fitted_mlp.generate(X[:50], y[:50], m, 2)[0]
-        b = fitted_mlp.generate(X[:50], y[:50], m, 2, strength=fitted_mlp.strength_[m],
-                                decoding=fitted_mlp.decoding_[m])[0]
-        np.testing.assert_array_equal(a, b)
-
-
-def test_a_gain_of_one_validation_sample_is_not_taken(digits, monkeypatch):
-    import vaeaug.proxy as classifiers_module
-    from vaeaug.selection import choose_strengths
-
-    X, y = digits
-    X_tr, y_tr, X_val, y_val = X[:100], y[:100], X[300:400], y[300:400]
-
-    class Proxy:  # right on every validation sample but the first (3 − extra/10): more samples, fewer errors
-        def __init__(self, **kw):
-            pass
-
-        def fit(self, F, labels):
-            self.errors = 3 - (len(F) - len(X_tr)) // 10
-            return self
-
-        def predict(self, F_val):
-            pred = y_val.copy()
-            pred[: self.errors] = (y_val[: self.errors] + 1) % 10
-            return pred
-
-    monkeypatch.setattr(classifiers_module, "KernelRidgeClassifier", Proxy)
-    extra = {0.25: 10, 0.5: 20, 1.0: 30}  # copies of real samples: one, two and three more right
-
-    def make_sets(method, strength, wanted):
-        return {d: (X_tr[: extra[strength]], y_tr[: extra[strength]]) for d in wanted}
-
-    grid = {"noise": (0.25,), "interpolation": (0.25, 0.5), "extrapolation": (0.25, 0.5, 1.0)}
-    strengths, _, scores = choose_strengths(make_sets, X_tr, y_tr, X_val, y_val, 0, grid=grid,
-                                            decodings=("residual",), fallback={m: 0.05 for m in grid})
-    assert scores["wins_losses"]["noise"]["residual"]["0.25"] == [1, 0]
-    assert scores["fallback"] == ["noise"] and strengths["noise"] == 0.05  # one sample: chance
-    assert strengths["interpolation"] == 0.5 and strengths["extrapolation"] == 1.0
-
-
-def test_a_real_gain_is_chosen(digits):
-    from vaeaug.selection import choose_strengths
-
-    X, y = digits
-    more_real = (X[500:1200], y[500:1200])  # what a perfect augmenter would add: more real digits
-    rng = np.random.default_rng(0)
-
-    def make_sets(method, strength, wanted):
-        if strength == 0.5:
-            return {d: more_real for d in wanted}
-        return {d: (rng.normal(size=(100, X.shape[1])) * 20, rng.permutation(y[:100])) for d in wanted}
-
-    strengths, decodings, scores = choose_strengths(make_sets, X[:60], y[:60], X[1200:1500], y[1200:1500], 0,
-                                                    decodings=("residual",), fallback={})
-    assert scores["fallback"] == [] and set(strengths.values()) == {0.5}
-    assert all(scores[m]["residual"]["0.5"] > scores["baseline"] + 0.05 for m in strengths)
-
-
 def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(fitted_mlp, digits):
     X, y = digits
     X, y = X[:40], y[:40]
@@ -339,127 +246,16 @@ def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(f
         fitted_mlp.generate(X, y, "noise", 1, decoding="sharp")
 
 
-def test_selection_falls_back_to_the_conservative_candidate_when_nothing_helps(digits):
-    from vaeaug.selection import choose_strengths
-
+def test_fixed_settings_skip_the_choice(digits):
     X, y = digits
-    rng = np.random.default_rng(0)
-
-    def harmful(method, strength, wanted):  # synthetic samples that are pure noise with shuffled labels
-        n = 2 * 300
-        return {d: (rng.normal(size=(n, X.shape[1])) * 20, rng.permutation(np.repeat(y[:300], 2)))
-                for d in wanted}
-
-    strengths, decodings, scores = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
-                                                    decodings=("direct", "residual"))
-    assert sorted(scores["fallback"]) == ["extrapolation", "interpolation", "noise"]
-    assert set(decodings.values()) == {"residual"} and strengths == {"noise": 0.25, "interpolation": 0.25,
-                                                                      "extrapolation": 0.25}
-    # with a fallback strength (what fit passes when it chooses the strength): near-copies
-    gentle = {"noise": 0.05, "interpolation": 0.1, "extrapolation": 0.05}
-    strengths = choose_strengths(harmful, X[:300], y[:300], X[300:500], y[300:500], 0,
-                                 decodings=("direct", "residual"), fallback=gentle)[0]
-    assert strengths == gentle
-
-
-@pytest.mark.parametrize("on_no_gain", ["skip", "near_copies"])
-def test_a_method_with_no_helpful_setting_makes_nothing_by_default(digits, monkeypatch, tmp_path, on_no_gain):
-    import vaeaug.selection as selection_module
-    from vaeaug import NoGainWarning
-
-    def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):  # the choice as fit sees it
-        methods = ("noise", "interpolation", "extrapolation")
-        return ({m: 0.05 for m in methods}, {m: "residual" for m in methods},
-                {"baseline": 1.0, "fallback": ["noise", "interpolation"]})
-
-    monkeypatch.setattr(selection_module, "choose_strengths", nothing_helps)
-    X, y = digits
-    aug = VAEAugmenter(random_state=0, on_no_gain=on_no_gain, **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])
-    assert aug.strength_["extrapolation"] == 0.05  # it helped: unchanged
-    if on_no_gain == "near_copies":
-        assert aug.strength_["noise"] == 0.05 and len(aug.generate(X[:20], y[:20], "noise", 3)[0]) == 60
-        return
-    assert aug.strength_["noise"] is None and aug.strength_["interpolation"] is None
-    with pytest.warns(NoGainWarning, match="no samples"):
-        X_new, y_new, codes = aug.generate(X[:20], y[:20], "noise", 3, return_codes=True)
-    assert X_new.shape == (0, X.shape[1]) and X_new.dtype == X.dtype and y_new.shape == (0,)
-    assert len(codes.Z) == len(codes.source) == 0
-    with pytest.warns(NoGainWarning):
-        assert list(aug.generate_batches(X[:20], y[:20], "interpolation", 3)) == []
-    with pytest.warns(NoGainWarning):
-        X_res, y_res = aug.set_params(method="noise").fit_resample(X[:300], y[:300])
-    assert len(X_res) == 300 and (X_res == X[:300]).all()  # the originals alone
-    # a strength given to generate always generates
-    assert len(aug.generate(X[:20], y[:20], "noise", 3, strength=0.5)[0]) == 60
-    aug.save(tmp_path / "m")
-    again = VAEAugmenter.load(tmp_path / "m")
-    assert again.strength_["noise"] is None
-    with pytest.warns(NoGainWarning):
-        assert len(again.generate(X[:20], y[:20], "noise", 3)[0]) == 0
-
-
-def test_a_candidate_that_lowers_nearest_neighbour_accuracy_is_not_chosen(digits):
-    """The proxy alone would take both candidates (they copy the validation set with its labels);
-    one also puts a wrongly labelled point nearer to each validation sample than its copies, which
-    a 1-NN reads and the smooth proxy averages away: that one must not be chosen."""
-    from vaeaug.selection import choose_strengths
-
-    X, y = digits
-    X_val, y_val = X[300:500], y[300:500]
-    rng = np.random.default_rng(0)
-    copies = np.repeat(X_val, 5, axis=0) + rng.normal(scale=0.05, size=(5 * len(X_val), X.shape[1]))
-    wrong = X_val + rng.normal(scale=0.01, size=X_val.shape)
-
-    def sets(method, strength, wanted):
-        X_new, y_new = copies, np.repeat(y_val, 5)
-        if method == "noise":  # misleading for a nearest-neighbour reader
-            X_new, y_new = np.concatenate([copies, wrong]), np.concatenate([y_new, (y_val + 1) % 10])
-        return {d: (X_new, y_new) for d in wanted}
-
-    strengths, decodings, scores = choose_strengths(sets, X[:300], y[:300], X_val, y_val, 0,
-                                                    decodings=("direct", "residual"))
-    assert all(v > scores["baseline"] for d in scores["noise"].values() for v in d.values())
-    misled = scores["1-NN"]["noise"]
-    assert all(v < scores["1-NN"]["baseline"] - 0.1 for d in misled.values() for v in d.values())
-    assert "noise" in scores["fallback"] and "interpolation" not in scores["fallback"]
-    assert (strengths["interpolation"], decodings["interpolation"]) == (0.25, "direct")
-
-
-@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation"])
-def test_the_choice_scores_exactly_what_generate_makes(fitted_mlp, digits, method, monkeypatch):
-    import copy
-
-    import vaeaug.selection as selection
-
-    seen = {}
-
-    def capture(make_sets, *args, **kwargs):  # the choice's own candidate maker, as it is handed over
-        seen["make_sets"] = make_sets
-        return {}, {}, {"fallback": []}
-
-    monkeypatch.setattr(selection, "choose_strengths", capture)
-    DECODINGS = ("direct", "residual")
-    X, y = digits
-    X, y = X[:120], y[:120]
-    aug = copy.deepcopy(fitted_mlp).set_params(n_per_sample=2, random_state=7)
-    selection.choose(aug, X, y, X, y)
-    sets = seen["make_sets"](method, 0.5, DECODINGS)
-    for decoding in DECODINGS:
-        X_new, y_new = aug.generate(X, y, method, 2, strength=0.5, random_state=7, small_classes="skip",
-                                    decoding=decoding)
-        np.testing.assert_array_equal(sets[decoding][0], X_new)
-        np.testing.assert_array_equal(sets[decoding][1], y_new)
-
-
-def test_fixed_strength_skips_selection(digits):
-    X, y = digits
-    aug = VAEAugmenter(strength=0.3, decoding="direct", random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
-    assert aug.selection_ == {} and set(aug.strength_.values()) == {0.3}
+    fast = {**FAST, "epochs": 2}
+    aug = VAEAugmenter(method="noise", strength=0.3, decoding="direct", random_state=0, **fast).fit(X[:200], y[:200])
+    assert aug.selection_ == {} and set(aug.strength_.values()) == {0.3} and aug.method_ == "noise"
     assert set(aug.decoding_.values()) == {"direct"}
-    # a fixed strength with decoding="auto": only the decoding is chosen
-    aug = VAEAugmenter(strength=0.3, random_state=0, **{**FAST, "epochs": 2}).fit(X[:200], y[:200])
-    assert set(aug.strength_.values()) == {0.3}
-    assert all(set(aug.selection_[m]["residual"]) == {"0.3"} for m in ("noise", "interpolation", "extrapolation"))
+    # a fixed strength with the rest "auto": the prior's settings at the user's strength
+    aug = VAEAugmenter(strength=0.3, random_state=0, **fast).fit(X[:200], y[:200])
+    assert {r["strength"] for r in aug.selection_["candidates"]} == {0.3}
+    assert {aug.strength_[m] for m in ("noise", "interpolation", "extrapolation")} == {0.3}
     with pytest.raises(ValueError, match="The .strength. parameter of VAEAugmenter must be"):
         VAEAugmenter(strength="max").fit(X[:200], y[:200])
     with pytest.raises(ValueError, match="decoding.* must be"):

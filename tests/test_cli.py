@@ -83,17 +83,12 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
 def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tmp_path, npz, capsys, monkeypatch):
     import vaeaug.selection as selection_module
 
-    def nothing_helps(make_sets, X, y, X_val, y_val, random_state, **kw):
-        methods = ("noise", "interpolation", "extrapolation")
-        scores = {"baseline": 1.0, "fallback": list(methods)}
-        return {m: 0.05 for m in methods}, {m: "residual" for m in methods}, scores
-
-    monkeypatch.setattr(selection_module, "choose_strengths", nothing_helps)
+    monkeypatch.setattr(selection_module, "harm_test", lambda wins, losses: 0.0)  # every setting hurts
     model = tmp_path / "model"
     main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
-          "--quiet"])
+          "--on-no-gain", "skip", "--quiet"])
     out = tmp_path / "aug.npz"
     assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "NoGainWarning: validation found no setting of 'noise'" in err and "cli.py" not in err
+    assert "NoGainWarning: the harm check rejected every setting of 'noise'" in err and "cli.py" not in err
     assert "no samples made (noise); nothing written" in err and not out.exists()

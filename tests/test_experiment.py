@@ -125,6 +125,8 @@ def test_val_chosen_picks_by_validation_never_by_test():
 def test_a_method_that_makes_nothing_is_pictured_by_its_best_scored_candidate():
     from vaeaug.experiment.figures import best_scored
 
-    sel = {"noise": {"residual": {"0.25": 0.90, "0.5": 0.95}, "warp": {"1.0": 0.95, "2.0": 0.80}}}
-    assert best_scored(sel, "noise") == (0.5, "residual")  # the best score; a tie to the milder strength
+    rows = [("noise", "residual", 0.25, -1.0), ("noise", "residual", 0.5, 0.5), ("noise", "warp", 1.0, 0.5),
+            ("noise", "warp", 2.0, -3.0), ("interpolation", "warp", 0.5, 4.0)]
+    sel = {"candidates": [{"method": m, "decoding": d, "strength": s, "gain": g} for m, d, s, g in rows]}
+    assert best_scored(sel, "noise") == (0.5, "residual")  # the best estimate; a tie to the milder strength
     assert best_scored({}, "noise") == (0.5, "residual")

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from vaeaug import VAEAugmenter, VAESampler
 from vaeaug.cli import build_parser, main
-from vaeaug.cli_options import COMMON, estimator_kwargs
+from vaeaug.cli_options import COMMON, PYTHON_ONLY, estimator_kwargs
 
 from .conftest import FAST
 
@@ -53,15 +53,15 @@ def test_the_training_loop_takes_its_settings_from_the_estimator_only():
 def test_the_cli_has_an_option_for_every_parameter_with_the_estimators_defaults():
     parser = build_parser()
     args = parser.parse_args(["train", "--data", "d.npz", "--out", "m"])
-    expected = {k: v for k, v in VAEAugmenter().get_params().items() if k not in COMMON}
+    expected = {k: v for k, v in VAEAugmenter().get_params().items() if k not in COMMON + PYTHON_ONLY}
     assert estimator_kwargs(args, VAEAugmenter) == expected
     exp = parser.parse_args(["experiment"])
     assert estimator_kwargs(exp, VAEAugmenter, overrides=True) == {}  # no override: the estimator's own
     given = parser.parse_args(["experiment", "--n-per-sample", "5", "--strength", "0.2,0.4", "--patience", "none",
-                               "--no-enforce-range", "--on-no-gain", "near_copies", "--lr", "0.01"])
+                               "--no-enforce-range", "--on-no-gain", "skip", "--lr", "0.01", "--cv", "4"])
     assert estimator_kwargs(given, VAEAugmenter, overrides=True) == {
-        "n_per_sample": 5, "strength": (0.2, 0.4), "enforce_range": False, "on_no_gain": "near_copies",
-        "learning_rate": 0.01}
+        "n_per_sample": 5, "strength": (0.2, 0.4), "enforce_range": False, "on_no_gain": "skip",
+        "learning_rate": 0.01, "cv": 4}
     assert parser.parse_args(["train", "--data", "d", "--out", "m", "--patience", "none"]).patience is None
 
 

@@ -98,13 +98,13 @@ def test_the_augmenter_warps_images_and_chooses_among_three_decodings(fitted_con
     from vaeaug.decoding import allowed_decodings
 
     assert allowed_decodings(fitted_conv.vae_.kind) == ("direct", "residual", "warp")
-    from vaeaug.selection import STRENGTH_GRID, WARP_EXTRA_STRENGTHS
+    from vaeaug.priors import PORTFOLIO
 
-    for m, grid in STRENGTH_GRID.items():  # warp also tries the larger moves, the others do not
-        sel = fitted_conv.selection_[m]
-        assert set(sel) == {"direct", "residual", "warp"}
-        assert set(sel["direct"]) == set(sel["residual"]) == {str(s) for s in grid}
-        assert set(sel["warp"]) == {str(s) for s in (*grid, *WARP_EXTRA_STRENGTHS[m])}
+    # images: the choice scores the image portfolio, warp included, and generate() uses its pick
+    scored = [(r["method"], r["decoding"], r["strength"]) for r in fitted_conv.selection_["candidates"]]
+    assert scored == [(s.method, s.decoding, s.strength) for s in PORTFOLIO["image"]]
+    chosen = fitted_conv.selection_["chosen"]
+    assert fitted_conv.method_ == chosen["method"] and fitted_conv.decoding_[chosen["method"]] == chosen["decoding"]
     # z' = z: no motion, so the source image comes back (up to the fit's sub-pixel settling)
     same = fitted_conv.generate(X, y, "noise", 1, strength=0.0, decoding="warp")[0]
     assert np.abs(same.astype(int) - X.astype(int)).mean() < 1.0

@@ -20,9 +20,20 @@ from .decoding import warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes
-from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
+from .params import (
+    GENERATE_CONSTRAINTS,
+    PARAMETER_CONSTRAINTS,
+    check_hidden_sizes,
+    check_strength,
+)
 from .selection import choose
-from .validation import check_labels_known, check_X, check_X_y, data_kind, split_validation
+from .validation import (
+    check_labels_known,
+    check_X,
+    check_X_y,
+    data_kind,
+    split_validation,
+)
 from .warp import WarpSettings
 
 
@@ -67,14 +78,16 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         Share of the training set held out (stratified) when ``fit`` gets no validation set.
     n_neighbors : int
         Interpolation/extrapolation partners are drawn among this many nearest same-class codes.
-    method : {"noise", "interpolation", "extrapolation", "reconstruction"}
-        What :meth:`generate` and :meth:`fit_resample` make by default.
+    method : {"auto", "noise", "interpolation", "extrapolation", "reconstruction"}
+        What :meth:`generate` and :meth:`fit_resample` make by default; ``"auto"``: the method
+        of the setting the choice in ``fit`` ranks first (``method_``).
     n_per_sample : int
         Synthetic samples per real one that :meth:`generate` makes by default, and that the
         choice in ``fit`` scores.
     strength : "auto", float or (low, high)
         σ (noise) or λ (interpolation, extrapolation); a pair draws it per sample. ``"auto"``:
-        chosen per method in ``fit`` on validation (``strength_``, ``selection_``).
+        the prior's ranked settings for the data kind (:data:`vaeaug.priors.PORTFOLIO`), the
+        first that the harm check does not reject (``strength_``, ``selection_``).
     decoding : {"auto", "direct", "residual", "warp"}
         How an altered code becomes a sample: decode it, move the source by D(z') − D(z), or
         (images) warp the source by the motion from D(z) to D(z'); ``"auto"``: chosen in ``fit``.
@@ -84,9 +97,15 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         Warp decoding: how many times over the fitted motion is applied.
     enforce_range : bool
         Keep every generated feature (pixel) within the range it spans in the training set.
-    on_no_gain : {"skip", "near_copies"}
-        What a method gives where the choice finds no setting that helps: nothing (with a
-        :class:`~vaeaug.NoGainWarning`), or near-copies (residual, strength 0.05).
+    on_no_gain : {"near_copies", "skip"}
+        What a method gives where the harm check rejects every setting of it: near-copies
+        (residual, strength 0.05), or nothing (with a :class:`~vaeaug.NoGainWarning`).
+    cv : int
+        Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
+        on that fold's training part alone.
+    estimator : classifier or None
+        What the harm check scores with (cloned; fed samples flattened to (N, n_features) in
+        X's scale, so put scaling in a pipeline); ``None``: a fast RBF kernel-ridge proxy.
     random_state : int or None
         Seeds weights, batch order, the validation hold-out and generation.
     device : str
@@ -102,8 +121,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     history_ : dict — per-epoch ``train_loss``, ``val_loss``, and ``best_epoch``
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
     collapse_retried_ : bool — the first training collapsed and was retried
+    method_ : str — what ``generate`` makes when not told (chosen or fixed)
     strength_, decoding_ : dict — what ``generate`` uses per method (chosen or fixed)
-    selection_ : dict — proxy validation accuracy of every candidate the choice scored
+    selection_ : dict — every setting the choice scored: estimated gain (points) with a 95 %
+        interval, wins, losses, harm p-value; the folds; ``reason``, the one-line verdict
     """
 
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
@@ -127,9 +148,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def __init__(self, *, architecture="auto", latent_dim=16, hidden_sizes=None, beta=1.0, kl_warmup=10,
                  free_bits=0.25, epochs=300, batch_size=32, learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
-                 method="interpolation", n_per_sample=3, strength="auto", decoding="auto",
+                 method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 on_no_gain="skip", random_state=None, device="auto", verbose=1):
+                 on_no_gain="near_copies", cv=3, estimator=None, random_state=None, device="auto", verbose=1):
         self.architecture = architecture
         self.latent_dim = latent_dim
         self.hidden_sizes = hidden_sizes
@@ -154,6 +175,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.warp_gain = warp_gain
         self.enforce_range = enforce_range
         self.on_no_gain = on_no_gain
+        self.cv = cv
+        self.estimator = estimator
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -182,18 +205,27 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                 raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
         return X, y, X_val, y_val
 
-    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
-            resume: bool = False) -> "VAEAugmenter":
+            resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
         """Train the VAE on ``X`` (N, D) vectors or (N, H, W) / (N, C, H, W) images, labels ``y``
-        (N,), watched by (X_val, y_val), then fix ``strength_`` and ``decoding_``.
+        (N,), watched by (X_val, y_val), then fix ``method_``, ``strength_`` and ``decoding_``.
 
         Without a validation set, ``validation_fraction`` of ``X`` is held out. Validation labels
-        must occur in ``y``. ``checkpoint_dir``: save the training state there every epoch; with
-        ``resume=True`` continue from it (a checkpoint of other data or settings is refused).
+        must occur in ``y``. ``X_unlabeled``: more samples of the same kind, without labels, that
+        also train the VAE (a conditional decoder gets "class unknown" for them). ``estimator``:
+        the classifier the choice scores with (overrides the constructor's). ``checkpoint_dir``:
+        save the training state there every epoch; with ``resume=True`` continue from it (a
+        checkpoint of other data or settings is refused).
         """
+        return self._fit(X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, estimator)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def _fit(self, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer) -> "VAEAugmenter":
+        """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
+        ``estimator`` for the instance itself)."""
         names = frame_names(X)
         X, y, X_val, y_val = self._fit_data(X, y, X_val, y_val)
+        X_unlabeled = self._unlabeled(X_unlabeled, X)
         kind = data_kind(X)
         if self.decoding == "warp" and kind != "image":
             raise ValueError("decoding='warp' moves images; feature vectors take 'direct', 'residual' or 'auto'")
@@ -206,9 +238,20 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             del self.feature_names_in_
         self.vae_ = build_vae(self, X, kind, self.classes_)
         self.history_, self.latent_spread_, self.collapse_retried_ = train(
-            self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume)
-        self.strength_, self.decoding_, self.selection_ = choose(self, X, y, X_val, y_val)
+            self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled)
+        self.method_, self.strength_, self.decoding_, self.selection_ = choose(
+            self, X, y, X_val, y_val, self.estimator if scorer is None else scorer, X_unlabeled)
         return self
+
+    @staticmethod
+    def _unlabeled(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
+        """Checked unlabeled samples, shaped like ``X``'s (``None`` when there are none)."""
+        if X_unlabeled is None:
+            return None
+        U = check_X(X_unlabeled, name="X_unlabeled")
+        if U.shape[1:] != X.shape[1:]:
+            raise ValueError(f"X_unlabeled samples have shape {U.shape[1:]}, X samples {X.shape[1:]}")
+        return U if len(U) else None
 
     # ------------------------------------------------------------------ the fitted model
     model_ = property(lambda self: self._vae().model, doc="The trained :class:`~vaeaug.models.VAE`.")
@@ -258,11 +301,12 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
 
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
             ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control);
-            z_j is one of the ``n_neighbors`` nearest same-class codes. ``None``: ``self.method``.
+            z_j is one of the ``n_neighbors`` nearest same-class codes. ``None`` or ``"auto"``:
+            ``method_``, what ``fit`` chose (or the constructor's ``method``).
         n_per_sample : ``None``: ``self.n_per_sample``, the amount the choice in ``fit`` scored.
         strength : σ or λ, or a (low, high) pair drawn per sample; ``None``: ``strength_[method]``,
-            which is ``None`` where the choice found no setting that helps: then nothing is made
-            (a :class:`~vaeaug.NoGainWarning`).
+            which is ``None`` only where the harm check rejected every setting under
+            ``on_no_gain="skip"``: then nothing is made (a :class:`~vaeaug.NoGainWarning`).
         small_classes : ``"raise"`` refuses a neighbour method on a class of one sample;
             ``"skip"`` gives such samples no offspring.
         decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None``: ``decoding_[method]``.

@@ -11,6 +11,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 #: Parameters the CLI spells as common options of every sub-command (``--seed``, ``--quiet``).
 COMMON = ("random_state", "verbose")
+#: Parameters that take Python objects (a classifier): not on the command line.
+PYTHON_ONLY = ("estimator",)
 #: Older spellings kept working.
 ALIASES = {"learning_rate": ("--lr",), "hidden_sizes": ("--hidden",)}
 
@@ -83,7 +85,7 @@ def add_estimator_args(parser: argparse.ArgumentParser, cls, overrides: bool = F
     title = "VAE overrides (default: VAEAugmenter's own)" if overrides else "model, training and generation"
     g = parser.add_argument_group(title)
     for name, default in params.items():
-        if name in COMMON:
+        if name in COMMON or name in PYTHON_ONLY:
             continue
         kw = _kind(name, cls._parameter_constraints[name])
         text = helps.get(name, "")
@@ -98,4 +100,4 @@ def estimator_kwargs(args: argparse.Namespace, cls, overrides: bool = False) -> 
     """The constructor arguments that ``args`` gives; with ``overrides``, those given (a ``None``
     is left out, so the estimator's own value stands)."""
     return {name: getattr(args, name) for name in cls().get_params()
-            if name not in COMMON and not (overrides and getattr(args, name) is None)}
+            if name not in COMMON and name not in PYTHON_ONLY and not (overrides and getattr(args, name) is None)}

@@ -93,8 +93,36 @@ def _train_once(vae: FittedVAE, data: tuple, settings: TrainSettings, seed: int 
     return hist, latent_spread(vae.encode_tensors(T[s : s + 1024] for s in range(0, len(T), 1024)))
 
 
-def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: bool = False):
-    """Train ``vae`` in place; returns (history dict, latent spread, whether a collapse was retried).
+def training_tensors(vae: FittedVAE, X: np.ndarray, y: np.ndarray, X_unlabeled: np.ndarray | None = None):
+    """(samples, one-hot labels) tensors to train on: labelled samples with their class, unlabeled
+    ones with an all-zero label vector, which a conditional decoder reads as "class unknown"."""
+    T, Y = vae.to_tensor(X), vae.onehot(y)
+    if X_unlabeled is None or len(X_unlabeled) == 0:
+        return T, Y
+    U = vae.to_tensor(X_unlabeled)
+    if Y is not None:
+        Y = torch.cat([Y, torch.zeros(len(U), Y.shape[1], device=Y.device)])
+    return torch.cat([T, U]), Y
+
+
+def train_fold(aug, vae: FittedVAE, X: np.ndarray, y: np.ndarray, X_unlabeled: np.ndarray | None,
+               epochs: int, kl_warmup: int) -> tuple[FittedVAE, np.ndarray]:
+    """A generator for one fold of the choice: a fresh model shaped like ``vae``, its preprocessing
+    fitted on ``X`` alone, trained (seeded) on ``X`` (and ``X_unlabeled``) for a fixed ``epochs``
+    with no validation set, so that it never sees the fold's held-out samples. Returns the model
+    and the spread of its training codes."""
+    fold = FittedVAE(None, vae.config, make_preprocessor(vae.kind).fit(X), vae.classes, vae.device)
+    settings = train_settings(aug)
+    settings.epochs, settings.kl_warmup, settings.patience, settings.verbose = int(epochs), int(kl_warmup), None, 0
+    T, Y = training_tensors(fold, X, y, X_unlabeled)
+    _, spread = _train_once(fold, (T, Y, None, None), settings, aug.random_state, None, False)
+    return fold, spread
+
+
+def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: bool = False,
+          X_unlabeled: np.ndarray | None = None):
+    """Train ``vae`` in place on ``X`` (and ``X_unlabeled``, label unknown), watched by the
+    validation set; returns (history dict, latent spread, whether a collapse was retried).
 
     After a posterior collapse (every dimension's spread < :data:`COLLAPSE_SPREAD`) with
     ``on_collapse="retry"`` it trains once more from the same seed with a longer KL warm-up
@@ -102,9 +130,10 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
     """
     settings = train_settings(aug)
     settings.desc = f"VAE ({vae.config.architecture})"
-    key = fingerprint(aug.get_params(), X, y, X_val, y_val) if checkpoint_dir is not None else ""
+    unlabeled = () if X_unlabeled is None else (X_unlabeled,)
+    key = fingerprint(aug.get_params(), X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
     ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None
-    data = (vae.to_tensor(X), vae.onehot(y), vae.to_tensor(X_val), vae.onehot(y_val))
+    data = (*training_tensors(vae, X, y, X_unlabeled), vae.to_tensor(X_val), vae.onehot(y_val))
     hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
     retried = False
     if spread.max() < COLLAPSE_SPREAD and aug.on_collapse == "retry" and aug.beta > 0:

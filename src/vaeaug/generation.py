@@ -13,7 +13,12 @@ import numpy as np
 from .decoding import Sources, allowed_decodings, decode_codes, sources_for
 from .errors import NoGainWarning
 from .frames import check_names
-from .latent import SyntheticCodes, concat_codes, same_class_neighbours, synthesize_blocks
+from .latent import (
+    SyntheticCodes,
+    concat_codes,
+    same_class_neighbours,
+    synthesize_blocks,
+)
 from .params import check_strength
 from .validation import check_labels_known, check_X_y
 
@@ -43,7 +48,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     aug._check_features(X)
     if vae.config.n_classes:
         check_labels_known(y, aug.classes_)
-    method = aug.method if method is None else method
+    method = aug.method_ if method in (None, "auto") else method
     n_per_sample = int(aug.n_per_sample if n_per_sample is None else n_per_sample)
     decoding = aug.decoding_.get(method, "direct") if decoding is None else decoding
     if decoding not in allowed_decodings(vae.kind):
@@ -52,9 +57,9 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
         strength = aug.strength_[method]
         if strength is None:  # the choice found no setting that helps: nothing to make
             warnings.warn(
-                f"validation found no setting of {method!r} that beats real data alone "
-                "(selection_['fallback']), so no samples are made for it; pass a strength to generate "
-                "anyway, or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
+                f"the harm check rejected every setting of {method!r} (selection_['fallback']), and "
+                "on_no_gain='skip', so no samples are made for it; pass a strength to generate anyway, "
+                "or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
     if not streaming and strength is not None:
         check_fits_in_memory(len(X) * n_per_sample, X, owner)
     rng = np.random.default_rng(aug.random_state if random_state is None else random_state)

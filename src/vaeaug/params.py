@@ -6,7 +6,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError, StrOptions
 
 from .latent import METHODS
 
@@ -52,7 +52,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "conditional": ["boolean"],
     "validation_fraction": [Number(Real, 0, 1, closed="neither")],
     "n_neighbors": [positive_int()],
-    "method": [StrOptions(set(METHODS))],
+    "method": [StrOptions({"auto", *METHODS})],
     "n_per_sample": [positive_int()],
     "strength": STRENGTH,
     "decoding": [StrOptions({"auto", *DECODINGS})],
@@ -60,6 +60,8 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "warp_gain": [non_negative()],
     "enforce_range": ["boolean"],
     "on_no_gain": [StrOptions({"skip", "near_copies"})],
+    "cv": [Number(Integral, 2, None, closed="left")],
+    "estimator": [HasMethods(["fit", "predict"]), None],
     "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],
     "device": [str],
     "verbose": ["verbose"],
@@ -94,7 +96,7 @@ def check_hidden_sizes(value, owner: str = "VAEAugmenter") -> None:
 #: The arguments of :meth:`VAEAugmenter.generate` and :meth:`~VAEAugmenter.generate_batches`,
 #: checked like the constructor's (``None``: the estimator's own value).
 GENERATE_CONSTRAINTS = {
-    "method": [StrOptions(set(METHODS)), None],
+    "method": [StrOptions({"auto", *METHODS}), None],
     "n_per_sample": [positive_int(), None],
     "strength": [non_negative(), tuple, list, None],
     "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],

@@ -47,6 +47,7 @@ FITTED_JSON = (
     ("strength_", "strength", to_jsonable, _pairs_to_tuples, DEFAULT_STRENGTH),
     ("decoding_", "decoding", dict, dict, {m: "direct" for m in METHODS}),
     ("selection_", "selection", to_jsonable, dict, {}),
+    ("method_", "method", str, str, "interpolation"),  # before method="auto": the method parameter
 )
 
 
@@ -220,6 +221,8 @@ def _build(aug, config: dict, tensors: dict, path: Path, device: str) -> None:
     parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
     for attr, key, _, parse, default in FITTED_JSON:
         setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
+    if "method" not in config and aug.method != "auto":
+        aug.method_ = aug.method
     dev = resolve_device(device)
     aug.vae_ = FittedVAE(model.to(dev).eval(), vae_config, preprocessor_from_state(config["preprocessor"], parrays),
                          aug.classes_, dev)

@@ -18,7 +18,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 
 from .augmenter import VAEAugmenter
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
-from .selection import FALLBACK_STRENGTH
+from .priors import NEAR_COPY_STRENGTH
 from .validation import check_X_y
 
 
@@ -111,8 +111,8 @@ class VAESampler(BaseOverSampler):
         no partner), and a method the choice found no gain for gives near-copies (residual, as
         ``on_no_gain="near_copies"``), since a sampler's job is to fill the class."""
         aug = self.augmenter_
-        method = aug.method if len(X) > 1 or aug.method in ("noise", "reconstruction") else "noise"
+        method = aug.method_ if len(X) > 1 or aug.method_ in ("noise", "reconstruction") else "noise"
         extra = {}
         if aug.strength_.get(method) is None:
-            extra = {"strength": FALLBACK_STRENGTH.get(method, 0.05), "decoding": "residual"}
+            extra = {"strength": NEAR_COPY_STRENGTH, "decoding": "residual"}
         return aug.generate(X, y, method, per, return_codes=True, **extra)

@@ -1,164 +1,210 @@
-"""Choosing augmentation settings on the validation set, inside ``VAEAugmenter.fit``.
+"""The choice inside ``VAEAugmenter.fit``: the prior's ranked settings (:mod:`.priors`), checked
+for harm by cross-validation over every labelled sample (train ∪ validation).
 
-For each method, decoding and candidate strength, synthetic samples are made from the training set, a
-fast proxy classifier (RBF kernel ridge, :class:`~vaeaug.proxy.KernelRidgeClassifier`) is
-trained on real + synthetic samples, and scored on the validation set; the best candidate that
-does no harm wins (ties go to the earlier, milder one). Nothing here sees a test set. How each
-rule was found: ``docs/choice.md``.
+Honesty: each fold's offspring come from a generator trained from scratch on that fold's
+training part alone (:func:`~vaeaug.fitting.train_fold`, preprocessing included), for the epoch
+count the main model's early stopping found; the held-out part is only ever predicted. Each
+candidate is scored against real data alone on the same fold, sample by sample, with the user's
+classifier (``estimator``) or the fast proxy. The prior's first setting stands unless a sign test
+on the pooled wins and losses says it hurts. How the rule was found: ``docs/choice.md``.
 """
 
 from __future__ import annotations
 
+import logging
+import warnings
+
 import numpy as np
 
-from .decoding import auto_decodings
+from .decoding import allowed_decodings, auto_decodings, warp_settings
 from .generation import OffspringMaker
 from .latent import DEFAULT_STRENGTH, METHODS
+from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates
 
-#: Candidate strengths per method: σ for noise, λ for interpolation and extrapolation.
-STRENGTH_GRID: dict[str, tuple] = {
-    "noise": (0.25, 0.5, 1.0),
-    "interpolation": (0.25, 0.5, 0.75),
-    "extrapolation": (0.25, 0.5, 1.0),
-}
+logger = logging.getLogger("vaeaug")
 
-#: Larger moves tried for warp decoding only: a warp carries just the smooth part of a decoded
-#: change, so it needs a larger change in z (``benchmarks/results/ujipen-v1.md``).
-WARP_EXTRA_STRENGTHS: dict[str, tuple] = {"noise": (2.0,), "interpolation": (1.0,), "extrapolation": (2.0,)}
+class _FoldAugmenter:
+    """What :class:`~vaeaug.generation.OffspringMaker` reads of an augmenter, with a fold's model."""
 
-#: The strength a method falls back to, with residual decoding, when no candidate beats real
-#: data alone: near-copies, a fifth of the grid's mildest move (``results/fallback-strength.md``).
-FALLBACK_STRENGTH: dict[str, float] = {"noise": 0.05, "interpolation": 0.05, "extrapolation": 0.05}
-
-#: How many more validation samples than real data alone a candidate must classify correctly
-#: (net) to be taken: one is within chance when twenty-odd candidates are tried on a small
-#: validation set (``results/unseen-sets.md``).
-MIN_GAIN_SAMPLES = 2
-
-#: The 1-NN check of the choice reads at most this many real + synthetic training samples (a
-#: seeded subsample beyond it), so that its cost stays bounded on large data sets.
-NEAREST_MAX_SAMPLES = 20000
+    def __init__(self, aug, vae, spread):
+        self.vae_, self.latent_spread_ = vae, spread
+        self.n_neighbors, self.enforce_range = aug.n_neighbors, aug.enforce_range
+        self.warp_settings_ = (warp_settings(vae.preprocessor.model_shape, aug.warp_smoothness, aug.warp_gain)
+                               if vae.kind == "image" else None)
 
 
-def _size(strength) -> float:
-    """How far a strength moves a code: the value, or a (low, high) range's midpoint."""
-    return float(np.mean(strength))
+def harm_test(wins: int, losses: int) -> float:
+    """One-sided sign test: the chance of at least ``losses`` losses among ``wins + losses``
+    decided samples if the setting did neither good nor harm (1.0 when none is decided)."""
+    from scipy.stats import binomtest
+
+    n = wins + losses
+    return 1.0 if n == 0 else float(binomtest(losses, n, 0.5, alternative="greater").pvalue)
 
 
-def choose_strengths(make_sets, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
-                     random_state: int | None, grid: dict[str, tuple] | None = None,
-                     decodings: tuple[str, ...] = ("direct",),
-                     warp_extra: dict[str, tuple] | None = None,
-                     fallback: dict[str, float] | None = None) -> tuple[dict[str, float], dict[str, str], dict]:
-    """Best (strength, decoding) per method by proxy validation accuracy, among those that do no harm.
-
-    ``make_sets(method, strength, decodings)`` returns ``{decoding: (X_new, y_new)}`` for those
-    decodings (:func:`choose` makes it: one decode of the codes serves every decoding). ``warp_extra``: further strengths per method scored for warp decoding only
-    (:data:`WARP_EXTRA_STRENGTHS`). ``fallback``: the strength per method when nothing helps
-    (:data:`FALLBACK_STRENGTH`); ``None`` falls back to the grid's mildest. Returns (strengths,
-    decodings, scores): ``scores`` holds ``baseline`` (real data only) and, per method and
-    decoding, every candidate strength's accuracy; ``scores["wins_losses"]`` the validation
-    samples each candidate gets right where real data alone errs, and the reverse (the paired
-    counts a significance test would read).
-
-    Do no harm: a candidate must classify at least :data:`MIN_GAIN_SAMPLES` more validation
-    samples correctly than real data alone, and must not cost a 1-nearest-neighbour classifier,
-    a second and very different reader of the same data, more than one validation sample
-    (``scores["1-NN"]``): the best of many candidates on a small validation set wins a sample or
-    so by chance alone, and a lucky gain of the proxy is not taken for a real one. Where no
-    candidate passes, the method falls back to its most conservative setting (residual decoding
-    where allowed, the ``fallback`` strength): samples close to the real ones, which
-    :class:`~vaeaug.VAEAugmenter` then gives or withholds as its ``on_no_gain`` says.
-    ``scores["fallback"]`` lists the methods that fell back.
-    """
-    from sklearn.neighbors import KNeighborsClassifier
-
-    from .proxy import FeatureScaler, KernelRidgeClassifier
-
-    grid = grid or STRENGTH_GRID
-    # the classifiers' own scaling (images by range, vectors by z-score), fitted once on real data
-    scaler = FeatureScaler().fit(X, "image" if X.ndim > 2 else "vector")
-    F, F_val = scaler.transform(X), scaler.transform(X_val)
-
-    def right(F_train, y_train) -> np.ndarray:  # which validation samples the proxy gets right
-        return KernelRidgeClassifier(random_state=random_state).fit(F_train, y_train).predict(F_val) == y_val
-
-    def nearest_score(F_train, y_train) -> float:
-        if len(F_train) > NEAREST_MAX_SAMPLES:  # a seeded subsample bounds the cost on large sets
-            idx = np.random.default_rng(random_state).choice(len(F_train), NEAREST_MAX_SAMPLES, replace=False)
-            F_train, y_train = F_train[idx], y_train[idx]
-        return float(np.mean(KNeighborsClassifier(n_neighbors=1).fit(F_train, y_train).predict(F_val) == y_val))
-
-    base_right = right(F, y)
-    scores: dict = {"baseline": float(base_right.mean()), "fallback": [], "1-NN": {"baseline": nearest_score(F, y)},
-                    "wins_losses": {}}
-    needed = scores["baseline"] + MIN_GAIN_SAMPLES / len(y_val) - 1e-9  # that many more correct samples
-    allowed = scores["1-NN"]["baseline"] - 1.0 / len(y_val) - 1e-9  # at most one fewer for the 1-NN
-    conservative = "residual" if "residual" in decodings else decodings[0]
-    strengths: dict[str, float] = {}
-    chosen_decoding: dict[str, str] = {}
-    extra = warp_extra if "warp" in decodings and warp_extra else {}
-    for method, candidates in grid.items():
-        if not candidates:  # nothing to try for this method
-            continue
-        scores[method] = {d: {} for d in decodings}
-        scores["1-NN"][method] = {d: {} for d in decodings}
-        scores["wins_losses"][method] = {d: {} for d in decodings}
-        best = None
-        for s in (*candidates, *extra.get(method, ())):
-            wanted = decodings if s in candidates else ("warp",)
-            sets = make_sets(method, s, wanted)
-            for decoding in wanted:
-                X_new, y_new = sets[decoding]
-                F_aug, y_aug = np.concatenate([F, scaler.transform(X_new)]), np.concatenate([y, y_new])
-                cand_right = right(F_aug, y_aug)
-                acc, nearest = float(cand_right.mean()), nearest_score(F_aug, y_aug)
-                scores[method][decoding][str(s)] = acc
-                # validation samples the candidate gets right and real data alone wrong, and the reverse
-                scores["wins_losses"][method][decoding][str(s)] = [int((cand_right & ~base_right).sum()),
-                                                                   int((~cand_right & base_right).sum())]
-                scores["1-NN"][method][decoding][str(s)] = nearest
-                if acc < needed or nearest < allowed:  # do no harm
-                    continue
-                # ties go to the earlier decoding, then the milder strength
-                key = (acc, -decodings.index(decoding), -_size(s))
-                if best is None or key > best[0]:
-                    best = (key, s, decoding)
-        if best is None:
-            mildest = fallback[method] if fallback and method in fallback else min(candidates, key=_size)
-            best = (None, mildest, conservative)
-            scores["fallback"].append(method)
-        strengths[method], chosen_decoding[method] = best[1], best[2]
-    return strengths, chosen_decoding, scores
+def gain_interval(diff: np.ndarray, z: float = 1.96) -> tuple[float, float, float]:
+    """Estimated accuracy gain (points) from per-sample differences in {−1, 0, 1}, with a normal
+    95 % interval: (gain, low, high)."""
+    n = max(len(diff), 1)
+    g = float(diff.mean()) if len(diff) else 0.0
+    half = z * float(diff.std(ddof=1)) / np.sqrt(n) if len(diff) > 1 else 0.0
+    return 100 * g, float(100 * (g - half)), float(100 * (g + half))
 
 
-def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray) -> tuple[dict, dict, dict]:
-    """``strength_``, ``decoding_`` and ``selection_`` of a fitted augmenter: the constructor's fixed
-    values, or (``"auto"``) those :func:`choose_strengths` picks on validation for ``aug.n_per_sample``
-    offspring per sample. A method that falls back gets no strength under ``on_no_gain="skip"``."""
-    auto_strength, auto_decoding = isinstance(aug.strength, str), aug.decoding == "auto"
-    fixed_decoding = "direct" if auto_decoding else aug.decoding
-    strengths = dict(DEFAULT_STRENGTH) if auto_strength else {m: aug.strength for m in METHODS}
-    decodings = {m: fixed_decoding for m in METHODS}
+class Scorer:
+    """Which held-out samples a classifier trained on given samples gets right: the user's
+    estimator (cloned, on samples flattened to (N, n_features) in the input's scale) or the
+    proxy (:class:`~vaeaug.proxy.KernelRidgeClassifier` on the library's feature scaling)."""
+
+    def __init__(self, estimator, kind: str, random_state):
+        self.estimator, self.kind, self.random_state = estimator, kind, random_state
+
+    @property
+    def name(self) -> str:
+        return "proxy (RBF kernel ridge)" if self.estimator is None else type(self.estimator).__name__
+
+    def right(self, X_train, y_train, X_test, y_test, scaler) -> np.ndarray:
+        from sklearn.base import clone
+
+        from .proxy import KernelRidgeClassifier
+
+        if self.estimator is None:
+            model = KernelRidgeClassifier(random_state=self.random_state)
+            F, F_test = scaler.transform(X_train), scaler.transform(X_test)
+        else:
+            model = clone(self.estimator)
+            F = X_train.reshape(len(X_train), -1).astype(np.float64)
+            F_test = X_test.reshape(len(X_test), -1).astype(np.float64)
+        return model.fit(F, y_train).predict(F_test) == y_test
+
+
+def folds(y: np.ndarray, n_folds: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified (train, held-out) index pairs; a class with fewer samples than folds is spread
+    over as many as it fills."""
+    from sklearn.model_selection import StratifiedKFold
+
+    n_folds = int(min(n_folds, len(y)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "the least populated class has only ... members"
+        skf = StratifiedKFold(n_folds, shuffle=True, random_state=random_state)
+        return [(tr, te) for tr, te in skf.split(np.zeros(len(y)), y)]
+
+
+def _fixed(aug) -> tuple[dict, dict]:
+    """strength_ and decoding_ when the user fixed both: no choice to make."""
+    strengths = {m: aug.strength for m in METHODS}
+    decodings = {m: aug.decoding for m in METHODS}
     decodings["reconstruction"] = "direct"  # residual decoding of z' = z is the sample itself
-    if not (auto_strength or auto_decoding):
-        return strengths, decodings, {}
-    grid = None if auto_strength else {m: (aug.strength,) for m in STRENGTH_GRID}
-    candidates = auto_decodings(aug.vae_.kind) if auto_decoding else (fixed_decoding,)
-    maker = OffspringMaker(aug, X, y, candidates)
+    return strengths, decodings
 
-    def make_sets(method: str, strength, wanted: tuple[str, ...] = candidates) -> dict:
-        rng = np.random.default_rng(aug.random_state)  # every candidate from the same draws
-        codes, samples = maker.make(method, int(aug.n_per_sample), strength, rng, "skip", wanted)
-        return {d: (samples[d], codes.y) for d in wanted}
 
-    chosen, chosen_decodings, selection = choose_strengths(
-        make_sets, X, y, X_val, y_val, aug.random_state, grid=grid, decodings=candidates,
-        warp_extra=WARP_EXTRA_STRENGTHS if auto_strength else None,
-        fallback=FALLBACK_STRENGTH if auto_strength else None)  # a fixed strength stays the user's
-    strengths.update(chosen)
-    decodings.update(chosen_decodings)
-    if auto_strength and aug.on_no_gain == "skip":
-        for method in selection["fallback"]:
-            strengths[method] = None  # generate() makes nothing unless given a strength
-    return strengths, decodings, selection
+def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X_unlabeled, scorer: Scorer,
+                   n_folds: int, bar=None) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict]:
+    """Per pooled sample: whether real data alone gets it right, and per setting the difference
+    (−1, 0, 1) offspring make; plus what the folds were (sizes, epochs)."""
+    from .fitting import train_fold
+    from .proxy import FeatureScaler
+
+    hist = aug.history_
+    epochs = max(hist["best_epoch"] + 1, 1)
+    kl_warmup = int(hist.get("kl_warmup", aug.kl_warmup))
+    base = np.zeros(len(y), bool)
+    diff = {s: np.zeros(len(y), np.int8) for s in settings}
+    decodings = tuple(dict.fromkeys(s.decoding for s in settings))
+    split = folds(y, n_folds, aug.random_state)
+    for k, (tr, te) in enumerate(split):
+        vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
+        maker = OffspringMaker(_FoldAugmenter(aug, vae, spread), X[tr], y[tr], decodings)
+        scaler = FeatureScaler().fit(X[tr], vae.kind)
+        base[te] = scorer.right(X[tr], y[tr], X[te], y[te], scaler)
+        by_draw: dict[tuple, list[Setting]] = {}
+        for s in settings:  # one decode serves every decoding of a (method, strength)
+            by_draw.setdefault((s.method, s.strength), []).append(s)
+        for (method, strength), group in by_draw.items():
+            rng = np.random.default_rng(aug.random_state)
+            codes, samples = maker.make(method, int(aug.n_per_sample), strength, rng, "skip",
+                                        tuple(dict.fromkeys(s.decoding for s in group)))
+            for s in group:
+                X_aug = np.concatenate([X[tr], samples[s.decoding]])
+                right = scorer.right(X_aug, np.concatenate([y[tr], codes.y]), X[te], y[te], scaler)
+                diff[s][te] = right.astype(np.int8) - base[te]
+        if bar is not None:
+            bar.update(1)
+    return base, diff, {"folds": len(split), "fold_epochs": epochs, "fold_sizes": [int(len(te)) for _, te in split]}
+
+
+def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, estimator=None,
+           X_unlabeled: np.ndarray | None = None) -> tuple[str, dict, dict, dict]:
+    """``method_``, ``strength_``, ``decoding_`` and ``selection_`` of an augmenter fitted on (X, y)
+    and watched by (X_val, y_val): the user's fixed values, or the prior's ranked settings with
+    those the harm check rejects struck out. A method whose every setting is rejected gives
+    near-copies (``on_no_gain="near_copies"``) or nothing (``"skip"``)."""
+    from tqdm.auto import tqdm
+
+    auto_method = aug.method == "auto"
+    auto_strength, auto_decoding = isinstance(aug.strength, str), aug.decoding == "auto"
+    if not (auto_method or auto_strength or auto_decoding):
+        return (aug.method, *_fixed(aug), {})
+    kind = aug.vae_.kind
+    allowed = auto_decodings(kind) if auto_decoding else allowed_decodings(kind)
+    strength = tuple(aug.strength) if isinstance(aug.strength, list) else aug.strength
+    settings = candidates(kind, aug.method, strength, aug.decoding, allowed)
+    X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
+    scorer = Scorer(estimator, kind, aug.random_state)
+    n_folds = int(aug.cv)
+    bar = tqdm(total=n_folds, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
+    base, diff, info = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, n_folds, bar)
+    rows = []
+    for s in settings:
+        d = diff[s]
+        wins, losses = int((d > 0).sum()), int((d < 0).sum())
+        gain, low, high = gain_interval(d.astype(np.float64))
+        p = harm_test(wins, losses)
+        rows.append({"method": s.method, "decoding": s.decoding, "strength": s.strength, "gain": gain,
+                     "interval": [low, high], "wins": wins, "losses": losses, "p_harm": p,
+                     "harmful": p < HARM_ALPHA})
+    kept = [r for r in rows if not r["harmful"]]
+    strengths, decodings = dict(DEFAULT_STRENGTH), {m: "direct" for m in METHODS}
+    fallback = []
+    for m in ("noise", "interpolation", "extrapolation"):
+        mine = [r for r in rows if r["method"] == m]
+        first = next((r for r in kept if r["method"] == m), None)
+        if first is not None:
+            strengths[m], decodings[m] = first["strength"], first["decoding"]
+        elif mine:  # every setting of the method was judged harmful
+            fallback.append(m)
+            strengths[m] = None if aug.on_no_gain == "skip" else NEAR_COPY_STRENGTH
+            decodings[m] = "residual" if "residual" in allowed_decodings(kind) else allowed[0]
+        elif not auto_strength:
+            strengths[m] = strength
+        if not auto_decoding and not mine:
+            decodings[m] = aug.decoding
+    decodings["reconstruction"] = "direct"
+    top = kept[0] if kept else rows[0]
+    method = top["method"] if auto_method else aug.method
+    reason = _reason(rows, top, method, strengths[method], decodings[method], scorer.name, info, len(y_all))
+    bar.set_postfix_str(reason)
+    bar.close()
+    logger.info(reason)
+    selection = {"scorer": scorer.name, "n_scored": int(len(y_all)), "baseline_accuracy": float(base.mean()),
+                 "harm_alpha": HARM_ALPHA, **info, "candidates": rows, "fallback": fallback,
+                 "chosen": {"method": method, "strength": strengths[method], "decoding": decodings[method]},
+                 "reason": reason}
+    return method, strengths, decodings, selection
+
+
+def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, scorer: str, info: dict,
+            n: int) -> str:
+    """One line: what was chosen and why."""
+    rejected = [r for r in rows if r["harmful"]]
+    head = f"chose {method} (σ/λ {strength}, {decoding} decoding)"
+    if strength == NEAR_COPY_STRENGTH and top["harmful"]:
+        head = f"chose {method} near-copies: every setting tried hurt"
+    elif strength is None:
+        head = f"{method} makes nothing: every setting tried hurt"
+    est = next((r for r in rows if r["method"] == method and r["strength"] == strength
+                and r["decoding"] == decoding), None)
+    evidence = (f", estimated gain {est['gain']:+.1f} points [{est['interval'][0]:+.1f}, {est['interval'][1]:+.1f}]"
+                if est else "")
+    return (f"{head}{evidence} by {info['folds']}-fold cross-validation of {n} samples with {scorer}; "
+            f"{len(rejected)} of {len(rows)} settings rejected as harmful")

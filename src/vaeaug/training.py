@@ -137,7 +137,7 @@ def train_vae(
     model: VAE,
     X: torch.Tensor,
     Y: torch.Tensor | None,
-    X_val: torch.Tensor,
+    X_val: torch.Tensor | None,
     Y_val: torch.Tensor | None,
     settings: TrainSettings,
     generator: torch.Generator,
@@ -148,6 +148,7 @@ def train_vae(
 
     ``Y``/``Y_val`` are one-hot labels for a conditional decoder, else ``None``. ``generator``
     drives the batch order; the reparameterisation noise comes from torch's (seeded) RNG.
+    Without ``X_val`` it runs ``settings.epochs`` epochs and keeps the last weights.
     With ``checkpoint``, the full state is saved after every epoch; ``resume`` continues from
     a saved state (model, optimiser, history and RNG states), so the result matches an
     uninterrupted run.
@@ -222,6 +223,10 @@ def train_vae(
         hist.train_loss.append(tot / n_seen)
         hist.train_reconstruction.append(rec_sum / n_seen)
         hist.train_kl.append(kl_sum / n_seen)
+        if X_val is None:  # a fixed number of epochs (the choice's fold models): the last weights
+            hist.best_epoch = epoch
+            bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}")
+            continue
         val = evaluate(model, X_val, Y_val, s.beta)
         hist.val_loss.append(val)
         if not np.isfinite(val):
@@ -244,6 +249,7 @@ def train_vae(
         if stop:
             break
     bar.close()
-    model.load_state_dict(best_state)
+    if X_val is not None:
+        model.load_state_dict(best_state)
     model.eval()
     return hist

@@ -147,14 +147,14 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
 
 
 def best_scored(selection: dict, method: str) -> tuple[float, str]:
-    """The (strength, decoding) the proxy scored highest for ``method`` in ``fit``'s choice, ties to
-    the milder strength: what a figure shows for a method that makes nothing."""
-    scored = [(acc, -float(s), d) for d, by_strength in selection.get(method, {}).items()
-              for s, acc in by_strength.items()]  # "auto" strengths: the grid's numbers
+    """The (strength, decoding) of ``method`` that the harm check in ``fit`` estimated best, ties
+    to the milder strength: what a figure shows for a method that makes nothing."""
+    scored = [(r["gain"], -float(np.mean(r["strength"])), r["decoding"], r["strength"])
+              for r in selection.get("candidates", []) if r["method"] == method]
     if not scored:
         return 0.5, "residual"
-    acc, neg_strength, decoding = max(scored)
-    return -neg_strength, decoding
+    *_, decoding, strength = max(scored)
+    return strength, decoding
 
 
 def fig_strips(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 6, steps: int = 9) -> bool:

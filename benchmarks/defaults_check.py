@@ -1,0 +1,142 @@
+"""The defaults as a new user meets them: ``VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)``
+then ``generate(X, y)`` with no other argument, on every data set of the suite, scored on test
+by the suite's three classifiers beside SMOTE and (images) affine moves at the same amount.
+
+Same splits, classifiers and features as ``defaults_suite.py``. One JSONL line per finished run
+(``benchmarks/results/defaults-check.jsonl``, resumable), and a table per data set × classifier
+(``defaults-check.md``): the gain of the defaults, SMOTE and affine, how many samples the defaults
+made, what the choice picked, and how long ``fit`` took.
+
+    python benchmarks/defaults_check.py --per-class 10 --seeds 0 1 2
+    python benchmarks/defaults_check.py --names glass digits-8x8 --seeds 0
+    python benchmarks/defaults_check.py --table
+    python benchmarks/defaults_check.py --params '{"cv": 2}' --tag cv2    # another setting, its own file
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import defaults_suite as suite
+import numpy as np
+
+RESULTS = suite.RESULTS
+
+
+def run_one(name: str, n: int, seed: int, params: dict) -> dict:
+    from sklearn.base import clone
+
+    from vaeaug import VAEAugmenter
+    from vaeaug.experiment.baselines import affine, smote
+
+    X, y, kind = suite.load(name)
+    tr, va, te = suite.split(y, n, seed)
+    clfs = suite.classifiers(kind, seed)
+    F_te = suite.features(X[te], kind)
+
+    def score(X_new, y_new) -> dict:
+        F = np.concatenate([suite.features(X[tr], kind), suite.features(X_new, kind)])
+        Y = np.concatenate([y[tr], y_new])
+        return {c: float(np.mean(clone(p).fit(F, Y).predict(F_te) == y[te])) for c, p in clfs.items()}
+
+    t0 = time.perf_counter()
+    aug = VAEAugmenter(random_state=seed, verbose=0, **params).fit(X[tr], y[tr], X[va], y[va])
+    fit_s = time.perf_counter() - t0
+    X_new, y_new = aug.generate(X[tr], y[tr])
+    amount = int(aug.n_per_sample)
+    rows = {"baseline": score(X[tr][:0], y[tr][:0]), "defaults": score(X_new, y_new),
+            "SMOTE": score(*smote(X[tr], y[tr], amount, random_state=seed))}
+    if kind == "image":
+        rows["affine"] = score(*affine(X[tr], y[tr], amount, random_state=seed))
+    sel = aug.selection_
+    return {"name": name, "kind": kind, "per_class": n, "seed": seed, "params": params,
+            "sizes": [len(tr), len(va), len(te)], "fit_seconds": fit_s, "n_made": int(len(X_new)),
+            "chosen": sel.get("chosen"), "reason": sel.get("reason"),
+            "candidates": [{k: r[k] for k in ("method", "decoding", "strength", "gain", "interval", "harmful")}
+                           for r in sel.get("candidates", [])],
+            "test": rows}
+
+
+def jsonl(tag: str) -> Path:
+    return RESULTS / (f"defaults-check-{tag}.jsonl" if tag else "defaults-check.jsonl")
+
+
+def read(tag: str = "") -> list[dict]:
+    p = jsonl(tag)
+    return [json.loads(x) for x in p.read_text().splitlines() if x.strip()] if p.exists() else []
+
+
+def table(records: list[dict], tag: str = "") -> str:
+    """Per data kind and size: gain per data set × classifier (mean over seeds), then the summary."""
+    lines = [f"# The defaults on the suite{f' ({tag})' if tag else ''}", "",
+             "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
+             "gain over real data alone, points, mean over seeds; SMOTE and affine at the same amount. From "
+             f"`benchmarks/results/{jsonl(tag).name}`; command: `python benchmarks/defaults_check.py --table"
+             f"{f' --tag {tag}' if tag else ''}`.", ""]
+    for kind, n in sorted({(r["kind"], r["per_class"]) for r in records}):
+        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n]
+        names = sorted({r["name"] for r in recs})
+        cols = ["defaults", "SMOTE", *(["affine"] if kind == "image" else [])]
+        head = [f"{c} {k}" for c in ("SVM", "1-NN", "NN") for k in cols]
+        lines += [f"## {kind}s, {n} per class", "",
+                  "| data set | seeds | " + " | ".join(head) + " | made | fit s | chosen (seed 0) |",
+                  "|---|---|" + "---|" * len(head) + "---|---|---|"]
+        cells = {c: [] for c in cols}
+        for name in names:
+            rs = [r for r in recs if r["name"] == name]
+            vals = []
+            for clf in ("SVM", "1-NN", "NN"):
+                for c in cols:
+                    g = float(np.mean([100 * (r["test"][c][clf] - r["test"]["baseline"][clf]) for r in rs]))
+                    cells[c].append(g)
+                    vals.append(f"{g:+.1f}")
+            ch = rs[0]["chosen"] or {}
+            lines.append(f"| {name} | {len(rs)} | " + " | ".join(vals) +
+                         f" | {int(np.mean([r['n_made'] for r in rs]))} | {np.mean([r['fit_seconds'] for r in rs]):.1f} | "
+                         f"{ch.get('method')} {ch.get('decoding')} {ch.get('strength')} |")
+        lines += ["", "| augmenter | mean gain | worst cell | cells < −1 | cells | runs that made nothing |",
+                  "|---|---|---|---|---|---|"]
+        for c in cols:
+            v = np.array(cells[c])
+            none = sum(r["n_made"] == 0 for r in recs) if c == "defaults" else 0
+            lines.append(f"| {c} | {v.mean():+.2f} | {v.min():+.1f} | {int((v < -1).sum())} | {len(v)} | {none} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--names", nargs="+", default=None)
+    p.add_argument("--per-class", type=int, nargs="+", default=[10])
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--params", default="{}", help="VAEAugmenter parameters (JSON) to change from the defaults")
+    p.add_argument("--tag", default="", help="name of this setting's result files")
+    p.add_argument("--table", action="store_true")
+    a = p.parse_args()
+    from vaeaug.fileio import atomic_write_text
+
+    params = json.loads(a.params)
+    if not a.table:
+        names = a.names or [*suite.table_names(), *suite.IMAGE_SETS]
+        done = {(r["name"], r["per_class"], r["seed"]) for r in read(a.tag)}
+        for n in a.per_class:
+            for name in names:
+                for seed in a.seeds:
+                    if (name, n, seed) in done:
+                        continue
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        rec = run_one(name, n, seed, params)
+                    with open(jsonl(a.tag), "a") as f:
+                        f.write(json.dumps(rec) + "\n")
+                    print(f"{name} {n}/class seed {seed}: fit {rec['fit_seconds']:.0f} s, {rec['reason']}", flush=True)
+    out = RESULTS / (f"defaults-check-{a.tag}.md" if a.tag else "defaults-check.md")
+    atomic_write_text(out, table(read(a.tag), a.tag) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""What the choice starts from, per data kind: a ranked portfolio of settings, fixed from the
+defaults suite (``benchmarks/results/portfolio.md``), and the rule that may overrule it.
+
+All per-kind priors live here, so that a new data kind adds its own entry and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One way to make offspring: a method, a decoding and a strength (σ or λ)."""
+
+    method: str
+    decoding: str
+    strength: float | tuple
+
+    def label(self) -> str:
+        return f"{self.method}|{self.decoding}|{self.strength}"
+
+
+#: Ranked settings per data kind: the best mean test gain over the suite's data sets ×
+#: classifiers among those whose worst cell stays above the bound, then each method's best
+#: (``python benchmarks/defaults_suite.py --table``; ``tests/test_priors.py`` keeps the two equal).
+PORTFOLIO: dict[str, tuple[Setting, ...]] = {
+    "vector": (
+        Setting("interpolation", "residual", 0.75),
+        Setting("interpolation", "residual", 0.5),
+        Setting("extrapolation", "residual", 0.25),
+        Setting("noise", "residual", 0.25),
+    ),
+    "image": (
+        Setting("noise", "warp", 2.0),
+        Setting("noise", "warp", 1.0),
+        Setting("interpolation", "warp", 0.75),
+        Setting("extrapolation", "warp", 1.0),
+    ),
+}
+
+#: The strength, with residual decoding, of the near-copies a method gives when every setting
+#: of it was judged harmful (``on_no_gain="near_copies"``): close to the real samples
+#: (``benchmarks/results/fallback-strength.md``).
+NEAR_COPY_STRENGTH = 0.05
+
+#: A setting is judged harmful when the held-out samples it loses (right with real data alone,
+#: wrong with offspring) outnumber those it wins at this one-sided sign-test level: evidence of
+#: harm, not absence of proof of gain, overrules the prior (``docs/choice.md``).
+HARM_ALPHA = 0.05
+
+
+def candidates(kind: str, method: str = "auto", strength="auto", decoding: str = "auto",
+               allowed: tuple[str, ...] = ()) -> list[Setting]:
+    """The portfolio of ``kind`` narrowed to what the user fixed: a method, a strength (replacing
+    the prior's), a decoding (replacing it; only those in ``allowed`` otherwise), without repeats,
+    in the portfolio's order. A method the portfolio lacks gets one setting of its own."""
+    out: list[Setting] = []
+    pool = PORTFOLIO[kind]
+    if method != "auto" and not any(s.method == method for s in pool):
+        pool = (*pool, Setting(method, "residual" if "residual" in allowed else allowed[0], 0.5))
+    for s in pool:
+        if method != "auto" and s.method != method:
+            continue
+        d = s.decoding if decoding == "auto" else decoding
+        if allowed and d not in allowed:
+            continue
+        new = Setting(s.method, d, s.strength if isinstance(strength, str) else strength)
+        if new not in out:
+            out.append(new)
+    return out

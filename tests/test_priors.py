@@ -1,0 +1,24 @@
+"""The priors in code are the portfolio the defaults suite's table justifies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from vaeaug.decoding import allowed_decodings
+from vaeaug.priors import PORTFOLIO
+
+RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "portfolio.json"
+
+
+def test_the_portfolio_in_code_is_the_one_the_suite_chose():
+    table = json.loads(RESULTS.read_text())
+    for kind, rows in table.items():
+        assert [(s.method, s.decoding, s.strength) for s in PORTFOLIO[kind]] == [
+            (r["method"], r["decoding"], r["strength"]) for r in rows], kind
+
+
+def test_every_kind_has_a_setting_per_method_that_its_data_allows():
+    for kind, settings in PORTFOLIO.items():
+        assert {s.method for s in settings} == {"noise", "interpolation", "extrapolation"}
+        assert all(s.decoding in allowed_decodings(kind) for s in settings)
