@@ -27,6 +27,7 @@ from .params import (
     check_strength,
 )
 from .selection import choose
+from .threads import work_threads
 from .validation import (
     check_labels_known,
     check_X,
@@ -106,6 +107,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     estimator : classifier or None
         What the harm check scores with (cloned; fed samples flattened to (N, n_features) in
         X's scale, so put scaling in a pipeline); ``None``: a fast RBF kernel-ridge proxy.
+    n_jobs : int or None
+        Threads for torch and the BLAS pools during ``fit`` and generation (−1: every core);
+        ``None``: the cores idle when the work starts, so a busy machine gets one thread. The
+        caller's own settings are restored afterwards.
     random_state : int or None
         Seeds weights, batch order, the validation hold-out and generation.
     device : str
@@ -150,7 +155,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 on_no_gain="near_copies", cv=3, estimator=None, random_state=None, device="auto", verbose=1):
+                 on_no_gain="near_copies", cv=3, estimator=None, n_jobs=None, random_state=None, device="auto",
+                 verbose=1):
         self.architecture = architecture
         self.latent_dim = latent_dim
         self.hidden_sizes = hidden_sizes
@@ -177,6 +183,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.on_no_gain = on_no_gain
         self.cv = cv
         self.estimator = estimator
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -217,7 +224,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         save the training state there every epoch; with ``resume=True`` continue from it (a
         checkpoint of other data or settings is refused).
         """
-        return self._fit(X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, estimator)
+        with work_threads(self.n_jobs):
+            return self._fit(X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, estimator)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer) -> "VAEAugmenter":
@@ -323,8 +331,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             codes = generation.no_codes(self, y)
             X_new = self.inverse_transform(codes.Z, codes.y)
         else:
-            codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
-                                                                                     small_classes)
+            with work_threads(self.n_jobs):
+                codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
+                                                                                         small_classes)
             X_new = samples[decoding]
         X_new, y_new = like(X_new, X_in, codes.y, y_in)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)

@@ -27,6 +27,7 @@ from .. import __version__
 from .. import NoGainWarning, VAEAugmenter
 from ..data.dataset import Dataset
 from ..proxy import FeatureScaler
+from ..threads import work_threads
 from .baselines import affine, smote
 from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
@@ -240,7 +241,9 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     cols = columns_for(config, dataset.kind)
     records, first = [], None
     for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
-        rec, aug, sets = run_seed(train, val, test, seed, config, verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
+        with work_threads(config.augmenter_params.get("n_jobs")):  # the classifiers too: idle cores only
+            rec, aug, sets = run_seed(train, val, test, seed, config,
+                                      verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
         records.append(rec)
         if first is None:
             first = (aug, sets)
