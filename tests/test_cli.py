@@ -56,10 +56,10 @@ def test_experiment_and_datasets_commands(tmp_path, capsys):
     assert main(["datasets"]) == 0
     assert "ujipen-v1" in capsys.readouterr().out
     out = tmp_path / "exp"
-    assert main(["experiment", "--seeds", "1", "--epochs", "2", "--latent-dim", "4", "--amounts", "1",
+    assert main(["experiment", "--dataset", "digits", "--epochs", "2", "--latent-dim", "4", "--amounts", "1",
                  "--quiet", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "| SVM |" in printed and "chosen on validation" in printed
+    assert "| SVM |" in printed and "chosen on validation" in printed and "--seeds 3 gives" in printed
     assert (out / "report.html").exists() and (out / "results.json").exists()
     assert main(["experiment", "--dataset", "nope", "--out", str(out)]) == 1
     assert "unknown data set 'nope'" in capsys.readouterr().err
@@ -92,3 +92,21 @@ def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tm
     err = capsys.readouterr().err
     assert "NoGainWarning: the harm check rejected every setting of 'noise'" in err and "cli.py" not in err
     assert "no samples made (noise); nothing written" in err and not out.exists()
+
+
+def test_the_experiment_defaults_to_the_embedded_ujipen_v1():
+    from vaeaug.cli import _load_data, build_parser
+
+    args = build_parser().parse_args(["experiment"])
+    ds = _load_data(args)
+    assert ds.name == "ujipen-v1" and ds.X.shape == (1364, 70, 70) and args.seeds == 1
+    train, val, test = ds.train_val_test()
+    assert (len(train), len(val), len(test)) == (7 * 124, 124, 3 * 124)  # writers 1-7 / 8 / 9-11
+
+
+def test_every_subcommand_help_shows_examples():
+    for sub in ("train", "augment", "experiment"):
+        r = subprocess.run([sys.executable, "-m", "vaeaug.cli", sub, "--help"], capture_output=True, text=True)
+        assert "examples:" in r.stdout and f"vaeaug {sub}" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "vaeaug.cli", "--version"], capture_output=True, text=True)
+    assert r.stdout.startswith("vaeaug ")

@@ -142,3 +142,17 @@ def test_truncated_real_v1_file(tmp_path):
     (tmp_path / "UJIpenchars-w07").unlink()
     with pytest.raises(FileNotFoundError, match="w07"):
         load_ujipen_v1(tmp_path, size=16)
+
+
+def test_the_embedded_copy_is_the_published_data_and_loads_offline(monkeypatch):
+    import vaeaug.data.ujipen as ujipen
+
+    def no_network(*a, **k):
+        raise AssertionError("the embedded copy must not download")
+
+    monkeypatch.setattr(ujipen, "fetch", no_network)
+    embedded = load_ujipen_v1(size=16)
+    local = load_ujipen_v1(shared_data("ujipen-v1"), size=16)
+    assert (embedded.X == local.X).all() and (embedded.y == local.y).all()
+    assert embedded.meta["licence"] == "CC BY 4.0" and "Llorens" in embedded.meta["citation"]
+    assert (ujipen.EMBEDDED_V1.parent / "README.md").is_file()

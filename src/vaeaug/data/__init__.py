@@ -1,5 +1,5 @@
-"""Data sources: UJI Pen Characters (v1, v2), CSV tables, image folders, ``.npz``, and the
-embedded default (scikit-learn's digits). Every loader returns a :class:`Dataset`."""
+"""Data sources: UJI Pen Characters (v1 embedded as the default, v2), scikit-learn's digits, CSV
+tables, image folders and ``.npz``. Every loader returns a :class:`Dataset`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ DATASETS = {
     "digits": (load_digits_dataset,
                "8×8 handwritten digits bundled with scikit-learn (offline; 20 train / 10 val per class)"),
     "ujipen-v1": (load_ujipen_v1,
-                  "UJI Pen Characters v1, 1,364 chars, 11 writers, 62 labels; UCI download (sha256-checked) "
-                  "or --dataset-path FOLDER"),
+                  "UJI Pen Characters v1, 1,364 chars, 11 writers, 62 labels, 70×70 renders; embedded in the "
+                  "package (offline, CC BY 4.0), the default; or --dataset-path FOLDER"),
     "ujipen-v2": (load_ujipen_v2,
                   "UJI Pen Characters v2, 11,640 chars, 60 writers, 97 classes (the paper's); UCI download "
                   "(sha256-checked) or --dataset-path FILE"),

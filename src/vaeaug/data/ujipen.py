@@ -258,9 +258,28 @@ def _to_dataset(samples: list[PenSample], name: str, size: int, pen_width: float
                    extras={"strokes": [s.strokes for s in samples]})
 
 
+#: The copy of v1 shipped inside the package (CC BY 4.0; attribution in its README.md).
+EMBEDDED_V1 = Path(__file__).resolve().parent / "embedded" / "ujipen-v1.tar.xz"
+
+
+def _embedded_v1() -> dict[str, bytes]:
+    """The 11 writer files of the embedded copy, each checked against its published sha256."""
+    import hashlib
+    import tarfile
+
+    with tarfile.open(EMBEDDED_V1, "r:xz") as tar:
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    for w in range(1, 12):
+        name = f"UJIpenchars-w{w:02d}"
+        if hashlib.sha256(files.get(name, b"")).hexdigest() != V1_SHA256[w]:
+            raise DataFormatError(f"{EMBEDDED_V1}: {name} is missing or does not match its sha256; reinstall vaeaug")
+    return files
+
+
 def load_ujipen_v1(path: str | Path | None = None, size: int = 70, pen_width: float = 2.0,
-                   classes: str = "62") -> Dataset:
-    """UJI Pen Characters v1: the 11 writer files from ``path`` (a folder), or downloaded.
+                   classes: str = "62", download: bool = False) -> Dataset:
+    """UJI Pen Characters v1: the 11 writer files from ``path`` (a folder), else the copy embedded
+    in the package (offline), or with ``download=True`` from UCI (sha256-checked, cached).
 
     ``classes="62"`` keeps the labels (a–z, A–Z, 0–9); ``"35"`` uses the header's case-folded
     grouping (a/A → A, o/O/0 → O, …). Split: writers W01–W07 train, W08 validation, W09–W11 test.
@@ -269,15 +288,20 @@ def load_ujipen_v1(path: str | Path | None = None, size: int = 70, pen_width: fl
         raise ValueError(f"classes must be '62' or '35', got {classes!r}")
     samples: list[PenSample] = []
     grouping: dict[str, str] = {}
+    embedded = _embedded_v1() if path is None and not download else None
     for w in range(1, 12):
         fname = f"UJIpenchars-w{w:02d}"
-        if path is not None:
-            fpath = Path(path) / fname
-            if not fpath.is_file():
-                raise FileNotFoundError(f"{fpath} not found: the folder must hold UJIpenchars-w01 … w11")
+        if embedded is not None:
+            data, where = embedded[fname], f"{EMBEDDED_V1}:{fname}"
         else:
-            fpath = fetch(V1_URL.format(w), V1_SHA256[w], fname, subdir="ujipen-v1")
-        s, g = parse_v1(_decode(fpath.read_bytes()), writer=f"W{w:02d}", path=str(fpath))
+            if path is not None:
+                fpath = Path(path) / fname
+                if not fpath.is_file():
+                    raise FileNotFoundError(f"{fpath} not found: the folder must hold UJIpenchars-w01 … w11")
+            else:
+                fpath = fetch(V1_URL.format(w), V1_SHA256[w], fname, subdir="ujipen-v1")
+            data, where = fpath.read_bytes(), str(fpath)
+        s, g = parse_v1(_decode(data), writer=f"W{w:02d}", path=where)
         samples += s
         grouping.update(g)
     if classes == "35":
