@@ -129,7 +129,7 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
     (:func:`retry_warmup`), so a model that never collapses is unchanged by the rule.
     """
     settings = train_settings(aug)
-    settings.desc = f"VAE ({vae.config.architecture})"
+    settings.desc = f"training the VAE ({vae.config.architecture})"
     unlabeled = () if X_unlabeled is None else (X_unlabeled,)
     key = fingerprint(aug.get_params(), X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
     ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None

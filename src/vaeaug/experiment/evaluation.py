@@ -104,7 +104,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     F_tr, F_va, F_te = (scaler.transform(d.X) for d in (ds_train, ds_val, ds_test))
     clfs = {k: v for k, v in make_classifiers(seed, n_real=len(ds_train)).items() if k in config.classifiers}
     n_fits = len(clfs) * (1 + sum(len(_candidates(config, c)) for c in cols[1:]))
-    bar = tqdm(total=n_fits, desc=f"seed {seed}: classifiers", disable=verbose <= 0, leave=False, unit="fit")
+    bar = tqdm(total=n_fits, desc=f"seed {seed}: fitting classifiers (baseline)", disable=verbose <= 0, leave=False,
+               unit="fit")
     timings = {"classifiers": 0.0, "generation": 0.0}
 
     def score(F_aug, y_aug) -> tuple[dict, dict, dict]:
@@ -145,9 +146,11 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         best = None
         grid = []
         for cand in _candidates(config, col):
+            bar.set_description(f"seed {seed}: generating ({col} ×{cand['n_per_sample']})")  # the stage, as it runs
             t = time.perf_counter()
             X_new, y_new = _synthesize(col, cand, aug, ds_train.X, ds_train.y, seed)
             timings["generation"] += time.perf_counter() - t
+            bar.set_description(f"seed {seed}: fitting classifiers ({col} ×{cand['n_per_sample']})")
             F_aug = np.concatenate([F_tr, scaler.transform(X_new)])
             y_aug = np.concatenate([ds_train.y, y_new])
             val, test, _ = score(F_aug, y_aug)
