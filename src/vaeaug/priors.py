@@ -34,7 +34,7 @@ PORTFOLIO: dict[str, tuple[Setting, ...]] = {
     "image": (
         Setting("noise", "warp", 2.0),
         Setting("noise", "warp", 1.0),
-        Setting("interpolation", "warp", 0.75),
+        Setting("interpolation", "warp", 0.5),
         Setting("extrapolation", "warp", 1.0),
     ),
 }
