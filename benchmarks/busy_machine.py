@@ -1,7 +1,7 @@
 """Speed where users run it: wall time of a ``fit`` on a 10-per-class table and of one seed of the
 default experiment, alone and beside a CPU-bound load of this script's own (one busy process per
 core, stopped after each timing), under the old thread policy (``n_jobs=-1``: every core, torch's
-and BLAS's defaults) and the new one (``n_jobs=None``: the cores idle when the work starts).
+and BLAS's defaults) and the new one (``n_jobs=None``: one thread for samples under 1,024 features).
 
 Writes ``benchmarks/results/busy-machine.json`` and ``.md``; the ratios come from one run.
 
@@ -111,8 +111,8 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     atomic_write_json(RESULTS / "busy-machine.json", out)
     md = ["# Busy machine: the thread policy", "", f"Command: `{out['command']}`; {out['cores']} cores, "
-          f"{n_load} busy processes beside the job when busy. Old: every core (`n_jobs=-1`); new: the cores idle "
-          "when the work starts (`n_jobs=None`, the default). Wall seconds, one run.", "",
+          f"{n_load} busy processes beside the job when busy. Old: every core (`n_jobs=-1`); new: one thread for samples under 1,024 features, every core for larger ones "
+          "(`n_jobs=None`, the default). Wall seconds, one run.", "",
           "| job | old quiet | new quiet | quiet old/new | old busy | new busy | busy old/new |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         md.append(f"| {r['job']} | {r['old quiet']:.1f} | {r['new quiet']:.1f} | {r['old quiet'] / r['new quiet']:.2f}× "

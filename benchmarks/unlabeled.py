@@ -56,7 +56,9 @@ def run_one(name: str, n: int, seed: int, pool: int) -> dict:
         X[tr], y[tr], X[va], y[va], X_unlabeled=X[un]))
     t_unlabeled = time.perf_counter() - t
     F_semi = np.concatenate([F["tr"], F["un"]])
-    y_semi = np.concatenate([y[tr], np.full(len(un), -1)])  # scikit-learn's mark for "no label"
+    # scikit-learn's mark for "no label" is -1 (string labels: as objects beside it)
+    y_semi = np.concatenate([y[tr].astype(object), np.full(len(un), -1, dtype=object)]) if y.dtype.kind in "OUS" \
+        else np.concatenate([y[tr], np.full(len(un), -1)])
     out["self-training"] = {}
     for c, proto in clfs.items():
         base = clone(proto)

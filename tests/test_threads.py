@@ -14,7 +14,8 @@ def test_n_jobs_reads_as_in_scikit_learn():
     cores = cpu_count()
     assert resolve_threads(1) == 1 and resolve_threads(-1) == cores
     assert resolve_threads(-2) == max(1, cores - 1) and resolve_threads(10 * cores) == cores
-    assert 1 <= resolve_threads(None) <= min(cores, torch.get_num_threads())
+    assert resolve_threads(None, 64) == 1  # small samples: one thread, whatever the load
+    assert resolve_threads(None, 70 * 70) == min(cores, torch.get_num_threads())
 
 
 def test_fit_runs_with_its_threads_and_restores_the_callers(digits, monkeypatch):

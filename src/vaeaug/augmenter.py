@@ -20,21 +20,11 @@ from .decoding import warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes
-from .params import (
-    GENERATE_CONSTRAINTS,
-    PARAMETER_CONSTRAINTS,
-    check_hidden_sizes,
-    check_strength,
-)
+from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .selection import choose
 from .threads import work_threads
-from .validation import (
-    check_labels_known,
-    check_X,
-    check_X_y,
-    data_kind,
-    split_validation,
-)
+from .validation import (check_labels_known, check_X, check_X_y, data_kind, fit_arrays, split_validation,
+                         unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -109,8 +99,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X's scale, so put scaling in a pipeline); ``None``: a fast RBF kernel-ridge proxy.
     n_jobs : int or None
         Threads for torch and the BLAS pools during ``fit`` and generation (−1: every core);
-        ``None``: the cores idle when the work starts, so a busy machine gets one thread. The
-        caller's own settings are restored afterwards.
+        ``None``: one thread for samples under 1,024 features, every core for larger ones
+        (:mod:`vaeaug.threads`; never the machine's load, so a seed gives the same bits anywhere).
+        The caller's own settings are restored afterwards.
     random_state : int or None
         Seeds weights, batch order, the validation hold-out and generation.
     device : str
@@ -199,19 +190,6 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Hold out ``validation_fraction`` of the training set (:func:`~vaeaug.validation.split_validation`)."""
         return split_validation(X, y, self.validation_fraction, self.random_state)
 
-    def _fit_data(self, X, y, X_val, y_val):
-        """Checked training and validation arrays; the validation set cut from X when not given."""
-        X, y = check_X_y(X, y)
-        if (X_val is None) != (y_val is None):
-            raise ValueError("X_val was given without y_val" if y_val is None else "y_val was given without X_val")
-        if X_val is None:
-            X, X_val, y, y_val = self._split_validation(X, y)
-        else:
-            X_val, y_val = check_X_y(X_val, y_val, name="X_val")
-            if X_val.shape[1:] != X.shape[1:]:
-                raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
-        return X, y, X_val, y_val
-
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
             resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
         """Train the VAE on ``X`` (N, D) vectors or (N, H, W) / (N, C, H, W) images, labels ``y``
@@ -224,16 +202,19 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         save the training state there every epoch; with ``resume=True`` continue from it (a
         checkpoint of other data or settings is refused).
         """
-        with work_threads(self.n_jobs):
-            return self._fit(X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, estimator)
+        return self._fit(X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, estimator)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def _fit(self, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer) -> "VAEAugmenter":
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
         names = frame_names(X)
-        X, y, X_val, y_val = self._fit_data(X, y, X_val, y_val)
-        X_unlabeled = self._unlabeled(X_unlabeled, X)
+        X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
+        X_unlabeled = unlabeled_array(X_unlabeled, X)
+        with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
+            return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer)
+
+    def _fit_checked(self, names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer):
         kind = data_kind(X)
         if self.decoding == "warp" and kind != "image":
             raise ValueError("decoding='warp' moves images; feature vectors take 'direct', 'residual' or 'auto'")
@@ -250,16 +231,6 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.method_, self.strength_, self.decoding_, self.selection_ = choose(
             self, X, y, X_val, y_val, self.estimator if scorer is None else scorer, X_unlabeled)
         return self
-
-    @staticmethod
-    def _unlabeled(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
-        """Checked unlabeled samples, shaped like ``X``'s (``None`` when there are none)."""
-        if X_unlabeled is None:
-            return None
-        U = check_X(X_unlabeled, name="X_unlabeled")
-        if U.shape[1:] != X.shape[1:]:
-            raise ValueError(f"X_unlabeled samples have shape {U.shape[1:]}, X samples {X.shape[1:]}")
-        return U if len(U) else None
 
     # ------------------------------------------------------------------ the fitted model
     model_ = property(lambda self: self._vae().model, doc="The trained :class:`~vaeaug.models.VAE`.")
@@ -289,13 +260,16 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32."""
         vae = self._vae()
         check_names(X, getattr(self, "feature_names_in_", None), "transform")
-        return vae.encode(self._check_features(check_X(X)))
+        X = self._check_features(check_X(X))
+        with work_threads(self.n_jobs, self.n_features_in_):
+            return vae.encode(X)
 
     def inverse_transform(self, Z, y=None) -> np.ndarray:
         """Decode codes ``Z`` (M, latent_dim) to samples in the input's scale, dtype and shape (the
         likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder."""
         vae = self._vae()
-        return vae.to_input(vae.decode(Z, y), self.enforce_range)
+        with work_threads(self.n_jobs, self.n_features_in_):
+            return vae.to_input(vae.decode(Z, y), self.enforce_range)
 
     def reconstruct(self, X, y=None) -> np.ndarray:
         """Decode the posterior mean of each sample: what the VAE makes of ``X``."""
@@ -331,7 +305,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             codes = generation.no_codes(self, y)
             X_new = self.inverse_transform(codes.Z, codes.y)
         else:
-            with work_threads(self.n_jobs):
+            with work_threads(self.n_jobs, self.n_features_in_):
                 codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
                                                                                          small_classes)
             X_new = samples[decoding]
@@ -349,8 +323,21 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             streaming=True)
         if strength is None:
             return iter(())
-        maker = generation.OffspringMaker(self, X, y, (decoding,))
-        return generation.chunks(maker.blocks(method, n, strength, rng, small_classes), decoding, batch_size)
+        with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
+            maker = generation.OffspringMaker(self, X, y, (decoding,))
+        return self._in_threads(generation.chunks(maker.blocks(method, n, strength, rng, small_classes), decoding,
+                                                  batch_size))
+
+    def _in_threads(self, items):
+        """Each item of a lazy stream computed under the thread rule, as :meth:`generate` is (the
+        same bits); the caller's settings stand between items."""
+        items = iter(items)
+        while True:
+            with work_threads(self.n_jobs, self.n_features_in_):
+                item = next(items, None)
+            if item is None:
+                return
+            yield item
 
     @validate_params({k: GENERATE_CONSTRAINTS[k] for k in ("method", "n_per_sample", "strength", "random_state",
                                                           "small_classes")}, prefer_skip_nested_validation=True)
@@ -361,7 +348,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             self, X, y, method, n_per_sample, strength, random_state, None, "VAEAugmenter.generate_codes")
         if strength is None:
             return generation.no_codes(self, y)
-        return generation.codes(self, X, y, method, n, strength, rng, small_classes)
+        with work_threads(self.n_jobs, self.n_features_in_):
+            return generation.codes(self, X, y, method, n, strength, rng, small_classes)
 
     def fit_resample(self, X, y):
         """Fit on (X, y), then return originals plus :meth:`generate`'s default offspring.

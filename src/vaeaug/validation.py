@@ -161,3 +161,28 @@ def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state
     val = np.sort(rng.choice(spare, min(n_val, len(spare)), replace=False))
     train = np.setdiff1d(np.arange(len(X)), val)
     return X[train], X[val], y[train], y[val]
+
+
+def fit_arrays(X, y, X_val, y_val, split):
+    """Checked training and validation arrays; the validation set cut from X by ``split(X, y)``
+    (which returns X, X_val, y, y_val) when not given."""
+    X, y = check_X_y(X, y)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("X_val was given without y_val" if y_val is None else "y_val was given without X_val")
+    if X_val is None:
+        X, X_val, y, y_val = split(X, y)
+    else:
+        X_val, y_val = check_X_y(X_val, y_val, name="X_val")
+        if X_val.shape[1:] != X.shape[1:]:
+            raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
+    return X, y, X_val, y_val
+
+
+def unlabeled_array(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
+    """Checked unlabeled samples, shaped like ``X``'s (``None`` when there are none)."""
+    if X_unlabeled is None:
+        return None
+    U = check_X(X_unlabeled, name="X_unlabeled")
+    if U.shape[1:] != X.shape[1:]:
+        raise ValueError(f"X_unlabeled samples have shape {U.shape[1:]}, X samples {X.shape[1:]}")
+    return U if len(U) else None

@@ -244,7 +244,8 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     cols = columns_for(config, dataset.kind)
     records, first = [], None
     for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
-        with work_threads(config.augmenter_params.get("n_jobs")):  # the classifiers too: idle cores only
+        # the classifiers too, by the same rule as the augmenter's
+        with work_threads(config.augmenter_params.get("n_jobs"), int(np.prod(train.X.shape[1:]))):
             rec, aug, sets = run_seed(train, val, test, seed, config,
                                       verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
         records.append(rec)
