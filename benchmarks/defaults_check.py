@@ -28,20 +28,12 @@ RESULTS = suite.RESULTS
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:
-    from sklearn.base import clone
-
     from vaeaug import VAEAugmenter
     from vaeaug.experiment.baselines import affine, smote
 
     X, y, kind = suite.load(name)
     tr, va, te = suite.split(y, n, seed)
-    clfs = suite.classifiers(kind, seed)
-    F_te = suite.features(X[te], kind)
-
-    def score(X_new, y_new) -> dict:
-        F = np.concatenate([suite.features(X[tr], kind), suite.features(X_new, kind)])
-        Y = np.concatenate([y[tr], y_new])
-        return {c: float(np.mean(clone(p).fit(F, Y).predict(F_te) == y[te])) for c, p in clfs.items()}
+    score = suite.scorer_for(X, y, kind, tr, te, seed)
 
     t0 = time.perf_counter()
     aug = VAEAugmenter(random_state=seed, verbose=0, **params).fit(X[tr], y[tr], X[va], y[va])

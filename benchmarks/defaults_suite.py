@@ -95,6 +95,20 @@ def features(X: np.ndarray, kind: str) -> np.ndarray:
     return F / 255.0 if kind == "image" and X.dtype == np.uint8 else F
 
 
+def scorer_for(X: np.ndarray, y: np.ndarray, kind: str, tr: np.ndarray, te: np.ndarray, seed: int):
+    """``score(X_new, y_new)``: each suite classifier's test accuracy when trained on the real
+    training samples ``tr`` plus the given synthetic ones."""
+    from sklearn.base import clone
+
+    clfs, F_tr, F_te = classifiers(kind, seed), features(X[tr], kind), features(X[te], kind)
+
+    def score(X_new, y_new) -> dict:
+        F, Y = np.concatenate([F_tr, features(X_new, kind)]), np.concatenate([y[tr], y_new])
+        return {c: float(np.mean(clone(p).fit(F, Y).predict(F_te) == y[te])) for c, p in clfs.items()}
+
+    return score
+
+
 def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
             decodings: tuple[str, ...] | None = None) -> dict:
     from sklearn.base import clone

@@ -11,7 +11,6 @@ Same splits, classifiers and features as ``defaults_suite.py``. Writes
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -25,20 +24,12 @@ COLUMNS = ("VAE", "affine", "affine on VAE offspring", "VAE + affine")
 
 
 def run_one(name: str, n: int, seed: int) -> dict:
-    from sklearn.base import clone
-
     from vaeaug import VAEAugmenter
     from vaeaug.experiment.baselines import affine
 
     X, y, kind = suite.load(name)
     tr, va, te = suite.split(y, n, seed)
-    clfs = suite.classifiers(kind, seed)
-    F_te = suite.features(X[te], kind)
-
-    def score(X_new, y_new) -> dict:
-        F = np.concatenate([suite.features(X[tr], kind), suite.features(X_new, kind)])
-        Y = np.concatenate([y[tr], y_new])
-        return {c: float(np.mean(clone(p).fit(F, Y).predict(F_te) == y[te])) for c, p in clfs.items()}
+    score = suite.scorer_for(X, y, kind, tr, te, seed)
 
     aug = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
     X_vae, y_vae = aug.generate(X[tr], y[tr])
