@@ -19,6 +19,7 @@ SECTIONS = (
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
     ("ujipen-v1.md", "The paper's case study: Table 2 on UJI Pen Characters v1"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
+    ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("imbalanced.md", "VAESampler beside SMOTE, ADASYN and BorderlineSMOTE on imbalanced tables"),
     ("busy-machine.md", "Speed on a busy machine: the thread policy"),
 )
