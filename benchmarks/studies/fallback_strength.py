@@ -1,7 +1,7 @@
 """How gentle the do-no-harm fallback must be: residual offspring at small strengths on the scarce
 OpenML splits (10 training + 10 validation samples per class, as ``openml_scarce.py``), scored by
 the experiment's classifiers on test against real data alone. ``fit`` falls back to
-:data:`vaeaug.selection.FALLBACK_STRENGTH` when no candidate beats real data on validation, so the
+:data:`vaeaug.priors.NEAR_COPY_STRENGTH` when the harm check rejects every setting of a method, so the
 fallback's worst loss here bounds what a method can cost when validation cannot tell.
 
 Writes ``benchmarks/results/fallback-strength.json`` and ``.md``.

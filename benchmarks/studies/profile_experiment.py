@@ -27,8 +27,9 @@ SHARED_V1 = HERE.parent.parent / "shared" / "data" / "ujipen-v1"
 
 #: Functions whose cumulative time answers "where does it go", by the name the table shows.
 PHASES = {
-    "VAE training (train_vae)": ("training.py", "train_vae"),
-    "choice of strength and decoding (choose_strengths)": ("selection.py", "choose_strengths"),
+    "VAE training, main model and fold generators (train_vae)": ("training.py", "train_vae"),
+    "the choice: the harm check (selection.choose)": ("selection.py", "choose"),
+    "  of which the fold generators' training (fitting.train_fold)": ("fitting.py", "train_fold"),
     "  of which the proxy classifier (KernelRidgeClassifier.fit)": ("classifiers.py", "fit"),
     "generation, all calls incl. the choice (VAEAugmenter.generate)": ("augmenter.py", "generate"),
     "SVM fits (RBFSVC.fit)": ("classifiers.py", "fit"),
