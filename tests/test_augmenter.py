@@ -266,7 +266,8 @@ def test_fixed_settings_skip_the_choice(digits):
 
 def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
     """With the KL weight at full strength from the first step (beta 3.5, no warm-up) this conv VAE
-    collapses (codes spread 0.035 < 0.05); the retry, with a 30-epoch warm-up, keeps z in use (0.08)."""
+    collapses (codes spread 0.035 < 0.05); the retry, with a 30-epoch warm-up, keeps z in use (0.08).
+    The collapsed run is stopped as soon as β is at its final value."""
     import warnings
 
     from vaeaug import PosteriorCollapseWarning
@@ -284,6 +285,10 @@ def test_a_collapse_is_retried_with_a_longer_kl_warmup(digit_images, tmp_path):
         retried = VAEAugmenter(**kw).fit(*args)
     assert retried.collapse_retried_ and not retried.collapsed_
     assert retried.history_["kl_warmup"] == retry_warmup(0) == 30
+    # collapsed when β reached its final value (here after epoch 1): stopped there, not run on to
+    # early stopping; with on_collapse="warn" nothing is stopped
+    assert retried.history_["collapse_stopped_at"] == 0 and warned.history_["collapse_stopped_at"] is None
+    assert len(warned.history_["train_loss"]) > 1
     assert retried.latent_spread_.max() > warned.latent_spread_.max()
     # with checkpoints, the retry keeps its own; resuming a finished run gives the same model
     VAEAugmenter(**kw).fit(*args, checkpoint_dir=tmp_path / "ck")

@@ -22,3 +22,13 @@ def test_every_kind_has_a_setting_per_method_that_its_data_allows():
     for kind, settings in PORTFOLIO.items():
         assert {s.method for s in settings} == {"noise", "interpolation", "extrapolation"}
         assert all(s.decoding in allowed_decodings(kind) for s in settings)
+
+
+def test_auto_folds_halve_the_check_only_for_large_pooled_sets():
+    """cv="auto": 3 folds below TWO_FOLDS_FROM pooled samples, 2 from it; an integer is kept."""
+    from vaeaug.priors import TWO_FOLDS_FROM, n_folds
+
+    assert n_folds("auto", 12 * 26) == 3  # the suite's largest table at 10 per class
+    assert n_folds("auto", TWO_FOLDS_FROM - 1) == 3 and n_folds("auto", TWO_FOLDS_FROM) == 2
+    assert n_folds("auto", 992) == 2  # UJI v1, writers 1-8
+    assert n_folds(5, 100) == 5

@@ -91,9 +91,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     on_no_gain : {"near_copies", "skip"}
         What a method gives where the harm check rejects every setting of it: near-copies
         (residual, strength 0.05), or nothing (with a :class:`~vaeaug.NoGainWarning`).
-    cv : int
+    cv : "auto" or int
         Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
-        on that fold's training part alone.
+        on that fold's training part alone. ``"auto"``: 3, or 2 from 512 pooled samples on
+        (:func:`vaeaug.priors.n_folds`).
     estimator : classifier or None
         What the harm check scores with (cloned; fed samples flattened to (N, n_features) in
         X's scale, so put scaling in a pipeline); ``None``: a fast RBF kernel-ridge proxy.
@@ -146,7 +147,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 on_no_gain="near_copies", cv=3, estimator=None, n_jobs=None, random_state=None, device="auto",
+                 on_no_gain="near_copies", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
                  verbose=1):
         self.architecture = architecture
         self.latent_dim = latent_dim

@@ -287,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
     e.add_argument("--amounts", type=int, nargs="+", default=None,
-                   help="candidate synthetic samples per real one, chosen on validation (default: 1 3)")
+                   help="candidate synthetic samples per real one, chosen on validation (default: the augmenter's n_per_sample, 3)")
     add_estimator_args(e, VAEAugmenter, overrides=True)
     e.set_defaults(func=cmd_experiment)
 

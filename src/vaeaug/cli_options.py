@@ -48,6 +48,18 @@ def _int_or_none(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected an integer or none, got {text!r}") from None
 
 
+def _word_or_number(words, numeric):
+    """A parser for options such as ``--cv auto`` / ``--cv 5``: one of ``words``, else a number."""
+    def parse(text: str):
+        if text in words:
+            return text
+        try:
+            return numeric(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {' or '.join(sorted(words))} or a number, got {text!r}") from None
+    return parse
+
+
 def parameter_help(cls) -> dict[str, str]:
     """Each parameter's description from the class docstring's numpydoc ``Parameters`` section."""
     doc = inspect.getdoc(cls) or ""
@@ -66,6 +78,11 @@ def _kind(name: str, constraints: list) -> dict:
         return {"type": _hidden, "metavar": "N,N,..."}
     if name == "strength":
         return {"type": _strength, "metavar": "auto|S|LOW,HIGH"}
+    words = next((c for c in constraints if isinstance(c, StrOptions)), None)
+    number = next((c for c in constraints if isinstance(c, Interval)), None)
+    if words is not None and number is not None:  # e.g. cv: "auto" or an integer
+        return {"type": _word_or_number(words.options, int if number.type.__name__ == "Integral" else float),
+                "metavar": "|".join(sorted(words.options)) + "|N"}
     for c in constraints:
         if c == "boolean":
             return {"action": argparse.BooleanOptionalAction}

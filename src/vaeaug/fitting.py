@@ -126,7 +126,9 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
 
     After a posterior collapse (every dimension's spread < :data:`COLLAPSE_SPREAD`) with
     ``on_collapse="retry"`` it trains once more from the same seed with a longer KL warm-up
-    (:func:`retry_warmup`), so a model that never collapses is unchanged by the rule.
+    (:func:`retry_warmup`), so a model that never collapses is unchanged by the rule. A run
+    already collapsed when its warm-up ends stops there (UJI v1: collapsed from epoch 2, never
+    recovering), which saves the epochs early stopping would have spent on it.
     """
     settings = train_settings(aug)
     settings.desc = f"training the VAE ({vae.config.architecture})"
@@ -134,10 +136,13 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
     key = fingerprint(aug.get_params(), X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
     ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None
     data = (*training_tensors(vae, X, y, X_unlabeled), vae.to_tensor(X_val), vae.onehot(y_val))
+    will_retry = aug.on_collapse == "retry" and aug.beta > 0
+    # a run collapsed when β reaches its final value is stopped there, not trained to early stopping first
+    settings.collapse_spread = COLLAPSE_SPREAD if will_retry else 0.0
     hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
-    retried = False
-    if spread.max() < COLLAPSE_SPREAD and aug.on_collapse == "retry" and aug.beta > 0:
-        settings.kl_warmup = retry_warmup(int(aug.kl_warmup))
+    retried, stopped_at = False, hist.collapsed_at
+    if will_retry and (hist.collapsed_at is not None or spread.max() < COLLAPSE_SPREAD):
+        settings.kl_warmup, settings.collapse_spread = retry_warmup(int(aug.kl_warmup)), 0.0
         if ckpt is not None:
             ckpt = Checkpointer(Path(checkpoint_dir) / "collapse-retry", key)
         hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
@@ -150,4 +155,5 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
             "class to (nearly) its prototype; methods and strengths will not differ. A lower beta, a longer "
             "kl_warmup, no free_bits or an unconditional decoder keep z in use (at some cost in label fidelity).",
             PosteriorCollapseWarning, stacklevel=3)
-    return {**hist.to_dict(), "kl_warmup": settings.kl_warmup}, spread, retried
+    # collapse_stopped_at: the epoch (0-based) the collapsed first run was stopped at, if it was
+    return {**hist.to_dict(), "kl_warmup": settings.kl_warmup, "collapse_stopped_at": stopped_at}, spread, retried

@@ -60,7 +60,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "warp_gain": [non_negative()],
     "enforce_range": ["boolean"],
     "on_no_gain": [StrOptions({"skip", "near_copies"})],
-    "cv": [Number(Integral, 2, None, closed="left")],
+    "cv": [StrOptions({"auto"}), Number(Integral, 2, None, closed="left")],
     "estimator": [HasMethods(["fit", "predict"]), None],
     "n_jobs": [Number(Integral, 1, None, closed="left"), Number(Integral, None, -1, closed="right"), None],
     "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],

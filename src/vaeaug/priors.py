@@ -50,6 +50,23 @@ NEAR_COPY_STRENGTH = 0.05
 HARM_ALPHA = 0.05
 
 
+#: ``cv="auto"``: the harm check's folds. Every labelled sample is held out once whatever the
+#: count, so the sign test sees all of them either way; the count only sets how much each fold's
+#: generator learns from, (k − 1)/k, and what the check costs, k − 1 trainings on the pooled set.
+#: Small sets keep 3 folds (a generator on half of 12 per class is starved); from
+#: ``TWO_FOLDS_FROM`` pooled samples each of 2 fold generators still sees ≥ 256 and the check
+#: costs half. No table of the defaults suite at 10 per class reaches it (the most classes, 26,
+#: pool 312); UJI v1's 992 do (``docs/choice.md``).
+AUTO_FOLDS, TWO_FOLDS_FROM = 3, 512
+
+
+def n_folds(cv, n_samples: int) -> int:
+    """The harm check's fold count: ``cv`` itself, or for ``"auto"`` the rule above."""
+    if cv != "auto":
+        return int(cv)
+    return 2 if n_samples >= TWO_FOLDS_FROM else AUTO_FOLDS
+
+
 def candidates(kind: str, method: str = "auto", strength="auto", decoding: str = "auto",
                allowed: tuple[str, ...] = ()) -> list[Setting]:
     """The portfolio of ``kind`` narrowed to what the user fixed: a method, a strength (replacing

@@ -19,7 +19,7 @@ import numpy as np
 from .decoding import allowed_decodings, auto_decodings, warp_settings
 from .generation import OffspringMaker
 from .latent import DEFAULT_STRENGTH, METHODS
-from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates
+from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds
 
 logger = logging.getLogger("vaeaug")
 
@@ -151,9 +151,9 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     settings = candidates(kind, aug.method, strength, aug.decoding, allowed)
     X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
     scorer = Scorer(estimator, kind, aug.random_state)
-    n_folds = int(aug.cv)
-    bar = tqdm(total=n_folds, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
-    base, diff, info = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, n_folds, bar)
+    k = n_folds(aug.cv, len(y_all))
+    bar = tqdm(total=k, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
+    base, diff, info = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar)
     rows = []
     for s in settings:
         d = diff[s]

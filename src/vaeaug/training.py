@@ -78,6 +78,9 @@ class TrainSettings:
     patience: int | None  # epochs without validation gain before stopping; None: never
     free_bits: float  # KL floor per latent dimension, nats (0: off)
     mixed_precision: bool = True  # autocast on CUDA (bf16 where supported, else fp16 + scaler); off on CPU
+    # > 0: when β reaches its final value, stop if the training codes' means spread less than
+    # this on every dimension (a posterior collapse shows by then; the caller retries sooner)
+    collapse_spread: float = 0.0
     verbose: int = 0
     desc: str = "VAE"
 
@@ -93,12 +96,14 @@ class History:
     best_epoch: int = -1
     stopped_early: bool = False
     world_size: int = 1
+    collapsed_at: int | None = None  # the epoch a collapse stopped training (TrainSettings.collapse_spread)
 
     def to_dict(self) -> dict:
         return {
             "train_loss": self.train_loss, "val_loss": self.val_loss,
             "train_reconstruction": self.train_reconstruction, "train_kl": self.train_kl,
             "best_epoch": self.best_epoch, "stopped_early": self.stopped_early, "world_size": self.world_size,
+            "collapsed_at": self.collapsed_at,
         }
 
 
@@ -120,6 +125,14 @@ def evaluate(model: VAE, X: torch.Tensor, Y: torch.Tensor | None, beta: float, b
         loss, _, _ = vae_loss(raw, x, mu, logvar, beta, model.config.likelihood, getattr(model, "log_sigma2", None))
         total += float(loss) * len(x)
     return total / max(len(X), 1)
+
+
+@torch.no_grad()
+def _spread_max(model: VAE, X: torch.Tensor, batch_size: int = 1024) -> float:
+    """The largest per-dimension standard deviation of the posterior means of ``X``."""
+    model.eval()
+    mu = torch.cat([model.encode(X[s : s + batch_size])[0].double() for s in range(0, len(X), batch_size)])
+    return float(mu.std(0).max()) if len(mu) > 1 else 0.0
 
 
 def make_adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Adam:
@@ -242,6 +255,8 @@ def train_vae(
             since_best += 1
         bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
         stop = s.patience is not None and since_best >= s.patience
+        if s.collapse_spread > 0 and epoch + 1 == max(s.kl_warmup, 1) and _spread_max(model, X) < s.collapse_spread:
+            hist.collapsed_at, stop = epoch, True
         hist.stopped_early = stop
         if checkpoint is not None and rank == 0:
             checkpoint.save(epoch=epoch, model=model, optimizer=opt, best_state=best_state,

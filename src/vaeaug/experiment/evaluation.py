@@ -39,14 +39,15 @@ COMPARATORS = ("SMOTE", "affine")
 @dataclass
 class ExperimentConfig:
     """What the experiment runs. ``amounts``: candidate synthetic samples per real one, chosen on
-    validation. ``strengths``: candidates per VAE method (σ or λ); ``None`` takes the strength
+    validation; ``None``: the augmenter's ``n_per_sample`` alone (what ``generate`` makes by
+    default), which also keeps the default run to one round of classifiers per column. ``strengths``: candidates per VAE method (σ or λ); ``None`` takes the strength
     the augmenter chose on validation inside ``fit`` (its ``strength="auto"``)."""
 
     seeds: tuple[int, ...] = (0, 1, 2)
     methods: tuple[str, ...] = VAE_METHODS
     comparators: tuple[str, ...] = COMPARATORS
     classifiers: tuple[str, ...] = ("SVM", "k-NN", "NN")
-    amounts: tuple[int, ...] = (1, 3)
+    amounts: tuple[int, ...] | None = None
     strengths: dict[str, tuple] = field(default_factory=lambda: {
         "reconstruction": (None,), "noise": (None,), "interpolation": (None,), "extrapolation": (None,),
     })
@@ -69,12 +70,19 @@ def _git_commit() -> str | None:
         return None
 
 
+def amounts_of(config: ExperimentConfig) -> tuple[int, ...]:
+    """The amounts the experiment tries: ``config.amounts``, else the augmenter's ``n_per_sample``."""
+    if config.amounts:
+        return tuple(config.amounts)
+    return (int(config.augmenter_params.get("n_per_sample", VAEAugmenter().n_per_sample)),)
+
+
 def _candidates(config: ExperimentConfig, column: str) -> list[dict]:
     if column == "reconstruction":
         return [{"strength": None, "n_per_sample": 1}]
     if column in COMPARATORS:
-        return [{"strength": None, "n_per_sample": a} for a in config.amounts]
-    return [{"strength": s, "n_per_sample": a} for a in config.amounts for s in config.strengths[column]]
+        return [{"strength": None, "n_per_sample": a} for a in amounts_of(config)]
+    return [{"strength": s, "n_per_sample": a} for a in amounts_of(config) for s in config.strengths[column]]
 
 
 def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
