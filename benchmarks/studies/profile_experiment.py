@@ -30,7 +30,7 @@ PHASES = {
     "VAE training, main model and fold generators (train_vae)": ("training.py", "train_vae"),
     "the choice: the harm check (selection.choose)": ("selection.py", "choose"),
     "  of which the fold generators' training (fitting.train_fold)": ("fitting.py", "train_fold"),
-    "  of which the proxy classifier (KernelRidgeClassifier.fit)": ("classifiers.py", "fit"),
+    "  of which the proxy classifier (KernelRidgeClassifier.fit)": ("proxy.py", "fit"),
     "generation, all calls incl. the choice (VAEAugmenter.generate)": ("augmenter.py", "generate"),
     "SVM fits (RBFSVC.fit)": ("classifiers.py", "fit"),
     "NN fits (TorchMLPClassifier.fit)": ("classifiers.py", "fit"),
@@ -73,7 +73,9 @@ def main() -> None:
     for label, (fn, func) in PHASES.items():
         line = None
         if fn == "classifiers.py":
-            line = lines_of["SVM" if "SVM" in label else "NN" if "NN" in label else "KRR"]
+            line = lines_of["SVM" if "SVM" in label else "NN"]
+        elif fn == "proxy.py":  # the proxy lives beside FeatureScaler, whose fit is not it
+            line = lines_of["KRR"]
         phases[label] = _cumulative(stats, fn, func, line)
     rows = sorted(((ct, f"{Path(fn).name}:{line}({name})", nc)
                    for (fn, line, name), (_, nc, _, ct, _) in stats.stats.items()  # type: ignore[attr-defined]
