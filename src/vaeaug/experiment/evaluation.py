@@ -23,8 +23,7 @@ from sklearn.base import clone
 from sklearn.decomposition import PCA
 from tqdm.auto import tqdm
 
-from .. import __version__
-from .. import NoGainWarning, VAEAugmenter
+from .. import NoGainWarning, VAEAugmenter, __version__
 from ..data.dataset import Dataset
 from ..proxy import FeatureScaler
 from ..threads import work_threads
@@ -268,6 +267,7 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
                     "sizes": {"train": len(train), "val": len(val), "test": len(test)},
                     "n_classes": int(len(dataset.classes))},
         "config": config.to_dict(),
+        "amounts": list(amounts_of(config)),
         "columns": cols,
         "classifiers": classifiers,
         "seeds": list(config.seeds),

@@ -53,6 +53,19 @@ def chosen_summary(result: dict, column: str) -> str:
     return "; ".join(f"{p} ({picks.count(p)}/{len(picks)})" for p in uniq)
 
 
+def _how_chosen(result: dict) -> str:
+    """What the table's settings came from, and how many seeds it stands on."""
+    amounts = result.get("amounts") or result["config"].get("amounts") or [3]
+    amount = (f"amounts {list(amounts)} per real sample, the best mean validation accuracy over the classifiers"
+              if len(amounts) > 1 else f"{amounts[0]} synthetic samples per real one")
+    text = (f"Each VAE method uses the strength and decoding `fit` chose (the prior's first setting not shown "
+            f"to hurt by cross-validation over train ∪ validation), {amount}; the test split was only scored.")
+    if len(result["seeds"]) == 1:
+        text += (f" One seed ({result['seeds'][0]}), so no spread is shown: `vaeaug experiment --seeds 3` gives "
+                 "mean ± std over three.")
+    return text + "\n"
+
+
 def markdown_table(result: dict) -> str:
     """The accuracy table (rows classifiers, columns baseline and methods), mean ± std over seeds."""
     cols = result["columns"]
@@ -171,8 +184,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     body = [
         head,
         f"## Test accuracy (%), mean ± std over seeds {result['seeds']}\n",
-        "Strength and amount per method were chosen on the validation split (best mean accuracy over the "
-        "classifiers); the test split was only scored.\n",
+        _how_chosen(result),
         table,
         "\n## The VAE method chosen on validation, per classifier\n",
         "What a user would deploy: in each seed, the VAE method with the best validation accuracy for "
