@@ -6,6 +6,7 @@ Same splits, classifiers and features as ``defaults_suite.py``. Writes
 ``benchmarks/results/compose-affine.json`` and ``.md``.
 
     python benchmarks/studies/compose_affine.py --names digits-8x8 optdigits-8x8 ujipen-v1 --seeds 0
+    python benchmarks/studies/compose_affine.py --names ujipen-v1 --seeds 0 1 2 --tag ujipen   # its own file
 """
 
 from __future__ import annotations
@@ -47,31 +48,39 @@ def main() -> None:
     p.add_argument("--names", nargs="+", default=list(suite.IMAGE_SETS))
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--per-class", type=int, default=10)
+    p.add_argument("--tag", default="", help="write compose-affine-TAG.json/.md instead")
     a = p.parse_args()
-    from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-    runs = []
+    command = (f"python benchmarks/studies/compose_affine.py --names {' '.join(a.names)} "
+               f"--seeds {' '.join(map(str, a.seeds))} --per-class {a.per_class}" + (f" --tag {a.tag}" if a.tag else ""))
+    stem = "compose-affine" + (f"-{a.tag}" if a.tag else "")
+    runs: list[dict] = []
     for name in a.names:
         for seed in a.seeds:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 runs.append(run_one(name, a.per_class, seed))
             print(name, seed, "done", flush=True)
-    command = (f"python benchmarks/studies/compose_affine.py --names {' '.join(a.names)} "
-               f"--seeds {' '.join(map(str, a.seeds))} --per-class {a.per_class}")
-    atomic_write_json(suite.RESULTS / "compose-affine.json", {"command": command, "runs": runs})
+            write(runs, command, stem, a.names)  # after every run: a long study keeps what it has
+
+
+def write(runs: list[dict], command: str, stem: str, names: list[str]) -> None:
+    from vaeaug.fileio import atomic_write_json, atomic_write_text
+
+    atomic_write_json(suite.RESULTS / f"{stem}.json", {"command": command, "runs": runs})
     md = ["# Composing the VAE with affine moves (images)", "", f"Command: `{command}`. Test accuracy gain over "
           "real data alone, points, mean over seeds; the defaults chose the VAE's setting.", "",
-          "| data set | " + " | ".join(f"{clf} {c}" for clf in ("SVM", "1-NN", "NN") for c in COLUMNS) + " |",
-          "|---|" + "---|" * (3 * len(COLUMNS))]
-    for name in a.names:
+          "| data set | seeds | " + " | ".join(f"{clf} {c}" for clf in ("SVM", "1-NN", "NN") for c in COLUMNS) + " |",
+          "|---|---|" + "---|" * (3 * len(COLUMNS))]
+    for name in names:
         rs = [r for r in runs if r["name"] == name]
+        if not rs:
+            continue
         vals = [f"{np.mean([100 * (r['test'][c][clf] - r['test']['baseline'][clf]) for r in rs]):+.1f}"
                 for clf in ("SVM", "1-NN", "NN") for c in COLUMNS]
-        md.append(f"| {name} | " + " | ".join(vals) + " |")
-    atomic_write_text(suite.RESULTS / "compose-affine.md", "\n".join(md) + "\n")
+        md.append(f"| {name} | {','.join(str(r['seed']) for r in rs)} | " + " | ".join(vals) + " |")
+    atomic_write_text(suite.RESULTS / f"{stem}.md", "\n".join(md) + "\n")
     print("\n".join(md))
-
 
 if __name__ == "__main__":
     main()
