@@ -20,8 +20,11 @@ SECTIONS = (
     ("ujipen-v1.md", "The paper's case study: Table 2 on UJI Pen Characters v1"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
+    ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
     ("imbalanced.md", "VAESampler beside SMOTE, ADASYN and BorderlineSMOTE on imbalanced tables"),
     ("busy-machine.md", "Speed on a busy machine: the thread policy"),
+    ("busy-image-fit.md", "Speed on a busy machine: large samples at 1 and 2 threads"),
+    ("profile-experiment.md", "Where the main job's time goes"),
 )
 
 
