@@ -273,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment", parents=[common], help="does VAE augmentation help? the paper's table, measured",
         description="Fit the VAE on the training split, generate with every method, train SVM, k-NN and a "
                     "neural net with and without the synthetic data, and report test accuracy (mean ± std over "
-                    "seeds) with SMOTE and affine augmentation beside, plus a report with figures. "
+                    "seeds) with SMOTE, affine augmentation and the VAE composed with affine beside, plus a report "
+                    "with figures. "
                     "Without --dataset/--data: UJI Pen Characters v1, the paper's case study, embedded.",
         epilog="examples:\n  vaeaug experiment                      # UJI Pen Characters v1, one seed\n"
                "  vaeaug experiment --seeds 3            # the full table, mean ± std\n"

@@ -98,7 +98,7 @@ def val_chosen_table(result: dict) -> str:
     """Per classifier: baseline, the VAE method chosen on validation for that classifier (its test
     accuracy and gain), the best comparator, and which method validation picked per seed."""
     vc = result.get("val_chosen") or {}
-    comps = [c for c in ("SMOTE", "affine") if c in result["columns"]]
+    comps = [c for c in ("SMOTE", "affine", "VAE + affine") if c in result["columns"]]
     lines = ["| classifier | baseline | VAE, chosen on validation | gain | " + " | ".join(comps) + " | picks |",
              "|---" * (5 + len(comps)) + "|"]
     for n in result["classifiers"]:
