@@ -12,7 +12,6 @@ Writes ``benchmarks/results/busy-machine.json`` and ``.md``; the ratios come fro
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import platform
 import time

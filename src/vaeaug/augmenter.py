@@ -16,15 +16,16 @@ from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
 
 from . import generation, persistence
-from .decoding import warp_settings
+from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .selection import choose
+from .sequences import check_sequences, fixed_sequences
 from .threads import work_threads
-from .validation import (check_labels_known, check_X, check_X_y, data_kind, fit_arrays, split_validation,
-                         unlabeled_array)
+from .validation import (check_kind, check_labels_known, check_X, check_X_y, check_y, fit_arrays, resolve_kind,
+                         split_validation, unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -33,8 +34,12 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    architecture : {"auto", "mlp", "conv"}
-        Encoder/decoder type; ``"auto"``: conv for images, MLP for feature vectors.
+    data_kind : {"auto", "image", "vector", "sequence"}
+        What the samples are. ``"auto"``: (N, D) arrays are vectors, (N, H, W) and (N, C, H, W)
+        images, a list of (T_i, C) arrays sequences; name ``"sequence"`` for an (N, T, C) array.
+    architecture : {"auto", "mlp", "conv", "tconv", "gru"}
+        Encoder/decoder type; ``"auto"``: conv for images, MLP for feature vectors, temporal
+        convolutions (``"tconv"``) for sequences.
     latent_dim : int
         Size of the latent code z.
     hidden_sizes : tuple of int or None
@@ -133,22 +138,33 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float32"]  # codes are float32 whatever the input
         return tags
 
+    def _model_form(self, X, name: str = "X"):
+        """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise)."""
+        vae = self._vae()
+        return vae.preprocessor.to_fixed(X, name) if vae.kind == "sequence" else (X, None)
+
+    def _caller_form(self, X_new, lengths=None):
+        """Fixed-length outputs back in the caller's form (sequences: ragged in, ragged out)."""
+        vae = self._vae()
+        return vae.preprocessor.to_caller(X_new, lengths) if vae.kind == "sequence" else X_new
+
     def _check_features(self, X: np.ndarray) -> np.ndarray:
-        """Samples must have the shape (images) or as many features (vectors) as those fitted on."""
-        if self._vae().kind == "image":
+        """Samples must have the shape (images, sequences) or as many features (vectors) as those fitted on."""
+        if self._vae().kind in ("image", "sequence"):
             self.vae_.preprocessor.check(X)
         elif int(np.prod(X.shape[1:])) != self.n_features_in_:
             raise ValueError(f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is expecting "
                              f"{self.n_features_in_} features as input")
         return X
 
-    def __init__(self, *, architecture="auto", latent_dim=16, hidden_sizes=None, beta=1.0, kl_warmup=10,
+    def __init__(self, *, data_kind="auto", architecture="auto", latent_dim=16, hidden_sizes=None, beta=1.0, kl_warmup=10,
                  free_bits=0.25, epochs=300, batch_size=32, learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
                  on_no_gain="near_copies", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
                  verbose=1):
+        self.data_kind = data_kind
         self.architecture = architecture
         self.latent_dim = latent_dim
         self.hidden_sizes = hidden_sizes
@@ -210,15 +226,21 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
         names = frame_names(X)
+        kind, seq = resolve_kind(X, self.data_kind), None
+        if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on
+            X, X_val, X_unlabeled, seq = fixed_sequences(X, X_val, X_unlabeled)
         X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
         X_unlabeled = unlabeled_array(X_unlabeled, X)
+        kind = check_kind(X, kind)
         with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
-            return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer)
+            return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer,
+                                     kind, seq)
 
-    def _fit_checked(self, names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer):
-        kind = data_kind(X)
-        if self.decoding == "warp" and kind != "image":
-            raise ValueError("decoding='warp' moves images; feature vectors take 'direct', 'residual' or 'auto'")
+    def _fit_checked(self, names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer, kind, seq):
+        if self.decoding in ("warp", "timewarp") and self.decoding not in allowed_decodings(kind):
+            what = "images" if self.decoding == "warp" else "sequences"
+            raise ValueError(f"decoding={self.decoding!r} moves {what}; {kind} data takes one of "
+                             f"{allowed_decodings(kind)} or 'auto'")
         self.classes_ = np.unique(y)
         check_labels_known(y_val, self.classes_, "y_val")
         self.n_features_in_ = int(np.prod(X.shape[1:]))
@@ -226,7 +248,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        self.vae_ = build_vae(self, X, kind, self.classes_)
+        self.vae_ = build_vae(self, X, kind, self.classes_, seq)
         self.history_, self.latent_spread_, self.collapse_retried_ = train(
             self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled)
         self.method_, self.strength_, self.decoding_, self.selection_ = choose(
@@ -261,20 +283,23 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32."""
         vae = self._vae()
         check_names(X, getattr(self, "feature_names_in_", None), "transform")
-        X = self._check_features(check_X(X))
+        X = self._check_features(check_X(self._model_form(X)[0]))
         with work_threads(self.n_jobs, self.n_features_in_):
             return vae.encode(X)
 
-    def inverse_transform(self, Z, y=None) -> np.ndarray:
+    def inverse_transform(self, Z, y=None, lengths=None) -> np.ndarray:
         """Decode codes ``Z`` (M, latent_dim) to samples in the input's scale, dtype and shape (the
-        likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder."""
+        likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder. Sequences fitted
+        ragged come back as a list, each ``lengths[i]`` steps long (default: the model length)."""
         vae = self._vae()
         with work_threads(self.n_jobs, self.n_features_in_):
-            return vae.to_input(vae.decode(Z, y), self.enforce_range)
+            return self._caller_form(vae.to_input(vae.decode(Z, y), self.enforce_range), lengths)
 
     def reconstruct(self, X, y=None) -> np.ndarray:
-        """Decode the posterior mean of each sample: what the VAE makes of ``X``."""
-        return self.inverse_transform(self.transform(X), y)
+        """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
+        their own lengths)."""
+        lengths = self._model_form(X)[1]
+        return self.inverse_transform(self.transform(X), y, lengths)
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -300,16 +325,20 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         as :meth:`generate_batches`, whatever its ``batch_size``.
         """
         X_in, y_in = X, y
+        X, lengths = self._model_form(X)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
         if strength is None:
             codes = generation.no_codes(self, y)
-            X_new = self.inverse_transform(codes.Z, codes.y)
+            with work_threads(self.n_jobs, self.n_features_in_):
+                X_new = self.vae_.to_input(self.vae_.decode(codes.Z, codes.y), self.enforce_range)
         else:
             with work_threads(self.n_jobs, self.n_features_in_):
                 codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
                                                                                          small_classes)
             X_new = samples[decoding]
+        if lengths is not None:  # each offspring as long as its source
+            X_new = self._caller_form(X_new, lengths[codes.source])
         X_new, y_new = like(X_new, X_in, codes.y, y_in)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
@@ -319,6 +348,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """:meth:`generate`'s samples as ``(X_chunk, y_chunk)`` of at most ``batch_size``, for
         millions of samples in bounded memory: one block of codes is held at a time. The
         arguments are checked at the call, before the first chunk."""
+        X, lengths = self._model_form(X)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches",
             streaming=True)
@@ -326,8 +356,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             return iter(())
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
-        return self._in_threads(generation.chunks(maker.blocks(method, n, strength, rng, small_classes), decoding,
-                                                  batch_size))
+        parts = maker.blocks(method, n, strength, rng, small_classes)
+        if lengths is not None:  # each offspring as long as its source
+            parts = ((b, {d: self._caller_form(v, lengths[b.source]) for d, v in out.items()}) for b, out in parts)
+        return self._in_threads(generation.chunks(parts, decoding, batch_size))
 
     def _in_threads(self, items):
         """Each item of a lazy stream computed under the thread rule, as :meth:`generate` is (the
@@ -345,6 +377,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def generate_codes(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
                        small_classes="raise") -> SyntheticCodes:
         """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
+        X = self._model_form(X)[0]
         X, y, method, n, strength, rng, _ = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, None, "VAEAugmenter.generate_codes")
         if strength is None:
@@ -360,6 +393,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """
         self.fit(X, y)
         X_new, y_new = self.generate(X, y)
+        if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
+            X_seq, _ = check_sequences(X)
+            y_res = np.concatenate([check_y(y, len(X_seq)), np.asarray(y_new)])
+            return (list(X_seq) + list(X_new) if isinstance(X_new, list) else np.concatenate([X_seq, X_new])), y_res
         X_arr, y_arr = check_X_y(X, y)
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out

@@ -2,7 +2,8 @@
 
 ``"direct"`` decodes z' (the paper's way: the decoder's mean); ``"residual"`` moves the real
 source sample by the change the decoder makes, x + D(z') − D(z); ``"warp"`` (images) deforms the
-source by the smooth motion that carries D(z) onto D(z') (:mod:`vaeaug.warp`).
+source by the smooth motion that carries D(z) onto D(z') (:mod:`vaeaug.warp`); ``"timewarp"``
+(sequences) moves the source along the time alignment of D(z) onto D(z') (:mod:`vaeaug.timewarp`).
 """
 
 from __future__ import annotations
@@ -13,20 +14,25 @@ import numpy as np
 
 from .fitted import FittedVAE
 from .latent import SyntheticCodes, residual_decode
-from .params import DECODINGS
+from .timewarp import timewarp_decode
 from .warp import WarpSettings, warp_decode
 
 
+#: The decodings each data kind allows: warp moves images, time warp moves sequences.
+KIND_DECODINGS = {"image": ("direct", "residual", "warp"), "vector": ("direct", "residual"),
+                  "sequence": ("direct", "residual", "timewarp")}
+
+
 def allowed_decodings(kind: str) -> tuple[str, ...]:
-    """The decodings a data kind allows: warp moves images, so vectors lack it."""
-    return DECODINGS if kind == "image" else tuple(d for d in DECODINGS if d != "warp")
+    """The decodings a data kind allows (:data:`KIND_DECODINGS`)."""
+    return KIND_DECODINGS[kind]
 
 
 def auto_decodings(kind: str) -> tuple[str, ...]:
     """What ``decoding="auto"`` chooses among. Vectors take residual only: a direct decode of a
     small table is pulled to its class's centre and lost accuracy where validation took it
     (``docs/choice.md``); images take all three."""
-    return allowed_decodings(kind) if kind == "image" else ("residual",)
+    return ("residual",) if kind == "vector" else allowed_decodings(kind)
 
 
 def warp_settings(model_shape: tuple[int, int, int], smoothness: float, gain: float) -> WarpSettings:
@@ -62,6 +68,8 @@ def decode_codes(vae: FittedVAE, codes: SyntheticCodes, decodings, sources: Sour
             T = D_new
         elif d == "residual":
             T = residual_decode(sources.T[codes.source], D_new, sources.D[codes.source], *vae.bounds())
+        elif d == "timewarp":
+            T = timewarp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape)
         else:
             T = warp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape,
                             settings=warp, device=vae.device)

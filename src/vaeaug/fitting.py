@@ -20,7 +20,11 @@ from .models import VAE, VAEConfig
 from .preprocess import make_preprocessor
 from .training import History, TrainSettings, resolve_device, seeded, train_vae
 
-DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256)}
+DEFAULT_HIDDEN = {"mlp": (512, 256), "conv": (32, 64, 128, 256), "tconv": (32, 64, 128), "gru": (128,)}
+#: ``architecture="auto"`` per data kind (sequences: ``benchmarks/results/sequence-architecture.md``).
+AUTO_ARCHITECTURE = {"image": "conv", "vector": "mlp", "sequence": "tconv"}
+#: The data kind each specialised architecture needs (an MLP takes any, flattened).
+NEEDS_KIND = {"conv": "image", "tconv": "sequence", "gru": "sequence"}
 
 #: Below this spread of the training codes' means on every latent dimension (the prior's is 1),
 #: the decoder is taken to ignore z: see :class:`~vaeaug.PosteriorCollapseWarning`.
@@ -34,10 +38,13 @@ def retry_warmup(kl_warmup: int) -> int:
 
 
 def resolve_architecture(architecture: str, kind: str) -> str:
-    """``"auto"`` → conv for images, MLP for vectors; a conv asked for on vectors is refused."""
-    arch = ("conv" if kind == "image" else "mlp") if architecture == "auto" else architecture
-    if arch == "conv" and kind != "image":
-        raise ValueError("architecture='conv' needs images (N, H, W) or (N, C, H, W); got feature vectors")
+    """``"auto"`` → :data:`AUTO_ARCHITECTURE` for the kind; an architecture made for another kind
+    (conv on vectors, a GRU on images) is refused."""
+    arch = AUTO_ARCHITECTURE[kind] if architecture == "auto" else architecture
+    if NEEDS_KIND.get(arch, kind) != kind:
+        forms = {"image": "images (N, H, W) or (N, C, H, W)",
+                 "sequence": "sequences (a list of (T, C) arrays, or data_kind='sequence')"}
+        raise ValueError(f"architecture={arch!r} needs {forms[NEEDS_KIND[arch]]}; got {kind} data")
     return arch
 
 
@@ -53,14 +60,15 @@ def fingerprint(params: dict, *arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def build_vae(aug, X: np.ndarray, kind: str, classes: np.ndarray) -> FittedVAE:
-    """A :class:`FittedVAE` without weights yet for data ``X`` of ``kind``, sized by ``aug``'s parameters."""
+def build_vae(aug, X: np.ndarray, kind: str, classes: np.ndarray, preprocessor=None) -> FittedVAE:
+    """A :class:`FittedVAE` without weights yet for data ``X`` of ``kind``, sized by ``aug``'s
+    parameters; ``preprocessor``: an unfitted one to fit (sequences bring theirs, sized for them)."""
     arch = resolve_architecture(aug.architecture, kind)
-    preprocessor = make_preprocessor(kind).fit(X)
+    preprocessor = (make_preprocessor(kind) if preprocessor is None else preprocessor).fit(X)
     shape = preprocessor.model_shape
     config = VAEConfig(
         architecture=arch,
-        input_shape=shape if arch == "conv" else (int(np.prod(shape)),),
+        input_shape=shape if arch != "mlp" else (int(np.prod(shape)),),
         latent_dim=int(aug.latent_dim),
         hidden_sizes=tuple(aug.hidden_sizes or DEFAULT_HIDDEN[arch]),
         n_classes=len(classes) if aug.conditional else 0,
@@ -111,7 +119,7 @@ def train_fold(aug, vae: FittedVAE, X: np.ndarray, y: np.ndarray, X_unlabeled: n
     fitted on ``X`` alone, trained (seeded) on ``X`` (and ``X_unlabeled``) for a fixed ``epochs``
     with no validation set, so that it never sees the fold's held-out samples. Returns the model
     and the spread of its training codes."""
-    fold = FittedVAE(None, vae.config, make_preprocessor(vae.kind).fit(X), vae.classes, vae.device)
+    fold = FittedVAE(None, vae.config, vae.preprocessor.fresh().fit(X), vae.classes, vae.device)
     settings = train_settings(aug)
     settings.epochs, settings.kl_warmup, settings.patience, settings.verbose = int(epochs), int(kl_warmup), None, 0
     T, Y = training_tensors(fold, X, y, X_unlabeled)

@@ -43,7 +43,7 @@ def check_config(config: dict, path) -> None:
     vae = config["vae"]
     if not isinstance(vae, dict) or set(vae) - VAE_KEYS or {"architecture", "input_shape"} - set(vae):
         _fail(path, "'vae' must hold the architecture's settings only")
-    if vae["architecture"] not in ("mlp", "conv") or vae.get("likelihood", "bernoulli") not in ("bernoulli",
+    if vae["architecture"] not in ("mlp", "conv", "tconv", "gru") or vae.get("likelihood", "bernoulli") not in ("bernoulli",
                                                                                                  "gaussian"):
         _fail(path, f"unknown architecture or likelihood in {vae!r}")
     shape, hidden = vae["input_shape"], vae.get("hidden_sizes", [])
@@ -64,9 +64,16 @@ def check_config(config: dict, path) -> None:
     if len(classes["values"]) > MAX_CLASSES or vae.get("n_classes", 0) not in (0, len(classes["values"])):
         _fail(path, "n_classes does not match the classes")
     pre = config["preprocessor"]
-    if not isinstance(pre, dict) or pre.get("kind") not in ("image", "vector") or pre.get("dtype") not in DATA_DTYPES:
+    if not isinstance(pre, dict) or pre.get("kind") not in ("image", "vector", "sequence") or \
+            pre.get("dtype") not in DATA_DTYPES:
         _fail(path, f"preprocessor kind {pre.get('kind')!r} / dtype {pre.get('dtype')!r} is not allowed "
                     f"(numeric dtypes only: {sorted(DATA_DTYPES)})")
+    if pre["kind"] == "sequence" and not (
+            _int(pre.get("length"), 1, MAX_INPUT) and _int(pre.get("n_channels"), 1, MAX_INPUT)
+            and isinstance(pre.get("ragged"), bool)
+            and (pre.get("caller_length") is None or _int(pre.get("caller_length"), 1, 2**31))):
+        _fail(path, "a sequence preprocessor needs integer length and n_channels, a boolean ragged and an integer "
+                    "or null caller_length")
     for name, table, allowed in (("strength", config["strength"], None), ("decoding", config["decoding"], DECODINGS)):
         if not isinstance(table, dict) or set(table) - set(METHODS):
             _fail(path, f"{name} must map the methods {METHODS}")

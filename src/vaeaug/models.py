@@ -18,8 +18,8 @@ from torch import nn
 class VAEConfig:
     """Everything needed to rebuild a VAE's modules; round-trips through JSON."""
 
-    architecture: str  # "mlp" or "conv"
-    input_shape: tuple[int, ...]  # (D,) for mlp, (C, H, W) for conv
+    architecture: str  # "mlp", "conv" (images), "tconv" or "gru" (sequences)
+    input_shape: tuple[int, ...]  # (D,) for mlp, (C, H, W) for conv, (C, L) for tconv and gru
     latent_dim: int = 16
     hidden_sizes: tuple[int, ...] = (512, 256)  # mlp: layer widths; conv: channels per stride-2 conv
     n_classes: int = 0  # > 0: decoder conditioned on a one-hot label
@@ -72,7 +72,8 @@ def n_conv_layers(h: int, w: int, wanted: int) -> int:
 
 
 class VAE(nn.Module):
-    """A VAE whose encoder and decoder are MLPs or stride-2 conv stacks, by ``config.architecture``.
+    """A VAE whose encoder and decoder are MLPs, stride-2 conv stacks (images), temporal conv
+    stacks or GRUs (sequences), by ``config.architecture``.
 
     ``encode(x)`` → (μ, log σ²); ``reparameterize`` draws z = μ + σ ⊙ ε; ``decode(z, y)`` →
     logits (bernoulli) or means (gaussian) of shape ``(N, *input_shape)``.
@@ -117,8 +118,14 @@ class VAE(nn.Module):
                 if i > 1:
                     dec.append(nn.ReLU(inplace=True))
             self.dec = nn.Sequential(*dec)
+        elif c.architecture == "tconv":
+            self.enc, self.dec, feat = _tconv(c)
+        elif c.architecture == "gru":
+            ch, length = c.input_shape
+            width = c.hidden_sizes[0]
+            self.enc, self.dec, feat = GRUEncoder(ch, width), GRUDecoder(d + k, width, ch, length), 2 * width
         else:
-            raise ValueError(f"architecture must be 'mlp' or 'conv', got {c.architecture!r}")
+            raise ValueError(f"architecture must be 'mlp', 'conv', 'tconv' or 'gru', got {c.architecture!r}")
         self.mu = nn.Linear(feat, d)
         self.logvar = nn.Linear(feat, d)
         if c.architecture == "conv":
@@ -154,6 +161,61 @@ class VAE(nn.Module):
     def output(self, raw: torch.Tensor) -> torch.Tensor:
         """Decoder output in data space: probabilities for bernoulli, means for gaussian."""
         return torch.sigmoid(raw) if self.config.likelihood == "bernoulli" else raw
+
+
+def _tconv(c: VAEConfig) -> tuple[nn.Module, nn.Module, int]:
+    """Temporal-convolution encoder and decoder for (C, L) sequences: stride-2, kernel-5 Conv1d
+    layers (each halves L) and their transposes, with a dense layer to and from z."""
+    ch, length = c.input_shape
+    n = n_conv_layers(length, length, len(c.hidden_sizes))
+    chans = [ch, *c.hidden_sizes[:n]]
+    ls = conv_sizes(length, n)  # kernel 5, padding 2, stride 2 halves as kernel 3, padding 1 does
+    enc: list[nn.Module] = []
+    for a, b in zip(chans[:-1], chans[1:]):
+        enc += [nn.Conv1d(a, b, 5, stride=2, padding=2), nn.ReLU(inplace=True)]
+    flat = chans[-1] * ls[-1]
+    enc += [nn.Flatten(), nn.Linear(flat, c.conv_dense), nn.ReLU(inplace=True)]
+    if c.dropout > 0:
+        enc.append(nn.Dropout(c.dropout))
+    dec: list[nn.Module] = [
+        nn.Linear(c.latent_dim + c.n_classes, c.conv_dense), nn.ReLU(inplace=True),
+        nn.Linear(c.conv_dense, flat), nn.ReLU(inplace=True), nn.Unflatten(1, (chans[-1], ls[-1])),
+    ]
+    for i in range(n, 0, -1):
+        dec.append(nn.ConvTranspose1d(chans[i], chans[i - 1], 5, 2, 2, output_padding=ls[i - 1] - (2 * ls[i] - 1)))
+        if i > 1:
+            dec.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*enc), nn.Sequential(*dec), c.conv_dense
+
+
+class GRUEncoder(nn.Module):
+    """A bidirectional GRU over (N, C, L) sequences; its two last states, joined, summarise each."""
+
+    def __init__(self, channels: int, width: int):
+        super().__init__()
+        self.gru = nn.GRU(channels, width, batch_first=True, bidirectional=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _, h = self.gru(x.transpose(1, 2))
+        return torch.cat([h[0], h[1]], dim=1)
+
+
+class GRUDecoder(nn.Module):
+    """A GRU that unrolls L steps from z (its initial state, and its input at every step beside
+    the step's position), read out to C channels per step."""
+
+    def __init__(self, n_in: int, width: int, channels: int, length: int):
+        super().__init__()
+        self.length = length
+        self.init = nn.Linear(n_in, width)
+        self.gru = nn.GRU(n_in + 1, width, batch_first=True)
+        self.out = nn.Linear(width, channels)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        pos = torch.linspace(0, 1, self.length, device=z.device).expand(len(z), -1)[..., None]
+        steps = torch.cat([z[:, None, :].expand(-1, self.length, -1), pos], dim=2)
+        h, _ = self.gru(steps, torch.tanh(self.init(z))[None])
+        return self.out(h).transpose(1, 2)
 
 
 MIN_LOG_SIGMA2 = math.log(1e-3)

@@ -10,10 +10,13 @@ from sklearn.utils._param_validation import HasMethods, Interval, InvalidParamet
 
 from .latent import METHODS
 
-ARCHITECTURES = ("auto", "mlp", "conv")
+ARCHITECTURES = ("auto", "mlp", "conv", "tconv", "gru")
 #: How synthetic codes become samples: decode z' itself, move the source sample by D(z') − D(z),
-#: or (images only) warp the source sample by the motion that carries D(z) onto D(z').
-DECODINGS = ("direct", "residual", "warp")
+#: (images) warp the source by the motion that carries D(z) onto D(z'), or (sequences) move it
+#: along the time alignment that carries D(z) onto D(z').
+DECODINGS = ("direct", "residual", "warp", "timewarp")
+#: What the samples are: ``"auto"`` reads it from the input (a list of 2-D arrays: sequences).
+DATA_KINDS = ("auto", "image", "vector", "sequence")
 
 
 class Number(Interval):
@@ -36,6 +39,7 @@ def non_negative(kind=Real) -> Number:
 STRENGTH = [StrOptions({"auto"}), non_negative(), tuple, list]
 
 PARAMETER_CONSTRAINTS: dict[str, list] = {
+    "data_kind": [StrOptions(set(DATA_KINDS))],
     "architecture": [StrOptions(set(ARCHITECTURES))],
     "latent_dim": [positive_int()],
     "hidden_sizes": [None, tuple, list],

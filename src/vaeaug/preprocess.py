@@ -46,6 +46,10 @@ class ImagePreprocessor:
 
     kind = "image"
 
+    def fresh(self) -> "ImagePreprocessor":
+        """An unfitted preprocessor of the same kind (for a fold's generator)."""
+        return ImagePreprocessor()
+
     def fit(self, X: np.ndarray) -> "ImagePreprocessor":
         X = np.asarray(X)
         self.has_channel_ = X.ndim == 4
@@ -130,6 +134,10 @@ class VectorPreprocessor:
 
     kind = "vector"
 
+    def fresh(self) -> "VectorPreprocessor":
+        """An unfitted preprocessor of the same kind (for a fold's generator)."""
+        return VectorPreprocessor()
+
     def fit(self, X: np.ndarray) -> "VectorPreprocessor":
         X = np.asarray(X)
         Xf = X.astype(np.float64)
@@ -183,10 +191,13 @@ class VectorPreprocessor:
 
 
 def make_preprocessor(kind: str):
-    """The preprocessor class for a data kind: ``"image"`` or ``"vector"``."""
+    """An unfitted preprocessor for ``"image"`` or ``"vector"`` data (a sequence one is made for
+    its input: :meth:`vaeaug.sequences.SequencePreprocessor.for_input`)."""
     return {"image": ImagePreprocessor, "vector": VectorPreprocessor}[kind]()
 
 
 def preprocessor_from_state(meta: dict, arrays: dict[str, np.ndarray]):
-    cls = {"image": ImagePreprocessor, "vector": VectorPreprocessor}[meta["kind"]]
+    from .sequences import SequencePreprocessor
+
+    cls = {"image": ImagePreprocessor, "vector": VectorPreprocessor, "sequence": SequencePreprocessor}[meta["kind"]]
     return cls.from_state(meta, arrays)

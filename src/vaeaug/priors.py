@@ -37,6 +37,11 @@ PORTFOLIO: dict[str, tuple[Setting, ...]] = {
         Setting("interpolation", "warp", 0.5),
         Setting("extrapolation", "warp", 1.0),
     ),
+    "sequence": (
+        Setting("interpolation", "residual", 0.25),
+        Setting("noise", "residual", 0.25),
+        Setting("extrapolation", "timewarp", 0.5),
+    ),
 }
 
 #: The strength, with residual decoding, of the near-copies a method gives when every setting

@@ -18,6 +18,26 @@ def data_kind(X: np.ndarray) -> str:
     )
 
 
+def resolve_kind(X, data_kind: str = "auto") -> str | None:
+    """The data kind named by ``data_kind``, or for ``"auto"`` a list of 2-D arrays taken as
+    sequences (``None``: read it from the array's dimensions, :func:`data_kind`)."""
+    if data_kind != "auto":
+        return data_kind
+    listlike = isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1)
+    if listlike and len(X) and np.ndim(X[0]) == 2 and not hasattr(X[0], "columns"):
+        return "sequence"
+    return None
+
+
+def check_kind(X: np.ndarray, kind: str | None) -> str:
+    """``kind`` (or the one X's dimensions say) after checking that checked ``X`` has its form."""
+    found = data_kind(X)
+    if kind is None or kind == "sequence" or kind == found:
+        return found if kind is None else kind
+    raise ValueError(f"data_kind={kind!r} needs {'(N, D) arrays' if kind == 'vector' else '(N, H, W) or (N, C, H, W) arrays'}"
+                     f", got shape {X.shape}")
+
+
 def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     """A numeric, finite, non-empty array of 2 to 4 dimensions, with at least one feature."""
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):

@@ -10,7 +10,8 @@ from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
 from .images import load_image_folder, load_npz_dataset
 from .tabular import TableEncoder, load_csv, write_csv
-from .ujipen import load_ujipen_v1, load_ujipen_v2, render
+from .timeseries import AEON_SETS, load_aeon, load_ts
+from .ujipen import load_ujipen_v1, load_ujipen_v1_trajectories, load_ujipen_v2, render
 
 #: name → (loader, one-line description with where it comes from)
 DATASETS = {
@@ -22,6 +23,11 @@ DATASETS = {
     "ujipen-v2": (load_ujipen_v2,
                   "UJI Pen Characters v2, 11,640 chars, 60 writers, 97 classes (the paper's); UCI download "
                   "(sha256-checked) or --dataset-path FILE"),
+    "ujipen-v1-trajectories": (load_ujipen_v1_trajectories,
+                               "UJI Pen Characters v1 as pen trajectories (dx, dy, pen-up), the writer split of "
+                               "ujipen-v1; sequences (embedded, offline)"),
+    **{name: ((lambda name=name: load_aeon(name)), f"{what}; UCR/UEA via aeon, offline, official split "
+              "(needs vaeaug[timeseries])") for name, what in AEON_SETS.items()},
 }
 
 
@@ -36,7 +42,8 @@ def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset
 
 
 def load_path(path: str | Path, label: str | None = None, **kwargs) -> Dataset:
-    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y), or a folder of class folders."""
+    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y), ``.ts`` (time series; a
+    ``_TRAIN.ts`` file brings its ``_TEST.ts`` beside it), or a folder of class folders."""
     p = Path(path)
     if p.is_dir():
         return load_image_folder(p, **kwargs)
@@ -44,13 +51,16 @@ def load_path(path: str | Path, label: str | None = None, **kwargs) -> Dataset:
         return load_csv(p, label=label, **kwargs)
     if p.suffix.lower() == ".npz":
         return load_npz_dataset(p)
+    if p.suffix.lower() == ".ts":
+        test = p.with_name(p.name.replace("_TRAIN", "_TEST")) if "_TRAIN" in p.name else None
+        return load_ts(p, test if test is not None and test.is_file() else None)
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
     raise ValueError(f"{p}: unknown data format; use .csv, .npz or a folder of class sub-folders")
 
 
 __all__ = [
-    "DATASETS", "DataFormatError", "Dataset", "DownloadError", "TableEncoder", "cache_dir", "fetch",
-    "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_npz_dataset", "load_path",
-    "load_ujipen_v1", "load_ujipen_v2", "per_class_subsample", "render", "write_csv",
+    "AEON_SETS", "DATASETS", "DataFormatError", "Dataset", "DownloadError", "TableEncoder", "cache_dir", "fetch",
+    "load_aeon", "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_npz_dataset", "load_path",
+    "load_ts", "load_ujipen_v1", "load_ujipen_v1_trajectories", "load_ujipen_v2", "per_class_subsample", "render", "write_csv",
 ]

@@ -230,6 +230,34 @@ def render(strokes: list[np.ndarray], size: int = 70, pen_width: float = 2.0, su
     return np.asarray(canvas.resize((size, size), Image.Resampling.BOX), dtype=np.uint8)
 
 
+# --------------------------------------------------------------------------- trajectories
+def strokes_to_trajectory(strokes: list[np.ndarray]) -> np.ndarray:
+    """A character's strokes as one pen trajectory (T, 3): per point the offset (dx, dy) from the
+    previous one (the first: from the bounding box's centre), in units of the box's longer side,
+    and a pen-up flag, 1 where the pen was lifted to reach the point (a new stroke)."""
+    pts = np.concatenate(strokes).astype(np.float64)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pts = (pts - (lo + hi) / 2) / max(float((hi - lo).max()), 1e-9)
+    offsets = np.diff(pts, axis=0, prepend=np.zeros((1, 2)))
+    pen_up = np.zeros(len(pts))
+    pen_up[np.cumsum([len(s) for s in strokes])[:-1]] = 1.0
+    return np.column_stack([offsets, pen_up])
+
+
+def trajectory_to_strokes(trajectory: np.ndarray) -> list[np.ndarray]:
+    """The strokes a (T, 3) pen trajectory draws (:func:`strokes_to_trajectory`'s inverse): the
+    offsets summed to points, a new stroke wherever the pen-up flag exceeds one half."""
+    t = np.asarray(trajectory, dtype=np.float64)
+    pts = np.cumsum(t[:, :2], axis=0)
+    cuts = np.flatnonzero(t[1:, 2] > 0.5) + 1
+    return [s for s in np.split(pts, cuts) if len(s)]
+
+
+def render_trajectories(trajectories, size: int = 70, pen_width: float = 2.0) -> np.ndarray:
+    """(N, size, size) uint8 renders of pen trajectories, as the image data set draws strokes."""
+    return np.stack([render(trajectory_to_strokes(t), size, pen_width) for t in trajectories])
+
+
 # --------------------------------------------------------------------------- loading
 def writer_split(writers: np.ndarray, parts: dict[str, list[str]]) -> dict[str, np.ndarray]:
     """Index arrays for a split that gives each part the samples of the named writers."""
@@ -314,6 +342,19 @@ def load_ujipen_v1(path: str | Path | None = None, size: int = 70, pen_width: fl
             "split": "writers W01–W07 train, W08 validation, W09–W11 test", "size": size, "pen_width": pen_width,
             "classes": classes}
     return _to_dataset(samples, "ujipen-v1", size, pen_width, V1_SPLIT, meta)
+
+
+def load_ujipen_v1_trajectories(path: str | Path | None = None, classes: str = "62", download: bool = False,
+                                size: int = 70, pen_width: float = 2.0) -> Dataset:
+    """UJI Pen Characters v1 as pen trajectories (sequence data): ``X`` an object array of (T_i, 3)
+    arrays (:func:`strokes_to_trajectory`), the split of :func:`load_ujipen_v1`; ``extras`` keeps
+    the strokes and the 70×70 renders (``"images"``) for image classifiers."""
+    images = load_ujipen_v1(path, size, pen_width, classes, download)
+    X = np.empty(len(images), dtype=object)
+    X[:] = [strokes_to_trajectory(s) for s in images.extras["strokes"]]
+    meta = {**images.meta, "form": "pen trajectories: (dx, dy, pen-up) per point, in units of the character's box"}
+    return Dataset(name="ujipen-v1-trajectories", X=X, y=images.y, kind="sequence", groups=images.groups,
+                   split=images.split, meta=meta, extras={**images.extras, "images": images.X})
 
 
 def load_ujipen_v2(path: str | Path | None = None, size: int = 70, pen_width: float = 2.0) -> Dataset:

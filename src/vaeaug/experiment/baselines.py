@@ -76,3 +76,56 @@ def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | 
             out[o, ch] = affine_transform(imgs[i, ch].astype(np.float64), Ainv, offset=offset, order=1, mode="constant")
     out = out if X.ndim == 4 else out[:, 0]
     return _cast_like(out, X), y[src]
+
+
+# --------------------------------------------------------------------------- sequences
+# The input-space augmenters of time-series classification (Um et al., ICMI 2017; Iwana & Uchida,
+# PLOS ONE 2021), at Um et al.'s settings. Each takes a list of (T_i, C) arrays (or an (N, T, C)
+# array) and returns n_per_sample copies of each, ordered by source, as a list, with their labels.
+
+def _smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4) -> np.ndarray:
+    """(length, channels) random smooth curves around 1: a cubic spline through ``knots`` + 2
+    points drawn from N(1, σ²)."""
+    from scipy.interpolate import CubicSpline
+
+    at = np.linspace(0, length - 1, knots + 2)
+    return CubicSpline(at, rng.normal(1.0, sigma, (knots + 2, channels)))(np.arange(length))
+
+
+def _each(X, y, n_per_sample: int, random_state, move) -> tuple[list[np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(random_state)
+    src = np.repeat(np.arange(len(X)), n_per_sample)
+    out = [move(rng, np.asarray(X[i], dtype=np.float64)).astype(np.asarray(X[i]).dtype) for i in src]
+    return out, np.asarray(y)[src]
+
+
+def jitter(X, y, n_per_sample: int, random_state=0, sigma: float = 0.03):
+    """Gaussian noise of σ times each channel's spread added to every step."""
+    return _each(X, y, n_per_sample, random_state,
+                 lambda rng, s: s + rng.normal(0, sigma, s.shape) * (s.std(axis=0) + 1e-12))
+
+
+def scaling(X, y, n_per_sample: int, random_state=0, sigma: float = 0.1):
+    """Each channel multiplied by one factor drawn from N(1, σ²)."""
+    return _each(X, y, n_per_sample, random_state, lambda rng, s: s * rng.normal(1.0, sigma, (1, s.shape[1])))
+
+
+def magnitude_warp(X, y, n_per_sample: int, random_state=0, sigma: float = 0.2, knots: int = 4):
+    """Each channel multiplied by a smooth random curve around 1."""
+    return _each(X, y, n_per_sample, random_state,
+                 lambda rng, s: s * _smooth_curves(rng, len(s), s.shape[1], sigma, knots))
+
+
+def time_warp(X, y, n_per_sample: int, random_state=0, sigma: float = 0.2, knots: int = 4):
+    """The sequence read along a smooth random clock: steps sped up and slowed down by a curve
+    around 1, rescaled to the same length."""
+    def move(rng, s):
+        speed = np.clip(_smooth_curves(rng, len(s), 1, sigma, knots)[:, 0], 0.1, None)
+        clock = np.cumsum(speed)
+        clock = (clock - clock[0]) / max(clock[-1] - clock[0], 1e-12) * (len(s) - 1)
+        return np.column_stack([np.interp(clock, np.arange(len(s)), s[:, c]) for c in range(s.shape[1])])
+
+    return _each(X, y, n_per_sample, random_state, move)
+
+
+SEQUENCE_AUGMENTERS = {"jitter": jitter, "scaling": scaling, "magnitude warp": magnitude_warp, "time warp": time_warp}

@@ -1,0 +1,86 @@
+"""Time series through the field's own library, aeon (``pip install vaeaug[timeseries]``): the
+UCR/UEA ``.ts`` format and the classification sets aeon's wheel ships (offline, with their
+official train/test splits). Sequences come back time first, a list of (T_i, C) arrays, as the
+augmenter takes them; aeon's arrays are channels first (C, T)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .dataset import DataFormatError, Dataset
+
+#: Classification sets aeon ships in its wheel (loaded offline), with what each holds.
+AEON_SETS = {
+    "JapaneseVowels": "speech: 9 speakers, 12 cepstral coefficients per frame, 7–29 frames (ragged)",
+    "BasicMotions": "6-axis motion sensors (accelerometer, gyroscope), 4 activities, 100 steps",
+    "GunPoint": "one hand's x-position, gun-draw or point, 150 steps",
+    "ArrowHead": "arrow-head outlines as 1-D series, 3 classes, 251 steps",
+    "ItalyPowerDemand": "a day's electricity demand, 2 seasons, 24 steps",
+    "OSULeaf": "leaf outlines as 1-D series, 6 classes, 427 steps",
+    "PickupGestureWiimoteZ": "Wii remote z-acceleration, 10 gestures, ragged",
+}
+
+
+def _aeon():
+    try:
+        from aeon import datasets
+    except ImportError:
+        raise ImportError("time-series data needs aeon: pip install 'vaeaug[timeseries]'") from None
+    return datasets
+
+
+def _time_first(X) -> list[np.ndarray]:
+    """aeon's (N, C, T) array or list of (C, T_i) arrays → a list of (T_i, C) float arrays."""
+    return [np.ascontiguousarray(np.asarray(x, dtype=np.float64).T) for x in X]
+
+
+def _dataset(name: str, parts: list[tuple[list, np.ndarray]], meta: dict) -> Dataset:
+    seqs = [s for X, _ in parts for s in X]
+    X = np.empty(len(seqs), dtype=object)
+    X[:] = seqs
+    y = np.concatenate([np.asarray(y).astype(str) for _, y in parts])
+    split = None
+    if len(parts) == 2:
+        n = len(parts[0][0])
+        split = {"train": np.arange(n), "test": np.arange(n, len(seqs))}
+    return Dataset(name=name, X=X, y=y, kind="sequence", split=split, meta=meta)
+
+
+def load_aeon(name: str) -> Dataset:
+    """A classification set aeon ships (:data:`AEON_SETS`), with its official train/test split
+    (validation is carved from the training part); ``X`` is an object array of (T_i, C) arrays."""
+    datasets = _aeon()
+    parts = []
+    for split in ("train", "test"):
+        X, y = datasets.load_classification(name, split=split)
+        parts.append((_time_first(X), y))
+    meta = {"source": f"UCR/UEA archive via aeon ({AEON_SETS.get(name, 'shipped with aeon')})",
+            "split": "the archive's official train/test", "citation": "Dau et al. 2019 (UCR); Bagnall et al. 2018 (UEA)"}
+    return _dataset(name, parts, meta)
+
+
+def load_ts(path: str | Path, test_path: str | Path | None = None) -> Dataset:
+    """A ``.ts`` file (UCR/UEA format) read by aeon; ``test_path``: its test file, for the official
+    split. A malformed file gets a :class:`DataFormatError` naming it."""
+    datasets = _aeon()
+    parts = []
+    for p in [path] + ([test_path] if test_path is not None else []):
+        p = Path(p)
+        if not p.is_file():
+            raise FileNotFoundError(f"no such file: {p}")
+        try:
+            got = datasets.load_from_ts_file(str(p))
+        except Exception as e:  # aeon raises IOError, ValueError, IndexError ... on bad files
+            raise DataFormatError(f"not a readable .ts file ({type(e).__name__}: {e})", str(p)) from None
+        X, y = got[:2] if isinstance(got, tuple) else (got, None)
+        if y is None or len(y) != len(X):
+            raise DataFormatError("the file has no class labels (@classLabel false): vaeaug needs labelled series",
+                                  str(p))
+        X = _time_first(X)
+        if not all(np.isfinite(s).all() for s in X):
+            bad = next(i for i, s in enumerate(X) if not np.isfinite(s).all())
+            raise DataFormatError(f"series {bad} holds missing or non-finite values: impute them first", str(p))
+        parts.append((X, y))
+    return _dataset(Path(path).stem.removesuffix("_TRAIN"), parts, {"source": str(path)})

@@ -1,0 +1,135 @@
+"""Sequences, the third data kind: ragged in, ragged out; the kind as documented; a sequence VAE
+that learns; save → load; time-warp decoding; aeon's data and a malformed ``.ts`` file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vaeaug import VAEAugmenter
+from vaeaug.timewarp import dtw_alignment, shift_along
+
+SMALL = dict(epochs=15, batch_size=16, latent_dim=4, hidden_sizes=(16, 32), verbose=0, random_state=0)
+
+
+def waves(n_per_class: int = 12, seed: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
+    """Two classes of noisy 2-channel curves (a sine and a ramp) of 20-40 steps: ragged."""
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for label in (0, 1):
+        for _ in range(n_per_class):
+            t = np.linspace(0, 1, int(rng.integers(20, 41)))
+            base = np.sin(2 * np.pi * t) if label == 0 else 2 * t - 1
+            X.append(np.column_stack([base, -base]) + 0.1 * rng.standard_normal((len(t), 2)))
+            y.append(label)
+    return X, np.array(y)
+
+
+@pytest.fixture(scope="module")
+def fitted_waves():
+    X, y = waves()
+    aug = VAEAugmenter(**SMALL, strength=0.5, decoding="residual", method="interpolation").fit(X, y)
+    return aug, X, y
+
+
+def test_ragged_in_ragged_out_each_offspring_as_long_as_its_source(fitted_waves):
+    aug, X, y = fitted_waves
+    X_new, y_new, codes = aug.generate(X, y, n_per_sample=2, return_codes=True)
+    assert isinstance(X_new, list) and len(X_new) == 2 * len(X) == len(y_new)
+    assert [len(s) for s in X_new] == [len(X[i]) for i in codes.source]
+    assert all(s.shape[1] == 2 and np.isfinite(s).all() for s in X_new)
+    assert (y_new == y[codes.source]).all()
+    rec = aug.reconstruct(X, y)
+    assert [r.shape for r in rec] == [x.shape for x in X]
+    X_res, y_res = VAEAugmenter(**SMALL, strength=0.5, decoding="residual").fit_resample(X, y)
+    assert isinstance(X_res, list) and len(X_res) == len(y_res) == 4 * len(X)
+
+
+def test_a_sequence_vae_lowers_its_validation_loss(fitted_waves):
+    aug, _, _ = fitted_waves
+    val = aug.history_["val_loss"]
+    assert aug.config_.architecture == "tconv"
+    assert min(val) < val[0] - 1.0, val
+
+
+def test_save_then_load_gives_identical_decodes(fitted_waves, tmp_path):
+    aug, X, y = fitted_waves
+    aug.save(tmp_path / "m")
+    back = VAEAugmenter.load(tmp_path / "m", device="cpu")
+    Z = aug.transform(X)
+    np.testing.assert_array_equal(back.transform(X), Z)
+    a, b = aug.inverse_transform(Z, y, [len(s) for s in X]), back.inverse_transform(Z, y, [len(s) for s in X])
+    assert all(np.array_equal(p, q) for p, q in zip(a, b))
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # 2 epochs of noise: only the kind matters
+def test_data_kind_resolves_nhw_against_ntc_as_documented():
+    rng = np.random.default_rng(0)
+    X = rng.random((24, 16, 3)).astype(np.float32)  # an (N, H, W) image stack, or (N, T, C) sequences
+    y = np.repeat([0, 1], 12)
+    as_images = VAEAugmenter(**{**SMALL, "epochs": 2}, strength=0.5, decoding="residual").fit(X, y)
+    assert as_images.config_.architecture == "conv" and as_images.vae_.kind == "image"
+    as_seq = VAEAugmenter(**{**SMALL, "epochs": 2}, data_kind="sequence", strength=0.5,
+                          decoding="residual").fit(X, y)
+    assert as_seq.vae_.kind == "sequence" and as_seq.config_.input_shape == (3, 16)
+    X_new, _ = as_seq.generate(X, y, n_per_sample=1)
+    assert isinstance(X_new, np.ndarray) and X_new.shape == X.shape and X_new.dtype == X.dtype  # array in, array out
+    listed = VAEAugmenter(**{**SMALL, "epochs": 2}, strength=0.5, decoding="residual").fit(list(X), y)
+    assert listed.vae_.kind == "sequence"  # "auto": a list of 2-D arrays is sequences
+    with pytest.raises(ValueError, match="needs sequences"):
+        VAEAugmenter(**SMALL, architecture="tconv").fit(X.reshape(24, -1), y)
+
+
+def test_time_warp_recovers_a_known_warp():
+    t = np.linspace(0, 1, 60)
+    warped, plain = np.sin(2 * np.pi * t ** 1.3)[None, None], np.sin(2 * np.pi * t)[None, None]
+    moved = shift_along(warped, dtw_alignment(warped, plain))
+    assert np.abs(moved - plain).mean() < 0.2 * np.abs(warped - plain).mean()
+
+
+def test_timewarp_decoding_keeps_the_source_values(fitted_waves):
+    aug, X, y = fitted_waves
+    X_new, _, codes = aug.generate(X, y, "noise", 1, strength=1.0, decoding="timewarp", return_codes=True)
+    for s, i in zip(X_new, codes.source):  # moved along time only: values within the source's own range
+        assert s.min() >= X[i].min() - 1e-6 and s.max() <= X[i].max() + 1e-6
+
+
+def test_sequence_errors_name_the_sample():
+    X, y = waves(4)
+    X[3] = X[3][:, :1]
+    with pytest.raises(ValueError, match=r"sample 3 is \(\d+, 1\)"):
+        VAEAugmenter(**SMALL).fit(X, y)
+    X, y = waves(4)
+    X[5][2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X\[5\] at step \(2, 1\)"):
+        VAEAugmenter(**SMALL).fit(X, y)
+
+
+def test_aeon_sets_load_offline_time_first():
+    pytest.importorskip("aeon", reason="time-series data needs vaeaug[timeseries]")
+    from vaeaug.data import load_dataset
+
+    ds = load_dataset("JapaneseVowels")
+    assert ds.kind == "sequence" and len(ds.split["train"]) == 270 and len(ds.split["test"]) == 370
+    assert all(s.shape[1] == 12 for s in ds.X) and {len(s) for s in ds.X} >= {7, 29}
+
+
+def test_a_malformed_ts_file_gets_an_error_naming_it(tmp_path):
+    pytest.importorskip("aeon", reason="time-series data needs vaeaug[timeseries]")
+    from vaeaug.data import DataFormatError, load_path
+
+    bad = tmp_path / "broken_TRAIN.ts"
+    bad.write_text("@problemName broken\n@timeStamps false\n@univariate true\n@classLabel true a b\n@data\n"
+                   "1.0,2.0,oops:a\n3.0:b:c\n")
+    with pytest.raises(DataFormatError, match="broken_TRAIN.ts"):
+        load_path(bad)
+
+
+def test_uji_trajectories_round_trip_to_strokes():
+    from vaeaug.data.ujipen import strokes_to_trajectory, trajectory_to_strokes
+
+    strokes = [np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 2.0]]), np.array([[3.0, 0.0], [3.0, 1.0]])]
+    back = trajectory_to_strokes(strokes_to_trajectory(strokes))
+    assert [len(s) for s in back] == [3, 2]
+    scale = 3.0  # the box's longer side
+    np.testing.assert_allclose(np.diff(back[0], axis=0), np.diff(strokes[0], axis=0) / scale, atol=1e-12)
