@@ -32,10 +32,13 @@ SHARED = HERE.parent.parent / "shared" / "data"
 RESULTS = HERE / "results"
 JSONL = RESULTS / "defaults-suite.jsonl"
 IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
+#: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
+SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
 #: The candidate grid: strengths per method (σ or λ), decodings per data kind, amounts.
 STRENGTHS = {"noise": (0.25, 0.5, 1.0, 2.0), "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0)}
-DECODINGS = {"vector": ("direct", "residual"), "image": ("direct", "residual", "warp")}
+DECODINGS = {"vector": ("direct", "residual"), "image": ("direct", "residual", "warp"),
+             "sequence": ("direct", "residual", "timewarp")}
 AMOUNTS = (1, 3)
 
 
@@ -58,6 +61,11 @@ def load(name: str):
     if name == "ujipen-v1":
         ds = load_ujipen_v1(SHARED / "ujipen-v1")
         return ds.X, ds.y, "image"
+    if name in SEQUENCE_SETS:
+        from vaeaug.data import load_aeon
+
+        ds = load_aeon(name)
+        return ds.X, ds.y, "sequence"
     ds = load_csv(SHARED / "openml" / f"{name}.csv")
     return ds.X, ds.y, "vector"
 
@@ -90,7 +98,12 @@ def classifiers(kind: str, seed: int) -> dict:
     return clfs
 
 
-def features(X: np.ndarray, kind: str) -> np.ndarray:
+def features(X: np.ndarray, kind: str, length: int | None = None) -> np.ndarray:
+    """Classifier features: flattened; sequences first resampled to one ``length`` (linearly)."""
+    if kind == "sequence":
+        from vaeaug.sequences import resample
+
+        return np.stack([resample(np.asarray(s), length).ravel() for s in X]) if len(X) else np.zeros((0, 1))
     F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)
     return F / 255.0 if kind == "image" and X.dtype == np.uint8 else F
 
@@ -118,11 +131,15 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
 
     X, y, kind = load(name)
     tr, va, te = split(y, n, seed)
-    clfs = classifiers(kind, seed)
-    F_va, F_te = features(X[va], kind), features(X[te], kind)
+    clfs = classifiers("vector" if kind == "sequence" else kind, seed)  # sequences: scaled fixed-length features
+    length = max(len(s) for s in X) if kind == "sequence" else None
+    F_va, F_te = features(X[va], kind, length), features(X[te], kind, length)
 
     def score(X_new, y_new) -> dict:
-        F = np.concatenate([features(X[tr], kind), features(X_new, kind)])
+        if len(X_new) == 0:
+            F = features(X[tr], kind, length)
+        else:
+            F = np.concatenate([features(X[tr], kind, length), features(X_new, kind, length)])
         Y = np.concatenate([y[tr], y_new])
         out = {}
         for cname, proto in clfs.items():
@@ -147,8 +164,14 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
                     X_new, y_new = aug.generate(X[tr], y[tr], method, a, strength=s, decoding=d, random_state=seed,
                                                 small_classes="skip")
                     rows.append({"candidate": f"{method}|{d}|{s}|{a}", **score(X_new, y_new)})
+    if kind == "sequence":  # SMOTE on the fixed-length form the classifiers read
+        from vaeaug.sequences import resample
+
+        X_smote = np.stack([resample(np.asarray(s), length) for s in X[tr]])
+    else:
+        X_smote = X[tr]
     for a in amounts:
-        rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X[tr], y[tr], a, random_state=seed))})
+        rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X_smote, y[tr], a, random_state=seed))})
         if kind == "image":
             rows.append({"candidate": f"affine|{a}", **score(*affine(X[tr], y[tr], a, random_state=seed))})
     return {"name": name, "kind": kind, "per_class": n, "seed": seed, "sizes": [len(tr), len(va), len(te)],
