@@ -21,6 +21,8 @@ SECTIONS = (
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
+    ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
+    ("uji-trajectories.md", "UJI v1 as pen trajectories: offspring rendered for image classifiers"),
     ("imbalanced.md", "VAESampler beside SMOTE, ADASYN and BorderlineSMOTE on imbalanced tables"),
     ("busy-machine.md", "Speed on a busy machine: the thread policy"),
     ("busy-image-fit.md", "Speed on a busy machine: large samples at 1 and 2 threads"),
