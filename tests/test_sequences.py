@@ -126,7 +126,7 @@ def test_a_malformed_ts_file_gets_an_error_naming_it(tmp_path):
 
 
 def test_uji_trajectories_round_trip_to_strokes():
-    from vaeaug.data.ujipen import strokes_to_trajectory, trajectory_to_strokes
+    from vaeaug.data.trajectories import strokes_to_trajectory, trajectory_to_strokes
 
     strokes = [np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 2.0]]), np.array([[3.0, 0.0], [3.0, 1.0]])]
     back = trajectory_to_strokes(strokes_to_trajectory(strokes))

@@ -25,7 +25,7 @@ def run(seed: int) -> dict:
 
     from vaeaug import VAEAugmenter
     from vaeaug.data import load_dataset
-    from vaeaug.data.ujipen import render_trajectories
+    from vaeaug.data.trajectories import render_trajectories
     from vaeaug.experiment.baselines import affine
     from vaeaug.experiment.classifiers import make_classifiers
 
