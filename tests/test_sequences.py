@@ -74,6 +74,8 @@ def test_data_kind_resolves_nhw_against_ntc_as_documented():
     assert as_seq.vae_.kind == "sequence" and as_seq.config_.input_shape == (3, 16)
     X_new, _ = as_seq.generate(X, y, n_per_sample=1)
     assert isinstance(X_new, np.ndarray) and X_new.shape == X.shape and X_new.dtype == X.dtype  # array in, array out
+    longer = np.repeat(X[:4], 2, axis=1)  # (4, 32, 3): offspring as long as these sources
+    assert as_seq.generate(longer, y[:4], n_per_sample=1)[0].shape == (4, 32, 3)
     listed = VAEAugmenter(**{**SMALL, "epochs": 2}, strength=0.5, decoding="residual").fit(list(X), y)
     assert listed.vae_.kind == "sequence"  # "auto": a list of 2-D arrays is sequences
     with pytest.raises(ValueError, match="needs sequences"):

@@ -22,9 +22,9 @@ from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .selection import choose
-from .sequences import check_sequences, fixed_sequences
+from .sequences import fixed_sequences, join_sequences
 from .threads import work_threads
-from .validation import (check_kind, check_labels_known, check_X, check_X_y, check_y, fit_arrays, resolve_kind,
+from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
                          split_validation, unlabeled_array)
 from .warp import WarpSettings
 
@@ -394,9 +394,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.fit(X, y)
         X_new, y_new = self.generate(X, y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
-            X_seq, _ = check_sequences(X)
-            y_res = np.concatenate([check_y(y, len(X_seq)), np.asarray(y_new)])
-            return (list(X_seq) + list(X_new) if isinstance(X_new, list) else np.concatenate([X_seq, X_new])), y_res
+            return join_sequences(X, y, X_new, y_new)
         X_arr, y_arr = check_X_y(X, y)
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out

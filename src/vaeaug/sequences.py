@@ -151,7 +151,8 @@ class SequencePreprocessor:
         if self.ragged:
             lengths = np.full(len(A), self.length) if lengths is None else lengths
             return [resample(a, int(n)).astype(A.dtype) if int(n) != self.length else a for a, n in zip(A, lengths)]
-        t = self.caller_length or self.length
+        # arrays come back at the sources' common length (that of the fit when none is given)
+        t = int(lengths[0]) if lengths is not None and len(lengths) else (self.caller_length or self.length)
         return A if t == self.length else resample_all(A, t).astype(A.dtype)
 
     # ---- the model's side: (N, L, C) <-> (N, C, L) standardised
@@ -219,3 +220,12 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
         out.append(None if arr is None else pre.to_fixed(arr, name)[0])
     del pre.n_channels_  # set again by fit
     return (*out, pre)
+
+
+def join_sequences(X, y, X_new, y_new):
+    """Real sequences then their offspring, in the caller's form (a list for a list): (X_res, y_res)."""
+    from .validation import check_y
+
+    X, _ = check_sequences(X)
+    y_res = np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
+    return (list(X) + list(X_new) if isinstance(X_new, list) else np.concatenate([X, X_new])), y_res
