@@ -125,6 +125,7 @@ class SequencePreprocessor:
         lengths = lengths_of(X)
         p = cls(model_length(lengths), ragged, None if ragged else int(lengths[0]))
         p.dtype_ = (X.dtype if isinstance(X, np.ndarray) else np.result_type(*[s.dtype for s in X])).str
+        p.n_channels_ = X.shape[2] if isinstance(X, np.ndarray) else X[0].shape[1]  # validation data is checked on it
         return p
 
     def fresh(self) -> "SequencePreprocessor":
@@ -214,11 +215,9 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
     set's: ((N, L, C), (N_val, L, C) or None, (N_u, L, C) or None, the unfitted preprocessor)."""
     X, ragged = check_sequences(X)
     pre = SequencePreprocessor.for_input(X, ragged)
-    pre.n_channels_ = X.shape[2] if isinstance(X, np.ndarray) else X[0].shape[1]  # checked on the others
     out = [pre.to_fixed(X)[0]]
     for arr, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):
         out.append(None if arr is None else pre.to_fixed(arr, name)[0])
-    del pre.n_channels_  # set again by fit
     return (*out, pre)
 
 
