@@ -79,7 +79,7 @@ def scorer(X_tr, y_tr, X_te, y_te, length: int, seed: int, dtw: bool):
 def run_one(name: str, per_class: int, seed: int) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.data.dataset import per_class_subsample
-    from vaeaug.experiment.baselines import SEQUENCE_AUGMENTERS, smote
+    from vaeaug.experiment.baselines import SEQUENCE_AUGMENTERS, smote, time_warp
 
     X_pool, y_pool, X_te, y_te = load(name)
     idx = per_class_subsample(y_pool, per_class, seed)
@@ -97,6 +97,13 @@ def run_one(name: str, per_class: int, seed: int) -> dict:
     rows["SMOTE"] = score(*smote(fixed(X, length), y, AMOUNT, random_state=seed))
     for aname, f in SEQUENCE_AUGMENTERS.items():
         rows[aname] = score(*f(X, y, AMOUNT, random_state=seed))
+    # compositions, as "VAE + affine" for images: the VAE's offspring beside as many time-warped
+    # copies; time warp at twice the amount is the control for the doubled amount; and time
+    # warp applied to the VAE's offspring
+    X_tw, y_tw = time_warp(X, y, AMOUNT, random_state=seed)
+    rows["VAE + time warp"] = score(list(X_new) + list(X_tw), np.concatenate([y_new, y_tw]))
+    rows["time warp x6"] = score(*time_warp(X, y, 2 * AMOUNT, random_state=seed))
+    rows["time warp of VAE"] = score(*time_warp(list(X_new), y_new, 1, random_state=seed))
     return {"name": name, "per_class": per_class, "seed": seed, "n_train": len(X), "n_test": len(X_te),
             "length": length, "vae_seconds": vae_s, "seconds": time.perf_counter() - t0,
             "architecture": aug.config_.architecture, "chosen": aug.selection_.get("chosen"),
@@ -109,7 +116,9 @@ def read() -> list[dict]:
 
 def table(records: list[dict]) -> tuple[dict, str]:
     """Per data set and classifier: mean test gain over seeds (points) of each augmenter."""
-    cols = ["VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp"]
+    cols = ["VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
+            "time warp x6", "time warp of VAE"]
+    cols = [k for k in cols if all(k in r["test_accuracy"] for r in records)]
     out: dict = {}
     for r in records:
         base = r["test_accuracy"]["baseline"]
@@ -120,8 +129,9 @@ def table(records: list[dict]) -> tuple[dict, str]:
                 cell[k].append(100 * (r["test_accuracy"][k][c] - acc))
     lines = ["# Sequences: test gain over real data alone (points)", "",
              "Scarce cut: per class from the official training split, official test split (UJI v1 trajectories: "
-             "writers 1-7 / 9-11); the augmenter with its defaults, the others at 3 copies per sample; mean over "
-             "seeds. Command: `python benchmarks/sequences.py --seeds 0 1 2`.", "",
+             "writers 1-7 / 9-11); the augmenter with its defaults, the others at 3 copies per sample (time warp "
+             "x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped copies of each real sample; time warp of "
+             "VAE: the VAE's offspring, each time-warped once); mean over seeds. Command: `python benchmarks/sequences.py --seeds 0 1 2`.", "",
              "| data set | classifier | seeds | baseline % | " + " | ".join(cols) + " |",
              "|---|---|---|---|" + "---|" * len(cols)]
     summary = {k: [] for k in cols}
