@@ -31,14 +31,26 @@ def _positive(text: str) -> int:
     return value
 
 
-def _load_arrays(path: str) -> dict[str, np.ndarray]:
-    from .fileio import load_npz
+def _load_arrays(path: str) -> dict:
+    """X and y (optionally X_val, y_val) from an .npz, where ragged sequences are stored as
+    X_values and X_lengths (:func:`~vaeaug.fileio.pack_ragged`), or from a .ts file."""
+    from .fileio import load_npz, unpack_ragged
 
+    if str(path).endswith(".ts"):
+        from .data.timeseries import load_ts
+
+        ds = load_ts(path)
+        return {"X": list(ds.X), "y": ds.y}
     if not str(path).endswith(".npz"):
         raise ValueError(f"{path}: train and augment read .npz files with arrays X and y (np.savez(path, X=..., "
-                         "y=...)); for a CSV table, load it with vaeaug.data.load_csv and save its X and y")
+                         "y=...)) or .ts files; for a CSV table, load it with vaeaug.data.load_csv and save its X "
+                         "and y")
 
-    arrays = load_npz(path)
+    arrays: dict = load_npz(path)
+    for name in ("X", "X_val"):
+        seqs = unpack_ragged(arrays, name)
+        if seqs is not None:
+            arrays[name] = seqs
     for key in ("X", "y"):
         if key not in arrays:
             raise ValueError(f"{path} has no array {key!r} (it holds {sorted(arrays)}); save it with np.savez(path, X=..., y=...)")
@@ -139,17 +151,23 @@ def cmd_augment(args) -> int:
     args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
     arrays = _load_arrays(args.data)
     if args.shard_size:
+        if isinstance(arrays["X"], list):
+            raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "
+                             "--shard-size)")
         return _augment_sharded(aug, arrays, args)
     X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
                                        random_state=args.seed, decoding=args.decoding, return_codes=True)
     if args.include_original:
-        X_new = np.concatenate([arrays["X"], X_new])
+        X_new = list(arrays["X"]) + list(X_new) if isinstance(X_new, list) else np.concatenate([arrays["X"], X_new])
         y_new = np.concatenate([arrays["y"], y_new])
     if len(codes.y) == 0:  # the warning above says why
         print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
         return 1
-    save_npz(args.out, X=X_new, y=y_new, source=codes.source)
+    from .fileio import pack_ragged
+
+    xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
+    save_npz(args.out, **xs, y=y_new, source=codes.source)
     print(f"wrote {len(X_new)} samples ({args.method}, {args.per_sample} per input) to {args.out}")
     return 0
 
@@ -228,11 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
 
     t = sub.add_parser("train", parents=[common], help="train a VAE and save it",
-                       description="Train a VAE on FILE.npz (arrays X, y; optional X_val, y_val) and save it.",
+                       description="Train a VAE on FILE.npz (arrays X, y; optional X_val, y_val) or FILE.ts "
+                                   "(UCR/UEA time series) and save it.",
                        epilog="examples:\n  vaeaug train --data train.npz --out model\n"
-                              "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume",
+                              "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume\n"
+                              "  vaeaug train --data JapaneseVowels_TRAIN.ts --out model   # sequences, ragged\n"
+                              "  vaeaug train --data series.npz --data-kind sequence --out model   # X (N, T, C)\n"
+                              "ragged sequences in an .npz: X_values (all steps stacked, (sum T_i, C)) and "
+                              "X_lengths (N,)",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("--data", required=True, help=".npz with X (N, ...) and y (N,); optional X_val, y_val")
+    t.add_argument("--data", required=True, help=".npz with X (N, ...) and y (N,), optional X_val, y_val; or a .ts "
+                                                "file")
     t.add_argument("--out", required=True, help="model directory to write")
     t.add_argument("--resume", action="store_true",
                    help="continue an interrupted run from the checkpoint in OUT/.checkpoint (saved every epoch)")
@@ -240,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
 
     a = sub.add_parser("augment", parents=[common], help="generate synthetic samples with a saved model",
-                       description="Encode FILE.npz with a saved model, alter the codes, decode new samples.",
+                       description="Encode FILE.npz (or FILE.ts) with a saved model, alter the codes, decode new "
+                                   "samples. Ragged sequences come out as X_values and X_lengths.",
                        epilog="examples:\n  vaeaug augment --model model --data train.npz --out new.npz\n"
                               "  vaeaug augment --model model --data train.npz --method noise --strength 0.5 "
                               "--per-sample 5 --out new.npz\n"
@@ -248,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "  vaeaug augment --verify shards/",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("--model", help="model directory written by `vaeaug train`")
-    a.add_argument("--data", help=".npz with X and y: the samples to augment")
+    a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), or a .ts file: the samples to "
+                                  "augment")
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
     a.add_argument("--method", default=None, choices=["noise", "interpolation", "extrapolation", "reconstruction"],
@@ -274,11 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the VAE on the training split, generate with every method, train SVM, k-NN and a "
                     "neural net with and without the synthetic data, and report test accuracy (mean ± std over "
                     "seeds) with SMOTE, affine augmentation and the VAE composed with affine beside, plus a report "
-                    "with figures. "
+                    "with figures. Sequences (a .ts file, or a time-series set such as JapaneseVowels) are "
+                    "classified resampled and flattened, with 1-NN under DTW beside, and compared with jitter, "
+                    "scaling, magnitude warp and time warp. "
                     "Without --dataset/--data: UJI Pen Characters v1, the paper's case study, embedded.",
         epilog="examples:\n  vaeaug experiment                      # UJI Pen Characters v1, one seed\n"
                "  vaeaug experiment --seeds 3            # the full table, mean ± std\n"
                "  vaeaug experiment --dataset digits\n"
+               "  vaeaug experiment --dataset JapaneseVowels   # sequences: speech frames\n"
+               "  vaeaug experiment --data GunPoint_TRAIN.ts   # its _TEST.ts beside it is the test split\n"
                "  vaeaug experiment --data table.csv --label class --out my-run",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("--dataset", default=None, help="a named data set (see `vaeaug datasets`; default: ujipen-v1)")

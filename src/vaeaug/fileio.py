@@ -100,3 +100,20 @@ def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
         raise ValueError(f"{path}: refused to load (it holds pickled objects): {e}") from None
     except Exception as e:
         raise ValueError(f"{path} is not a readable .npz file: {e}") from None
+
+
+# Ragged sequences in an .npz without pickle: X as X_values (all steps, stacked) and X_lengths.
+def pack_ragged(name: str, seqs) -> dict[str, np.ndarray]:
+    """A list of (T_i, C) arrays as ``{name}_values`` (ΣT_i, C) and ``{name}_lengths`` (N,)."""
+    seqs = [np.asarray(s) if np.ndim(s) == 2 else np.asarray(s).reshape(-1, 1) for s in seqs]
+    return {f"{name}_values": np.concatenate(seqs), f"{name}_lengths": np.array([len(s) for s in seqs], np.int64)}
+
+
+def unpack_ragged(arrays: dict[str, np.ndarray], name: str) -> list[np.ndarray] | None:
+    """The list :func:`pack_ragged` stored under ``name``, or None when it is not there."""
+    if f"{name}_values" not in arrays or f"{name}_lengths" not in arrays:
+        return None
+    values, lengths = arrays[f"{name}_values"], arrays[f"{name}_lengths"]
+    if lengths.ndim != 1 or (lengths < 1).any() or int(lengths.sum()) != len(values):
+        raise ValueError(f"{name}_lengths must be positive and sum to the {len(values)} rows of {name}_values")
+    return np.split(values, np.cumsum(lengths)[:-1])

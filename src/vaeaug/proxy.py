@@ -11,11 +11,23 @@ from sklearn.utils.validation import check_is_fitted
 
 class FeatureScaler:
     """Flatten samples and scale them as the classifiers see them: images to [0, 1] by their
-    dtype's range (uint8: /255), vectors standardised by the real training set."""
+    dtype's range (uint8: /255), vectors standardised by the real training set, sequences
+    resampled (linearly) to the training set's longest length (within [16, 512]), flattened
+    time-major and standardised as vectors: on the model's fixed-length form, which the harm
+    check scores, that is the identity resampling and the scaling the sequence portfolio was
+    chosen with."""
 
-    def fit(self, X: np.ndarray, kind: str) -> "FeatureScaler":
+    def fit(self, X, kind: str) -> "FeatureScaler":
         self.kind = kind
-        F = X.reshape(len(X), -1).astype(np.float64)
+        if kind == "sequence":
+            from .sequences import lengths_of, model_length
+
+            self.length = model_length(lengths_of(X))
+            A = self._fixed(X)
+            self.channels = A.shape[2]
+            F = A.reshape(len(A), -1)
+        else:
+            F = X.reshape(len(X), -1).astype(np.float64)
         if kind == "image":
             self.lo, self.hi = (0.0, 255.0) if X.dtype == np.uint8 else (float(F.min()), float(F.max()))
             self.mean = np.full(F.shape[1], self.lo)
@@ -25,9 +37,27 @@ class FeatureScaler:
             self.scale = np.where(sd > 1e-12, sd, 1.0)
         return self
 
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)  # also for no samples
+    def _fixed(self, X) -> np.ndarray:
+        """Sequences (a list of (T_i, C) or an (N, T, C) array) as (N, L, C) at this length."""
+        from .sequences import resample, resample_all
+
+        if isinstance(X, np.ndarray) and X.dtype != object:
+            return resample_all(X, self.length)
+        return np.stack([resample(np.asarray(s), self.length) for s in X])
+
+    def transform(self, X) -> np.ndarray:
+        if self.kind == "sequence":
+            if len(X) == 0:
+                return np.zeros((0, len(self.mean)), dtype=np.float32)
+            F = self._fixed(X).reshape(len(X), -1)  # time-major: step t's channels side by side
+        else:
+            F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)  # also for no samples
         return ((F - self.mean) / self.scale).astype(np.float32)
+
+    @property
+    def sequence_shape(self) -> tuple[int, int]:
+        """(L, C): how a sequence's flat features fold back into steps and channels."""
+        return (self.length, self.channels)
 
 
 class KernelRidgeClassifier(ClassifierMixin, BaseEstimator):

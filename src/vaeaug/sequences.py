@@ -100,8 +100,8 @@ def _check_finite(a: np.ndarray, name: str, i: int | None) -> None:
 
 
 def lengths_of(X) -> np.ndarray:
-    """Each sequence's length: (N,) ints."""
-    if isinstance(X, np.ndarray):
+    """Each sequence's length: (N,) ints (of an (N, T, C) array, a list or an object array)."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
         return np.full(len(X), X.shape[1], dtype=np.int64)
     return np.array([len(s) for s in X], dtype=np.int64)
 

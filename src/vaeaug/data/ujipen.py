@@ -325,7 +325,8 @@ def load_ujipen_v1_trajectories(path: str | Path | None = None, classes: str = "
     images = load_ujipen_v1(path, size, pen_width, classes, download)
     X = np.empty(len(images), dtype=object)
     X[:] = [strokes_to_trajectory(s) for s in images.extras["strokes"]]
-    meta = {**images.meta, "form": "pen trajectories: (dx, dy, pen-up) per point, in units of the character's box"}
+    meta = {**images.meta, "form": "pen trajectories: (dx, dy, pen-up) per point, in units of the character's box",
+            "render": "pen-trajectory"}  # the report draws them as strokes
     return Dataset(name="ujipen-v1-trajectories", X=X, y=images.y, kind="sequence", groups=images.groups,
                    split=images.split, meta=meta, extras={**images.extras, "images": images.X})
 

@@ -34,6 +34,42 @@ def _as_images(X: np.ndarray) -> np.ndarray | None:
     return X.reshape(len(X), side, side) if side * side == X.shape[1] else None
 
 
+def pictures_for(kind: str, meta: dict | None = None):
+    """How a data set's samples are drawn: a function from samples to displayable images, or to
+    None where they are drawn as curves (sequences) or not at all (non-square vectors). Pen
+    trajectories are rendered as the image data set draws strokes."""
+    if kind == "sequence":
+        if (meta or {}).get("render") == "pen-trajectory":
+            from ..data.trajectories import render_trajectories
+
+            return lambda X: render_trajectories(list(X))
+        return lambda X: None
+    return lambda X: _as_images(np.asarray(X))
+
+
+def _curve_grid(rows: list[list[np.ndarray]], titles: list[str], title: str, path: Path,
+                max_channels: int = 3) -> None:
+    """Sequences as small line plots, one per cell (rows × columns), the first channels in
+    colour; each row shares its y range, so that offspring read against their original."""
+    n_r, n_c = len(rows), len(rows[0])
+    fig = _figure(1.25 * n_c + 0.6, 0.95 * n_r + 0.8)
+    axes = fig.subplots(n_r, n_c, squeeze=False, sharey="row")
+    for r, row in enumerate(rows):
+        for c, seq in enumerate(row):
+            ax = axes[r][c]
+            a = np.asarray(seq, dtype=np.float64)
+            if a.size:
+                for ch in range(min(max_channels, a.shape[1])):
+                    ax.plot(a[:, ch], lw=0.9, color=f"C{ch}")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if r == 0:
+                ax.set_title(titles[c], fontsize=7)
+    fig.suptitle(title + (f" (first {max_channels} channels)" if max(len(np.shape(rows[0][0])), 2) == 2
+                          and np.shape(rows[0][0])[-1] > max_channels else ""), fontsize=9)
+    _save(fig, path)
+
+
 def _tile(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
     imgs = images.astype(np.float64)
     lo, hi = float(imgs.min()), float(imgs.max())
@@ -84,15 +120,17 @@ def fig_latent(Z: np.ndarray, y: np.ndarray, path: Path) -> tuple[np.ndarray, np
     return mean, axes, P.std(axis=0)
 
 
-def fig_manifold(aug, mean, axes, std, y_train: np.ndarray, Z_train: np.ndarray, path: Path, n: int = 12) -> bool:
-    """Decode a grid over the 2-D plane of :func:`fig_latent` (±2 std): the learned manifold."""
+def fig_manifold(aug, mean, axes, std, y_train: np.ndarray, Z_train: np.ndarray, path: Path, n: int = 12,
+                 picture=_as_images, curves: bool = False) -> bool:
+    """Decode a grid over the 2-D plane of :func:`fig_latent` (±2 std): the learned manifold
+    (drawn only for samples that are pictures)."""
     u = np.linspace(-2, 2, n)
     grid = np.array([mean + a * std[0] * axes[0] + b * std[1] * axes[1] for b in u[::-1] for a in u])
     labels = None
     if aug.config_.n_classes:  # conditional decoder: label each point as its nearest training code
         d = ((grid[:, None, :] - Z_train[None]) ** 2).sum(-1)
         labels = y_train[d.argmin(axis=1)]
-    imgs = _as_images(aug.inverse_transform(grid.astype(np.float32), labels))
+    imgs = picture(aug.inverse_transform(grid.astype(np.float32), labels))
     if imgs is None:
         return False
     fig = _figure(6, 6)
@@ -104,9 +142,10 @@ def fig_manifold(aug, mean, axes, std, y_train: np.ndarray, Z_train: np.ndarray,
     return True
 
 
-def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 8) -> bool:
+def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 8,
+                  picture=_as_images, curves: bool = False) -> bool:
     """Originals beside their reconstruction and noise / interpolation / extrapolation offspring
-    (the paper's Figure 10)."""
+    (the paper's Figure 10); with ``curves``, samples that are not pictures (sequences) as curves."""
     rng = np.random.default_rng(seed)
     classes = np.unique(y)
     pick_classes = rng.choice(classes, size=min(n_rows, len(classes)), replace=False)
@@ -118,7 +157,7 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
     panels = []
     for j, (title, method, _) in enumerate(cols):
         if method is None:
-            panels.append(X[idx])
+            panels.append([X[i] for i in idx])
             continue
         strength, decoding = None, None  # exactly what generate() makes, as chosen in fit
         if getattr(aug, "strength_", {}).get(method, 0) is None:
@@ -130,10 +169,14 @@ def fig_offspring(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, 
         Xn, _, codes = aug.generate(X[sel], y[sel], method, 1, strength=strength, decoding=decoding,
                                     random_state=seed + j, small_classes="skip", return_codes=True)
         pos = {s: k for k, s in enumerate(sel[codes.source])}
-        panels.append(np.stack([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx]))
-    imgs = [_as_images(p) for p in panels]
+        panels.append([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx])
+    imgs = [picture(p) for p in panels]
     if any(im is None for im in imgs):
-        return False
+        if not curves:
+            return False
+        _curve_grid([[p[r] for p in panels] for r in range(len(idx))], [c[0] for c in cols],
+                    "Originals (left) and their offspring", path)
+        return True
     stacked = np.stack(imgs, axis=1).reshape(-1, *imgs[0].shape[1:])
     fig = _figure(8, 1.1 * len(idx) + 0.6)
     ax = fig.add_subplot()
@@ -157,8 +200,10 @@ def best_scored(selection: dict, method: str) -> tuple[float, str]:
     return strength, decoding
 
 
-def fig_strips(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 6, steps: int = 9) -> bool:
-    """Interpolation strips z_i + λ (z_j − z_i), λ from 0 to 1, between same-class samples (Figure 14)."""
+def fig_strips(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_rows: int = 6, steps: int = 9,
+               picture=_as_images, curves: bool = False) -> bool:
+    """Interpolation strips z_i + λ (z_j − z_i), λ from 0 to 1, between same-class samples
+    (Figure 14); with ``curves``, samples that are not pictures (sequences) as curves."""
     from ..latent import interpolate, same_class_neighbours
 
     rng = np.random.default_rng(seed)
@@ -171,9 +216,14 @@ def fig_strips(aug, X: np.ndarray, y: np.ndarray, path: Path, seed: int = 0, n_r
     lam = np.linspace(0, 1, steps)
     codes = np.concatenate([interpolate(np.repeat(Z[[i]], steps, 0), np.repeat(Z[[nb[i]]], steps, 0), lam) for i in rows])
     labels = np.repeat(y[rows], steps) if aug.config_.n_classes else None
-    imgs = _as_images(aug.inverse_transform(codes.astype(np.float32), labels))
+    decoded = aug.inverse_transform(codes.astype(np.float32), labels)
+    imgs = picture(decoded)
     if imgs is None:
-        return False
+        if not curves:
+            return False
+        _curve_grid([list(decoded[r * steps:(r + 1) * steps]) for r in range(len(rows))],
+                    [f"λ = {v:.2g}" for v in lam], "Interpolation between same-class neighbours", path)
+        return True
     fig = _figure(8, 1.0 * len(rows) + 0.5)
     ax = fig.add_subplot()
     ax.imshow(_tile(imgs, len(rows), steps), cmap="gray")

@@ -16,6 +16,7 @@ from .figures import (
     fig_manifold,
     fig_offspring,
     fig_strips,
+    pictures_for,
     fig_synthetic_scatter,
     fig_training_curves,
 )
@@ -98,7 +99,9 @@ def val_chosen_table(result: dict) -> str:
     """Per classifier: baseline, the VAE method chosen on validation for that classifier (its test
     accuracy and gain), the best comparator, and which method validation picked per seed."""
     vc = result.get("val_chosen") or {}
-    comps = [c for c in ("SMOTE", "affine", "VAE + affine") if c in result["columns"]]
+    from .evaluation import COMPARATORS
+
+    comps = [c for c in COMPARATORS if c in result["columns"]]
     lines = ["| classifier | baseline | VAE, chosen on validation | gain | " + " | ".join(comps) + " | picks |",
              "|---" * (5 + len(comps)) + "|"]
     for n in result["classifiers"]:
@@ -162,11 +165,13 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     Z = augmenter.transform(train.X)
     mean, axes, std = fig_latent(Z, train.y, figs / "latent_space.png")
     files["latent space"] = figs / "latent_space.png"
-    if fig_manifold(augmenter, mean, axes, std, train.y, Z, figs / "manifold.png"):
+    picture, curves = pictures_for(train.kind, train.meta), train.kind == "sequence"
+    if fig_manifold(augmenter, mean, axes, std, train.y, Z, figs / "manifold.png", picture=picture):
         files["decoded latent grid"] = figs / "manifold.png"
-    if fig_offspring(augmenter, train.X, train.y, figs / "offspring.png", seed=seed):
+    if fig_offspring(augmenter, train.X, train.y, figs / "offspring.png", seed=seed, picture=picture, curves=curves):
         files["originals and offspring"] = figs / "offspring.png"
-    if fig_strips(augmenter, train.X, train.y, figs / "interpolation_strips.png", seed=seed):
+    if fig_strips(augmenter, train.X, train.y, figs / "interpolation_strips.png", seed=seed, picture=picture,
+                  curves=curves):
         files["interpolation strips"] = figs / "interpolation_strips.png"
     scaler = FeatureScaler().fit(train.X, train.kind)
     fig_synthetic_scatter(scaler.transform(train.X), {k: scaler.transform(v[0]) for k, v in chosen_sets.items()},
@@ -198,7 +203,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
         "principal components of the classifiers' input features, fitted on the real training split.\n",
         quality_table(result),
     ]
-    if d["name"].startswith("ujipen"):
+    if d["name"].startswith("ujipen") and d["kind"] == "image":  # the paper's classifiers read images
         body += ["\n## Beside the paper (Jorge et al. 2018, Table 2, UJI Pen Characters v2)\n", paper_comparison(result)]
     body += ["\n## Figures\n"] + [f"### {k}\n\n![{k}](figures/{p.name})\n" for k, p in files.items()]
     body += [f"\nvaeaug {result['vaeaug_version']}, commit {result.get('commit') or 'unknown'}, "
