@@ -181,3 +181,13 @@ def test_cli_trains_and_augments_ragged_sequences_from_an_npz(tmp_path, capsys):
     assert [len(s) for s in X_new] == [len(X[i]) for i in got["source"]]  # lengths inherited
     with pytest.raises(ValueError, match="X_lengths"):
         unpack_ragged({"X_values": np.zeros((5, 2)), "X_lengths": np.array([2, 2])}, "X")
+
+
+def test_dtw_is_left_out_with_a_reason_when_it_would_take_too_long(tmp_path):
+    from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
+
+    config = ExperimentConfig(seeds=(0,), methods=(), classifiers=("k-NN", "1-NN DTW"), comparators=("SMOTE",),
+                              dtw_max_cells=1.0, augmenter_params={"epochs": 2, "latent_dim": 4})
+    r = run_experiment(_wave_dataset(6), config, out_dir=tmp_path, verbose=0)
+    assert r["classifiers"] == ["k-NN"]
+    assert "1-NN DTW is left out" in (tmp_path / "report.md").read_text()

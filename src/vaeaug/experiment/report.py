@@ -64,6 +64,8 @@ def _how_chosen(result: dict) -> str:
     if len(result["seeds"]) == 1:
         text += (f" One seed ({result['seeds'][0]}), so no spread is shown: `vaeaug experiment --seeds 3` gives "
                  "mean ± std over three.")
+    for name, why in result["per_seed"][0].get("dropped_classifiers", {}).items():
+        text += f" {name} is {why}."
     return text + "\n"
 
 
