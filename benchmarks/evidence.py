@@ -22,6 +22,8 @@ SECTIONS = (
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
     ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
+    ("sequence-levers.md", "Sequences: tconv against GRU, and the VAE fitted on time-warped copies"),
+    ("guided-warp.md", "Sequences: timing from the VAE's latent neighbours (guided warping)"),
     ("uji-trajectories.md", "UJI v1 as pen trajectories: offspring rendered for image classifiers"),
     ("imbalanced.md", "VAESampler beside SMOTE, ADASYN and BorderlineSMOTE on imbalanced tables"),
     ("busy-machine.md", "Speed on a busy machine: the thread policy"),

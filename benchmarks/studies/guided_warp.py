@@ -1,0 +1,120 @@
+"""Timing from real neighbours: can the VAE's latent neighbours supply the time warps its
+decodes lack? On BasicMotions at 5 per class, same-class decodes D(z_i), D(z_j) align within
+0.2 steps of the identity, where the real pairs differ by ~5 steps (and random time warp moves
+~2): the time-warp decoding then has little to carry. This study moves each real source a share
+λ along its DTW alignment onto a same-class neighbour in z (Iwana & Uchida's guided warping,
+with the VAE choosing neighbours), λ towards (interpolation) or away (extrapolation), against
+random time warp (Um et al. 2017) and the VAE's defaults, 3 copies per sample.
+
+Same cut, classifiers and features as ``benchmarks/sequences.py``. Writes
+``results/guided-warp.json`` and ``.md``.
+
+    python benchmarks/studies/guided_warp.py --names BasicMotions GunPoint JapaneseVowels --seeds 0 1 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import sequences as bench  # noqa: E402
+
+#: λ ranges: towards the neighbour, and away from it
+RANGES = {"guided, λ ~ U(0, 1)": (0.0, 1.0), "guided, λ ~ U(0, 0.5)": (0.0, 0.5),
+          "guided away, λ ~ U(-0.5, 0)": (-0.5, 0.0), "guided both, λ ~ U(-0.5, 1)": (-0.5, 1.0)}
+
+
+def guided(X, y, Z, n: int, lam_range: tuple[float, float], seed: int, k: int = 3):
+    """n offspring per sequence: the source read along λ of its DTW alignment onto one of its k
+    nearest same-class neighbours in z (λ uniform in ``lam_range``), at its own length."""
+    from vaeaug.latent import same_class_neighbours
+    from vaeaug.sequences import resample
+    from vaeaug.timewarp import dtw_alignment, shift_along
+
+    rng = np.random.default_rng(seed)
+    length = max(len(s) for s in X)
+    F = np.stack([resample(s, length) for s in X]).transpose(0, 2, 1)  # (N, C, L)
+    Fs = (F - F.mean((0, 2), keepdims=True)) / (F.std((0, 2), keepdims=True) + 1e-9)
+    nb = same_class_neighbours(Z, y, k=k)
+    src = np.repeat(np.arange(len(X)), n)
+    pick = nb[src, rng.integers(0, k, len(src))]
+    pick = np.where(pick >= 0, pick, src)  # a class of one: its own timing
+    phi = dtw_alignment(Fs[src], Fs[pick])
+    ident = np.arange(length)[None]
+    lam = rng.uniform(*lam_range, (len(src), 1))
+    steps = np.maximum.accumulate(np.clip(ident + lam * (phi - ident), 0, length - 1), axis=1)  # monotone clock
+    out = shift_along(F[src], steps).transpose(0, 2, 1)
+    return [resample(o, len(X[i])) for o, i in zip(out, src)], np.asarray(y)[src]
+
+
+def run_one(name: str, per_class: int, seed: int) -> dict:
+    from vaeaug import VAEAugmenter
+    from vaeaug.data.dataset import per_class_subsample
+    from vaeaug.experiment.baselines import time_warp
+
+    X_pool, y_pool, X_te, y_te = bench.load(name)
+    idx = per_class_subsample(y_pool, per_class, seed)
+    X, y = [X_pool[i] for i in idx], y_pool[idx]
+    length = max(len(s) for s in X_pool + X_te)
+    score = bench.scorer(X, y, X_te, y_te, length, seed, dtw=name != "ujipen-v1-trajectories")
+    aug = VAEAugmenter(random_state=seed, verbose=0).fit(X, y)
+    Z = aug.transform(X)
+    rows = {"baseline": score([], y[:0]), "VAE (defaults)": score(*aug.generate(X, y)),
+            "time warp": score(*time_warp(X, y, bench.AMOUNT, random_state=seed))}
+    for label, r in RANGES.items():
+        rows[label] = score(*guided(X, y, Z, bench.AMOUNT, r, seed))
+    return {"name": name, "per_class": per_class, "seed": seed, "test_accuracy": rows}
+
+
+def table(records: list[dict]) -> tuple[dict, str]:
+    cols = ["VAE (defaults)", "time warp", *RANGES]
+    cells: dict = {}
+    for r in records:
+        base = r["test_accuracy"]["baseline"]
+        for c, acc in base.items():
+            cell = cells.setdefault(f"{r['name']} | {c}", {k: [] for k in cols})
+            for k in cols:
+                cell[k].append(100 * (r["test_accuracy"][k][c] - acc))
+    lines = ["# Timing from real neighbours (guided warping): test gain over real data alone (points)", "",
+             "Scarce cut of `benchmarks/sequences.py` (5 per class), 3 copies per sample. Command: "
+             "`python benchmarks/studies/guided_warp.py --seeds 0 1 2`.", "",
+             "| data set | classifier | seeds | " + " | ".join(cols) + " |", "|---|---|---|" + "---|" * len(cols)]
+    summary = {k: [] for k in cols}
+    for key, cell in cells.items():
+        means = {k: float(np.mean(v)) for k, v in cell.items()}
+        for k in cols:
+            summary[k].append(means[k])
+        lines.append(f"| {key} | {len(cell[cols[0]])} | " + " | ".join(f"{means[k]:+.1f}" for k in cols) + " |")
+    lines += ["", "| over all cells | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols),
+              "| mean gain | " + " | ".join(f"{np.mean(v):+.2f}" for v in summary.values()) + " |",
+              "| worst cell | " + " | ".join(f"{min(v):+.1f}" for v in summary.values()) + " |", ""]
+    return {"cells": cells, "mean_gain": {k: float(np.mean(v)) for k, v in summary.items()}}, "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--names", nargs="+", default=["BasicMotions", "GunPoint", "JapaneseVowels"])
+    p.add_argument("--per-class", type=int, default=5)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    a = p.parse_args()
+    from vaeaug.fileio import atomic_write_json, atomic_write_text
+
+    records = []
+    for name in a.names:
+        for seed in a.seeds:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                records.append(run_one(name, a.per_class, seed))
+            print(f"{name} seed {seed}: done", flush=True)
+            data, md = table(records)
+            atomic_write_json(bench.RESULTS / "guided-warp.json", {**data, "records": records})
+            atomic_write_text(bench.RESULTS / "guided-warp.md", md)
+
+
+if __name__ == "__main__":
+    main()
