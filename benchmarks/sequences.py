@@ -12,6 +12,7 @@ Each finished run is appended to ``results/sequences.jsonl`` at once; runs alrea
 skipped. Writes ``results/sequences.json`` and ``results/sequences.md``.
 
     python benchmarks/sequences.py --seeds 0 1 2                      # JapaneseVowels, BasicMotions, GunPoint, UJI v1
+    python benchmarks/sequences.py --per-class 0 --seeds 0 1 2       # the official splits whole
     python benchmarks/sequences.py --names GunPoint --seeds 0 --table  # the table from the JSONL only
 """
 
@@ -82,7 +83,8 @@ def run_one(name: str, per_class: int, seed: int) -> dict:
     from vaeaug.experiment.baselines import SEQUENCE_AUGMENTERS, smote, time_warp
 
     X_pool, y_pool, X_te, y_te = load(name)
-    idx = per_class_subsample(y_pool, per_class, seed)
+    # per_class 0: the official training split whole (the seed then varies only the augmenters)
+    idx = per_class_subsample(y_pool, per_class, seed) if per_class else np.arange(len(y_pool))
     X, y = [X_pool[i] for i in idx], y_pool[idx]
     length = max(len(s) for s in X_pool + X_te)
     dtw = name != "ujipen-v1-trajectories"  # 1,860 test × 1,240 training DTWs of up to 512 steps: too slow here
@@ -114,11 +116,13 @@ def read() -> list[dict]:
     return [json.loads(line) for line in JSONL.read_text().splitlines() if line.strip()] if JSONL.exists() else []
 
 
-def table(records: list[dict]) -> tuple[dict, str]:
-    """Per data set and classifier: mean test gain over seeds (points) of each augmenter."""
-    cols = ["VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
-            "time warp x6", "time warp of VAE"]
-    cols = [k for k in cols if all(k in r["test_accuracy"] for r in records)]
+COLUMNS = ("VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
+           "time warp x6", "time warp of VAE")
+
+
+def _section(records: list[dict]) -> tuple[dict, list[str]]:
+    """One cut's table: per data set and classifier, the mean test gain over seeds (points)."""
+    cols = [k for k in COLUMNS if all(k in r["test_accuracy"] for r in records)]
     out: dict = {}
     for r in records:
         base = r["test_accuracy"]["baseline"]
@@ -127,12 +131,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
             cell["baseline"].append(100 * acc)
             for k in cols:
                 cell[k].append(100 * (r["test_accuracy"][k][c] - acc))
-    lines = ["# Sequences: test gain over real data alone (points)", "",
-             "Scarce cut: per class from the official training split, official test split (UJI v1 trajectories: "
-             "writers 1-7 / 9-11); the augmenter with its defaults, the others at 3 copies per sample (time warp "
-             "x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped copies of each real sample; time warp of "
-             "VAE: the VAE's offspring, each time-warped once); mean over seeds. Command: `python benchmarks/sequences.py --seeds 0 1 2`.", "",
-             "| data set | classifier | seeds | baseline % | " + " | ".join(cols) + " |",
+    lines = ["| data set | classifier | seeds | baseline % | " + " | ".join(cols) + " |",
              "|---|---|---|---|" + "---|" * len(cols)]
     summary = {k: [] for k in cols}
     for name, by in out.items():
@@ -145,13 +144,30 @@ def table(records: list[dict]) -> tuple[dict, str]:
     lines += ["", "| over all cells | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols),
               "| mean gain | " + " | ".join(f"{np.mean(v):+.2f}" if v else "" for v in summary.values()) + " |",
               "| worst cell | " + " | ".join(f"{min(v):+.1f}" if v else "" for v in summary.values()) + " |", ""]
-    return {"cells": out, "mean_gain": {k: float(np.mean(v)) for k, v in summary.items() if v}}, "\n".join(lines)
+    return {"cells": out, "mean_gain": {k: float(np.mean(v)) for k, v in summary.items() if v}}, lines
+
+
+def table(records: list[dict]) -> tuple[dict, str]:
+    """A section per cut (per class, then the official training split whole)."""
+    lines = ["# Sequences: test gain over real data alone (points)", "",
+             "Official test split (UJI v1 trajectories: writers 9-11); the augmenter with its defaults, the others "
+             "at 3 copies per sample (time warp x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped "
+             "copies of each real sample; time warp of VAE: the VAE's offspring, each time-warped once); mean over "
+             "seeds. Command: `python benchmarks/sequences.py --seeds 0 1 2` (scarce cut), `--per-class 0` (whole "
+             "training split).", ""]
+    data = {}
+    for pc in sorted({r["per_class"] for r in records}, key=lambda p: (p == 0, p)):
+        part, rows = _section([r for r in records if r["per_class"] == pc])
+        data[str(pc)] = part
+        lines += [f"## {'the official training split, whole' if pc == 0 else f'scarce cut: {pc} per class'}", "",
+                  *rows]
+    return data, "\n".join(lines)
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--names", nargs="+", default=list(NAMES))
-    p.add_argument("--per-class", type=int, default=5)
+    p.add_argument("--per-class", type=int, default=5, help="0: the official training split whole")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--table", action="store_true", help="only write the table from the JSONL")
     a = p.parse_args()

@@ -191,7 +191,7 @@ def cmd_experiment(args) -> int:
 
     try:
         from .experiment.evaluation import ExperimentConfig, run_experiment
-        from .experiment.report import markdown_table, paper_comparison, quality_table
+        from .experiment.report import beside_paper, markdown_table, paper_comparison, quality_table
     except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
         raise ValueError(f"the experiment needs its extra ({e.name} is missing): "
                          "pip install \"vaeaug[experiment]\"") from None
@@ -206,7 +206,7 @@ def cmd_experiment(args) -> int:
     result = run_experiment(ds, config, out_dir=args.out, verbose=0 if args.quiet else 1)
     print(f"\n{ds.summary()}\nTest accuracy (%), mean ± std over seeds {list(seeds)}:\n")
     print(markdown_table(result))
-    if ds.name.startswith("ujipen"):
+    if beside_paper(result):
         print("\nBeside the paper (Jorge et al. 2018, Table 2, UJI Pen Characters v2), gains in points:\n")
         print(paper_comparison(result))
     if len(seeds) == 1:

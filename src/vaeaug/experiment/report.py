@@ -133,6 +133,12 @@ def quality_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def beside_paper(result: dict) -> bool:
+    """Whether the paper's Table 2 applies: UJI Pen Characters as images, as its classifiers read them."""
+    d = result["dataset"]
+    return d["name"].startswith("ujipen") and d["kind"] == "image"
+
+
 def paper_comparison(result: dict) -> str:
     """Our gains over our baseline beside the paper's gains over its baseline (points)."""
     lines = ["| classifier | method | ours: accuracy (gain) | paper: accuracy (gain) |", "|---|---|---|---|"]
@@ -205,7 +211,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
         "principal components of the classifiers' input features, fitted on the real training split.\n",
         quality_table(result),
     ]
-    if d["name"].startswith("ujipen") and d["kind"] == "image":  # the paper's classifiers read images
+    if beside_paper(result):
         body += ["\n## Beside the paper (Jorge et al. 2018, Table 2, UJI Pen Characters v2)\n", paper_comparison(result)]
     body += ["\n## Figures\n"] + [f"### {k}\n\n![{k}](figures/{p.name})\n" for k, p in files.items()]
     body += [f"\nvaeaug {result['vaeaug_version']}, commit {result.get('commit') or 'unknown'}, "
