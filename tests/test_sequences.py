@@ -147,6 +147,7 @@ def _wave_dataset(n_per_class: int = 10):
 
 
 def test_experiment_on_sequences_scores_dtw_and_the_time_series_augmenters(tmp_path):
+    pytest.importorskip("aeon", reason="1-NN DTW needs vaeaug[timeseries]")
     from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 
     config = ExperimentConfig(seeds=(0,), methods=("interpolation",), classifiers=("SVM", "k-NN", "1-NN DTW"),
@@ -191,3 +192,32 @@ def test_dtw_is_left_out_with_a_reason_when_it_would_take_too_long(tmp_path):
     r = run_experiment(_wave_dataset(6), config, out_dir=tmp_path, verbose=0)
     assert r["classifiers"] == ["k-NN"]
     assert "1-NN DTW is left out" in (tmp_path / "report.md").read_text()
+
+
+def _write_ts(path, X, y) -> None:
+    """A multivariate .ts file (UCR/UEA format): one line per series, channels split by ':'."""
+    head = (f"@problemName {path.stem}\n@timeStamps false\n@missing false\n@univariate false\n"
+            f"@dimensions {X[0].shape[1]}\n@equalLength false\n@classLabel true {' '.join(map(str, np.unique(y)))}\n"
+            "@data\n")
+    rows = [":".join(",".join(f"{v:.5f}" for v in s[:, c]) for c in range(s.shape[1])) + f":{label}"
+            for s, label in zip(X, y)]
+    path.write_text(head + "\n".join(rows) + "\n")
+
+
+def test_cli_experiment_reads_a_ts_file_with_its_test_file_beside(tmp_path, capsys):
+    pytest.importorskip("aeon", reason="time-series data needs vaeaug[timeseries]")
+    from vaeaug.cli import main
+
+    X, y = waves(8, seed=1)
+    X_te, y_te = waves(5, seed=2)
+    _write_ts(tmp_path / "waves_TRAIN.ts", X, y)
+    _write_ts(tmp_path / "waves_TEST.ts", X_te, y_te)
+    assert main(["experiment", "--data", str(tmp_path / "waves_TRAIN.ts"), "--out", str(tmp_path / "run"),
+                 "--epochs", "2", "--latent-dim", "4", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "| 1-NN DTW |" in out and "time warp" in out
+    assert "Beside the paper" not in out
+    import json
+
+    r = json.loads((tmp_path / "run" / "results.json").read_text())
+    assert r["dataset"]["sizes"]["test"] == len(X_te)  # the _TEST file is the test split
