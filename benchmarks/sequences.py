@@ -120,9 +120,10 @@ COLUMNS = ("VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "ti
            "time warp x6", "time warp of VAE")
 
 
-def _section(records: list[dict]) -> tuple[dict, list[str]]:
-    """One cut's table: per data set and classifier, the mean test gain over seeds (points)."""
-    cols = [k for k in COLUMNS if all(k in r["test_accuracy"] for r in records)]
+def gain_section(records: list[dict], columns=COLUMNS) -> tuple[dict, list[str]]:
+    """Per data set and classifier, the mean test gain over seeds (points) of each column that
+    every record has, and the mean and worst over all cells; also for the studies."""
+    cols = [k for k in columns if all(k in r["test_accuracy"] for r in records)]
     out: dict = {}
     for r in records:
         base = r["test_accuracy"]["baseline"]
@@ -157,7 +158,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "training split).", ""]
     data = {}
     for pc in sorted({r["per_class"] for r in records}, key=lambda p: (p == 0, p)):
-        part, rows = _section([r for r in records if r["per_class"] == pc])
+        part, rows = gain_section([r for r in records if r["per_class"] == pc])
         data[str(pc)] = part
         lines += [f"## {'the official training split, whole' if pc == 0 else f'scarce cut: {pc} per class'}", "",
                   *rows]

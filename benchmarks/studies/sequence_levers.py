@@ -67,29 +67,13 @@ def read() -> list[dict]:
 
 def table(records: list[dict]) -> tuple[dict, str]:
     cols = ["time warp", "time warp x6", *[c for v in VARIANTS for c in (v, f"{v} + time warp")]]
-    cells: dict = {}
-    for r in records:
-        base = r["test_accuracy"]["baseline"]
-        for c, acc in base.items():
-            cell = cells.setdefault(f"{r['name']} | {c}", {k: [] for k in cols})
-            for k in cols:
-                cell[k].append(100 * (r["test_accuracy"][k][c] - acc))
+    data, rows = bench.gain_section(records, cols)
     lines = ["# Sequence VAE levers: test gain over real data alone (points)", "",
              "Scarce cut of `benchmarks/sequences.py` (5 per class); defaults but the architecture; \"on "
              "time-warped\": the VAE fitted on the cut plus 3 time-warped copies of each sample; \"+ time warp\": "
              "beside 3 time-warped copies of each real sample (twice the amount: compare with time warp x6). "
-             "Command: `python benchmarks/studies/sequence_levers.py --seeds 0 1 2`.", "",
-             "| data set | classifier | seeds | " + " | ".join(cols) + " |", "|---|---|---|" + "---|" * len(cols)]
-    summary = {k: [] for k in cols}
-    for key, cell in cells.items():
-        means = {k: float(np.mean(v)) for k, v in cell.items()}
-        for k in cols:
-            summary[k].append(means[k])
-        lines.append(f"| {key} | {len(cell[cols[0]])} | " + " | ".join(f"{means[k]:+.1f}" for k in cols) + " |")
-    lines += ["", "| over all cells | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols),
-              "| mean gain | " + " | ".join(f"{np.mean(v):+.2f}" for v in summary.values()) + " |",
-              "| worst cell | " + " | ".join(f"{min(v):+.1f}" for v in summary.values()) + " |", ""]
-    return {"cells": cells, "mean_gain": {k: float(np.mean(v)) for k, v in summary.items()}}, "\n".join(lines)
+             "Command: `python benchmarks/studies/sequence_levers.py --seeds 0 1 2`.", ""]
+    return data, "\n".join(lines + rows)
 
 
 def main() -> None:
