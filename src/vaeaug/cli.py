@@ -168,7 +168,8 @@ def cmd_augment(args) -> int:
 
     xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
     save_npz(args.out, **xs, y=y_new, source=codes.source)
-    print(f"wrote {len(X_new)} samples ({args.method}, {args.per_sample} per input) to {args.out}")
+    method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
+    print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input) to {args.out}")
     return 0
 
 
