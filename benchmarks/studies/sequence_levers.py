@@ -1,11 +1,13 @@
 """Levers for the sequence VAE on the scarce cut of ``benchmarks/sequences.py``: the recurrent
-architecture against the temporal-convolution auto, and the VAE trained on its training set
-plus time-warped copies (so that its codes carry timing variation), each alone and beside as
-many time-warped copies; time warp at the same amounts is the control. All with ``generate(X,
+architecture against the temporal-convolution auto, the VAE trained on its training set plus
+time-warped copies (so that its codes carry timing variation), and the VAE given the rest of the
+training split as unlabeled data (``X_unlabeled``), each alone and beside as many time-warped
+copies; time warp at the same amounts is the control. All with ``generate(X,
 y)`` at the defaults otherwise.
 
 Same cut, classifiers and features as ``benchmarks/sequences.py``. Each finished run is appended
-to ``results/sequence-levers.jsonl`` at once; writes ``results/sequence-levers.json`` and ``.md``.
+to ``results/sequence-levers.jsonl`` at once (a variant added later is run and merged into the
+runs already there); writes ``results/sequence-levers.json`` and ``.md``.
 
     python benchmarks/studies/sequence_levers.py --names JapaneseVowels BasicMotions GunPoint --seeds 0 1 2
 """
@@ -26,10 +28,10 @@ import sequences as bench  # noqa: E402
 
 RESULTS = bench.RESULTS
 JSONL = RESULTS / "sequence-levers.jsonl"
-VARIANTS = ("tconv", "gru", "tconv on time-warped", "gru on time-warped")
+VARIANTS = ("tconv", "gru", "tconv on time-warped", "gru on time-warped", "tconv with unlabeled pool")
 
 
-def run_one(name: str, per_class: int, seed: int) -> dict:
+def run_one(name: str, per_class: int, seed: int, variants=VARIANTS) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.data.dataset import per_class_subsample
     from vaeaug.experiment.baselines import time_warp
@@ -44,13 +46,15 @@ def run_one(name: str, per_class: int, seed: int) -> dict:
     rows = {"baseline": score([], y[:0]), "time warp": score(X_tw, y_tw),
             "time warp x6": score(*time_warp(X, y, 2 * n, random_state=seed))}
     info = {}
-    for v in VARIANTS:
+    for v in variants:
         t = time.perf_counter()
         arch = v.split()[0]
         aug = VAEAugmenter(architecture=arch, random_state=seed, verbose=0)
         if v.endswith("time-warped"):  # the VAE sees the warped copies as labelled samples too
             X_w, y_w = time_warp(X, y, n, random_state=seed + 1000)
             aug.fit(X + X_w, np.concatenate([y, y_w]))
+        elif v.endswith("unlabeled pool"):  # the rest of the training split, without its labels
+            aug.fit(X, y, X_unlabeled=[X_pool[i] for i in np.setdiff1d(np.arange(len(X_pool)), idx)])
         else:
             aug.fit(X, y)
         X_new, y_new = aug.generate(X, y)
@@ -84,16 +88,21 @@ def main() -> None:
     a = p.parse_args()
     from vaeaug.fileio import atomic_write_json, atomic_write_text
 
-    done = {(r["name"], r["per_class"], r["seed"]) for r in read()}
     for seed in a.seeds:
         for name in a.names:
-            if (name, a.per_class, seed) in done:
+            records = read()
+            old = next((r for r in records if (r["name"], r["per_class"], r["seed"]) == (name, a.per_class, seed)), None)
+            todo = [v for v in VARIANTS if old is None or v not in old["variants"]]
+            if not todo:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                rec = run_one(name, a.per_class, seed)
-            with open(JSONL, "a") as f:
-                f.write(json.dumps(rec) + "\n")
+                rec = run_one(name, a.per_class, seed, todo)
+            if old is not None:  # a variant added since: merged into its run (same cut, same seed)
+                rec = {**old, "test_accuracy": {**old["test_accuracy"], **rec["test_accuracy"]},
+                       "variants": {**old["variants"], **rec["variants"]}}
+            keep = [r for r in records if r is not old]
+            atomic_write_text(JSONL, "".join(json.dumps(r) + "\n" for r in keep + [rec]))
             print(f"{name} seed {seed}: done", flush=True)
             data, md = table(read())
             atomic_write_json(RESULTS / "sequence-levers.json", data)
