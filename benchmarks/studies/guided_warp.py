@@ -52,6 +52,33 @@ def guided(X, y, Z, n: int, lam_range: tuple[float, float], seed: int, k: int = 
     return [resample(o, len(X[i])) for o, i in zip(out, src)], np.asarray(y)[src]
 
 
+def displacement(aug, X, y, Z, seed: int) -> dict:
+    """Mean |φ(j) − j| in steps of the model length: how far DTW moves time between the decodes of
+    each code and its nearest same-class neighbour's (what the time-warp decoding can carry at
+    λ = 1), between the real pairs, and under one random time warp of each sequence."""
+    from vaeaug.experiment.baselines import time_warp
+    from vaeaug.latent import same_class_neighbours
+    from vaeaug.sequences import resample
+    from vaeaug.timewarp import dtw_alignment
+
+    nb = same_class_neighbours(Z, y, k=1)[:, 0]
+    ok = np.flatnonzero(nb >= 0)
+    length = aug.vae_.preprocessor.length
+
+    def fixed(seqs):  # (N, C, L), standardised per channel as the model sees it
+        A = np.stack([resample(np.asarray(s), length) for s in seqs]).transpose(0, 2, 1)
+        return (A - A.mean((0, 2), keepdims=True)) / (A.std((0, 2), keepdims=True) + 1e-9)
+
+    def moved(A, B):
+        return float(np.abs(dtw_alignment(A, B) - np.arange(length)).mean())
+
+    D = fixed(list(aug.inverse_transform(Z.astype(np.float32), y)))
+    R = fixed(X)
+    W = fixed(time_warp([resample(np.asarray(s), length) for s in X], y, 1, random_state=seed)[0])
+    return {"decodes of neighbours": moved(D[ok], D[nb[ok]]), "real neighbours": moved(R[ok], R[nb[ok]]),
+            "random time warp": moved(R, W), "length": int(length)}
+
+
 def run_one(name: str, per_class: int, seed: int) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.data.dataset import per_class_subsample
@@ -68,7 +95,8 @@ def run_one(name: str, per_class: int, seed: int) -> dict:
             "time warp": score(*time_warp(X, y, bench.AMOUNT, random_state=seed))}
     for label, r in RANGES.items():
         rows[label] = score(*guided(X, y, Z, bench.AMOUNT, r, seed))
-    return {"name": name, "per_class": per_class, "seed": seed, "test_accuracy": rows}
+    return {"name": name, "per_class": per_class, "seed": seed, "test_accuracy": rows,
+            "displacement": displacement(aug, X, y, Z, seed)}
 
 
 def table(records: list[dict]) -> tuple[dict, str]:
@@ -77,7 +105,17 @@ def table(records: list[dict]) -> tuple[dict, str]:
     lines = ["# Timing from real neighbours (guided warping): test gain over real data alone (points)", "",
              "Scarce cut of `benchmarks/sequences.py` (5 per class), 3 copies per sample. Command: "
              "`python benchmarks/studies/guided_warp.py --seeds 0 1 2`.", ""]
-    return data, "\n".join(lines + rows)
+    kinds = ("decodes of neighbours", "real neighbours", "random time warp")
+    moves = ["## How far time moves (mean steps of the model length, mean over seeds)", "",
+             "DTW between the VAE's decodes of each code and its nearest same-class neighbour's, between the "
+             "real pairs, and between each sequence and one random time warp of it.", "",
+             "| data set | model length | " + " | ".join(kinds) + " |", "|---|---|" + "---|" * len(kinds)]
+    for name in dict.fromkeys(r["name"] for r in records):
+        ds = [r["displacement"] for r in records if r["name"] == name]
+        moves.append(f"| {name} | {ds[0]['length']} | " + " | ".join(f"{np.mean([d[k] for d in ds]):.2f}"
+                                                                    for k in kinds) + " |")
+    data["displacement"] = {r["name"]: r["displacement"] for r in records}
+    return data, "\n".join(lines + rows + moves + [""])
 
 
 def main() -> None:
