@@ -5,6 +5,7 @@ sequences, 1-NN under DTW beside them."""
 from __future__ import annotations
 
 import importlib.util
+import warnings
 
 import numpy as np
 import torch
@@ -153,7 +154,9 @@ class DTWNearestNeighbour(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "knn_")
-        return self.knn_.predict(self._series(X))
+        with warnings.catch_warnings():  # numba's note on aeon's own index cast, at its first compile
+            warnings.filterwarnings("ignore", message="unsafe cast from uint64 to int64")
+            return self.knn_.predict(self._series(X))
 
 
 def make_classifiers(random_state: int | None = 0, n_real: int | None = None,
