@@ -221,3 +221,21 @@ def test_cli_experiment_reads_a_ts_file_with_its_test_file_beside(tmp_path, caps
 
     r = json.loads((tmp_path / "run" / "results.json").read_text())
     assert r["dataset"]["sizes"]["test"] == len(X_te)  # the _TEST file is the test split
+
+
+def test_npz_sequences_load_ragged_or_as_named_and_a_bad_one_is_named(tmp_path):
+    from vaeaug.data import DataFormatError, load_path
+    from vaeaug.fileio import pack_ragged, save_npz
+
+    X, y = waves(4)
+    save_npz(tmp_path / "ragged.npz", **pack_ragged("X", X), y=y)
+    ds = load_path(tmp_path / "ragged.npz")
+    assert ds.kind == "sequence" and [s.shape for s in ds.X] == [s.shape for s in X]
+    fixed = np.stack([s[:20] for s in X])  # (N, 20, 2): images unless named
+    save_npz(tmp_path / "fixed.npz", X=fixed, y=y, X_test=fixed[:3], y_test=y[:3])
+    assert load_path(tmp_path / "fixed.npz").kind == "image"
+    ds = load_path(tmp_path / "fixed.npz", kind="sequence")
+    assert ds.kind == "sequence" and ds.X[0].shape == (20, 2) and len(ds.split["test"]) == 3
+    save_npz(tmp_path / "bad.npz", X_values=np.zeros((7, 2)), X_lengths=np.array([3, 3]), y=np.array([0, 1]))
+    with pytest.raises(DataFormatError, match="bad.npz"):
+        load_path(tmp_path / "bad.npz")

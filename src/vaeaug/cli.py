@@ -183,7 +183,7 @@ def _load_data(args):
     if args.data and args.dataset:
         raise ValueError("give --dataset NAME or --data PATH, not both")
     if args.data:
-        return load_path(args.data, label=args.label)
+        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None))
     return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
 
 

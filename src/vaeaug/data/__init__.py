@@ -8,7 +8,8 @@ from pathlib import Path
 from .builtin import load_digits_dataset
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
-from .images import load_image_folder, load_npz_dataset
+from .images import load_image_folder
+from .npzfile import load_npz_dataset
 from .tabular import TableEncoder, load_csv, write_csv
 from .timeseries import AEON_SETS, load_aeon, load_ts
 from .ujipen import load_ujipen_v1, load_ujipen_v1_trajectories, load_ujipen_v2, render
@@ -41,22 +42,23 @@ def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset
     return loader(**kwargs)
 
 
-def load_path(path: str | Path, label: str | None = None, **kwargs) -> Dataset:
-    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y), ``.ts`` (time series; a
-    ``_TRAIN.ts`` file brings its ``_TEST.ts`` beside it), or a folder of class folders."""
+def load_path(path: str | Path, label: str | None = None, kind: str | None = None, **kwargs) -> Dataset:
+    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y; ``kind="sequence"`` reads
+    (N, T, C) arrays as sequences), ``.ts`` (time series; a ``_TRAIN.ts`` file brings its
+    ``_TEST.ts`` beside it), or a folder of class folders."""
     p = Path(path)
     if p.is_dir():
         return load_image_folder(p, **kwargs)
     if p.suffix.lower() == ".csv":
         return load_csv(p, label=label, **kwargs)
     if p.suffix.lower() == ".npz":
-        return load_npz_dataset(p)
+        return load_npz_dataset(p, kind)
     if p.suffix.lower() == ".ts":
         test = p.with_name(p.name.replace("_TRAIN", "_TEST")) if "_TRAIN" in p.name else None
         return load_ts(p, test if test is not None and test.is_file() else None)
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
-    raise ValueError(f"{p}: unknown data format; use .csv, .npz or a folder of class sub-folders")
+    raise ValueError(f"{p}: unknown data format; use .csv, .npz, .ts or a folder of class sub-folders")
 
 
 __all__ = [

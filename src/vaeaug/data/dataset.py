@@ -57,8 +57,11 @@ class Dataset:
         )
 
     def summary(self) -> str:
-        shape = ("(T, C) sequences of " + "–".join(str(f(len(s) for s in self.X)) for f in (min, max)) + " steps"
-                 if self.kind == "sequence" else "×".join(str(s) for s in self.X.shape[1:]))
+        if self.kind == "sequence":
+            span = sorted({str(f(len(s) for s in self.X)) for f in (min, max)}, key=int)
+            shape = "(T, C) sequences of " + "–".join(span) + " steps"
+        else:
+            shape = "×".join(str(s) for s in self.X.shape[1:])
         g = f", {len(np.unique(self.groups))} groups" if self.groups is not None else ""
         return f"{self.name}: {len(self)} samples of {shape} ({self.kind}), {len(self.classes)} classes{g}"
 

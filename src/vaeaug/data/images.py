@@ -1,4 +1,4 @@
-"""Images from a folder of class sub-folders (PNG/JPEG) or from an ``.npz`` holding ``X`` and ``y``."""
+"""Images from a folder of class sub-folders (PNG/JPEG)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fileio import load_npz
 from .dataset import DataFormatError, Dataset
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -54,26 +53,3 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
     return Dataset(name=root.name, X=np.stack(arrs), y=np.array(labels), kind="image", meta=meta,
                    extras={"files": [str(f) for _, f in files]})
-
-
-def load_npz_dataset(path: str | Path) -> Dataset:
-    """An ``.npz`` with ``X`` (N, ...) and ``y`` (N,); optional ``X_val``/``y_val``, ``X_test``/``y_test``
-    fix those parts of the split (a missing part is carved from ``X`` alone). Loaded without pickle."""
-    path = Path(path)
-    a = load_npz(path)
-    if "X" not in a or "y" not in a:
-        raise DataFormatError(f"needs arrays 'X' and 'y', has {sorted(a)}", str(path))
-    parts = [("train", a["X"], a["y"])]
-    for k in ("val", "test"):
-        if f"X_{k}" in a:
-            if f"y_{k}" not in a:
-                raise DataFormatError(f"has X_{k} but no y_{k}", str(path))
-            parts.append((k, a[f"X_{k}"], a[f"y_{k}"]))
-    X = np.concatenate([p[1] for p in parts])
-    y = np.concatenate([p[2] for p in parts])
-    split = None
-    if len(parts) > 1:  # a part the user gave is kept as given; the missing one is carved from training
-        n = np.cumsum([0] + [len(p[1]) for p in parts])
-        split = {p[0]: np.arange(n[i], n[i + 1]) for i, p in enumerate(parts)}
-    kind = "vector" if X.ndim == 2 else "image"
-    return Dataset(name=path.stem, X=X, y=y, kind=kind, split=split, meta={"source": str(path)})

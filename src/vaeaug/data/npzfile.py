@@ -1,0 +1,63 @@
+"""A user's arrays from an ``.npz``: images (N, H, W[, C]) or (N, C, H, W), tables (N, D), and
+sequences, as (N, T, C) arrays with ``kind="sequence"`` or ragged as ``X_values`` + ``X_lengths``
+(:func:`~vaeaug.fileio.pack_ragged`). Loaded without pickle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..fileio import load_npz, unpack_ragged
+from .dataset import DataFormatError, Dataset
+
+PARTS = (("train", "X", "y"), ("val", "X_val", "y_val"), ("test", "X_test", "y_test"))
+
+
+def _samples(a: dict, name: str, path: Path):
+    """The samples stored under ``name``: an array, a list (ragged sequences), or None."""
+    try:
+        seqs = unpack_ragged(a, name)
+    except ValueError as e:
+        raise DataFormatError(str(e), str(path)) from None
+    return seqs if seqs is not None else a.get(name)
+
+
+def _as_object(seqs) -> np.ndarray:
+    out = np.empty(len(seqs), dtype=object)
+    out[:] = [np.asarray(s) if np.ndim(s) == 2 else np.asarray(s).reshape(-1, 1) for s in seqs]
+    return out
+
+
+def load_npz_dataset(path: str | Path, kind: str | None = None) -> Dataset:
+    """An ``.npz`` with ``X`` (N, ...) and ``y`` (N,); optional ``X_val``/``y_val``, ``X_test``/``y_test``
+    fix those parts of the split (a missing part is carved from ``X`` alone). ``kind``:
+    ``"sequence"`` reads (N, T, C) or (N, T) arrays as sequences; ragged sequences are found by
+    their ``X_values``/``X_lengths`` keys; otherwise 2-D is a table, more is images."""
+    path = Path(path)
+    a = load_npz(path)
+    parts = []
+    for part, xk, yk in PARTS:
+        X = _samples(a, xk, path)
+        if part == "train" and (X is None or yk not in a):
+            raise DataFormatError(f"needs arrays 'X' and 'y' (ragged sequences: 'X_values' and 'X_lengths' for X), "
+                                  f"has {sorted(a)}", str(path))
+        if X is None:
+            continue
+        if yk not in a:
+            raise DataFormatError(f"has {xk} but no {yk}", str(path))
+        if len(a[yk]) != len(X):
+            raise DataFormatError(f"{xk} holds {len(X)} samples but {yk} {len(a[yk])} labels", str(path))
+        parts.append((part, X, a[yk]))
+    sequences = kind == "sequence" or any(isinstance(p[1], list) for p in parts)
+    if sequences:
+        X = _as_object([s for p in parts for s in p[1]])
+    else:
+        X = np.concatenate([p[1] for p in parts])
+    y = np.concatenate([p[2] for p in parts])
+    split = None
+    if len(parts) > 1:  # a part the user gave is kept as given; the missing one is carved from training
+        n = np.cumsum([0] + [len(p[1]) for p in parts])
+        split = {p[0]: np.arange(n[i], n[i + 1]) for i, p in enumerate(parts)}
+    kind = "sequence" if sequences else "vector" if X.ndim == 2 else "image"
+    return Dataset(name=path.stem, X=X, y=y, kind=kind, split=split, meta={"source": str(path)})
