@@ -314,7 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("--dataset", default=None, help="a named data set (see `vaeaug datasets`; default: ujipen-v1)")
     e.add_argument("--dataset-path", default=None, help="local copy of the named data set instead of a download")
-    e.add_argument("--data", default=None, help="your own data: .csv, .npz or a folder of class folders")
+    e.add_argument("--data", default=None, help="your own data: .csv, .npz, .ts or a folder of class folders; an .npz of "
+                   "(N, T, C) sequences with --data-kind sequence, ragged ones as X_values + X_lengths")
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
