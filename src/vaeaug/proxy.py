@@ -23,7 +23,7 @@ class FeatureScaler:
             from .sequences import lengths_of, model_length
 
             self.length = model_length(lengths_of(X))
-            A = self._fixed(X)
+            A = self.resampled(X)
             self.channels = A.shape[2]
             F = A.reshape(len(A), -1)
         else:
@@ -37,7 +37,7 @@ class FeatureScaler:
             self.scale = np.where(sd > 1e-12, sd, 1.0)
         return self
 
-    def _fixed(self, X) -> np.ndarray:
+    def resampled(self, X) -> np.ndarray:
         """Sequences (a list of (T_i, C) or an (N, T, C) array) as (N, L, C) at this length."""
         from .sequences import resample, resample_all
 
@@ -49,7 +49,7 @@ class FeatureScaler:
         if self.kind == "sequence":
             if len(X) == 0:
                 return np.zeros((0, len(self.mean)), dtype=np.float32)
-            F = self._fixed(X).reshape(len(X), -1)  # time-major: step t's channels side by side
+            F = self.resampled(X).reshape(len(X), -1)  # time-major: step t's channels side by side
         else:
             F = X.reshape(len(X), int(np.prod(X.shape[1:]))).astype(np.float64)  # also for no samples
         return ((F - self.mean) / self.scale).astype(np.float32)

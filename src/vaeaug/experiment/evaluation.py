@@ -118,7 +118,7 @@ def _join(a, b):
 def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, scaler: FeatureScaler):
     n = cand["n_per_sample"]
     if column == "SMOTE":  # sequences: on their resampled form, as the classifiers see them
-        return smote(scaler._fixed(X) if scaler.kind == "sequence" else X, y, n, random_state=seed)
+        return smote(scaler.resampled(X) if scaler.kind == "sequence" else X, y, n, random_state=seed)
     if column == "affine":
         return affine(X, y, n, random_state=seed)
     if column in SEQUENCE_AUGMENTERS:

@@ -65,8 +65,8 @@ def _curve_grid(rows: list[list[np.ndarray]], titles: list[str], title: str, pat
             ax.set_yticks([])
             if r == 0:
                 ax.set_title(titles[c], fontsize=7)
-    fig.suptitle(title + (f" (first {max_channels} channels)" if max(len(np.shape(rows[0][0])), 2) == 2
-                          and np.shape(rows[0][0])[-1] > max_channels else ""), fontsize=9)
+    more = np.shape(rows[0][0])[-1] > max_channels
+    fig.suptitle(title + (f" (first {max_channels} channels)" if more else ""), fontsize=9)
     _save(fig, path)
 
 
@@ -121,7 +121,7 @@ def fig_latent(Z: np.ndarray, y: np.ndarray, path: Path) -> tuple[np.ndarray, np
 
 
 def fig_manifold(aug, mean, axes, std, y_train: np.ndarray, Z_train: np.ndarray, path: Path, n: int = 12,
-                 picture=_as_images, curves: bool = False) -> bool:
+                 picture=_as_images) -> bool:
     """Decode a grid over the 2-D plane of :func:`fig_latent` (±2 std): the learned manifold
     (drawn only for samples that are pictures)."""
     u = np.linspace(-2, 2, n)

@@ -16,9 +16,9 @@ from .figures import (
     fig_manifold,
     fig_offspring,
     fig_strips,
-    pictures_for,
     fig_synthetic_scatter,
     fig_training_curves,
+    pictures_for,
 )
 
 #: Jorge et al. (2018), Table 2: UJI Pen Characters v2 test accuracy (%), for reference.
