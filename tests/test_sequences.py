@@ -239,3 +239,16 @@ def test_npz_sequences_load_ragged_or_as_named_and_a_bad_one_is_named(tmp_path):
     save_npz(tmp_path / "bad.npz", X_values=np.zeros((7, 2)), X_lengths=np.array([3, 3]), y=np.array([0, 1]))
     with pytest.raises(DataFormatError, match="bad.npz"):
         load_path(tmp_path / "bad.npz")
+
+
+def test_vae_sampler_fills_a_class_of_ragged_sequences_each_as_long_as_its_source():
+    pytest.importorskip("imblearn", reason="VAESampler needs imbalanced-learn")
+    from vaeaug import VAESampler
+
+    X, y = waves(10)
+    X, y = X[:14], y[:14]  # 10 sines, 4 ramps
+    sampler = VAESampler(VAEAugmenter(**{**SMALL, "epochs": 3}))
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert isinstance(X_res, list) and np.bincount(y_res).tolist() == [10, 10]
+    assert [len(s) for s in X_res] == [len(X[i]) for i in sampler.sample_indices_]
+    assert all(y[i] == 1 for i in sampler.sample_indices_[14:])

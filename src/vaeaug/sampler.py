@@ -19,7 +19,18 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 from .augmenter import VAEAugmenter
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
-from .validation import check_X_y
+from .sequences import check_sequences, join_sequences
+from .validation import check_X_y, check_y, resolve_kind
+
+
+def _for_imblearn(X):
+    """Samples as imbalanced-learn hands them back: it returns a list input by ``.tolist()`` of
+    the output, so a list of sequences travels as an object array."""
+    if not isinstance(X, list):
+        return X
+    out = np.empty(len(X), dtype=object)
+    out[:] = X
+    return out
 
 
 class VAESampler(BaseOverSampler):
@@ -71,15 +82,24 @@ class VAESampler(BaseOverSampler):
         tags.sampler_tags.sample_indices = True  # each sample's source row, as RandomOverSampler gives
         return tags
 
+    def _sequences(self, X) -> bool:
+        aug = self.augmenter if self.augmenter is not None else VAEAugmenter()
+        return resolve_kind(X, aug.data_kind) == "sequence"
+
     def _check_X_y(self, X, y, accept_sparse=None):
-        """The augmenter's own checks (images stay images); names and counts as scikit-learn keeps them."""
+        """The augmenter's own checks (images stay images, a list of sequences stays a list); names
+        and counts as scikit-learn keeps them."""
         from imblearn.utils import check_target_type
 
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
-        X, y = check_X_y(X, y)
-        self.n_features_in_ = int(np.prod(X.shape[1:]))
+        if self._sequences(X):
+            X, _ = check_sequences(X)
+            y = check_y(y, len(X))
+        else:
+            X, y = check_X_y(X, y)
+            self.n_features_in_ = int(np.prod(X.shape[1:]))
         return X, y, binarize_y
 
     def _fit_resample(self, X, y):
@@ -91,20 +111,22 @@ class VAESampler(BaseOverSampler):
         need = {c: int(n) for c, n in self.sampling_strategy_.items() if n > 0}
         if not need:  # already balanced as asked: nothing to learn or make
             self.sample_indices_ = np.arange(len(X))
-            return X, y
+            return _for_imblearn(X), y
         self.augmenter_.fit(X, y)
         rng = np.random.default_rng(self.augmenter_.random_state)
-        X_parts, y_parts, idx_parts = [X], [y], [np.arange(len(X))]
+        ragged = isinstance(X, list)
+        take = (lambda A, i: [A[k] for k in i]) if ragged else (lambda A, i: A[i])  # noqa: E731
+        X_res, y_res, idx_parts = X, y, [np.arange(len(X))]
         for c, n in need.items():
             rows = np.flatnonzero(y == c)
             per = -(-n // len(rows))  # offspring per sample that cover the shortfall, then a seeded n of them
-            X_new, y_new, codes = self._offspring(X[rows], y[rows], per)
+            X_new, y_new, codes = self._offspring(take(X, rows), y[rows], per)
             keep = np.sort(rng.choice(len(X_new), n, replace=False))
-            X_parts.append(X_new[keep])
-            y_parts.append(y_new[keep])
+            X_res, y_res = join_sequences(X_res, y_res, take(X_new, keep), y_new[keep]) if ragged or \
+                isinstance(X_new, list) else (np.concatenate([X_res, X_new[keep]]), np.concatenate([y_res, y_new[keep]]))
             idx_parts.append(rows[codes.source[keep]])
         self.sample_indices_ = np.concatenate(idx_parts)
-        return np.concatenate(X_parts), np.concatenate(y_parts)
+        return _for_imblearn(X_res), y_res
 
     def _offspring(self, X: np.ndarray, y: np.ndarray, per: int):
         """``per`` offspring of each sample of one class, always: a lone sample takes noise (it has
