@@ -222,11 +222,14 @@ def cmd_datasets(args) -> int:
     from .data import DATASETS, cache_dir
 
     print("Named data sets (--dataset NAME):")
+    width = max(len(n) for n in DATASETS)
     for name, (_, desc) in DATASETS.items():
-        print(f"  {name:<10} {desc}")
+        print(f"  {name:<{width}}  {desc}")
     print(f"\nDownloads are cached in {cache_dir()} (set VAEAUG_DATA_DIR to change it).")
     print("Your own data (--data PATH): a .csv table (--label COLUMN), an .npz with X and y "
-          "(optional X_val/y_val, X_test/y_test), or a folder with one sub-folder of images per class.")
+          "(optional X_val/y_val, X_test/y_test), a folder with one sub-folder of images per class, or "
+          "time series: a .ts file (its _TEST.ts beside it is the test split), or an .npz of sequences "
+          "(X_values + X_lengths, or X (N, T, C) with --data-kind sequence).")
     return 0
 
 
