@@ -262,7 +262,9 @@ def _html(md: str, out: Path) -> str:
             parts.append(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">')
         elif line.strip():
             parts.append(f"<p>{_inline(line)}</p>")
+    # wide tables (sequences have eleven columns) scroll inside the page rather than widening it
     style = ("body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}"
-             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+             "table{border-collapse:collapse;margin:1em 0;display:block;max-width:100%;overflow-x:auto;"
+             "font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
              "td:first-child,th:first-child{text-align:left}td{white-space:nowrap}img{max-width:100%}")
     return f"<!doctype html><html><head><meta charset='utf-8'><title>vaeaug report</title><style>{style}</style></head><body>{''.join(parts)}</body></html>\n"
