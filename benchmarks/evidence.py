@@ -24,6 +24,7 @@ SECTIONS = (
     ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
     ("sequence-levers.md", "Sequences: tconv against GRU, and the VAE fitted on time-warped copies"),
     ("guided-warp.md", "Sequences: timing from the VAE's latent neighbours (guided warping)"),
+    ("sequence-estimator.md", "Sequences: the harm check scoring with the SVM (estimator=) against the proxy"),
     ("uji-trajectories.md", "UJI v1 as pen trajectories: offspring rendered for image classifiers"),
     ("imbalanced.md", "VAESampler beside SMOTE, ADASYN and BorderlineSMOTE on imbalanced tables"),
     ("busy-machine.md", "Speed on a busy machine: the thread policy"),
