@@ -19,18 +19,14 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 from .augmenter import VAEAugmenter
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
-from .sequences import check_sequences, join_sequences
+from .sequences import check_sequences, join_sequences, object_array
 from .validation import check_X_y, check_y, resolve_kind
 
 
 def _for_imblearn(X):
     """Samples as imbalanced-learn hands them back: it returns a list input by ``.tolist()`` of
     the output, so a list of sequences travels as an object array."""
-    if not isinstance(X, list):
-        return X
-    out = np.empty(len(X), dtype=object)
-    out[:] = X
-    return out
+    return object_array(X) if isinstance(X, list) else X
 
 
 class VAESampler(BaseOverSampler):

@@ -99,6 +99,14 @@ def _check_finite(a: np.ndarray, name: str, i: int | None) -> None:
         raise ValueError(f"{where} holds a non-finite value: impute or drop it first (resampling would spread it)")
 
 
+def object_array(seqs) -> np.ndarray:
+    """Sequences as a 1-D object array (one (T_i, C) array per cell): NumPy's own constructor
+    would stack equal-length sequences into one 3-D array instead."""
+    out = np.empty(len(seqs), dtype=object)
+    out[:] = list(seqs)
+    return out
+
+
 def lengths_of(X) -> np.ndarray:
     """Each sequence's length: (N,) ints (of an (N, T, C) array, a list or an object array)."""
     if isinstance(X, np.ndarray) and X.dtype != object:

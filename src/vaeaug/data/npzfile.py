@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..fileio import load_npz, unpack_ragged
+from ..sequences import object_array
 from .dataset import DataFormatError, Dataset
 
 PARTS = (("train", "X", "y"), ("val", "X_val", "y_val"), ("test", "X_test", "y_test"))
@@ -24,9 +25,8 @@ def _samples(a: dict, name: str, path: Path):
 
 
 def _as_object(seqs) -> np.ndarray:
-    out = np.empty(len(seqs), dtype=object)
-    out[:] = [np.asarray(s) if np.ndim(s) == 2 else np.asarray(s).reshape(-1, 1) for s in seqs]
-    return out
+    """(T, C) sequences in an object array; a (T,) one is one channel."""
+    return object_array([np.asarray(s) if np.ndim(s) == 2 else np.asarray(s).reshape(-1, 1) for s in seqs])
 
 
 def load_npz_dataset(path: str | Path, kind: str | None = None) -> Dataset:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..sequences import object_array
 from .dataset import DataFormatError, Dataset
 
 #: Classification sets aeon ships in its wheel (loaded offline), with what each holds.
@@ -38,8 +39,7 @@ def _time_first(X) -> list[np.ndarray]:
 
 def _dataset(name: str, parts: list[tuple[list, np.ndarray]], meta: dict) -> Dataset:
     seqs = [s for X, _ in parts for s in X]
-    X = np.empty(len(seqs), dtype=object)
-    X[:] = seqs
+    X = object_array(seqs)
     y = np.concatenate([np.asarray(y).astype(str) for _, y in parts])
     split = None
     if len(parts) == 2:

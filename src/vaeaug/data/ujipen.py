@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..sequences import object_array
 from .dataset import DataFormatError, Dataset
 from .download import fetch
 from .trajectories import strokes_to_trajectory
@@ -323,8 +324,7 @@ def load_ujipen_v1_trajectories(path: str | Path | None = None, classes: str = "
     arrays (:func:`strokes_to_trajectory`), the split of :func:`load_ujipen_v1`; ``extras`` keeps
     the strokes and the 70×70 renders (``"images"``) for image classifiers."""
     images = load_ujipen_v1(path, size, pen_width, classes, download)
-    X = np.empty(len(images), dtype=object)
-    X[:] = [strokes_to_trajectory(s) for s in images.extras["strokes"]]
+    X = object_array([strokes_to_trajectory(s) for s in images.extras["strokes"]])
     meta = {**images.meta, "form": "pen trajectories: (dx, dy, pen-up) per point, in units of the character's box",
             "render": "pen-trajectory"}  # the report draws them as strokes
     return Dataset(name="ujipen-v1-trajectories", X=X, y=images.y, kind="sequence", groups=images.groups,

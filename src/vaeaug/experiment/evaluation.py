@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 from .. import NoGainWarning, VAEAugmenter, __version__
 from ..data.dataset import Dataset
 from ..proxy import FeatureScaler
+from ..sequences import object_array
 from ..threads import work_threads
 from .baselines import SEQUENCE_AUGMENTERS, affine, smote, time_warp
 from .classifiers import make_classifiers
@@ -110,9 +111,7 @@ def _join(a, b):
     """Two sets of samples as one: arrays stacked, sequences (lists or object arrays) chained."""
     if isinstance(a, np.ndarray) and a.dtype != object and isinstance(b, np.ndarray) and b.dtype != object:
         return np.concatenate([a, b])
-    out = np.empty(len(a) + len(b), dtype=object)
-    out[:] = [*a, *b]
-    return out
+    return object_array([*a, *b])
 
 
 def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, scaler: FeatureScaler):
