@@ -146,7 +146,7 @@ def test_tampered_or_truncated_model_is_refused(fitted_mlp, tmp_path):
 
 def test_images_conv_conditional_round_trip(digit_images, tmp_path):
     X, y = digit_images
-    aug = VAEAugmenter(conditional=True, random_state=0, epochs=4, latent_dim=8,
+    aug = VAEAugmenter(compose="none", conditional=True, random_state=0, epochs=4, latent_dim=8,
                        hidden_sizes=(16, 32), verbose=0).fit(X[:600], y[:600])
     assert aug.config_.architecture == "conv"
     X_new, y_new = aug.generate(X[:40], y[:40], "interpolation", n_per_sample=2, strength=0.5)

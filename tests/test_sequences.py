@@ -9,7 +9,7 @@ import pytest
 from vaeaug import VAEAugmenter
 from vaeaug.timewarp import dtw_alignment, shift_along
 
-SMALL = dict(epochs=15, batch_size=16, latent_dim=4, hidden_sizes=(16, 32), verbose=0, random_state=0)
+SMALL = dict(compose="none", epochs=15, batch_size=16, latent_dim=4, hidden_sizes=(16, 32), verbose=0, random_state=0)
 
 
 def waves(n_per_class: int = 12, seed: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
@@ -172,7 +172,7 @@ def test_cli_trains_and_augments_ragged_sequences_from_an_npz(tmp_path, capsys):
     X, y = waves(6)
     save_npz(tmp_path / "seq.npz", **pack_ragged("X", X), y=y)
     assert main(["train", "--data", str(tmp_path / "seq.npz"), "--out", str(tmp_path / "m"), "--epochs", "2",
-                 "--latent-dim", "4", "--quiet"]) == 0
+                 "--latent-dim", "4", "--compose", "none", "--quiet"]) == 0
     assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "seq.npz"), "--out",
                  str(tmp_path / "new.npz"), "--method", "noise", "--strength", "0.5", "--per-sample", "2",
                  "--quiet"]) == 0

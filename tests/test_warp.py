@@ -88,7 +88,7 @@ def fitted_conv(digit_images):
     from vaeaug import VAEAugmenter
 
     X, y = digit_images
-    return VAEAugmenter(conditional=True, random_state=0, epochs=4, latent_dim=8, hidden_sizes=(16, 32),
+    return VAEAugmenter(compose="none", conditional=True, random_state=0, epochs=4, latent_dim=8, hidden_sizes=(16, 32),
                         verbose=0).fit(X[:600], y[:600], X[1200:1400], y[1200:1400])
 
 

@@ -1,6 +1,8 @@
 """Composing the VAE with affine moves on images: the VAE's offspring alone, affine moves alone,
-affine moves applied to the VAE's offspring (the same amount), and both sets together (twice
-the amount), all with the defaults (``fit`` then ``generate(X, y)``).
+affine moves applied to the VAE's offspring (the same amount), both sets together (twice
+the amount), and affine moves alone at that doubled amount (so that the VAE's share of the
+composed gain is read apart from the amount's), all with the defaults (``fit`` then
+``generate(X, y)``).
 
 Same splits, classifiers and features as ``defaults_suite.py``. Writes
 ``benchmarks/results/compose-affine.json`` and ``.md``.
@@ -21,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import defaults_suite as suite  # noqa: E402
 
-COLUMNS = ("VAE", "affine", "affine on VAE offspring", "VAE + affine")
+COLUMNS = ("VAE", "affine", "affine on VAE offspring", "VAE + affine", "affine x2")
 
 
 def run_one(name: str, n: int, seed: int) -> dict:
@@ -32,13 +34,14 @@ def run_one(name: str, n: int, seed: int) -> dict:
     tr, va, te = suite.split(y, n, seed)
     score = suite.scorer_for(X, y, kind, tr, te, seed)
 
-    aug = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
+    aug = VAEAugmenter(random_state=seed, verbose=0, compose="none").fit(X[tr], y[tr], X[va], y[va])
     X_vae, y_vae = aug.generate(X[tr], y[tr])
     X_aff, y_aff = affine(X[tr], y[tr], aug.n_per_sample, random_state=seed)
     X_on, y_on = affine(X_vae, y_vae, 1, random_state=seed)
     sets = {"baseline": (X[tr][:0], y[tr][:0]), "VAE": (X_vae, y_vae), "affine": (X_aff, y_aff),
             "affine on VAE offspring": (X_on, y_on),
-            "VAE + affine": (np.concatenate([X_vae, X_aff]), np.concatenate([y_vae, y_aff]))}
+            "VAE + affine": (np.concatenate([X_vae, X_aff]), np.concatenate([y_vae, y_aff])),
+            "affine x2": affine(X[tr], y[tr], 2 * aug.n_per_sample, random_state=seed)}
     return {"name": name, "per_class": n, "seed": seed, "chosen": aug.selection_.get("chosen"),
             "test": {k: score(*v) for k, v in sets.items()}}
 

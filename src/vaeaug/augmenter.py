@@ -8,6 +8,7 @@ their own modules: :mod:`.fitting` (training), :mod:`.fitted` (encode / decode),
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import numpy as np
@@ -19,10 +20,11 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .frames import check_names, frame_names, like
-from .latent import SyntheticCodes
+from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
+from .priors import resolved_compose
 from .selection import choose
-from .sequences import fixed_sequences, join_sequences
+from .sequences import fixed_sequences, join_samples, join_sequences
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
                          split_validation, unlabeled_array)
@@ -96,6 +98,11 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     on_no_gain : {"near_copies", "skip"}
         What a method gives where the harm check rejects every setting of it: near-copies
         (residual, strength 0.05), or nothing (with a :class:`~vaeaug.NoGainWarning`).
+    compose : {"auto", "none", "affine", "time_warp"}
+        Input-space moves (:mod:`vaeaug.moves`) that :meth:`generate` adds beside the VAE's
+        offspring, ``n_per_sample`` of each real sample, and that the harm check counts in;
+        ``"auto"``: affine for images, time warp for sequences, none for vectors, where the suite
+        found the two together beat either alone (:data:`vaeaug.priors.COMPOSE`).
     cv : "auto" or int
         Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
         on that fold's training part alone. ``"auto"``: 3, or 2 from 512 pooled samples on
@@ -124,6 +131,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
     collapse_retried_ : bool — the first training collapsed and was retried
     method_ : str — what ``generate`` makes when not told (chosen or fixed)
+    compose_ : str — the input-space move ``generate`` adds ("none": no move)
     strength_, decoding_ : dict — what ``generate`` uses per method (chosen or fixed)
     selection_ : dict — every setting the choice scored: estimated gain (points) with a 95 %
         interval, wins, losses, harm p-value; the folds; ``reason``, the one-line verdict
@@ -162,7 +170,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 on_no_gain="near_copies", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
+                 on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
                  verbose=1):
         self.data_kind = data_kind
         self.architecture = architecture
@@ -189,6 +197,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.warp_gain = warp_gain
         self.enforce_range = enforce_range
         self.on_no_gain = on_no_gain
+        self.compose = compose
         self.cv = cv
         self.estimator = estimator
         self.n_jobs = n_jobs
@@ -248,6 +257,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             self.feature_names_in_ = names
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
+        self.compose_ = resolved_compose(self.compose, kind)
         self.vae_ = build_vae(self, X, kind, self.classes_, seq)
         self.history_, self.latent_spread_, self.collapse_retried_ = train(
             self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled)
@@ -304,7 +314,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
-                 small_classes="raise", decoding=None, return_codes=False):
+                 small_classes="raise", decoding=None, return_codes=False, compose=None):
         """Make ``n_per_sample`` synthetic samples from each sample of ``X`` (N, ...), labels ``y`` (N,).
 
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
@@ -318,14 +328,18 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         small_classes : ``"raise"`` refuses a neighbour method on a class of one sample;
             ``"skip"`` gives such samples no offspring.
         decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None``: ``decoding_[method]``.
+        compose : ``"none"``, ``"affine"`` (images) or ``"time_warp"`` (sequences): also
+            ``n_per_sample`` input-space moves of each sample; ``None``: ``compose_``.
 
         Returns ``(X_new, y_new)``, X_new (M, ...) in the input's dtype and shape and y_new (M,)
-        the sources' labels, offspring ordered by source; with ``return_codes=True`` also the
-        :class:`~vaeaug.latent.SyntheticCodes` behind them. The same seed gives the same samples
+        the sources' labels: the VAE's offspring ordered by source, then the moved copies ordered
+        by source; with ``return_codes=True`` also the :class:`~vaeaug.latent.SyntheticCodes`
+        behind them (``moved`` marks the copies). The same seed gives the same samples
         as :meth:`generate_batches`, whatever its ``batch_size``.
         """
         X_in, y_in = X, y
         X, lengths = self._model_form(X)
+        compose = self._compose(compose)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
         if strength is None:
@@ -334,21 +348,29 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                 X_new = self.vae_.to_input(self.vae_.decode(codes.Z, codes.y), self.enforce_range)
         else:
             with work_threads(self.n_jobs, self.n_features_in_):
-                codes, samples = generation.OffspringMaker(self, X, y, (decoding,)).make(method, n, strength, rng,
-                                                                                         small_classes)
+                maker = generation.OffspringMaker(self, X, y, (decoding,))
+                codes, samples = maker.make(method, n, strength, rng, small_classes)
             X_new = samples[decoding]
         if lengths is not None:  # each offspring as long as its source
             X_new = self._caller_form(X_new, lengths[codes.source])
+        if strength is not None and compose != "none":  # the moved copies follow the offspring
+            seed = self.random_state if random_state is None else random_state
+            X_mv, _ = next(generation.moved_copies(self, compose, X if lengths is None else X_in, y, n,
+                                                   generation.moves_rng(seed)))
+            X_new = join_samples(X_new, X_mv)
+            codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
         X_new, y_new = like(X_new, X_in, codes.y, y_in)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate_batches(self, X, y, method=None, n_per_sample=None, strength=None, batch_size=8192,
-                         random_state=None, small_classes="raise", decoding=None):
+                         random_state=None, small_classes="raise", decoding=None, compose=None):
         """:meth:`generate`'s samples as ``(X_chunk, y_chunk)`` of at most ``batch_size``, for
         millions of samples in bounded memory: one block of codes is held at a time. The
         arguments are checked at the call, before the first chunk."""
+        X_in = X
         X, lengths = self._model_form(X)
+        compose = self._compose(compose)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches",
             streaming=True)
@@ -359,7 +381,19 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         parts = maker.blocks(method, n, strength, rng, small_classes)
         if lengths is not None:  # each offspring as long as its source
             parts = ((b, {d: self._caller_form(v, lengths[b.source]) for d, v in out.items()}) for b, out in parts)
-        return self._in_threads(generation.chunks(parts, decoding, batch_size))
+        stream = generation.chunks(parts, decoding, batch_size)
+        if compose != "none":  # then the moved copies, from their own stream as in generate()
+            seed = self.random_state if random_state is None else random_state
+            stream = itertools.chain(stream, generation.moved_copies(
+                self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
+        return self._in_threads(stream)
+
+    def _compose(self, compose) -> str:
+        """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
+        vae = self._vae()
+        if compose is None:
+            return getattr(self, "compose_", "none")
+        return resolved_compose(compose, vae.kind)
 
     def _in_threads(self, items):
         """Each item of a lazy stream computed under the thread rule, as :meth:`generate` is (the

@@ -99,16 +99,17 @@ def _augment_sharded(aug, arrays, args) -> int:
     from .persistence import MANIFEST_FILE
     from .shards import write_shards
 
-    total = len(arrays["X"]) * args.per_sample
+    total = len(arrays["X"]) * args.per_sample * (1 if args.compose == "none" else 2)
     model_sums = Path(args.model) / MANIFEST_FILE
     meta = {"method": args.method, "per_sample": args.per_sample, "strength": args.strength,
-            "decoding": args.decoding, "seed": args.seed, "data": str(args.data), "model": str(args.model),
+            "decoding": args.decoding, "compose": args.compose, "seed": args.seed, "data": str(args.data), "model": str(args.model),
             "model_sha256": sha256_file(model_sums) if model_sums.is_file() else None}
     with tqdm(total=total, desc="augment", unit="sample", disable=args.quiet) as bar:
         def chunks():
             for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample,
                                                args.strength, batch_size=min(args.shard_size, 4096),
-                                               random_state=args.seed, decoding=args.decoding):
+                                               random_state=args.seed, decoding=args.decoding,
+                                               compose=args.compose):
                 bar.update(len(Xc))
                 yield Xc, yc
 
@@ -149,6 +150,7 @@ def cmd_augment(args) -> int:
     aug = VAEAugmenter.load(args.model, device=args.device)
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
+    args.compose = aug.compose_ if args.compose is None else args.compose
     arrays = _load_arrays(args.data)
     if args.shard_size:
         if isinstance(arrays["X"], list):
@@ -156,10 +158,14 @@ def cmd_augment(args) -> int:
                              "--shard-size)")
         return _augment_sharded(aug, arrays, args)
     X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
-                                       random_state=args.seed, decoding=args.decoding, return_codes=True)
-    if args.include_original:
+                                       random_state=args.seed, decoding=args.decoding, return_codes=True,
+                                       compose=args.compose)
+    source, moved = codes.source, codes.moved
+    if args.include_original:  # the inputs are their own sources, and not moved
         X_new = list(arrays["X"]) + list(X_new) if isinstance(X_new, list) else np.concatenate([arrays["X"], X_new])
         y_new = np.concatenate([arrays["y"], y_new])
+        source = np.concatenate([np.arange(len(arrays["y"])), source])
+        moved = np.concatenate([np.zeros(len(arrays["y"]), bool), moved])
     if len(codes.y) == 0:  # the warning above says why
         print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
@@ -167,9 +173,10 @@ def cmd_augment(args) -> int:
     from .fileio import pack_ragged
 
     xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
-    save_npz(args.out, **xs, y=y_new, source=codes.source)
+    save_npz(args.out, **xs, y=y_new, source=source, moved=moved)
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
-    print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input) to {args.out}")
+    moved = "" if args.compose == "none" else f", then {args.per_sample} {args.compose.replace('_', ' ')} copies"
+    print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input{moved}) to {args.out}")
     return 0
 
 
@@ -291,6 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--decoding", choices=["direct", "residual", "warp"], default=None,
                    help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
                         "motion from D(z) to D(z') (default: the model's choice)")
+    a.add_argument("--compose", choices=["none", "affine", "time_warp"], default=None,
+                   help="also write as many input-space moves of each input: affine (images), time_warp "
+                        "(sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source); a folder with --shard-size")
     a.add_argument("--shard-size", type=_positive, default=None,

@@ -131,6 +131,37 @@ class OffspringMaker:
         return joined, {d: np.concatenate([s[d] for _, s in parts]) for d in decodings}
 
 
+def moves_rng(random_state) -> np.random.Generator:
+    """The moved copies' own random stream, apart from the VAE's draws, so that composing never
+    changes the VAE's offspring."""
+    return np.random.default_rng(None if random_state is None else [int(random_state), 1])
+
+
+def moved_copies(aug, compose: str, X, y: np.ndarray, n_per_sample: int, rng: np.random.Generator,
+                 batch_size: int | None = None) -> Iterator[tuple[object, np.ndarray]]:
+    """``n_per_sample`` input-space moves (:data:`vaeaug.moves.MOVES`) of each sample of ``X``,
+    ordered by source, as (X_chunk, y_chunk) of at most ``batch_size`` (one chunk: ``None``);
+    images kept within their training range as decodes are (``enforce_range``), sequences in
+    ``X``'s form (a list, or an array for an (N, T, C) array)."""
+    from .moves import MOVES
+
+    move = MOVES[compose]
+    clip = aug.enforce_range and aug.vae_.kind == "image"
+    per_chunk = len(y) if batch_size is None else max(1, batch_size // n_per_sample)
+    for s in range(0, len(y), max(per_chunk, 1)):
+        part = X[s : s + per_chunk]
+        X_mv, y_mv = move(part, y[s : s + per_chunk], n_per_sample, random_state=rng)
+        if isinstance(X_mv, list) and isinstance(X, np.ndarray) and X.dtype != object:
+            X_mv = np.stack(X_mv) if X_mv else X[:0]
+        yield (aug.vae_.preprocessor.within_range(X_mv) if clip else X_mv), y_mv
+
+
+def moved_codes(Z: np.ndarray, y: np.ndarray, n_per_sample: int) -> SyntheticCodes:
+    """The rows :class:`~vaeaug.latent.SyntheticCodes` gives moved copies: the source's own code, no partner."""
+    src = np.repeat(np.arange(len(y)), n_per_sample)
+    return SyntheticCodes(Z[src], y[src], src, np.full(len(src), -1), np.ones(len(src), dtype=bool))
+
+
 def chunks(parts: Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]], decoding: str,
            batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(X_chunk, y_chunk) of at most ``batch_size`` samples from :meth:`OffspringMaker.blocks`."""

@@ -116,13 +116,19 @@ def same_class_neighbours(Z: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
 @dataclass(frozen=True)
 class SyntheticCodes:
     """Codes made by :func:`synthesize`: ``Z`` (M, d), their labels ``y`` (M,), the row of the
-    source sample each came from ``source`` (M,), and the partner row ``partner`` (M,; -1 for
-    methods without one)."""
+    source sample each came from ``source`` (M,), the partner row ``partner`` (M,; -1 for
+    methods without one), and ``moved`` (M,): True for an input-space move of the source
+    (``compose``), whose row holds the source's own code."""
 
     Z: np.ndarray
     y: np.ndarray
     source: np.ndarray
     partner: np.ndarray
+    moved: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.moved is None:
+            object.__setattr__(self, "moved", np.zeros(len(self.y), dtype=bool))
 
 
 def _draw_strength(strength, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -215,7 +221,7 @@ def concat_codes(blocks, d: int, y_dtype) -> SyntheticCodes:
         none = np.zeros(0, dtype=np.int64)
         return SyntheticCodes(np.zeros((0, d)), np.zeros(0, dtype=y_dtype), none, none.copy())
     return SyntheticCodes(*(np.concatenate([getattr(b, f) for b in blocks])
-                            for f in ("Z", "y", "source", "partner")))
+                            for f in ("Z", "y", "source", "partner", "moved")))
 
 
 def synthesize(

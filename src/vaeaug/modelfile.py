@@ -11,10 +11,12 @@ import numpy as np
 from .errors import ModelFileError
 from .latent import METHODS
 from .params import DECODINGS
+from .priors import MOVE_KIND
 
 #: Keys a config holds (format 2): nothing else is accepted.
 CONFIG_KEYS = {"format", "format_version", "vaeaug_version", "params", "vae", "preprocessor", "classes",
-               "history", "collapse_retried", "strength", "decoding", "selection", "method", "weights_sha256"}
+               "history", "collapse_retried", "strength", "decoding", "selection", "method", "compose",
+               "weights_sha256"}
 VAE_KEYS = {"architecture", "input_shape", "latent_dim", "hidden_sizes", "n_classes", "likelihood", "dropout",
             "conv_dense", "extra"}
 #: The numeric dtypes a model may decode to, and the label dtypes it may hold.
@@ -37,7 +39,7 @@ def check_config(config: dict, path) -> None:
     extra = set(config) - CONFIG_KEYS
     if extra:
         _fail(path, f"unknown key(s) {sorted(extra)}")
-    missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method"}
+    missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose"}
     if missing:
         _fail(path, f"missing key(s) {sorted(missing)}")
     vae = config["vae"]
@@ -83,6 +85,9 @@ def check_config(config: dict, path) -> None:
                 _fail(path, f"{name} holds {v!r}")
     if config.get("method", METHODS[0]) not in METHODS:
         _fail(path, f"method holds {config['method']!r}")
+    if config.get("compose", "none") not in ("none", *MOVE_KIND) or (
+            config.get("compose", "none") != "none" and MOVE_KIND[config["compose"]] != pre["kind"]):
+        _fail(path, f"compose holds {config['compose']!r}, which does not move {pre['kind']}s")
     if not isinstance(config["history"], dict) or not isinstance(config["history"].get("best_epoch", -1), Integral):
         _fail(path, "history must be a dict with an integer best_epoch")
 

@@ -64,6 +64,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "warp_gain": [non_negative()],
     "enforce_range": ["boolean"],
     "on_no_gain": [StrOptions({"skip", "near_copies"})],
+    "compose": [StrOptions({"auto", "none", "affine", "time_warp"})],
     "cv": [StrOptions({"auto"}), Number(Integral, 2, None, closed="left")],
     "estimator": [HasMethods(["fit", "predict"]), None],
     "n_jobs": [Number(Integral, 1, None, closed="left"), Number(Integral, None, -1, closed="right"), None],
@@ -108,5 +109,6 @@ GENERATE_CONSTRAINTS = {
     "small_classes": [StrOptions({"raise", "skip"})],
     "decoding": [StrOptions(set(DECODINGS)), None],
     "return_codes": ["boolean"],
+    "compose": [StrOptions({"auto", "none", "affine", "time_warp"}), None],
     "batch_size": [positive_int()],
 }

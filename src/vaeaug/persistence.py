@@ -48,6 +48,7 @@ FITTED_JSON = (
     ("decoding_", "decoding", dict, dict, {m: "direct" for m in METHODS}),
     ("selection_", "selection", to_jsonable, dict, {}),
     ("method_", "method", str, str, "interpolation"),  # before method="auto": the method parameter
+    ("compose_", "compose", str, str, "none"),  # before compose: no moved copies
 )
 
 

@@ -98,6 +98,12 @@ class ImagePreprocessor:
             np.clip(x, self.pixel_min_.astype(work), self.pixel_max_.astype(work), out=x)
         return _cast_back(x, dtype, self.low_, self.high_)
 
+    def within_range(self, X: np.ndarray) -> np.ndarray:
+        """Images in the input's scale with each pixel clipped to its training range, as decodes are."""
+        if getattr(self, "pixel_min_", None) is None:
+            return X
+        return np.clip(X, self.pixel_min_, self.pixel_max_).astype(X.dtype, copy=False)
+
     def state(self) -> tuple[dict, dict[str, np.ndarray]]:
         return (
             {"kind": self.kind, "has_channel": self.has_channel_, "shape": list(self.shape_),

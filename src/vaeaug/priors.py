@@ -44,6 +44,25 @@ PORTFOLIO: dict[str, tuple[Setting, ...]] = {
     ),
 }
 
+#: ``compose="auto"``: the input-space move (:mod:`vaeaug.moves`) made of each real sample beside
+#: the VAE's offspring, per kind, where the suite found the two together beat both alone
+#: (images: ``results/compose-affine*.md``; sequences: ``results/sequences.md``); no move is known
+#: to pay on feature vectors (SMOTE: ``results/defaults-check.md``).
+COMPOSE = {"image": "affine", "sequence": "time_warp", "vector": "none"}
+
+#: Which kind each move applies to.
+MOVE_KIND = {"affine": "image", "time_warp": "sequence"}
+
+
+def resolved_compose(compose: str, kind: str) -> str:
+    """``compose`` for a model of ``kind``: ``"auto"`` by :data:`COMPOSE`; a move of another kind is refused."""
+    if compose == "auto":
+        return COMPOSE[kind]
+    if compose != "none" and MOVE_KIND[compose] != kind:
+        raise ValueError(f"compose={compose!r} moves {MOVE_KIND[compose]}s; {kind} data takes 'none' or 'auto'")
+    return compose
+
+
 #: The strength, with residual decoding, of the near-copies a method gives when every setting
 #: of it was judged harmful (``on_no_gain="near_copies"``): close to the real samples
 #: (``benchmarks/results/fallback-strength.md``).

@@ -4,8 +4,9 @@ for harm by cross-validation over every labelled sample (train ∪ validation).
 Honesty: each fold's offspring come from a generator trained from scratch on that fold's
 training part alone (:func:`~vaeaug.fitting.train_fold`, preprocessing included), for the epoch
 count the main model's early stopping found; the held-out part is only ever predicted. Each
-candidate is scored against real data alone on the same fold, sample by sample, with the user's
-classifier (``estimator``) or the fast proxy. The prior's first setting stands unless a sign test
+candidate is scored against real data alone on the same fold (with the input-space moves that
+``compose`` adds on both sides, so the check asks whether the VAE's offspring hurt on top of
+them), sample by sample, with the user's classifier (``estimator``) or the fast proxy. The prior's first setting stands unless a sign test
 on the pooled wins and losses says it hurts. How the rule was found: ``docs/choice.md``.
 """
 
@@ -17,7 +18,7 @@ import warnings
 import numpy as np
 
 from .decoding import allowed_decodings, auto_decodings, warp_settings
-from .generation import OffspringMaker
+from .generation import OffspringMaker, moved_copies, moves_rng
 from .latent import DEFAULT_STRENGTH, METHODS
 from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds
 
@@ -112,11 +113,18 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     diff = {s: np.zeros(len(y), np.int8) for s in settings}
     decodings = tuple(dict.fromkeys(s.decoding for s in settings))
     split = folds(y, n_folds, aug.random_state)
+    compose = getattr(aug, "compose_", "none")
     for k, (tr, te) in enumerate(split):
         vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
-        maker = OffspringMaker(_FoldAugmenter(aug, vae, spread), X[tr], y[tr], decodings)
+        fold_aug = _FoldAugmenter(aug, vae, spread)
+        maker = OffspringMaker(fold_aug, X[tr], y[tr], decodings)
         scaler = FeatureScaler().fit(X[tr], vae.kind)
-        base[te] = scorer.right(X[tr], y[tr], X[te], y[te], scaler)
+        X_fold, y_fold = X[tr], y[tr]
+        if compose != "none":  # the moves generate() adds stand on both sides of the comparison
+            X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], int(aug.n_per_sample),
+                                           moves_rng(aug.random_state)))
+            X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
+        base[te] = scorer.right(X_fold, y_fold, X[te], y[te], scaler)
         by_draw: dict[tuple, list[Setting]] = {}
         for s in settings:  # one decode serves every decoding of a (method, strength)
             by_draw.setdefault((s.method, s.strength), []).append(s)
@@ -125,12 +133,13 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
             codes, samples = maker.make(method, int(aug.n_per_sample), strength, rng, "skip",
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
-                X_aug = np.concatenate([X[tr], samples[s.decoding]])
-                right = scorer.right(X_aug, np.concatenate([y[tr], codes.y]), X[te], y[te], scaler)
+                X_aug = np.concatenate([X_fold, samples[s.decoding]])
+                right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), X[te], y[te], scaler)
                 diff[s][te] = right.astype(np.int8) - base[te]
         if bar is not None:
             bar.update(1)
-    return base, diff, {"folds": len(split), "fold_epochs": epochs, "fold_sizes": [int(len(te)) for _, te in split]}
+    return base, diff, {"folds": len(split), "fold_epochs": epochs, "fold_sizes": [int(len(te)) for _, te in split],
+                        "compose": compose}
 
 
 def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, estimator=None,
@@ -204,7 +213,8 @@ def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, s
         head = f"{method} makes nothing: every setting tried hurt"
     est = next((r for r in rows if r["method"] == method and r["strength"] == strength
                 and r["decoding"] == decoding), None)
-    evidence = (f", estimated gain {est['gain']:+.1f} points [{est['interval'][0]:+.1f}, {est['interval'][1]:+.1f}]"
+    over = "" if info.get("compose", "none") == "none" else f" over {info['compose'].replace('_', ' ')} copies"
+    evidence = (f", estimated gain {est['gain']:+.1f} points [{est['interval'][0]:+.1f}, {est['interval'][1]:+.1f}]{over}"
                 if est else "")
     return (f"{head}{evidence} by {info['folds']}-fold cross-validation of {n} samples with {scorer}; "
             f"{len(rejected)} of {len(rows)} settings rejected as harmful")

@@ -236,3 +236,10 @@ def join_sequences(X, y, X_new, y_new):
     X, _ = check_sequences(X)
     y_res = np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
     return (list(X) + list(X_new) if isinstance(X_new, list) else np.concatenate([X, X_new])), y_res
+
+
+def join_samples(a, b):
+    """Two sets of samples in one caller's form: arrays stacked, sequences (lists) chained as a list."""
+    if isinstance(a, np.ndarray) and a.dtype != object and isinstance(b, np.ndarray) and b.dtype != object:
+        return np.concatenate([a, b])
+    return [*a, *b]

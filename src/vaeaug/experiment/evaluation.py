@@ -32,7 +32,7 @@ from ..data.dataset import Dataset
 from ..proxy import FeatureScaler
 from ..sequences import object_array
 from ..threads import work_threads
-from .baselines import SEQUENCE_AUGMENTERS, affine, smote, time_warp
+from .baselines import SEQUENCE_AUGMENTERS, affine, smote
 from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
 
@@ -107,13 +107,6 @@ def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
     return ["baseline", *config.methods, *comps]
 
 
-def _join(a, b):
-    """Two sets of samples as one: arrays stacked, sequences (lists or object arrays) chained."""
-    if isinstance(a, np.ndarray) and a.dtype != object and isinstance(b, np.ndarray) and b.dtype != object:
-        return np.concatenate([a, b])
-    return object_array([*a, *b])
-
-
 def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, scaler: FeatureScaler):
     n = cand["n_per_sample"]
     if column == "SMOTE":  # sequences: on their resampled form, as the classifiers see them
@@ -122,14 +115,14 @@ def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, sca
         return affine(X, y, n, random_state=seed)
     if column in SEQUENCE_AUGMENTERS:
         return SEQUENCE_AUGMENTERS[column](X, y, n, random_state=seed)
-    if column in ("VAE + affine", "VAE + time warp"):  # what fit chose, plus as many input-space copies
-        X_vae, y_vae = aug.generate(X, y, n_per_sample=n, random_state=seed, small_classes="skip")
-        X_in, y_in = (affine if column == "VAE + affine" else time_warp)(X, y, n, random_state=seed)
-        return _join(X_vae, X_in), np.concatenate([y_vae, y_in])
+    if column in ("VAE + affine", "VAE + time warp"):  # the library's composition: offspring, then as many moves
+        X_new, y_new = aug.generate(X, y, n_per_sample=n, random_state=seed, small_classes="skip",
+                                    compose="affine" if column == "VAE + affine" else "time_warp")
+        return (object_array(X_new) if isinstance(X_new, list) else X_new), y_new
     with warnings.catch_warnings():  # a method fit found no gain for makes nothing: the record says so
         warnings.simplefilter("ignore", NoGainWarning)
         return aug.generate(X, y, column, cand["n_per_sample"], cand["strength"], random_state=seed,
-                            small_classes="skip")
+                            small_classes="skip", compose="none")  # the VAE's own columns: its offspring alone
 
 
 def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, config: ExperimentConfig,

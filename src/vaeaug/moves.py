@@ -1,0 +1,80 @@
+"""Input-space moves that compose with the VAE's offspring (``VAEAugmenter(compose=...)``), and
+that the experiment sets beside it: small random affine transforms for images, a random time warp
+for sequences (Um et al., ICMI 2017). Each returns ``n_per_sample`` moved copies per sample,
+ordered by source, with their labels; ``random_state`` may be a Generator, whose draws then
+continue across calls (so copies made chunk by chunk equal those made whole)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cast_like(F: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Flat samples ``F`` in the shape and dtype of ``like``'s samples (integers rounded and clipped)."""
+    out = F.reshape(len(F), *like.shape[1:])
+    if np.issubdtype(like.dtype, np.integer):
+        info = np.iinfo(like.dtype)
+        return np.clip(np.rint(out), info.min, info.max).astype(like.dtype)
+    return out.astype(like.dtype)
+
+
+def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+           max_rotation: float = 10.0, max_scale: float = 0.1, max_shear: float = 0.15,
+           max_shift: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
+    """Classic hand-made augmentation for images (N, H, W) or (N, C, H, W): each copy is rotated
+    by up to ±``max_rotation`` degrees, scaled by 1 ± ``max_scale``, sheared by up to
+    ±``max_shear`` and shifted by up to ±``max_shift`` of the side, about the centre."""
+    from scipy.ndimage import affine_transform
+
+    if X.ndim not in (3, 4):
+        raise ValueError("affine augmentation is for images (N, H, W) or (N, C, H, W)")
+    rng = np.random.default_rng(random_state)
+    src = np.repeat(np.arange(len(X)), n_per_sample)
+    imgs = X if X.ndim == 4 else X[:, None]
+    h, w = imgs.shape[2:]
+    c = np.array([(h - 1) / 2, (w - 1) / 2])
+    out = np.empty((len(src), *imgs.shape[1:]), dtype=np.float64)
+    for o, i in enumerate(src):
+        th = np.deg2rad(rng.uniform(-max_rotation, max_rotation))
+        s = rng.uniform(1 - max_scale, 1 + max_scale)
+        sh = rng.uniform(-max_shear, max_shear)
+        A = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) @ np.array([[1, sh], [0, 1]]) * s
+        Ainv = np.linalg.inv(A)
+        shift = rng.uniform(-max_shift, max_shift, 2) * np.array([h, w])
+        offset = c - Ainv @ (c + shift)
+        for ch in range(imgs.shape[1]):
+            out[o, ch] = affine_transform(imgs[i, ch].astype(np.float64), Ainv, offset=offset, order=1, mode="constant")
+    out = out if X.ndim == 4 else out[:, 0]
+    return cast_like(out, X), y[src]
+
+
+def smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4) -> np.ndarray:
+    """(length, channels) random smooth curves around 1: a cubic spline through ``knots`` + 2
+    points drawn from N(1, σ²)."""
+    from scipy.interpolate import CubicSpline
+
+    at = np.linspace(0, length - 1, knots + 2)
+    return CubicSpline(at, rng.normal(1.0, sigma, (knots + 2, channels)))(np.arange(length))
+
+
+def each_copy(X, y, n_per_sample: int, random_state, move) -> tuple[list[np.ndarray], np.ndarray]:
+    rng = np.random.default_rng(random_state)
+    src = np.repeat(np.arange(len(X)), n_per_sample)
+    out = [move(rng, np.asarray(X[i], dtype=np.float64)).astype(np.asarray(X[i]).dtype) for i in src]
+    return out, np.asarray(y)[src]
+
+
+def time_warp(X, y, n_per_sample: int, random_state=0, sigma: float = 0.2, knots: int = 4):
+    """The sequence read along a smooth random clock: steps sped up and slowed down by a curve
+    around 1, rescaled to the same length."""
+    def move(rng, s):
+        speed = np.clip(smooth_curves(rng, len(s), 1, sigma, knots)[:, 0], 0.1, None)
+        clock = np.cumsum(speed)
+        clock = (clock - clock[0]) / max(clock[-1] - clock[0], 1e-12) * (len(s) - 1)
+        return np.column_stack([np.interp(clock, np.arange(len(s)), s[:, c]) for c in range(s.shape[1])])
+
+    return each_copy(X, y, n_per_sample, random_state, move)
+
+
+#: ``compose`` by name: the move made of each real sample beside the VAE's offspring.
+MOVES = {"affine": affine, "time_warp": time_warp}

@@ -1,0 +1,96 @@
+"""compose: the input-space moves (affine for images, time warp for sequences) that generate adds
+beside the VAE's offspring, and that the harm check counts in on both sides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vaeaug import VAEAugmenter
+
+from .test_sequences import waves
+
+TINY = dict(epochs=4, batch_size=32, latent_dim=4, hidden_sizes=(8, 16), verbose=0, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def composed_images(digit_images):
+    X, y = digit_images
+    return VAEAugmenter(method="noise", strength=1.0, decoding="warp", **TINY).fit(X[:200], y[:200]), X, y
+
+
+def test_images_get_the_vaes_offspring_then_as_many_affine_copies(composed_images):
+    aug, X, y = composed_images
+    assert aug.compose_ == "affine"
+    X_new, y_new, codes = aug.generate(X[:10], y[:10], return_codes=True)
+    X_vae, y_vae = aug.generate(X[:10], y[:10], compose="none")
+    assert X_new.shape == (60, 8, 8) and X_new.dtype == np.uint8
+    assert np.array_equal(X_new[:30], X_vae) and np.array_equal(y_new[:30], y_vae)  # composing changes no offspring
+    assert not codes.moved[:30].any() and codes.moved[30:].all()
+    assert np.array_equal(codes.source[30:], np.repeat(np.arange(10), 3)) and (codes.partner[30:] == -1).all()
+    assert np.array_equal(y_new[30:], np.repeat(y[:10], 3))
+    moved = X_new[30:].astype(int) - np.repeat(X[:10], 3, axis=0)
+    assert np.abs(moved).sum(axis=(1, 2)).min() > 0  # every copy is moved, none is its source
+
+
+def test_streamed_composition_equals_the_whole(composed_images):
+    aug, X, y = composed_images
+    X_new, y_new = aug.generate(X[:20], y[:20], random_state=3)
+    chunks = list(aug.generate_batches(X[:20], y[:20], random_state=3, batch_size=7))
+    assert max(len(c) for c, _ in chunks) <= 7
+    assert np.array_equal(np.concatenate([c for c, _ in chunks]), X_new)
+    assert np.array_equal(np.concatenate([c for _, c in chunks]), y_new)
+
+
+def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
+    from sklearn.neighbors import KNeighborsClassifier
+
+    class Sizes(KNeighborsClassifier):
+        seen: list = []
+
+        def fit(self, X, y):
+            type(self).seen.append(len(X))
+            return super().fit(X, y)
+
+    X, y = digit_images
+    Sizes.seen = []
+    aug = VAEAugmenter(estimator=Sizes(1), **TINY).fit(X[:150], y[:150], X[150:180], y[150:180])
+    sel = aug.selection_
+    assert sel["compose"] == "affine" and "over affine copies" in sel["reason"]
+    train = [180 - s for s in sel["fold_sizes"]]
+    n = aug.n_per_sample
+    assert {t * (1 + n) for t in train} <= set(Sizes.seen)  # real + moves: the side without offspring
+    assert {t * (1 + 2 * n) for t in train} <= set(Sizes.seen)  # real + moves + offspring
+    assert not {t for t in train} & set(Sizes.seen)  # real data alone is never the comparison
+
+
+def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, digit_images):
+    X, y = digits
+    aug = VAEAugmenter(method="noise", strength=0.5, **TINY).fit(X[:200], y[:200])
+    assert aug.compose_ == "none" and len(aug.generate(X[:5], y[:5])[0]) == 15
+    with pytest.raises(ValueError, match="moves images"):
+        aug.generate(X[:5], y[:5], compose="affine")
+    with pytest.raises(ValueError, match="moves images"):
+        VAEAugmenter(compose="affine", **TINY).fit(X[:200], y[:200])
+    Xi, yi = digit_images
+    with pytest.raises(ValueError, match="moves sequences"):
+        VAEAugmenter(compose="time_warp", method="noise", strength=0.5, **TINY).fit(Xi[:100], yi[:100])
+
+
+def test_ragged_sequences_get_time_warped_copies_as_long_as_their_sources():
+    X, y = waves(8)
+    aug = VAEAugmenter(method="noise", strength=0.5, decoding="residual", **TINY).fit(X, y)
+    assert aug.compose_ == "time_warp"
+    X_new, y_new = aug.generate(X[:6], y[:6], n_per_sample=2)
+    assert isinstance(X_new, list) and len(X_new) == 24
+    assert [len(s) for s in X_new[12:]] == [len(X[i]) for i in np.repeat(np.arange(6), 2)]
+    assert all(not np.allclose(a, X[i]) for a, i in zip(X_new[12:], np.repeat(np.arange(6), 2)))
+    assert np.array_equal(y_new[12:], np.repeat(y[:6], 2))
+
+
+def test_compose_survives_save_and_load(composed_images, tmp_path):
+    aug, X, y = composed_images
+    aug.save(tmp_path / "m")
+    back = VAEAugmenter.load(tmp_path / "m")
+    assert back.compose_ == "affine"
+    assert np.array_equal(back.generate(X[:4], y[:4])[0], aug.generate(X[:4], y[:4])[0])
