@@ -66,7 +66,8 @@ def table(records: list[dict], tag: str = "") -> str:
     """Per data kind and size: gain per data set × classifier (mean over seeds), then the summary."""
     lines = [f"# The defaults on the suite{f' ({tag})' if tag else ''}", "",
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
-             "gain over real data alone, points, mean over seeds; SMOTE and affine at the same amount. From "
+             "gain over real data alone, points, mean over seeds; SMOTE and affine at `n_per_sample` copies (on images the "
+             "defaults add as many affine copies to the VAE's offspring, `compose`: twice that amount, see `made`). From "
              f"`benchmarks/results/{jsonl(tag).name}`; command: `python benchmarks/defaults_check.py --table"
              f"{f' --tag {tag}' if tag else ''}`.", ""]
     for kind, n in sorted({(r["kind"], r["per_class"]) for r in records}):
