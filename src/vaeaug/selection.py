@@ -6,8 +6,9 @@ training part alone (:func:`~vaeaug.fitting.train_fold`, preprocessing included)
 count the main model's early stopping found; the held-out part is only ever predicted. Each
 candidate is scored against real data alone on the same fold (with the input-space moves that
 ``compose`` adds on both sides, so the check asks whether the VAE's offspring hurt on top of
-them), sample by sample, with the user's classifier (``estimator``) or the fast proxy. The prior's first setting stands unless a sign test
-on the pooled wins and losses says it hurts. How the rule was found: ``docs/choice.md``.
+them), sample by sample, with the user's classifier (``estimator``) or the fast proxy. The
+prior's first setting stands unless a sign test on the pooled wins and losses says it hurts. How
+the rule was found: ``docs/choice.md``.
 """
 
 from __future__ import annotations
