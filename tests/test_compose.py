@@ -42,6 +42,21 @@ def test_streamed_composition_equals_the_whole(composed_images):
     assert np.array_equal(np.concatenate([c for _, c in chunks]), y_new)
 
 
+def test_reconstruction_under_a_move_renders_each_moved_copy(composed_images):
+    aug, X, y = composed_images
+    X_new, y_new, codes = aug.generate(X[:10], y[:10], method="reconstruction", random_state=2, return_codes=True)
+    copies = aug.generate(X[:10], y[:10], method="noise", random_state=2)[0][30:]  # the same seed: the same copies
+    assert X_new.shape == (60, 8, 8) and np.array_equal(X_new[30:], copies)
+    assert np.array_equal(X_new[:30], aug.reconstruct(copies, y_new[30:]))  # each rendering is of its own copy
+    assert np.array_equal(y_new, np.tile(np.repeat(y[:10], 3), 2)) and codes.moved[30:].all()
+    assert not codes.moved[:30].any() and np.array_equal(codes.source, np.tile(np.repeat(np.arange(10), 3), 2))
+    assert not np.array_equal(X_new[0], X_new[1])  # three renderings of one sample, not one repeated
+    plain = aug.generate(X[:10], y[:10], method="reconstruction", compose="none")[0]
+    assert len(plain) == 30 and np.array_equal(plain[0], plain[1])  # without a move z' = z: one decode
+    chunks = list(aug.generate_batches(X[:10], y[:10], method="reconstruction", random_state=2, batch_size=7))
+    assert max(len(c) for c, _ in chunks) <= 7 and np.array_equal(np.concatenate([c for c, _ in chunks]), X_new)
+
+
 def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
     from sklearn.neighbors import KNeighborsClassifier
 
@@ -86,6 +101,8 @@ def test_ragged_sequences_get_time_warped_copies_as_long_as_their_sources():
     assert [len(s) for s in X_new[12:]] == [len(X[i]) for i in np.repeat(np.arange(6), 2)]
     assert all(not np.allclose(a, X[i]) for a, i in zip(X_new[12:], np.repeat(np.arange(6), 2)))
     assert np.array_equal(y_new[12:], np.repeat(y[:6], 2))
+    X_rec, _ = aug.generate(X[:6], y[:6], method="reconstruction", n_per_sample=2)  # renderings of the copies
+    assert [len(s) for s in X_rec] == [len(s) for s in X_new[12:]] * 2
 
 
 def test_compose_survives_save_and_load(composed_images, tmp_path):

@@ -318,8 +318,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Make ``n_per_sample`` synthetic samples from each sample of ``X`` (N, ...), labels ``y`` (N,).
 
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
-            ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control);
-            z_j is one of the ``n_neighbors`` nearest same-class codes. ``None`` or ``"auto"``:
+            ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control;
+            under ``compose``, the codes of the moved copies, so that ``n_per_sample`` decodes
+            differ); z_j is one of the ``n_neighbors`` nearest same-class codes. ``None`` or ``"auto"``:
             ``method_``, what ``fit`` chose (or the constructor's ``method``).
         n_per_sample : ``None``: ``self.n_per_sample``, the amount the choice in ``fit`` scored.
         strength : σ or λ, or a (low, high) pair drawn per sample; ``None``: ``strength_[method]``,
@@ -342,6 +343,12 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         compose = self._compose(compose)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
+        seed = self.random_state if random_state is None else random_state
+        if method == "reconstruction" and compose != "none":  # the VAE's rendering of each moved copy, then the copies
+            rec, mv = self._reconstructed_moves(compose, X, X if lengths is None else X_in, y, n, seed, None)
+            codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
+            X_new, y_new = like(join_samples(rec[0], mv[0]), X_in, codes.y, y_in)
+            return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
             with work_threads(self.n_jobs, self.n_features_in_):
@@ -354,7 +361,6 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if lengths is not None:  # each offspring as long as its source
             X_new = self._caller_form(X_new, lengths[codes.source])
         if strength is not None and compose != "none":  # the moved copies follow the offspring
-            seed = self.random_state if random_state is None else random_state
             X_mv, _ = next(generation.moved_copies(self, compose, X if lengths is None else X_in, y, n,
                                                    generation.moves_rng(seed)))
             X_new = join_samples(X_new, X_mv)
@@ -376,6 +382,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             streaming=True)
         if strength is None:
             return iter(())
+        seed = self.random_state if random_state is None else random_state
+        if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
+            parts = self._reconstructed_moves(compose, X, X if lengths is None else X_in, y, n, seed, batch_size)
+            return self._in_threads((x, y_chunk) for x, y_chunk, _ in parts)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -383,10 +393,32 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             parts = ((b, {d: self._caller_form(v, lengths[b.source]) for d, v in out.items()}) for b, out in parts)
         stream = generation.chunks(parts, decoding, batch_size)
         if compose != "none":  # then the moved copies, from their own stream as in generate()
-            seed = self.random_state if random_state is None else random_state
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
         return self._in_threads(stream)
+
+    def _reconstructed_moves(self, compose: str, X: np.ndarray, X_in, y: np.ndarray, n: int, seed,
+                             batch_size: int | None):
+        """(samples, labels, codes) in chunks: the reconstruction of each of ``n`` moved copies of
+        every sample of ``X_in`` (the caller's form; ``X`` the model's), then the copies themselves
+        (drawn twice from one seed: the same copies, in bounded memory). So ``n`` reconstructions
+        differ where ``z' = z`` would repeat one decode."""
+        for moved in (False, True):
+            start, Z_src = 0, None
+            for X_mv, y_mv in generation.moved_copies(self, compose, X_in, y, n, generation.moves_rng(seed),
+                                                      batch_size):
+                source = np.arange(start, start + len(y_mv) // n).repeat(n)
+                start += len(y_mv) // n
+                with work_threads(self.n_jobs, self.n_features_in_):
+                    if moved:  # a copy's row holds its source's code, as in generate()
+                        Z_src = self.vae_.encode(X) if Z_src is None else Z_src
+                        Z, out = Z_src[source], X_mv
+                    else:
+                        fixed, lengths = self._model_form(X_mv)
+                        Z = self.vae_.encode(fixed)
+                        out = self._caller_form(self.vae_.to_input(self.vae_.decode(Z, y_mv), self.enforce_range),
+                                                lengths)
+                yield out, y_mv, SyntheticCodes(Z, y_mv, source, np.full(len(y_mv), -1), np.full(len(y_mv), moved))
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
