@@ -345,7 +345,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
         seed = self.random_state if random_state is None else random_state
         if method == "reconstruction" and compose != "none":  # the VAE's rendering of each moved copy, then the copies
-            rec, mv = self._reconstructed_moves(compose, X, X if lengths is None else X_in, y, n, seed, None)
+            rec, mv = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
+                                                     None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
             X_new, y_new = like(join_samples(rec[0], mv[0]), X_in, codes.y, y_in)
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
@@ -384,7 +385,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             return iter(())
         seed = self.random_state if random_state is None else random_state
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
-            parts = self._reconstructed_moves(compose, X, X if lengths is None else X_in, y, n, seed, batch_size)
+            parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
+                                                   batch_size)
             return self._in_threads((x, y_chunk) for x, y_chunk, _ in parts)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
@@ -396,29 +398,6 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
         return self._in_threads(stream)
-
-    def _reconstructed_moves(self, compose: str, X: np.ndarray, X_in, y: np.ndarray, n: int, seed,
-                             batch_size: int | None):
-        """(samples, labels, codes) in chunks: the reconstruction of each of ``n`` moved copies of
-        every sample of ``X_in`` (the caller's form; ``X`` the model's), then the copies themselves
-        (drawn twice from one seed: the same copies, in bounded memory). So ``n`` reconstructions
-        differ where ``z' = z`` would repeat one decode."""
-        for moved in (False, True):
-            start, Z_src = 0, None
-            for X_mv, y_mv in generation.moved_copies(self, compose, X_in, y, n, generation.moves_rng(seed),
-                                                      batch_size):
-                source = np.arange(start, start + len(y_mv) // n).repeat(n)
-                start += len(y_mv) // n
-                with work_threads(self.n_jobs, self.n_features_in_):
-                    if moved:  # a copy's row holds its source's code, as in generate()
-                        Z_src = self.vae_.encode(X) if Z_src is None else Z_src
-                        Z, out = Z_src[source], X_mv
-                    else:
-                        fixed, lengths = self._model_form(X_mv)
-                        Z = self.vae_.encode(fixed)
-                        out = self._caller_form(self.vae_.to_input(self.vae_.decode(Z, y_mv), self.enforce_range),
-                                                lengths)
-                yield out, y_mv, SyntheticCodes(Z, y_mv, source, np.full(len(y_mv), -1), np.full(len(y_mv), moved))
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""

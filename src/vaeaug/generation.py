@@ -20,6 +20,7 @@ from .latent import (
     synthesize_blocks,
 )
 from .params import check_strength
+from .threads import work_threads
 from .validation import check_labels_known, check_X_y
 
 
@@ -160,6 +161,28 @@ def moved_codes(Z: np.ndarray, y: np.ndarray, n_per_sample: int) -> SyntheticCod
     """The rows :class:`~vaeaug.latent.SyntheticCodes` gives moved copies: the source's own code, no partner."""
     src = np.repeat(np.arange(len(y)), n_per_sample)
     return SyntheticCodes(Z[src], y[src], src, np.full(len(src), -1), np.ones(len(src), dtype=bool))
+
+
+def reconstructed_moves(aug, compose: str, X: np.ndarray, X_in, y: np.ndarray, n: int, seed,
+                        batch_size: int | None) -> Iterator[tuple[object, np.ndarray, SyntheticCodes]]:
+    """(samples, labels, codes) in chunks: the reconstruction of each of ``n`` moved copies of
+    every sample of ``X_in`` (the caller's form; ``X`` the model's), then the copies themselves
+    (drawn twice from one seed: the same copies, in bounded memory). So ``n`` reconstructions
+    differ where ``z' = z`` would repeat one decode."""
+    for moved in (False, True):
+        start, Z_src = 0, None
+        for X_mv, y_mv in moved_copies(aug, compose, X_in, y, n, moves_rng(seed), batch_size):
+            source = np.arange(start, start + len(y_mv) // n).repeat(n)
+            start += len(y_mv) // n
+            with work_threads(aug.n_jobs, aug.n_features_in_):
+                if moved:  # a copy's row holds its source's code, as in generate()
+                    Z_src = aug.vae_.encode(X) if Z_src is None else Z_src
+                    Z, out = Z_src[source], X_mv
+                else:
+                    fixed, lengths = aug._model_form(X_mv)
+                    Z = aug.vae_.encode(fixed)
+                    out = aug._caller_form(aug.vae_.to_input(aug.vae_.decode(Z, y_mv), aug.enforce_range), lengths)
+            yield out, y_mv, SyntheticCodes(Z, y_mv, source, np.full(len(y_mv), -1), np.full(len(y_mv), moved))
 
 
 def chunks(parts: Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]], decoding: str,
