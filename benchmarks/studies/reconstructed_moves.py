@@ -88,8 +88,9 @@ def write(runs: list[dict], command: str) -> None:
     from vaeaug.fileio import atomic_write_json, atomic_write_text
 
     atomic_write_json(suite.RESULTS / "reconstructed-moves.json", {"command": command, "runs": runs})
+    commands = "; ".join(f"`{c}`" for c in dict.fromkeys(r.get("command", command) for r in runs))
     md = ["# Reconstructions of moved copies (images)", "",
-          f"Command: `{command}` (runs of other commands already in the JSON are kept). Test accuracy gain "
+          f"Commands: {commands}. Test accuracy gain "
           "over real data alone, points, mean over seeds; `n_per_sample` of each kind per sample (the "
           "defaults' 3). UJI v1 by writers: W01–W07 train, W08 validation, W09–W11 test, with baselines "
           "(%) beside.", "",
@@ -119,7 +120,7 @@ def main() -> None:
             runs = [r for r in runs if (r["name"], r["seed"]) != (name, seed)]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                runs.append(run_one(name, seed, a.per_class))
+                runs.append({**run_one(name, seed, a.per_class), "command": command})
             print(name, seed, "done", flush=True)
             write(runs, command)  # after every run: a long study keeps what it has
 
