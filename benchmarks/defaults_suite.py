@@ -14,7 +14,13 @@ skipped, so a long run loses nothing when stopped and resumes where it was.
     python benchmarks/defaults_suite.py --per-class 10 --seeds 0 1 2     # all tables and images
     python benchmarks/defaults_suite.py --names wdbc glass --per-class 10 --seeds 0
     python benchmarks/defaults_suite.py --names ujipen-v1 --amounts 3 --decodings residual warp  # a smaller grid
+    python benchmarks/defaults_suite.py --names digits-8x8 --compose auto   # candidates on top of the moves
     python benchmarks/defaults_suite.py --table                          # the table, from the JSONL
+
+``--compose auto`` scores each candidate as ``generate`` returns it by default: the VAE's
+offspring followed by as many input-space moves (affine for images, time warp for sequences), and
+the moves alone at both amounts beside. Records carry the move (``compose``; none before it
+existed), and the portfolio of a kind is ranked in the mode its default composes with.
 """
 
 from __future__ import annotations
@@ -70,6 +76,11 @@ def load(name: str):
     return ds.X, ds.y, "vector"
 
 
+def load_kind(name: str) -> str:
+    """The data kind of a suite data set, without loading it."""
+    return "image" if name in IMAGE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
+
+
 def split(y: np.ndarray, n: int, seed: int):
     """Per class: n for training, max(2, n // 5) for validation, the rest (at least one) for test;
     a class too small for that gives what it can, training first."""
@@ -123,10 +134,10 @@ def scorer_for(X: np.ndarray, y: np.ndarray, kind: str, tr: np.ndarray, te: np.n
 
 
 def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
-            decodings: tuple[str, ...] | None = None) -> dict:
+            decodings: tuple[str, ...] | None = None, compose: str = "none") -> dict:
     from sklearn.base import clone
 
-    from vaeaug import VAEAugmenter
+    from vaeaug import VAEAugmenter, generation
     from vaeaug.experiment.baselines import affine, smote
 
     X, y, kind = load(name)
@@ -153,7 +164,7 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
     t = time.perf_counter()
     # method, strength and decoding fixed: no choice inside fit (every candidate is scored here)
     aug = VAEAugmenter(random_state=seed, verbose=0, method="interpolation", strength=0.5,
-                       decoding="direct").fit(X[tr], y[tr], X[va], y[va])
+                       decoding="direct", compose=compose).fit(X[tr], y[tr], X[va], y[va])
     fit_s = time.perf_counter() - t
     for method, strengths in STRENGTHS.items():
         for s in strengths:
@@ -172,11 +183,14 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
         X_smote = X[tr]
     for a in amounts:
         rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X_smote, y[tr], a, random_state=seed))})
-        if kind == "image":
+        if kind == "image" and aug.compose_ == "none":
             rows.append({"candidate": f"affine|{a}", **score(*affine(X[tr], y[tr], a, random_state=seed))})
-    return {"name": name, "kind": kind, "per_class": n, "seed": seed, "sizes": [len(tr), len(va), len(te)],
-            "n_classes": int(len(np.unique(y))), "fit_seconds": fit_s, "seconds": time.perf_counter() - t0,
-            "collapsed": bool(aug.collapsed_), "rows": rows}
+        for k in ((a, 2 * a) if aug.compose_ != "none" else ()):  # the moves alone, as many as beside the VAE and twice
+            moved, y_mv = next(generation.moved_copies(aug, aug.compose_, X[tr], y[tr], k, generation.moves_rng(seed)))
+            rows.append({"candidate": f"{aug.compose_}|{k}", **score(moved, y_mv)})
+    return {"name": name, "kind": kind, "per_class": n, "seed": seed, "compose": aug.compose_,
+            "sizes": [len(tr), len(va), len(te)], "n_classes": int(len(np.unique(y))), "fit_seconds": fit_s,
+            "seconds": time.perf_counter() - t0, "collapsed": bool(aug.collapsed_), "rows": rows}
 
 
 def read() -> list[dict]:
@@ -190,9 +204,9 @@ def table(records: list[dict]) -> str:
              "Gain = test accuracy with real + synthetic minus real alone, points; mean over seeds per data set "
              "and classifier, then over those cells. From `benchmarks/results/defaults-suite.jsonl`; command: "
              "`python benchmarks/defaults_suite.py --table`.", ""]
-    groups = sorted({(r["kind"], r["per_class"]) for r in records})
-    for kind, n in groups:
-        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n]
+    groups = sorted({(r["kind"], r["per_class"], mode(r)) for r in records})
+    for kind, n, move in groups:
+        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n and mode(r) == move]
         sets = sorted({r["name"] for r in recs})
         cells: dict[str, dict[tuple, list]] = {}
         for r in recs:
@@ -206,7 +220,8 @@ def table(records: list[dict]) -> str:
             means = [float(np.mean(v)) for v in by_cell.values()]
             summary.append((float(np.mean(means)), min(means), sum(m < -1 for m in means), len(means), cand))
         summary.sort(reverse=True)
-        lines += [f"## {kind}s, {n} per class ({len(sets)} data sets: {', '.join(sets)}; "
+        beside = "" if move == "none" else f", each candidate followed by as many {move} moves"
+        lines += [f"## {kind}s, {n} per class{beside} ({len(sets)} data sets: {', '.join(sets)}; "
                   f"{len(recs)} runs)", "", "| candidate | mean gain | worst cell | cells < −1 | cells |",
                   "|---|---|---|---|---|"]
         lines += [f"| {c} | {m:+.2f} | {w:+.1f} | {k} | {t} |" for m, w, k, t, c in summary]
@@ -220,11 +235,26 @@ def table(records: list[dict]) -> str:
 PORTFOLIO_AMOUNT, WORST_BOUND, PORTFOLIO_TOP = 3, -2.0, 2
 
 
-def cell_gains(records: list[dict], kind: str, n: int) -> dict[str, dict[tuple, float]]:
-    """candidate → {(data set, classifier): mean test gain over seeds, points}."""
+def mode(record: dict) -> str:
+    """The input-space move a run's candidates were followed by ("none": runs from before ``compose``)."""
+    return record.get("compose", "none")
+
+
+def ranking_mode(records: list[dict], kind: str, n: int = 10) -> str:
+    """The mode a kind's portfolio is ranked in: the move its default composes with
+    (``vaeaug.priors.COMPOSE``) where the suite has runs in it, else the VAE's offspring alone."""
+    from vaeaug.priors import COMPOSE
+
+    have = {mode(r) for r in records if r["kind"] == kind and r["per_class"] == n}
+    return COMPOSE[kind] if COMPOSE[kind] in have else "none"
+
+
+def cell_gains(records: list[dict], kind: str, n: int, move: str = "none") -> dict[str, dict[tuple, float]]:
+    """candidate → {(data set, classifier): mean test gain over seeds, points}, over the runs
+    whose candidates were followed by ``move``."""
     cells: dict[str, dict[tuple, list]] = {}
     for r in records:
-        if r["kind"] != kind or r["per_class"] != n:
+        if r["kind"] != kind or r["per_class"] != n or mode(r) != move:
             continue
         base = next(row for row in r["rows"] if row["candidate"] == "baseline")
         for row in r["rows"][1:]:
@@ -237,7 +267,7 @@ def cell_gains(records: list[dict], kind: str, n: int) -> dict[str, dict[tuple, 
 def portfolio(records: list[dict], kind: str, n: int = 10) -> list[dict]:
     """The ranked settings for ``kind`` by the portfolio rule, with the figures behind each."""
     rows = []
-    for cand, by in cell_gains(records, kind, n).items():
+    for cand, by in cell_gains(records, kind, n, ranking_mode(records, kind, n)).items():
         parts = cand.split("|")
         if len(parts) != 4 or int(parts[3]) != PORTFOLIO_AMOUNT:
             continue  # SMOTE / affine, or another amount
@@ -262,7 +292,9 @@ def portfolio_table(records: list[dict]) -> tuple[dict, str]:
              f"{PORTFOLIO_TOP}, then each other method's best. `src/vaeaug/priors.py` holds the same list "
              "(`tests/test_priors.py`). Command: `python benchmarks/defaults_suite.py --table`.", ""]
     for k, rows in out.items():
-        lines += [f"## {k}s", "", "| rank | method | decoding | strength | mean gain | worst cell |", "|---|---|---|---|---|---|"]
+        move = ranking_mode(records, k)
+        how = "the VAE's offspring alone" if move == "none" else f"each setting followed by as many {move} moves"
+        lines += [f"## {k}s ({how})", "", "| rank | method | decoding | strength | mean gain | worst cell |", "|---|---|---|---|---|---|"]
         lines += [f"| {i + 1} | {r['method']} | {r['decoding']} | {r['strength']} | {r['mean_gain']:+.2f} | "
                   f"{r['worst_cell']:+.1f} |" for i, r in enumerate(rows)]
         lines.append("")
@@ -276,6 +308,8 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--amounts", type=int, nargs="+", default=list(AMOUNTS), help="a smaller grid for large sets")
     p.add_argument("--decodings", nargs="+", default=None, help="a smaller grid for large sets")
+    p.add_argument("--compose", choices=("none", "auto"), default="none",
+                   help="auto: each candidate followed by the kind's default move, as generate returns it")
     p.add_argument("--table", action="store_true", help="only write the Markdown table from the JSONL")
     a = p.parse_args()
     from vaeaug.fileio import atomic_write_json, atomic_write_text
@@ -283,15 +317,17 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
         names = a.names or [*table_names(), *IMAGE_SETS]
-        done = {(r["name"], r["per_class"], r["seed"]) for r in read()}
+        from vaeaug.priors import COMPOSE
+
+        done = {(r["name"], r["per_class"], r["seed"], mode(r)) for r in read()}
         for n in a.per_class:
             for name in names:
                 for seed in a.seeds:
-                    if (name, n, seed) in done:
+                    if (name, n, seed, COMPOSE[load_kind(name)] if a.compose == "auto" else "none") in done:
                         continue
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
-                        rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings))
+                        rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings), a.compose)
                     with open(JSONL, "a") as f:  # one line per finished run: nothing lost when stopped
                         f.write(json.dumps(rec) + "\n")
                     print(f"{name} {n}/class seed {seed}: {rec['seconds']:.0f} s", flush=True)
