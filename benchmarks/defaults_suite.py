@@ -317,13 +317,13 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
         names = a.names or [*table_names(), *IMAGE_SETS]
-        from vaeaug.priors import COMPOSE
+        from vaeaug.priors import resolved_compose
 
         done = {(r["name"], r["per_class"], r["seed"], mode(r)) for r in read()}
         for n in a.per_class:
             for name in names:
                 for seed in a.seeds:
-                    if (name, n, seed, COMPOSE[load_kind(name)] if a.compose == "auto" else "none") in done:
+                    if (name, n, seed, resolved_compose(a.compose, load_kind(name))) in done:
                         continue
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
