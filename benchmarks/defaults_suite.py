@@ -119,15 +119,28 @@ def features(X: np.ndarray, kind: str, length: int | None = None) -> np.ndarray:
     return F / 255.0 if kind == "image" and X.dtype == np.uint8 else F
 
 
+def fixed_form(X_part, kind: str, X_all):
+    """What SMOTE reads: sequences resampled (linearly) to the longest of ``X_all``; other kinds as they are."""
+    if kind != "sequence":
+        return X_part
+    from vaeaug.sequences import resample
+
+    length = max(len(s) for s in X_all)
+    return np.stack([resample(np.asarray(s), length) for s in X_part])
+
+
 def scorer_for(X: np.ndarray, y: np.ndarray, kind: str, tr: np.ndarray, te: np.ndarray, seed: int):
     """``score(X_new, y_new)``: each suite classifier's test accuracy when trained on the real
     training samples ``tr`` plus the given synthetic ones."""
     from sklearn.base import clone
 
-    clfs, F_tr, F_te = classifiers(kind, seed), features(X[tr], kind), features(X[te], kind)
+    clfs = classifiers("vector" if kind == "sequence" else kind, seed)  # sequences: scaled fixed-length features
+    length = max(len(s) for s in X) if kind == "sequence" else None
+    F_tr, F_te = features(X[tr], kind, length), features(X[te], kind, length)
 
     def score(X_new, y_new) -> dict:
-        F, Y = np.concatenate([F_tr, features(X_new, kind)]), np.concatenate([y[tr], y_new])
+        F = np.concatenate([F_tr, features(X_new, kind, length)]) if len(X_new) else F_tr
+        Y = np.concatenate([y[tr], y_new])
         return {c: float(np.mean(clone(p).fit(F, Y).predict(F_te) == y[te])) for c, p in clfs.items()}
 
     return score
@@ -175,12 +188,7 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
                     X_new, y_new = aug.generate(X[tr], y[tr], method, a, strength=s, decoding=d, random_state=seed,
                                                 small_classes="skip")
                     rows.append({"candidate": f"{method}|{d}|{s}|{a}", **score(X_new, y_new)})
-    if kind == "sequence":  # SMOTE on the fixed-length form the classifiers read
-        from vaeaug.sequences import resample
-
-        X_smote = np.stack([resample(np.asarray(s), length) for s in X[tr]])
-    else:
-        X_smote = X[tr]
+    X_smote = fixed_form(X[tr], kind, X)  # SMOTE on the fixed-length form the classifiers read
     for a in amounts:
         rows.append({"candidate": f"SMOTE|{a}", **score(*smote(X_smote, y[tr], a, random_state=seed))})
         if kind == "image" and aug.compose_ == "none":

@@ -93,30 +93,41 @@ def run_one(name: str, per_class: int, seed: int) -> dict:
     rows = {"baseline": score([], y[:0])}
     t = time.perf_counter()
     aug = VAEAugmenter(random_state=seed, verbose=0).fit(X, y)
-    X_new, y_new = aug.generate(X, y)
+    X_new, y_new = aug.generate(X, y)  # as a user gets them: the VAE's offspring, then the default move's copies
     vae_s = time.perf_counter() - t
-    rows["VAE (defaults)"] = score(X_new, y_new)
+    rows["defaults"] = score(X_new, y_new)
+    # the VAE alone; time warp at twice the amount is the control for the defaults' doubled amount;
+    # and time warp applied to the VAE's own offspring
+    X_vae, y_vae = aug.generate(X, y, compose="none")
+    rows["VAE alone"] = score(X_vae, y_vae)
     rows["SMOTE"] = score(*smote(fixed(X, length), y, AMOUNT, random_state=seed))
     for aname, f in SEQUENCE_AUGMENTERS.items():
         rows[aname] = score(*f(X, y, AMOUNT, random_state=seed))
-    # compositions, as "VAE + affine" for images: the VAE's offspring beside as many time-warped
-    # copies; time warp at twice the amount is the control for the doubled amount; and time
-    # warp applied to the VAE's offspring
-    X_tw, y_tw = time_warp(X, y, AMOUNT, random_state=seed)
-    rows["VAE + time warp"] = score(list(X_new) + list(X_tw), np.concatenate([y_new, y_tw]))
     rows["time warp x6"] = score(*time_warp(X, y, 2 * AMOUNT, random_state=seed))
-    rows["time warp of VAE"] = score(*time_warp(list(X_new), y_new, 1, random_state=seed))
-    return {"name": name, "per_class": per_class, "seed": seed, "n_train": len(X), "n_test": len(X_te),
+    rows["time warp of VAE"] = score(*time_warp(list(X_vae), y_vae, 1, random_state=seed))
+    return {"name": name, "per_class": per_class, "seed": seed, "defaults": defaults_label(),
+            "n_train": len(X), "n_test": len(X_te),
             "length": length, "vae_seconds": vae_s, "seconds": time.perf_counter() - t0,
             "architecture": aug.config_.architecture, "chosen": aug.selection_.get("chosen"),
             "reason": aug.selection_.get("reason"), "n_synthetic": len(X_new), "test_accuracy": rows}
+
+
+def defaults_label() -> str:
+    """What ``generate(X, y)`` does by default on sequences: the portfolio's first setting and the move."""
+    from vaeaug import priors
+
+    return f"{priors.PORTFOLIO['sequence'][0].label()} + {priors.COMPOSE['sequence']}"
+
+
+#: Runs made before records carried ``defaults``: interpolation residual 0.25, the VAE's offspring alone.
+EARLIER_DEFAULTS = "interpolation|residual|0.25 + none"
 
 
 def read() -> list[dict]:
     return [json.loads(line) for line in JSONL.read_text().splitlines() if line.strip()] if JSONL.exists() else []
 
 
-COLUMNS = ("VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
+COLUMNS = ("defaults", "VAE alone", "VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
            "time warp x6", "time warp of VAE")
 
 
@@ -154,14 +165,18 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "Official test split (UJI v1 trajectories: writers 9-11); the augmenter with its defaults, the others "
              "at 3 copies per sample (time warp x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped "
              "copies of each real sample; time warp of VAE: the VAE's offspring, each time-warped once); mean over "
-             "seeds. Command: `python benchmarks/sequences.py --seeds 0 1 2` (scarce cut), `--per-class 0` (whole "
+             "seeds; defaults: the VAE's offspring then as many time-warped copies, VAE alone: the offspring only; earlier sections come from runs under earlier defaults. Command: `python benchmarks/sequences.py --seeds 0 1 2` (scarce cut), `--per-class 0` (whole "
              "training split).", ""]
     data = {}
-    for pc in sorted({r["per_class"] for r in records}, key=lambda p: (p == 0, p)):
-        part, rows = gain_section([r for r in records if r["per_class"] == pc])
-        data[str(pc)] = part
-        lines += [f"## {'the official training split, whole' if pc == 0 else f'scarce cut: {pc} per class'}", "",
-                  *rows]
+    current = defaults_label()
+    versions = sorted({r.get("defaults", EARLIER_DEFAULTS) for r in records}, key=lambda v: v != current)
+    for version in versions:
+        recs = [r for r in records if r.get("defaults", EARLIER_DEFAULTS) == version]
+        for pc in sorted({r["per_class"] for r in recs}, key=lambda p: (p == 0, p)):
+            part, rows = gain_section([r for r in recs if r["per_class"] == pc])
+            data.setdefault(version, {})[str(pc)] = part
+            cut = "the official training split, whole" if pc == 0 else f"scarce cut: {pc} per class"
+            lines += [f"## {cut}: defaults {version}{'' if version == current else ' (earlier)'}", "", *rows]
     return data, "\n".join(lines)
 
 
@@ -176,7 +191,8 @@ def main() -> None:
 
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
-        done = {(r["name"], r["per_class"], r["seed"]) for r in read()}
+        done = {(r["name"], r["per_class"], r["seed"]) for r in read()
+                if r.get("defaults", EARLIER_DEFAULTS) == defaults_label()}
         for name in a.names:
             for seed in a.seeds:
                 if (name, a.per_class, seed) in done:
