@@ -127,8 +127,8 @@ def read() -> list[dict]:
     return [json.loads(line) for line in JSONL.read_text().splitlines() if line.strip()] if JSONL.exists() else []
 
 
-COLUMNS = ("defaults", "VAE alone", "VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp", "VAE + time warp",
-           "time warp x6", "time warp of VAE")
+COLUMNS = ("defaults", "VAE alone", "VAE (defaults)", "SMOTE", "jitter", "scaling", "magnitude warp", "time warp",
+           "VAE + time warp", "time warp x6", "time warp of VAE")
 
 
 def gain_section(records: list[dict], columns=COLUMNS) -> tuple[dict, list[str]]:
@@ -165,8 +165,9 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "Official test split (UJI v1 trajectories: writers 9-11); the augmenter with its defaults, the others "
              "at 3 copies per sample (time warp x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped "
              "copies of each real sample; time warp of VAE: the VAE's offspring, each time-warped once); mean over "
-             "seeds; defaults: the VAE's offspring then as many time-warped copies, VAE alone: the offspring only; earlier sections come from runs under earlier defaults. Command: `python benchmarks/sequences.py --seeds 0 1 2` (scarce cut), `--per-class 0` (whole "
-             "training split).", ""]
+             "seeds; defaults: the VAE's offspring then as many time-warped copies, VAE alone: the offspring only; "
+             "earlier sections come from runs under earlier defaults. Command: `python benchmarks/sequences.py "
+             "--seeds 0 1 2` (scarce cut), `--per-class 0` (whole training split).", ""]
     data = {}
     current = defaults_label()
     versions = sorted({r.get("defaults", EARLIER_DEFAULTS) for r in records}, key=lambda v: v != current)
