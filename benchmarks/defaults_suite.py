@@ -147,7 +147,7 @@ def scorer_for(X: np.ndarray, y: np.ndarray, kind: str, tr: np.ndarray, te: np.n
 
 
 def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
-            decodings: tuple[str, ...] | None = None, compose: str = "none") -> dict:
+            decodings: tuple[str, ...] | None = None, compose: str = "none", match_moments="auto") -> dict:
     from sklearn.base import clone
 
     from vaeaug import VAEAugmenter, generation
@@ -177,7 +177,7 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
     t = time.perf_counter()
     # method, strength and decoding fixed: no choice inside fit (every candidate is scored here)
     aug = VAEAugmenter(random_state=seed, verbose=0, method="interpolation", strength=0.5,
-                       decoding="direct", compose=compose).fit(X[tr], y[tr], X[va], y[va])
+                       decoding="direct", compose=compose, match_moments=match_moments).fit(X[tr], y[tr], X[va], y[va])
     fit_s = time.perf_counter() - t
     for method, strengths in STRENGTHS.items():
         for s in strengths:
@@ -196,7 +196,10 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
         for k in ((a, 2 * a) if aug.compose_ != "none" else ()):  # the moves alone, as many as beside the VAE and twice
             moved, y_mv = next(generation.moved_copies(aug, aug.compose_, X[tr], y[tr], k, generation.moves_rng(seed)))
             rows.append({"candidate": f"{aug.compose_}|{k}", **score(moved, y_mv)})
+    from vaeaug.priors import resolved_match_moments
+
     return {"name": name, "kind": kind, "per_class": n, "seed": seed, "compose": aug.compose_,
+            "match_moments": resolved_match_moments(match_moments, kind),
             "sizes": [len(tr), len(va), len(te)], "n_classes": int(len(np.unique(y))), "fit_seconds": fit_s,
             "seconds": time.perf_counter() - t0, "collapsed": bool(aug.collapsed_), "rows": rows}
 
@@ -212,9 +215,10 @@ def table(records: list[dict]) -> str:
              "Gain = test accuracy with real + synthetic minus real alone, points; mean over seeds per data set "
              "and classifier, then over those cells. From `benchmarks/results/defaults-suite.jsonl`; command: "
              "`python benchmarks/defaults_suite.py --table`.", ""]
-    groups = sorted({(r["kind"], r["per_class"], mode(r)) for r in records})
-    for kind, n, move in groups:
-        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n and mode(r) == move]
+    groups = sorted({(r["kind"], r["per_class"], mode(r), matched(r)) for r in records})
+    for kind, n, move, match in groups:
+        recs = [r for r in records if r["kind"] == kind and r["per_class"] == n and mode(r) == move
+                and matched(r) == match]
         sets = sorted({r["name"] for r in recs})
         cells: dict[str, dict[tuple, list]] = {}
         for r in recs:
@@ -228,7 +232,8 @@ def table(records: list[dict]) -> str:
             means = [float(np.mean(v)) for v in by_cell.values()]
             summary.append((float(np.mean(means)), min(means), sum(m < -1 for m in means), len(means), cand))
         summary.sort(reverse=True)
-        beside = "" if move == "none" else f", each candidate followed by as many {move} moves"
+        beside = ("" if move == "none" else f", each candidate followed by as many {move} moves") + \
+            (", offspring moment-matched" if match else "")
         lines += [f"## {kind}s, {n} per class{beside} ({len(sets)} data sets: {', '.join(sets)}; "
                   f"{len(recs)} runs)", "", "| candidate | mean gain | worst cell | cells < −1 | cells |",
                   "|---|---|---|---|---|"]
@@ -248,21 +253,30 @@ def mode(record: dict) -> str:
     return record.get("compose", "none")
 
 
-def ranking_mode(records: list[dict], kind: str, n: int = 10) -> str:
-    """The mode a kind's portfolio is ranked in: the move its default composes with
-    (``vaeaug.priors.COMPOSE``) where the suite has runs in it, else the VAE's offspring alone."""
-    from vaeaug.priors import COMPOSE
-
-    have = {mode(r) for r in records if r["kind"] == kind and r["per_class"] == n}
-    return COMPOSE[kind] if COMPOSE[kind] in have else "none"
+def matched(record: dict) -> bool:
+    """Whether a run's offspring were moment-matched (False: runs from before ``match_moments``)."""
+    return bool(record.get("match_moments", False))
 
 
-def cell_gains(records: list[dict], kind: str, n: int, move: str = "none") -> dict[str, dict[tuple, float]]:
+def ranking_mode(records: list[dict], kind: str, n: int = 10) -> tuple[str, bool]:
+    """The (move, matched) a kind's portfolio is ranked in: the move its default composes with
+    (``vaeaug.priors.COMPOSE``) and its default moment matching (``MATCH_MOMENTS``), each where
+    the suite has runs in it, else the VAE's offspring alone and unmatched."""
+    from vaeaug.priors import COMPOSE, MATCH_MOMENTS
+
+    mine = [r for r in records if r["kind"] == kind and r["per_class"] == n]
+    move = COMPOSE[kind] if COMPOSE[kind] in {mode(r) for r in mine} else "none"
+    have = {matched(r) for r in mine if mode(r) == move}
+    return move, MATCH_MOMENTS[kind] if MATCH_MOMENTS[kind] in have else False
+
+
+def cell_gains(records: list[dict], kind: str, n: int, move: str = "none",
+               match: bool = False) -> dict[str, dict[tuple, float]]:
     """candidate → {(data set, classifier): mean test gain over seeds, points}, over the runs
-    whose candidates were followed by ``move``."""
+    whose candidates were followed by ``move`` and moment-matched or not (``match``)."""
     cells: dict[str, dict[tuple, list]] = {}
     for r in records:
-        if r["kind"] != kind or r["per_class"] != n or mode(r) != move:
+        if r["kind"] != kind or r["per_class"] != n or mode(r) != move or matched(r) != match:
             continue
         base = next(row for row in r["rows"] if row["candidate"] == "baseline")
         for row in r["rows"][1:]:
@@ -275,7 +289,7 @@ def cell_gains(records: list[dict], kind: str, n: int, move: str = "none") -> di
 def portfolio(records: list[dict], kind: str, n: int = 10) -> list[dict]:
     """The ranked settings for ``kind`` by the portfolio rule, with the figures behind each."""
     rows = []
-    for cand, by in cell_gains(records, kind, n, ranking_mode(records, kind, n)).items():
+    for cand, by in cell_gains(records, kind, n, *ranking_mode(records, kind, n)).items():
         parts = cand.split("|")
         if len(parts) != 4 or int(parts[3]) != PORTFOLIO_AMOUNT:
             continue  # SMOTE / affine, or another amount
@@ -300,8 +314,9 @@ def portfolio_table(records: list[dict]) -> tuple[dict, str]:
              f"{PORTFOLIO_TOP}, then each other method's best. `src/vaeaug/priors.py` holds the same list "
              "(`tests/test_priors.py`). Command: `python benchmarks/defaults_suite.py --table`.", ""]
     for k, rows in out.items():
-        move = ranking_mode(records, k)
-        how = "the VAE's offspring alone" if move == "none" else f"each setting followed by as many {move} moves"
+        move, match = ranking_mode(records, k)
+        how = ("the VAE's offspring alone" if move == "none" else f"each setting followed by as many {move} moves") + \
+            (", moment-matched" if match else "")
         lines += [f"## {k}s ({how})", "", "| rank | method | decoding | strength | mean gain | worst cell |", "|---|---|---|---|---|---|"]
         lines += [f"| {i + 1} | {r['method']} | {r['decoding']} | {r['strength']} | {r['mean_gain']:+.2f} | "
                   f"{r['worst_cell']:+.1f} |" for i, r in enumerate(rows)]
@@ -318,6 +333,8 @@ def main() -> None:
     p.add_argument("--decodings", nargs="+", default=None, help="a smaller grid for large sets")
     p.add_argument("--compose", choices=("none", "auto"), default="none",
                    help="auto: each candidate followed by the kind's default move, as generate returns it")
+    p.add_argument("--match-moments", choices=("auto", "off"), default="auto",
+                   help="auto: offspring moment-matched as generate returns them (vectors)")
     p.add_argument("--table", action="store_true", help="only write the Markdown table from the JSONL")
     a = p.parse_args()
     from vaeaug.fileio import atomic_write_json, atomic_write_text
@@ -325,17 +342,20 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
         names = a.names or [*table_names(), *IMAGE_SETS]
-        from vaeaug.priors import resolved_compose
+        from vaeaug.priors import resolved_compose, resolved_match_moments
 
-        done = {(r["name"], r["per_class"], r["seed"], mode(r)) for r in read()}
+        match = "auto" if a.match_moments == "auto" else False
+        done = {(r["name"], r["per_class"], r["seed"], mode(r), matched(r)) for r in read()}
         for n in a.per_class:
             for name in names:
                 for seed in a.seeds:
-                    if (name, n, seed, resolved_compose(a.compose, load_kind(name))) in done:
+                    kind = load_kind(name)
+                    if (name, n, seed, resolved_compose(a.compose, kind), resolved_match_moments(match, kind)) in done:
                         continue
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
-                        rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings), a.compose)
+                        rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings), a.compose,
+                                      match)
                     with open(JSONL, "a") as f:  # one line per finished run: nothing lost when stopped
                         f.write(json.dumps(rec) + "\n")
                     print(f"{name} {n}/class seed {seed}: {rec['seconds']:.0f} s", flush=True)

@@ -1,5 +1,6 @@
 """VAEAugmenter end to end on real (small) data: training, encoding, generation, persistence."""
 
+import contextlib
 import json
 
 import numpy as np
@@ -10,6 +11,16 @@ from vaeaug import ModelFileError, VAEAugmenter, VAESampler
 
 from .conftest import FAST
 
+
+
+@contextlib.contextmanager
+def raw_decodes(aug):
+    """The decodes as they come, without moment matching (on by default for vectors)."""
+    aug.set_params(match_moments=False)
+    try:
+        yield aug
+    finally:
+        aug.set_params(match_moments="auto")
 
 def test_training_lowers_validation_loss(fitted_mlp):
     h = fitted_mlp.history_
@@ -32,8 +43,9 @@ def test_transform_and_inverse_shapes(fitted_mlp, digits):
 
 def test_interpolation_with_lambda_zero_is_the_reconstruction(fitted_mlp, digits):
     X, y = digits
-    X_new, y_new = fitted_mlp.generate(X[:60], y[:60], "interpolation", n_per_sample=1, strength=0.0,
-                                       decoding="direct")
+    with raw_decodes(fitted_mlp):
+        X_new, y_new = fitted_mlp.generate(X[:60], y[:60], "interpolation", n_per_sample=1, strength=0.0,
+                                           decoding="direct")
     np.testing.assert_array_equal(X_new, fitted_mlp.reconstruct(X[:60]))
     np.testing.assert_array_equal(y_new, y[:60])
 
@@ -102,12 +114,20 @@ def test_generated_features_stay_in_their_training_range(fitted_mlp, digits):
     const = lo == hi
     assert const.sum() >= 2
     for decoding in ("direct", "residual"):
-        X_new = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding=decoding)[0]
+        with raw_decodes(fitted_mlp):
+            X_new = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding=decoding)[0]
         assert (X_new >= lo).all() and (X_new <= hi).all()
         np.testing.assert_array_equal(X_new[:, const], np.broadcast_to(lo[const], (len(X_new), const.sum())))
+        # moment matching (the default for vectors) stretches the clipped decodes, and so keeps
+        # what is constant constant
+        matched = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding=decoding)[0]
+        np.testing.assert_allclose(matched[:, const], np.broadcast_to(lo[const], (len(X_new), const.sum())),
+                                   atol=1e-5)
     fitted_mlp.set_params(enforce_range=False)
-    try:  # the switch is real: unclipped decodes leave the range
-        free = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding="direct")[0]
+    try:  # the switch is real: unclipped decodes leave the range (moment matching alone would
+        # also hold a feature constant among the sources constant)
+        with raw_decodes(fitted_mlp):
+            free = fitted_mlp.generate(X[:100], y[:100], "noise", 2, strength=1.0, decoding="direct")[0]
     finally:
         fitted_mlp.set_params(enforce_range=True)
     assert not np.array_equal(free[:, const], np.broadcast_to(lo[const], (len(free), const.sum())))
@@ -220,6 +240,11 @@ def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):
 
 
 def test_residual_decoding_keeps_the_source_and_moves_it_by_the_decoded_change(fitted_mlp, digits):
+    with raw_decodes(fitted_mlp):
+        _check_residual_decoding(fitted_mlp, digits)
+
+
+def _check_residual_decoding(fitted_mlp, digits):
     X, y = digits
     X, y = X[:40], y[:40]
     # z' = z: the residual decode is the source sample itself, as the model sees it (features

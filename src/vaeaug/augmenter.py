@@ -95,6 +95,11 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         Warp decoding: how many times over the fitted motion is applied.
     enforce_range : bool
         Keep every generated feature (pixel) within the range it spans in the training set.
+    match_moments : "auto" or bool
+        Give each request's offspring the per-feature mean and standard deviation of the samples
+        they came from (:mod:`vaeaug.moments`), so that a scaler fitted on real + synthetic data
+        scales as on real data alone; ``"auto"``: for feature vectors, where the suite measured
+        it (:data:`vaeaug.priors.MATCH_MOMENTS`).
     on_no_gain : {"near_copies", "skip"}
         What a method gives where the harm check rejects every setting of it: near-copies
         (residual, strength 0.05), or nothing (with a :class:`~vaeaug.NoGainWarning`).
@@ -170,7 +175,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
+                 match_moments="auto", on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
                  verbose=1):
         self.data_kind = data_kind
         self.architecture = architecture
@@ -196,6 +201,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.warp_smoothness = warp_smoothness
         self.warp_gain = warp_gain
         self.enforce_range = enforce_range
+        self.match_moments = match_moments
         self.on_no_gain = on_no_gain
         self.compose = compose
         self.cv = cv

@@ -57,21 +57,27 @@ def sources_for(vae: FittedVAE, X: np.ndarray, y: np.ndarray, Z: np.ndarray, dec
     return Sources(vae.model_space(X), vae.decode(Z, y))
 
 
-def decode_codes(vae: FittedVAE, codes: SyntheticCodes, decodings, sources: Sources | None,
-                 warp: WarpSettings | None, enforce_range: bool) -> dict[str, np.ndarray]:
-    """Samples in the caller's form, per decoding, from one decode of ``codes``: a residual or
-    warped sample is the direct decode applied to its source (``codes.source`` rows)."""
+def decode_model(vae: FittedVAE, codes: SyntheticCodes, decodings, sources: Sources | None,
+                 warp: WarpSettings | None) -> dict[str, np.ndarray]:
+    """Model-space rows per decoding, from one decode of ``codes``: a residual or warped sample is
+    the direct decode applied to its source (``codes.source`` rows)."""
     D_new = vae.decode(codes.Z, codes.y)
     out = {}
     for d in decodings:
         if d == "direct":
-            T = D_new
+            out[d] = D_new
         elif d == "residual":
-            T = residual_decode(sources.T[codes.source], D_new, sources.D[codes.source], *vae.bounds())
+            out[d] = residual_decode(sources.T[codes.source], D_new, sources.D[codes.source], *vae.bounds())
         elif d == "timewarp":
-            T = timewarp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape)
+            out[d] = timewarp_decode(sources.T[codes.source], D_new, sources.D[codes.source],
+                                     vae.preprocessor.model_shape)
         else:
-            T = warp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape,
-                            settings=warp, device=vae.device)
-        out[d] = vae.to_input(T, enforce_range)
+            out[d] = warp_decode(sources.T[codes.source], D_new, sources.D[codes.source], vae.preprocessor.model_shape,
+                                 settings=warp, device=vae.device)
     return out
+
+
+def decode_codes(vae: FittedVAE, codes: SyntheticCodes, decodings, sources: Sources | None,
+                 warp: WarpSettings | None, enforce_range: bool) -> dict[str, np.ndarray]:
+    """Samples in the caller's form, per decoding (:func:`decode_model`, mapped back to the input)."""
+    return {d: vae.to_input(T, enforce_range) for d, T in decode_model(vae, codes, decodings, sources, warp).items()}

@@ -4,13 +4,14 @@ chunks of any size, or scored as candidates inside ``fit``."""
 
 from __future__ import annotations
 
+import copy
 import os
 import warnings
 from collections.abc import Iterator
 
 import numpy as np
 
-from .decoding import Sources, allowed_decodings, decode_codes, sources_for
+from .decoding import Sources, allowed_decodings, decode_model, sources_for
 from .errors import NoGainWarning
 from .frames import check_names
 from .latent import (
@@ -19,7 +20,9 @@ from .latent import (
     same_class_neighbours,
     synthesize_blocks,
 )
+from .moments import MomentMatch, RunningMoments, match_to_sources
 from .params import check_strength
+from .priors import resolved_match_moments
 from .threads import work_threads
 from .validation import check_labels_known, check_X_y
 
@@ -93,7 +96,9 @@ def no_codes(aug, y: np.ndarray) -> SyntheticCodes:
 
 class OffspringMaker:
     """Makes offspring of one set of source samples for many (method, strength) requests, encoding
-    the sources and decoding their own codes once."""
+    the sources and decoding their own codes once. Where the augmenter matches moments
+    (``match_moments``), every request's offspring get their sources' per-feature mean and
+    spread (:mod:`vaeaug.moments`), fitted over the whole request before its first block."""
 
     def __init__(self, aug, X: np.ndarray, y: np.ndarray, decodings: tuple[str, ...]):
         self.aug, self.X, self.y, self.decodings = aug, X, y, decodings
@@ -109,15 +114,47 @@ class OffspringMaker:
             self._neighbours = same_class_neighbours(self.Z, self.y, self.aug.n_neighbors)
         return self._neighbours
 
-    def blocks(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
-               decodings: tuple[str, ...] | None = None) -> Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]]:
-        """(codes, {decoding: samples}) per block of :data:`~vaeaug.latent.BLOCK_SIZE` codes."""
-        decodings = decodings or self.decodings
-        aug = self.aug
+    def _model_blocks(self, method: str, n_per_sample: int, strength, rng, small_classes: str,
+                      decodings: tuple[str, ...], in_range: bool = False
+                      ) -> Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]]:
+        """(codes, {decoding: model-space rows}) per block of :data:`~vaeaug.latent.BLOCK_SIZE`
+        codes; ``in_range``: each feature clipped to its training range (a round trip through the
+        caller's scale)."""
+        aug, vae = self.aug, self.aug.vae_
         for block in _code_blocks(aug, self.Z, self.y, method, n_per_sample, strength, rng, small_classes,
                                   self.neighbours(method)):
-            yield block, decode_codes(aug.vae_, block, decodings, self.sources, aug.warp_settings_,
-                                      aug.enforce_range)
+            T = decode_model(vae, block, decodings, self.sources, aug.warp_settings_)
+            yield block, ({d: vae.model_space(vae.to_input(t, True)) for d, t in T.items()} if in_range else T)
+
+    def _matches(self, method: str, n_per_sample: int, strength, rng, small_classes: str,
+                 decodings: tuple[str, ...]) -> dict[str, MomentMatch]:
+        """Per decoding, the moment match of the request's offspring to their sources: one pass
+        over the same draws (a copy of ``rng``), measuring and discarding them."""
+        T_src = self.sources.T if self.sources is not None else self.aug.vae_.model_space(self.X)
+        off, counts = {d: RunningMoments() for d in decodings}, np.zeros(len(T_src))
+        for block, T in self._model_blocks(method, n_per_sample, strength, copy.deepcopy(rng), small_classes,
+                                           decodings, self.aug.enforce_range):
+            counts += np.bincount(block.source, minlength=len(T_src))
+            for d in decodings:
+                off[d].add(T[d])
+        return {d: match_to_sources(off[d], T_src, counts) for d in decodings}
+
+    def blocks(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
+               decodings: tuple[str, ...] | None = None) -> Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]]:
+        """(codes, {decoding: samples}) per block of :data:`~vaeaug.latent.BLOCK_SIZE` codes.
+
+        Under moment matching the range is enforced on the decodes, before the match: a feature
+        keeps the training range as the match maps it, and one constant among the sources stays
+        constant (a clip after the match would pile the stretched tails up at the bounds)."""
+        decodings = decodings or self.decodings
+        vae, enforce = self.aug.vae_, self.aug.enforce_range
+        if not resolved_match_moments(self.aug.match_moments, vae.kind):
+            for block, T in self._model_blocks(method, n_per_sample, strength, rng, small_classes, decodings):
+                yield block, {d: vae.to_input(t, enforce) for d, t in T.items()}
+            return
+        matches = self._matches(method, n_per_sample, strength, rng, small_classes, decodings)
+        for block, T in self._model_blocks(method, n_per_sample, strength, rng, small_classes, decodings, enforce):
+            yield block, {d: vae.to_input(matches[d].apply(t), False) for d, t in T.items()}
 
     def make(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
              decodings: tuple[str, ...] | None = None) -> tuple[SyntheticCodes, dict[str, np.ndarray]]:

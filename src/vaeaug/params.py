@@ -63,6 +63,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "warp_smoothness": [non_negative()],
     "warp_gain": [non_negative()],
     "enforce_range": ["boolean"],
+    "match_moments": [StrOptions({"auto"}), "boolean"],
     "on_no_gain": [StrOptions({"skip", "near_copies"})],
     "compose": [StrOptions({"auto", "none", "affine", "time_warp"})],
     "cv": [StrOptions({"auto"}), Number(Integral, 2, None, closed="left")],

@@ -31,6 +31,7 @@ class _FoldAugmenter:
     def __init__(self, aug, vae, spread):
         self.vae_, self.latent_spread_ = vae, spread
         self.n_neighbors, self.enforce_range = aug.n_neighbors, aug.enforce_range
+        self.match_moments = aug.match_moments
         self.warp_settings_ = (warp_settings(vae.preprocessor.model_shape, aug.warp_smoothness, aug.warp_gain)
                                if vae.kind == "image" else None)
 
