@@ -21,6 +21,9 @@ skipped, so a long run loses nothing when stopped and resumes where it was.
 offspring followed by as many input-space moves (affine for images, time warp for sequences), and
 the moves alone at both amounts beside. Records carry the move (``compose``; none before it
 existed), and the portfolio of a kind is ranked in the mode its default composes with.
+Offspring are moment-matched where the kind's default does it (vectors; ``--match-moments off``
+for the decodes as they come); records carry ``match_moments`` (false before it existed), and a
+kind is ranked on the runs made as its default makes them.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
 #: The candidate grid: strengths per method (σ or λ), decodings per data kind, amounts.
-STRENGTHS = {"noise": (0.25, 0.5, 1.0, 2.0), "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0)}
+STRENGTHS = {"noise": (0.25, 0.5, 1.0, 2.0), "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0),
+             "mixed": (0.5, 0.75)}
 DECODINGS = {"vector": ("direct", "residual"), "image": ("direct", "residual", "warp"),
              "sequence": ("direct", "residual", "timewarp")}
 AMOUNTS = (1, 3)

@@ -50,7 +50,7 @@ def test_interpolation_with_lambda_zero_is_the_reconstruction(fitted_mlp, digits
     np.testing.assert_array_equal(y_new, y[:60])
 
 
-@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "reconstruction"])
+@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "mixed", "reconstruction"])
 def test_generated_labels_are_the_source_class(fitted_mlp, digits, method):
     X, y = digits
     strength = None if method == "reconstruction" else 0.5  # fitted_mlp's choice makes nothing: digits need no help

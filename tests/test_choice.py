@@ -146,7 +146,7 @@ def test_when_every_setting_hurts(digits, monkeypatch, tmp_path, on_no_gain):
     monkeypatch.setattr(selection, "harm_test", lambda wins, losses: 0.0)  # every setting judged harmful
     X, y, X_val, y_val = small(digits)
     aug = VAEAugmenter(random_state=0, on_no_gain=on_no_gain, **{**FAST, "epochs": 3}).fit(X, y, X_val, y_val)
-    assert sorted(aug.selection_["fallback"]) == ["extrapolation", "interpolation", "noise"]
+    assert sorted(aug.selection_["fallback"]) == ["extrapolation", "interpolation", "mixed", "noise"]
     if on_no_gain == "near_copies":
         assert aug.strength_["noise"] == NEAR_COPY_STRENGTH and aug.decoding_["noise"] == "residual"
         assert "near-copies" in aug.selection_["reason"]
@@ -179,7 +179,7 @@ def test_a_fold_generator_makes_what_generate_makes_from_the_same_model(fitted_m
     X, y = X[:120], y[:120]
     view = _FoldAugmenter(fitted_mlp, fitted_mlp.vae_, fitted_mlp.latent_spread_)
     maker = OffspringMaker(view, X, y, ("direct", "residual"))
-    for method in ("noise", "interpolation", "extrapolation"):
+    for method in ("noise", "interpolation", "extrapolation", "mixed"):
         codes, samples = maker.make(method, 2, 0.5, np.random.default_rng(7), "skip")
         for d in ("direct", "residual"):
             X_new, y_new = fitted_mlp.generate(X, y, method, 2, strength=0.5, random_state=7, small_classes="skip",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vaeaug.latent import (
-    SmallClassError, extrapolate, interpolate, latent_spread, perturb, same_class_neighbours, synthesize,
+    SmallClassError, extrapolate, interpolate, latent_spread, mixed_lambdas, perturb, same_class_neighbours, synthesize,
 )
 
 rng = np.random.default_rng(0)
@@ -59,14 +59,14 @@ def test_small_class_padding():
     assert nb[0].tolist() == [1, -1]
 
 
-@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "reconstruction"])
+@pytest.mark.parametrize("method", ["noise", "interpolation", "extrapolation", "mixed", "reconstruction"])
 def test_synthesize_shapes_labels_and_reproducibility(method):
     a = synthesize(Z, y, method, n_per_sample=3, rng=np.random.default_rng(1))
     b = synthesize(Z, y, method, n_per_sample=3, rng=np.random.default_rng(1))
     assert a.Z.shape == (90, 4)
     np.testing.assert_array_equal(a.y, y[a.source])
     np.testing.assert_array_equal(a.Z, b.Z)
-    if method in ("interpolation", "extrapolation"):
+    if method in ("interpolation", "extrapolation", "mixed"):
         assert (a.partner >= 0).all() and (y[a.partner] == a.y).all()
         assert (a.partner != a.source).all()
 
@@ -74,6 +74,24 @@ def test_synthesize_shapes_labels_and_reproducibility(method):
 def test_interpolation_lambda_zero_returns_sources():
     out = synthesize(Z, y, "interpolation", n_per_sample=2, strength=0.0, rng=np.random.default_rng(0))
     np.testing.assert_array_equal(out.Z, Z[out.source])
+
+
+def test_mixed_offspring_two_towards_the_partner_one_away_from_it():
+    """Of every three offspring of a source two interpolate at λ, the third extrapolates at 1 − λ,
+    whatever the block an offspring falls in."""
+    out = synthesize(Z, y, "mixed", n_per_sample=6, strength=0.75, rng=np.random.default_rng(0))
+    d = Z[out.partner] - Z[out.source]
+    lam = ((out.Z - Z[out.source]) * d).sum(1) / (d * d).sum(1)
+    position = np.arange(len(out.y)) % 6
+    np.testing.assert_allclose(lam[position % 3 != 2], 0.75)
+    np.testing.assert_allclose(lam[position % 3 == 2], -0.25)  # extrapolation by 0.25
+    np.testing.assert_allclose(out.Z[position == 2], extrapolate(Z[out.source], Z[out.partner], 0.25)[position == 2])
+    from vaeaug.latent import synthesize_blocks
+    blocks = list(synthesize_blocks(Z, y, "mixed", 6, 0.75, rng=np.random.default_rng(0), block_size=7))
+    np.testing.assert_allclose(np.concatenate([b.Z for b in blocks]), out.Z)
+    # small λ: every offspring stays near its source (near-copies stay near), λ = 0 the source itself
+    assert np.abs(mixed_lambdas(np.full(6, 0.05), np.arange(6))).max() == pytest.approx(0.05)
+    np.testing.assert_array_equal(mixed_lambdas(np.zeros(3), np.arange(3)), 0.0)
 
 
 def test_strength_range_draws_within_bounds():

@@ -52,14 +52,14 @@ def test_neighbours_are_valid_same_class_rows(zy, k):
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(codes_and_labels(), st.sampled_from(["noise", "interpolation", "extrapolation", "reconstruction"]),
+@given(codes_and_labels(), st.sampled_from(["noise", "interpolation", "extrapolation", "mixed", "reconstruction"]),
        st.integers(1, 3), st.integers(0, 2**32 - 1))
 def test_synthesize_labels_and_shapes_or_a_clear_error(zy, method, n_per, seed):
     Z, y = zy
     try:
         out = synthesize(Z, y, method, n_per_sample=n_per, rng=np.random.default_rng(seed))
     except SmallClassError as e:
-        assert method in ("interpolation", "extrapolation") and "at least two" in str(e)
+        assert method in ("interpolation", "extrapolation", "mixed") and "at least two" in str(e)
         return
     assert out.Z.shape == (len(Z) * n_per, Z.shape[1]) and np.isfinite(out.Z).all()
     np.testing.assert_array_equal(out.y, y[out.source])

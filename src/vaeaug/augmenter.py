@@ -76,7 +76,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         Share of the training set held out (stratified) when ``fit`` gets no validation set.
     n_neighbors : int
         Interpolation/extrapolation partners are drawn among this many nearest same-class codes.
-    method : {"auto", "noise", "interpolation", "extrapolation", "reconstruction"}
+    method : {"auto", "noise", "interpolation", "extrapolation", "mixed", "reconstruction"}
         What :meth:`generate` and :meth:`fit_resample` make by default; ``"auto"``: the method
         of the setting the choice in ``fit`` ranks first (``method_``).
     n_per_sample : int
@@ -324,7 +324,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Make ``n_per_sample`` synthetic samples from each sample of ``X`` (N, ...), labels ``y`` (N,).
 
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
-            ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"reconstruction"`` z' = z (a control;
+            ``"extrapolation"`` z' = z_i + λ(z_i − z_j); ``"mixed"``: of every three offspring two
+            interpolate at λ and one extrapolates at min(λ, 1 − λ); ``"reconstruction"`` z' = z (a control;
             under ``compose``, the codes of the moved copies, so that ``n_per_sample`` decodes
             differ); z_j is one of the ``n_neighbors`` nearest same-class codes. ``None`` or ``"auto"``:
             ``method_``, what ``fit`` chose (or the constructor's ``method``).

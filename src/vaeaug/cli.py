@@ -288,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "augment")
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
-    a.add_argument("--method", default=None, choices=["noise", "interpolation", "extrapolation", "reconstruction"],
+    a.add_argument("--method", default=None,
+                   choices=["noise", "interpolation", "extrapolation", "mixed", "reconstruction"],
                    help="how codes are altered (default: the model's own method)")
     a.add_argument("--per-sample", type=_positive, default=None,
                    help="synthetic samples per input (default: the model's own n_per_sample)")

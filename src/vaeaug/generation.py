@@ -15,6 +15,8 @@ from .decoding import Sources, allowed_decodings, decode_model, sources_for
 from .errors import NoGainWarning
 from .frames import check_names
 from .latent import (
+    DEFAULT_STRENGTH,
+    NEIGHBOUR_METHODS,
     SyntheticCodes,
     concat_codes,
     same_class_neighbours,
@@ -58,7 +60,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     if decoding not in allowed_decodings(vae.kind):
         raise ValueError(f"decoding must be one of {allowed_decodings(vae.kind)} for this model, got {decoding!r}")
     if strength is None:
-        strength = aug.strength_[method]
+        strength = aug.strength_.get(method, DEFAULT_STRENGTH.get(method))  # a model saved before the method
         if strength is None:  # the choice found no setting that helps: nothing to make
             warnings.warn(
                 f"the harm check rejected every setting of {method!r} (selection_['fallback']), and "
@@ -108,7 +110,7 @@ class OffspringMaker:
 
     def neighbours(self, method: str) -> np.ndarray | None:
         """The same-class neighbour table, found once for every neighbour method."""
-        if method not in ("interpolation", "extrapolation"):
+        if method not in NEIGHBOUR_METHODS:
             return None
         if self._neighbours is None:
             self._neighbours = same_class_neighbours(self.Z, self.y, self.aug.n_neighbors)

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-METHODS = ("reconstruction", "noise", "interpolation", "extrapolation")
+METHODS = ("reconstruction", "noise", "interpolation", "extrapolation", "mixed")
+#: The methods that pair each code with a same-class neighbour.
+NEIGHBOUR_METHODS = ("interpolation", "extrapolation", "mixed")
 
 #: Default strength per method: σ for noise, λ for interpolation and extrapolation
 #: (DeVries & Taylor 2017 use λ = 0.5 for both neighbour methods).
-DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "extrapolation": 0.5}
+DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "extrapolation": 0.5, "mixed": 0.75}
 
 
 class SmallClassError(ValueError):
@@ -67,6 +69,17 @@ def extrapolate(z_i: np.ndarray, z_j: np.ndarray, lam: np.ndarray | float) -> np
     if lam.ndim == 1:
         lam = lam[:, None]
     return z_i + lam * (z_i - z_j)
+
+
+def mixed_lambdas(lam: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """The signed λ of :func:`interpolate` for ``"mixed"`` offspring: of every three offspring of a
+    source (``position`` = 0, 1, 2, ... among them) two interpolate at λ and the third
+    extrapolates at min(λ, 1 − λ), i.e. interpolates at minus that. Towards the partner, and a
+    shorter step away from it, so that the class's spread is kept (``docs/choice.md``); at
+    λ = 0.75 the two points lie one neighbour step apart, and λ = 0 gives the source back."""
+    lam = np.asarray(lam, dtype=np.float64)
+    away = np.clip(np.minimum(lam, 1.0 - lam), 0.0, None)
+    return np.where(np.asarray(position) % 3 == 2, -away, lam)
 
 
 def residual_decode(x_src: np.ndarray, dec_new: np.ndarray, dec_src: np.ndarray,
@@ -179,7 +192,7 @@ def synthesize_blocks(
     nbrs = None
     if method == "noise":
         spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
-    elif method in ("interpolation", "extrapolation"):
+    elif method in NEIGHBOUR_METHODS:
         nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
         has = nbrs[:, 0] >= 0
         if not has.all():
@@ -198,7 +211,8 @@ def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, bl
     """The blocks of :func:`synthesize_blocks`, after its checks."""
     total = len(sources) * n_per_sample
     for start in range(0, total, block_size):
-        source = sources[np.arange(start, min(start + block_size, total)) // n_per_sample]
+        index = np.arange(start, min(start + block_size, total))
+        source = sources[index // n_per_sample]
         partner = np.full(len(source), -1, dtype=np.int64)
         if method == "reconstruction":
             Z_new = Z[source].copy()
@@ -209,8 +223,11 @@ def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, bl
             n_avail = (nbrs[source] >= 0).sum(axis=1)
             partner = nbrs[source, np.floor(rng.random(len(source)) * n_avail).astype(np.int64)]
             lam = _draw_strength(strength, len(source), rng)
-            op = interpolate if method == "interpolation" else extrapolate
-            Z_new = op(Z[source], Z[partner], lam)
+            if method == "mixed":
+                Z_new = interpolate(Z[source], Z[partner], mixed_lambdas(lam, index % n_per_sample))
+            else:
+                op = interpolate if method == "interpolation" else extrapolate
+                Z_new = op(Z[source], Z[partner], lam)
         yield SyntheticCodes(Z=Z_new, y=y[source], source=source, partner=partner)
 
 
@@ -239,7 +256,7 @@ def synthesize(
     """Make ``n_per_sample`` new codes from every code in ``Z`` (N, d) with labels ``y`` (N,).
 
     ``method``: ``"reconstruction"`` (codes unchanged, a control), ``"noise"``,
-    ``"interpolation"`` or ``"extrapolation"``. ``strength``: σ for noise, λ for the neighbour
+    ``"interpolation"``, ``"extrapolation"`` or ``"mixed"`` (:func:`mixed_lambdas`). ``strength``: σ for noise, λ for the neighbour
     methods; a (low, high) pair draws it uniformly per synthetic code; ``None`` takes
     :data:`DEFAULT_STRENGTH`. Neighbour methods pair each code with one of its ``k`` nearest
     same-class neighbours, drawn uniformly. ``spread`` scales noise (default: the spread of

@@ -27,10 +27,11 @@ class Setting:
 #: (``python benchmarks/defaults_suite.py --table``; ``tests/test_priors.py`` keeps the two equal).
 PORTFOLIO: dict[str, tuple[Setting, ...]] = {
     "vector": (
+        Setting("mixed", "residual", 0.75),
+        Setting("mixed", "residual", 0.5),
         Setting("interpolation", "residual", 0.75),
-        Setting("interpolation", "residual", 0.5),
         Setting("extrapolation", "residual", 0.25),
-        Setting("noise", "residual", 0.25),
+        Setting("noise", "residual", 0.5),
     ),
     "image": (
         Setting("noise", "warp", 2.0),

@@ -20,7 +20,7 @@ import numpy as np
 
 from .decoding import allowed_decodings, auto_decodings, warp_settings
 from .generation import OffspringMaker, moved_copies, moves_rng
-from .latent import DEFAULT_STRENGTH, METHODS
+from .latent import DEFAULT_STRENGTH, METHODS, NEIGHBOUR_METHODS
 from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds
 
 logger = logging.getLogger("vaeaug")
@@ -177,7 +177,7 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     kept = [r for r in rows if not r["harmful"]]
     strengths, decodings = dict(DEFAULT_STRENGTH), {m: "direct" for m in METHODS}
     fallback = []
-    for m in ("noise", "interpolation", "extrapolation"):
+    for m in ("noise", *NEIGHBOUR_METHODS):
         mine = [r for r in rows if r["method"] == m]
         first = next((r for r in kept if r["method"] == m), None)
         if first is not None:
