@@ -22,6 +22,7 @@ SECTIONS = (
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
     ("moment-match.md", "Tables: offspring given their sources' per-feature mean and spread"),
+    ("unseen-tables.md", "Tables the suite never saw: the defaults beside SMOTE"),
     ("table-mixtures.md", "Tables: offspring pooled from interpolation and extrapolation"),
     ("reconstructed-moves.md", "Reconstructions of moved copies: the best method for 1-NN on UJI v1"),
     ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
