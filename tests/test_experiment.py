@@ -133,3 +133,11 @@ def test_a_method_that_makes_nothing_is_pictured_by_its_best_scored_candidate():
     sel = {"candidates": [{"method": m, "decoding": d, "strength": s, "gain": g} for m, d, s, g in rows]}
     assert best_scored(sel, "noise") == (0.5, "residual")  # the best estimate; a tie to the milder strength
     assert best_scored({}, "noise") == (0.5, "residual")
+
+
+def test_tables_show_the_method_their_defaults_use():
+    from vaeaug.experiment.evaluation import columns_for
+
+    cols = columns_for(ExperimentConfig(), "vector")
+    assert cols[:6] == ["baseline", "reconstruction", "noise", "interpolation", "extrapolation", "mixed"]
+    assert "mixed" not in columns_for(ExperimentConfig(), "image")

@@ -37,6 +37,8 @@ from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
 
 VAE_METHODS = ("reconstruction", "noise", "interpolation", "extrapolation")
+#: tables also show the method their defaults use (``"mixed"``: ``results/defaults-check.md``)
+TABLE_METHODS = ("mixed",)
 #: "VAE + affine" (images): the VAE's default offspring and as many affine copies, together; it
 #: beat both alone on UJI v1 and the 8×8 digits (``results/compose-affine*.md``)
 #: for sequences, the field's input-space augmenters (Um et al. 2017) and "VAE + time warp", the
@@ -62,6 +64,7 @@ class ExperimentConfig:
     amounts: tuple[int, ...] | None = None
     strengths: dict[str, tuple] = field(default_factory=lambda: {
         "reconstruction": (None,), "noise": (None,), "interpolation": (None,), "extrapolation": (None,),
+        "mixed": (None,),
     })
     augmenter_params: dict[str, Any] = field(default_factory=dict)
     #: 1-NN DTW is left out when one fit would fill more DTW cells (training × (validation + test)
@@ -102,10 +105,12 @@ def _candidates(config: ExperimentConfig, column: str) -> list[dict]:
 
 
 def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
-    """Table columns: baseline, the VAE methods, then the comparators that apply to this kind."""
+    """Table columns: baseline, the VAE methods (tables also the defaults' own), then the comparators
+    that apply to this kind."""
     comps = [c for c in config.comparators
              if not (c in IMAGE_ONLY and kind != "image") and not (c in SEQUENCE_ONLY and kind != "sequence")]
-    return ["baseline", *config.methods, *comps]
+    own = [m for m in TABLE_METHODS if kind == "vector" and m not in config.methods]
+    return ["baseline", *config.methods, *own, *comps]
 
 
 def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, scaler: FeatureScaler):
@@ -201,7 +206,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
             if best is None or mean_val > best[0]:
                 best = (mean_val, cand, val, test, X_new, y_new)
         _, cand, val, test, X_new, y_new = best  # type: ignore[misc]
-        if col in ("noise", "interpolation", "extrapolation") and cand["strength"] is None:
+        if col in ("noise", "interpolation", "extrapolation", "mixed") and cand["strength"] is None:
             # what the augmenter chose on validation
             cand = {**cand, "strength": aug.strength_[col], "decoding": aug.decoding_[col]}
             if aug.strength_[col] is None:  # no setting helped on validation: no samples (on_no_gain="skip")
@@ -261,7 +266,7 @@ def summarise(records: list[dict], columns: list[str], classifiers: list[str]) -
     quality = {c: {m: _mean_std([r["quality"][c].get(m, np.nan) for r in records]) for m in metrics}
                for c in columns[1:]}
     chosen = {c: [r["chosen"][c] for r in records] for c in columns[1:]}
-    methods = [c for c in columns if c in VAE_METHODS]
+    methods = [c for c in columns if c in VAE_METHODS or c in TABLE_METHODS]
     return {"table": table, "val_table": val, "quality": quality, "chosen": chosen,
             "val_chosen": val_chosen(records, methods, classifiers) if methods else {}}
 
