@@ -208,8 +208,49 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
             "seconds": time.perf_counter() - t0, "collapsed": bool(aug.collapsed_), "rows": rows}
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a resumable results file, one JSON object a line (none when it is absent)."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
 def read() -> list[dict]:
-    return [json.loads(line) for line in JSONL.read_text().splitlines() if line.strip()] if JSONL.exists() else []
+    return read_jsonl(JSONL)
+
+
+def run_resumable(path: Path, jobs, run_one) -> None:
+    """Run ``run_one(name, seed)`` for each (name, seed) of ``jobs`` that ``path`` lacks, appending
+    each record the moment it is done: a stopped run loses nothing and resumes where it was."""
+    done = {(r["name"], r["seed"]) for r in read_jsonl(path)}
+    for name, seed in jobs:
+        if (name, seed) in done:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
+            rec = run_one(name, seed)
+        with open(path, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        print(name, seed, flush=True)
+
+
+def variant_cells(records: list[dict], variants, classifiers=("SVM", "1-NN", "NN")) -> dict[str, dict[str, list]]:
+    """variant → {"name|classifier": test gains in points over seeds} from records holding
+    ``"variant|classifier"`` accuracies beside ``"none|classifier"``."""
+    cells: dict = {}
+    for r in records:
+        for v in variants:
+            for c in classifiers:
+                gain = 100 * (r[f"{v}|{c}"] - r[f"none|{c}"])
+                cells.setdefault(v, {}).setdefault(f"{r['name']}|{c}", []).append(gain)
+    return cells
+
+
+def cell_summary(by_cell: dict[str, list]) -> dict:
+    """Mean over cells of the per-cell mean gain, the worst cell, how many fall below −1, and the
+    three worst cells."""
+    means = {k: float(np.mean(g)) for k, g in by_cell.items()}
+    values = np.array(list(means.values()))
+    return {"mean": float(values.mean()), "worst": float(values.min()), "below_minus_1": int((values < -1).sum()),
+            "cells": len(values), "worst_cells": dict(sorted(means.items(), key=lambda kv: kv[1])[:3])}
 
 
 def table(records: list[dict]) -> str:

@@ -16,9 +16,7 @@ test. Gains in points over real data alone. One JSONL line per run
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -55,19 +53,8 @@ def run_one(name: str, seed: int) -> dict:
 
 
 def table(records: list[dict]) -> tuple[dict, str]:
-    cells: dict = {}
-    for r in records:
-        for v in VARIANTS:
-            for c in CLASSIFIERS:
-                cells.setdefault(v, {}).setdefault(f"{r['name']}|{c}", []).append(
-                    100 * (r[f"{v}|{c}"] - r[f"none|{c}"]))
-    summary = {}
-    for v, by in cells.items():
-        means = np.array([np.mean(g) for g in by.values()])
-        worst = sorted(by, key=lambda k: np.mean(by[k]))[:3]
-        summary[v] = {"mean": float(means.mean()), "worst": float(means.min()),
-                      "below_minus_1": int((means < -1).sum()), "cells": len(means),
-                      "worst_cells": {k: float(np.mean(by[k])) for k in worst}}
+    cells = suite.variant_cells(records, VARIANTS, CLASSIFIERS)
+    summary = {v: suite.cell_summary(by) for v, by in cells.items()}
     seeds = sorted({r["seed"] for r in records})
     picks: dict[str, int] = {}
     for r in records:
@@ -80,7 +67,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "for vectors) or not (`match_moments=False`), at the default 3 offspring per sample and at "
              "6 and 9. Cells: table × classifier (SVM, 1-NN, NN, scaler pipelines), test gain in points "
              "over real data alone, mean over seeds. Command: `python benchmarks/studies/moment_match.py "
-             "--seeds 0 1 2`. What the choice picked, runs: "
+             f"--seeds {' '.join(map(str, seeds))}`. What the choice picked, runs: "
              + ", ".join(f"{k} ({v})" for k, v in sorted(picks.items())) + ".", "",
              "| variant | mean gain | worst cell | cells < −1 | cells | worst three |", "|---|---|---|---|---|---|"]
     lines += [f"| {v} | {s['mean']:+.2f} | {s['worst']:+.1f} | {s['below_minus_1']} | {s['cells']} | "
@@ -88,10 +75,6 @@ def table(records: list[dict]) -> tuple[dict, str]:
               for v, s in summary.items()]
     data = {"summary": summary, "cells": {v: {k: float(np.mean(g)) for k, g in by.items()} for v, by in cells.items()}}
     return data, "\n".join(lines) + "\n"
-
-
-def read() -> list[dict]:
-    return [json.loads(x) for x in JSONL.read_text().splitlines() if x.strip()] if JSONL.exists() else []
 
 
 def main() -> None:
@@ -103,18 +86,8 @@ def main() -> None:
     from vaeaug.fileio import atomic_write_json, atomic_write_text
 
     if not a.table:
-        done = {(r["name"], r["seed"]) for r in read()}
-        for seed in a.seeds:
-            for name in a.names or suite.table_names():
-                if (name, seed) in done:
-                    continue
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    rec = run_one(name, seed)
-                with open(JSONL, "a") as f:
-                    f.write(json.dumps(rec) + "\n")
-                print(name, seed, flush=True)
-    data, md = table(read())
+        suite.run_resumable(JSONL, [(n, s) for s in a.seeds for n in a.names or suite.table_names()], run_one)
+    data, md = table(suite.read_jsonl(JSONL))
     atomic_write_json(suite.RESULTS / "moment-match.json", data)
     atomic_write_text(suite.RESULTS / "moment-match.md", md)
 

@@ -15,9 +15,7 @@ resumable), and ``table-mixtures.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +61,8 @@ def run_one(name: str, seed: int) -> dict:
 
 
 def table(records: list[dict]) -> tuple[dict, str]:
-    cells: dict = {}
-    for r in records:
-        for c in CLASSIFIERS:
-            for v in VARIANTS:
-                cells.setdefault(v, {}).setdefault(f"{r['name']}|{c}", []).append(
-                    100 * (r[f"{v}|{c}"] - r[f"none|{c}"]))
-    summary = {}
-    for v, by in cells.items():
-        means = np.array([np.mean(g) for g in by.values()])
-        summary[v] = {"mean": float(means.mean()), "worst": float(means.min()),
-                      "below_minus_1": int((means < -1).sum()), "cells": len(means)}
+    cells = suite.variant_cells(records, VARIANTS, CLASSIFIERS)
+    summary = {v: {k: x for k, x in suite.cell_summary(by).items() if k != "worst_cells"} for v, by in cells.items()}
     seeds = sorted({r["seed"] for r in records})
     lines = ["# Mixtures of methods on tables", "",
              f"The suite's {len({r['name'] for r in records})} OpenML tables at 10 per class, seeds "
@@ -88,10 +77,6 @@ def table(records: list[dict]) -> tuple[dict, str]:
         "\n".join(lines) + "\n"
 
 
-def read() -> list[dict]:
-    return [json.loads(x) for x in JSONL.read_text().splitlines() if x.strip()] if JSONL.exists() else []
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--names", nargs="+", default=None)
@@ -101,18 +86,8 @@ def main() -> None:
     from vaeaug.fileio import atomic_write_json, atomic_write_text
 
     if not a.table:
-        done = {(r["name"], r["seed"]) for r in read()}
-        for name in a.names or suite.table_names():
-            for seed in a.seeds:
-                if (name, seed) in done:
-                    continue
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    rec = run_one(name, seed)
-                with open(JSONL, "a") as f:
-                    f.write(json.dumps(rec) + "\n")
-                print(name, seed, flush=True)
-    data, md = table(read())
+        suite.run_resumable(JSONL, [(n, s) for n in a.names or suite.table_names() for s in a.seeds], run_one)
+    data, md = table(suite.read_jsonl(JSONL))
     atomic_write_json(suite.RESULTS / "table-mixtures.json", data)
     atomic_write_text(suite.RESULTS / "table-mixtures.md", md)
 

@@ -13,10 +13,8 @@ One JSONL line per run (``results/unseen-tables.jsonl``, resumable) and ``unseen
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -72,8 +70,7 @@ def run_one(name: str, seed: int) -> dict:
 
 def table(records: list[dict]) -> tuple[dict, str]:
     names = [n for n in NAMES if any(r["name"] == n for r in records)]
-    cells = {v: {(n, c): [100 * (r[f"{v}|{c}"] - r[f"none|{c}"]) for r in records if r["name"] == n]
-                 for n in names for c in CLASSIFIERS} for v in VARIANTS}
+    cells = suite.variant_cells(records, VARIANTS, CLASSIFIERS)
     seeds = sorted({r["seed"] for r in records})
     lines = ["# The table defaults on tables the suite never saw", "",
              f"scikit-learn's wine, iris and digits (a 64-column table) and seeded `make_classification` problems; "
@@ -81,27 +78,19 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`: the defaults, the "
              "same without moment matching, and SMOTE at the same amount. Test gain in points over real data alone, "
              "mean over seeds; classifiers as in the suite (scaler pipelines). Command: "
-             "`python benchmarks/studies/unseen_tables.py --seeds 0 1 2`.", "",
+             f"`python benchmarks/studies/unseen_tables.py --seeds {' '.join(map(str, seeds))}`.", "",
              "| data set | " + " | ".join(f"{c} {v}" for c in CLASSIFIERS for v in VARIANTS) + " | fit s |",
              "|---|" + "---|" * (len(CLASSIFIERS) * len(VARIANTS) + 1)]
     for n in names:
         fit = np.mean([r["fit_seconds"] for r in records if r["name"] == n])
-        lines.append(f"| {n} | " + " | ".join(f"{np.mean(cells[v][(n, c)]):+.1f}" for c in CLASSIFIERS
+        lines.append(f"| {n} | " + " | ".join(f"{np.mean(cells[v][f'{n}|{c}']):+.1f}" for c in CLASSIFIERS
                                               for v in VARIANTS) + f" | {fit:.1f} |")
-    summary = {}
+    summary = {v: suite.cell_summary(cells[v]) for v in VARIANTS}
     lines += ["", "| augmenter | mean gain | worst cell | cells < −1 | cells |", "|---|---|---|---|---|"]
-    for v in VARIANTS:
-        means = np.array([np.mean(g) for g in cells[v].values()])
-        summary[v] = {"mean": float(means.mean()), "worst": float(means.min()),
-                      "below_minus_1": int((means < -1).sum()), "cells": len(means)}
-        lines.append(f"| {v} | {means.mean():+.2f} | {means.min():+.1f} | {(means < -1).sum()} | {len(means)} |")
-    data = {"summary": summary, "cells": {v: {f"{n}|{c}": float(np.mean(g)) for (n, c), g in by.items()}
-                                          for v, by in cells.items()}}
+    lines += [f"| {v} | {s['mean']:+.2f} | {s['worst']:+.1f} | {s['below_minus_1']} | {s['cells']} |"
+              for v, s in summary.items()]
+    data = {"summary": summary, "cells": {v: {k: float(np.mean(g)) for k, g in by.items()} for v, by in cells.items()}}
     return data, "\n".join(lines) + "\n"
-
-
-def read() -> list[dict]:
-    return [json.loads(x) for x in JSONL.read_text().splitlines() if x.strip()] if JSONL.exists() else []
 
 
 def main() -> None:
@@ -113,18 +102,8 @@ def main() -> None:
     from vaeaug.fileio import atomic_write_json, atomic_write_text
 
     if not a.table:
-        done = {(r["name"], r["seed"]) for r in read()}
-        for seed in a.seeds:
-            for name in a.names:
-                if (name, seed) in done:
-                    continue
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    rec = run_one(name, seed)
-                with open(JSONL, "a") as f:
-                    f.write(json.dumps(rec) + "\n")
-                print(name, seed, f"fit {rec['fit_seconds']:.1f} s", flush=True)
-    data, md = table(read())
+        suite.run_resumable(JSONL, [(n, s) for s in a.seeds for n in a.names], run_one)
+    data, md = table(suite.read_jsonl(JSONL))
     atomic_write_json(suite.RESULTS / "unseen-tables.json", data)
     atomic_write_text(suite.RESULTS / "unseen-tables.md", md)
 
