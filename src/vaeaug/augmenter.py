@@ -175,8 +175,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
                  method="auto", n_per_sample=3, strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
-                 match_moments="auto", on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None, random_state=None, device="auto",
-                 verbose=1):
+                 match_moments="auto", on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None,
+                 random_state=None, device="auto", verbose=1):
         self.data_kind = data_kind
         self.architecture = architecture
         self.latent_dim = latent_dim

@@ -18,9 +18,10 @@ METHODS = ("reconstruction", "noise", "interpolation", "extrapolation", "mixed")
 #: The methods that pair each code with a same-class neighbour.
 NEIGHBOUR_METHODS = ("interpolation", "extrapolation", "mixed")
 
-#: Default strength per method: σ for noise, λ for interpolation and extrapolation
-#: (DeVries & Taylor 2017 use λ = 0.5 for both neighbour methods).
-DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "extrapolation": 0.5, "mixed": 0.75}
+#: Default strength per method: σ for noise, λ for the neighbour methods (DeVries & Taylor 2017
+#: use λ = 0.5 for interpolation and extrapolation; ``"mixed"`` takes the vector portfolio's 0.75).
+DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "extrapolation": 0.5,
+                    "mixed": 0.75}
 
 
 class SmallClassError(ValueError):
@@ -256,11 +257,11 @@ def synthesize(
     """Make ``n_per_sample`` new codes from every code in ``Z`` (N, d) with labels ``y`` (N,).
 
     ``method``: ``"reconstruction"`` (codes unchanged, a control), ``"noise"``,
-    ``"interpolation"``, ``"extrapolation"`` or ``"mixed"`` (:func:`mixed_lambdas`). ``strength``: σ for noise, λ for the neighbour
-    methods; a (low, high) pair draws it uniformly per synthetic code; ``None`` takes
-    :data:`DEFAULT_STRENGTH`. Neighbour methods pair each code with one of its ``k`` nearest
-    same-class neighbours, drawn uniformly. ``spread`` scales noise (default: the spread of
-    ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
+    ``"interpolation"``, ``"extrapolation"`` or ``"mixed"`` (:func:`mixed_lambdas`). ``strength``:
+    σ for noise, λ for the neighbour methods; a (low, high) pair draws it uniformly per synthetic
+    code; ``None`` takes :data:`DEFAULT_STRENGTH`. Neighbour methods pair each code with one of
+    its ``k`` nearest same-class neighbours, drawn uniformly. ``spread`` scales noise (default:
+    the spread of ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
     raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring.
     ``neighbours``: a precomputed :func:`same_class_neighbours` table, to reuse across calls.
     The codes are those of :func:`synthesize_blocks`, joined.
