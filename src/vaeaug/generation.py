@@ -128,18 +128,23 @@ class OffspringMaker:
             T = decode_model(vae, block, decodings, self.sources, aug.warp_settings_)
             yield block, ({d: vae.model_space(vae.to_input(t, True)) for d, t in T.items()} if in_range else T)
 
-    def _matches(self, method: str, n_per_sample: int, strength, rng, small_classes: str,
-                 decodings: tuple[str, ...]) -> dict[str, MomentMatch]:
-        """Per decoding, the moment match of the request's offspring to their sources: one pass
-        over the same draws (a copy of ``rng``), measuring and discarding them."""
+    def _matching(self) -> bool:
+        return resolved_match_moments(self.aug.match_moments, self.aug.vae_.kind)
+
+    def _matches(self, parts, decodings: tuple[str, ...]) -> dict[str, MomentMatch]:
+        """Per decoding, the moment match of a request's offspring, ``parts`` (its (codes,
+        {decoding: model-space rows}) blocks, range-clipped), to their sources."""
         T_src = self.sources.T if self.sources is not None else self.aug.vae_.model_space(self.X)
         off, counts = {d: RunningMoments() for d in decodings}, np.zeros(len(T_src))
-        for block, T in self._model_blocks(method, n_per_sample, strength, copy.deepcopy(rng), small_classes,
-                                           decodings, self.aug.enforce_range):
+        for block, T in parts:
             counts += np.bincount(block.source, minlength=len(T_src))
             for d in decodings:
                 off[d].add(T[d])
         return {d: match_to_sources(off[d], T_src, counts) for d in decodings}
+
+    def _matched(self, T: dict[str, np.ndarray], matches: dict[str, MomentMatch]) -> dict[str, np.ndarray]:
+        """Model-space rows, matched, in the caller's form (the range was enforced before the match)."""
+        return {d: self.aug.vae_.to_input(matches[d].apply(t), False) for d, t in T.items()}
 
     def blocks(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
                decodings: tuple[str, ...] | None = None) -> Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]]:
@@ -147,22 +152,31 @@ class OffspringMaker:
 
         Under moment matching the range is enforced on the decodes, before the match: a feature
         keeps the training range as the match maps it, and one constant among the sources stays
-        constant (a clip after the match would pile the stretched tails up at the bounds)."""
+        constant (a clip after the match would pile the stretched tails up at the bounds). A
+        stream measures the request in a first pass over the same draws (a copy of ``rng``)."""
         decodings = decodings or self.decodings
         vae, enforce = self.aug.vae_, self.aug.enforce_range
-        if not resolved_match_moments(self.aug.match_moments, vae.kind):
+        if not self._matching():
             for block, T in self._model_blocks(method, n_per_sample, strength, rng, small_classes, decodings):
                 yield block, {d: vae.to_input(t, enforce) for d, t in T.items()}
             return
-        matches = self._matches(method, n_per_sample, strength, rng, small_classes, decodings)
+        matches = self._matches(self._model_blocks(method, n_per_sample, strength, copy.deepcopy(rng), small_classes,
+                                                   decodings, enforce), decodings)
         for block, T in self._model_blocks(method, n_per_sample, strength, rng, small_classes, decodings, enforce):
-            yield block, {d: vae.to_input(matches[d].apply(t), False) for d, t in T.items()}
+            yield block, self._matched(T, matches)
 
     def make(self, method: str, n_per_sample: int, strength, rng, small_classes: str = "raise",
              decodings: tuple[str, ...] | None = None) -> tuple[SyntheticCodes, dict[str, np.ndarray]]:
-        """Every block of :meth:`blocks`, joined: (codes, {decoding: samples})."""
+        """Every block of :meth:`blocks`, joined: (codes, {decoding: samples}); under moment
+        matching the blocks are decoded once, measured, then matched (the stream's samples)."""
         decodings = decodings or self.decodings
-        parts = list(self.blocks(method, n_per_sample, strength, rng, small_classes, decodings))
+        if self._matching():
+            model = list(self._model_blocks(method, n_per_sample, strength, rng, small_classes, decodings,
+                                            self.aug.enforce_range))
+            matches = self._matches(model, decodings)
+            parts = [(block, self._matched(T, matches)) for block, T in model]
+        else:
+            parts = list(self.blocks(method, n_per_sample, strength, rng, small_classes, decodings))
         joined = concat_codes([c for c, _ in parts], self.Z.shape[1], self.y.dtype)
         if not parts:  # no offspring (e.g. every class a singleton under small_classes="skip")
             empty = self.aug.vae_.to_input(np.zeros((0, int(np.prod(self.aug.vae_.preprocessor.model_shape))),
