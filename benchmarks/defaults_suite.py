@@ -46,7 +46,7 @@ SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
 #: The candidate grid: strengths per method (σ or λ), decodings per data kind, amounts.
 STRENGTHS = {"noise": (0.25, 0.5, 1.0, 2.0), "interpolation": (0.25, 0.5, 0.75), "extrapolation": (0.25, 0.5, 1.0),
-             "mixed": (0.5, 0.75)}
+             "mixed": (0.25, 0.5, 0.75)}
 DECODINGS = {"vector": ("direct", "residual"), "image": ("direct", "residual", "warp"),
              "sequence": ("direct", "residual", "timewarp")}
 AMOUNTS = (1, 3)

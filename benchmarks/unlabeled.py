@@ -49,11 +49,12 @@ def run_one(name: str, n: int, seed: int, pool: int) -> dict:
 
     out = {"baseline": {c: fit_score(p, F["tr"], y[tr]) for c, p in clfs.items()}}
     t = time.perf_counter()
-    out["VAE"] = augmented(VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va]))
+    plain = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
+    out["VAE"] = augmented(plain)
     t_plain = time.perf_counter() - t
     t = time.perf_counter()
-    out["VAE + unlabeled"] = augmented(VAEAugmenter(random_state=seed, verbose=0).fit(
-        X[tr], y[tr], X[va], y[va], X_unlabeled=X[un]))
+    with_pool = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va], X_unlabeled=X[un])
+    out["VAE + unlabeled"] = augmented(with_pool)
     t_unlabeled = time.perf_counter() - t
     F_semi = np.concatenate([F["tr"], F["un"]])
     # scikit-learn's mark for "no label" is -1 (string labels: as objects beside it)
@@ -66,7 +67,8 @@ def run_one(name: str, n: int, seed: int, pool: int) -> dict:
             base.set_params(**({"svc__probability": True} if isinstance(base, Pipeline) else {"probability": True}))
         out["self-training"][c] = fit_score(SelfTrainingClassifier(base), F_semi, y_semi)
     return {"name": name, "kind": kind, "per_class": n, "seed": seed,
-            "sizes": [len(tr), len(va), len(te), len(un)], "fit_seconds": [t_plain, t_unlabeled], "test": out}
+            "sizes": [len(tr), len(va), len(te), len(un)], "fit_seconds": [t_plain, t_unlabeled], "test": out,
+            "chosen": [plain.selection_.get("chosen"), with_pool.selection_.get("chosen")]}
 
 
 def read() -> list[dict]:
