@@ -42,7 +42,7 @@ def run_one(name: str, n: int, seed: int, params: dict) -> dict:
     aug = VAEAugmenter(random_state=seed, verbose=0, **params).fit(X[tr], y[tr], X[va], y[va])
     fit_s = time.perf_counter() - t0
     X_new, y_new = aug.generate(X[tr], y[tr])
-    amount = int(aug.n_per_sample)
+    amount = aug.n_per_sample_
     rows = {"baseline": score(X[tr][:0], y[tr][:0]), "defaults": score(X_new, y_new),
             "SMOTE": score(*smote(suite.fixed_form(X[tr], kind, X), y[tr], amount, random_state=seed))}
     if kind == "image":

@@ -16,8 +16,11 @@ OUT = ROOT / "docs" / "evidence.md"
 #: (table file, what it answers), in reading order; a table not yet measured is left out.
 SECTIONS = (
     ("defaults-check.md", "What the defaults give on the suite, beside SMOTE and affine moves"),
+    ("defaults-check-n3.md", "Tables at 3 offspring per sample, the amount before n_per_sample=\"auto\""),
+    ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
-    ("ujipen-v1.md", "The paper's case study: Table 2 on UJI Pen Characters v1"),
+    ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
+    ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),

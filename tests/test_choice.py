@@ -37,7 +37,7 @@ def test_the_choice_reports_every_setting_with_an_interval_and_says_why(fitted_m
     assert sel["reason"].startswith(f"chose {first['method']}") and "cross-validation of 1000 samples" in sel["reason"]
     X, y = digits
     X_new, y_new = fitted_mlp.generate(X[:50], y[:50])  # the estimator's own method and amount
-    assert X_new.shape == (50 * fitted_mlp.n_per_sample, 64) and (y_new == np.repeat(y[:50], 3)).all()
+    assert X_new.shape == (50 * fitted_mlp.n_per_sample_, 64) and (y_new == np.repeat(y[:50], fitted_mlp.n_per_sample_)).all()
     np.testing.assert_array_equal(X_new, fitted_mlp.generate(X[:50], y[:50], "auto")[0])
     with caplog.at_level(logging.INFO, logger="vaeaug"):
         VAEAugmenter(random_state=0, **{**FAST, "epochs": 2}).fit(*small(digits))
@@ -74,7 +74,7 @@ def test_a_classifier_passed_as_estimator_is_the_one_the_choice_scores_with(digi
     assert len(Recorder.sizes) == sel["folds"] * (1 + n_settings)  # per fold: real data alone, then each setting
     train_sizes = [260 - s for s in sel["fold_sizes"]]
     assert set(train_sizes) <= set(Recorder.sizes)  # real data alone: the fold's training part
-    assert {t * (1 + aug.n_per_sample) for t in train_sizes} <= set(Recorder.sizes)  # real + offspring
+    assert {t * (1 + aug.n_per_sample_) for t in train_sizes} <= set(Recorder.sizes)  # real + offspring
 
 
 def test_the_harm_check_rejects_a_setting_built_to_hurt(digits, monkeypatch):
@@ -212,6 +212,6 @@ def test_unlabeled_samples_train_the_generator(digits):
 
     test, labels = X[1300:1700], y[1300:1700]  # new samples of the same kind: reconstructed better
     assert error(more, test, labels) < 0.9 * error(alone, test, labels)
-    assert more.generate(X_l[:10], y_l[:10])[0].shape == (30, 64)
+    assert more.generate(X_l[:10], y_l[:10])[0].shape == (10 * more.n_per_sample_, 64)
     with pytest.raises(ValueError, match="X_unlabeled samples have shape"):
         VAEAugmenter(**params).fit(X_l, y_l, X_unlabeled=X_u[:, :10])

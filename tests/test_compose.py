@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from vaeaug import VAEAugmenter
+from vaeaug.priors import AMOUNT
 
 from .test_sequences import waves
 
@@ -73,7 +74,7 @@ def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
     sel = aug.selection_
     assert sel["compose"] == "affine" and "over affine copies" in sel["reason"]
     train = [180 - s for s in sel["fold_sizes"]]
-    n = aug.n_per_sample
+    n = aug.n_per_sample_
     assert {t * (1 + n) for t in train} <= set(Sizes.seen)  # real + moves: the side without offspring
     assert {t * (1 + 2 * n) for t in train} <= set(Sizes.seen)  # real + moves + offspring
     assert not {t for t in train} & set(Sizes.seen)  # real data alone is never the comparison
@@ -82,7 +83,7 @@ def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
 def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, digit_images):
     X, y = digits
     aug = VAEAugmenter(method="noise", strength=0.5, **TINY).fit(X[:200], y[:200])
-    assert aug.compose_ == "none" and len(aug.generate(X[:5], y[:5])[0]) == 15
+    assert aug.compose_ == "none" and len(aug.generate(X[:5], y[:5])[0]) == 5 * AMOUNT["vector"]
     with pytest.raises(ValueError, match="moves images"):
         aug.generate(X[:5], y[:5], compose="affine")
     with pytest.raises(ValueError, match="moves images"):

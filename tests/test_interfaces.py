@@ -11,6 +11,7 @@ import pytest
 
 from vaeaug import VAEAugmenter, VAESampler
 from vaeaug.cli import main
+from vaeaug.priors import AMOUNT
 
 from .conftest import FAST
 
@@ -86,7 +87,7 @@ def test_a_frame_round_trips_with_its_columns_and_dtypes(digits):
     assert isinstance(X_new, pd.DataFrame) and list(X_new.columns) == list(df.columns)
     assert (X_new.dtypes == df.dtypes).all() and isinstance(y_new, pd.Series) and y_new.name == "digit"
     X_res, y_res = aug.fit_resample(df, labels)
-    assert isinstance(X_res, pd.DataFrame) and len(X_res) == 300 * 4
+    assert isinstance(X_res, pd.DataFrame) and len(X_res) == 300 * (1 + AMOUNT["vector"])  # n_per_sample="auto"
     with pytest.raises(ValueError, match=r"columns differ from those seen at fit \(reordered\)"):
         aug.generate(df[df.columns[::-1]], labels)
     with pytest.raises(ValueError, match=r"missing \['px63'\]"):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from vaeaug.decoding import allowed_decodings
-from vaeaug.priors import PORTFOLIO
+from vaeaug.priors import AMOUNT, PORTFOLIO, resolved_n_per_sample
 
 RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "portfolio.json"
 
@@ -32,3 +32,9 @@ def test_auto_folds_halve_the_check_only_for_large_pooled_sets():
     assert n_folds("auto", TWO_FOLDS_FROM - 1) == 3 and n_folds("auto", TWO_FOLDS_FROM) == 2
     assert n_folds("auto", 992) == 2  # UJI v1, writers 1-8
     assert n_folds(5, 100) == 5
+
+
+def test_auto_amount_is_the_kinds_and_a_number_overrides_it():
+    assert set(AMOUNT) == set(PORTFOLIO)
+    assert [resolved_n_per_sample("auto", k) for k in ("vector", "image", "sequence")] == [6, 3, 3]
+    assert resolved_n_per_sample(2, "vector") == 2 and resolved_n_per_sample(4, "image") == 4

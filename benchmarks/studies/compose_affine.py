@@ -36,12 +36,12 @@ def run_one(name: str, n: int, seed: int) -> dict:
 
     aug = VAEAugmenter(random_state=seed, verbose=0, compose="none").fit(X[tr], y[tr], X[va], y[va])
     X_vae, y_vae = aug.generate(X[tr], y[tr])
-    X_aff, y_aff = affine(X[tr], y[tr], aug.n_per_sample, random_state=seed)
+    X_aff, y_aff = affine(X[tr], y[tr], aug.n_per_sample_, random_state=seed)
     X_on, y_on = affine(X_vae, y_vae, 1, random_state=seed)
     sets = {"baseline": (X[tr][:0], y[tr][:0]), "VAE": (X_vae, y_vae), "affine": (X_aff, y_aff),
             "affine on VAE offspring": (X_on, y_on),
             "VAE + affine": (np.concatenate([X_vae, X_aff]), np.concatenate([y_vae, y_aff])),
-            "affine x2": affine(X[tr], y[tr], 2 * aug.n_per_sample, random_state=seed)}
+            "affine x2": affine(X[tr], y[tr], 2 * aug.n_per_sample_, random_state=seed)}
     return {"name": name, "per_class": n, "seed": seed, "chosen": aug.selection_.get("chosen"),
             "test": {k: score(*v) for k, v in sets.items()}}
 

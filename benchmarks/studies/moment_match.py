@@ -40,7 +40,7 @@ def run_one(name: str, seed: int) -> dict:
     tr, va, te = suite.split(y, 10, seed)
     clfs = suite.classifiers("vector", seed)
     aug = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
-    rec = {"name": name, "seed": seed, "chosen": aug.selection_["chosen"], "n_per_sample": aug.n_per_sample}
+    rec = {"name": name, "seed": seed, "chosen": aug.selection_["chosen"], "n_per_sample": aug.n_per_sample_}
     for c, p in clfs.items():
         rec[f"none|{c}"] = float(np.mean(clone(p).fit(X[tr], y[tr]).predict(X[te]) == y[te]))
     for v, (match, n) in VARIANTS.items():

@@ -68,7 +68,7 @@ def run_one(name: str, seed: int, per_class: int) -> dict:
     t = time.perf_counter()
     aug = VAEAugmenter(random_state=seed, verbose=0).fit(X, y, X_val, y_val)
     fit_s = time.perf_counter() - t
-    n = aug.n_per_sample
+    n = aug.n_per_sample_
     rec_moves = aug.generate(X, y, method="reconstruction")  # n renderings of moved copies, then the copies
     defaults = aug.generate(X, y)
     renderings = (rec_moves[0][: n * len(y)], rec_moves[1][: n * len(y)])

@@ -39,8 +39,8 @@ def run(seed: int) -> dict:
     X_new, y_new = aug.generate(X, y)
     img_new = render_trajectories(X_new)
     vae_s = time.perf_counter() - t
-    img_aff, y_aff = affine(images[tr], y, aug.n_per_sample, random_state=seed)
-    X_tw, y_tw = time_warp(X, y, aug.n_per_sample, random_state=seed)
+    img_aff, y_aff = affine(images[tr], y, aug.n_per_sample_, random_state=seed)
+    X_tw, y_tw = time_warp(X, y, aug.n_per_sample_, random_state=seed)
     img_tw = render_trajectories(X_tw)
     feats = lambda A: A.reshape(len(A), -1).astype(np.float32) / 255.0  # noqa: E731
     F_tr, F_te = feats(images[tr]), feats(images[te])

@@ -57,7 +57,7 @@ def run_one(name: str, seed: int) -> dict:
     made = {"defaults": aug.generate(X[tr], y[tr])}
     aug.set_params(match_moments=False)
     made["unmatched"] = aug.generate(X[tr], y[tr])
-    made["SMOTE"] = smote(X[tr], y[tr], aug.n_per_sample, random_state=seed)
+    made["SMOTE"] = smote(X[tr], y[tr], aug.n_per_sample_, random_state=seed)
     rec = {"name": name, "seed": seed, "fit_seconds": fit_s, "chosen": aug.selection_["chosen"],
            "shape": list(X.shape), "n_classes": int(len(np.unique(y)))}
     for c, p in clfs.items():

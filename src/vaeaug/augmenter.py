@@ -22,7 +22,7 @@ from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
-from .priors import resolved_compose
+from .priors import resolved_compose, resolved_n_per_sample
 from .selection import choose
 from .sequences import fixed_sequences, join_samples, join_sequences
 from .threads import work_threads
@@ -79,9 +79,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     method : {"auto", "noise", "interpolation", "extrapolation", "mixed", "reconstruction"}
         What :meth:`generate` and :meth:`fit_resample` make by default; ``"auto"``: the method
         of the setting the choice in ``fit`` ranks first (``method_``).
-    n_per_sample : int
+    n_per_sample : "auto" or int
         Synthetic samples per real one that :meth:`generate` makes by default, and that the
-        choice in ``fit`` scores.
+        choice in ``fit`` scores; ``"auto"``: 6 for feature vectors, 3 for images and sequences
+        (:data:`vaeaug.priors.AMOUNT`, chosen on the suite).
     strength : "auto", float or (low, high)
         σ (noise) or λ (interpolation, extrapolation); a pair draws it per sample. ``"auto"``:
         the prior's ranked settings for the data kind (:data:`vaeaug.priors.PORTFOLIO`), the
@@ -173,7 +174,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def __init__(self, *, data_kind="auto", architecture="auto", latent_dim=16, hidden_sizes=None, beta=1.0, kl_warmup=10,
                  free_bits=0.25, epochs=300, batch_size=32, learning_rate=1e-3, weight_decay=0.0, dropout=0.0,
                  patience=10, on_collapse="retry", conditional=True, validation_fraction=0.1, n_neighbors=5,
-                 method="auto", n_per_sample=3, strength="auto", decoding="auto",
+                 method="auto", n_per_sample="auto", strength="auto", decoding="auto",
                  warp_smoothness=WarpSettings.smoothness, warp_gain=WarpSettings.gain, enforce_range=True,
                  match_moments="auto", on_no_gain="near_copies", compose="auto", cv="auto", estimator=None, n_jobs=None,
                  random_state=None, device="auto", verbose=1):
@@ -277,6 +278,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     config_ = property(lambda self: self._vae().config, doc="The VAE's :class:`~vaeaug.models.VAEConfig`.")
     device_ = property(lambda self: self._vae().device, doc="Where the model runs.")
     best_epoch_ = property(lambda self: self.history_["best_epoch"], doc="The kept epoch (0-based).")
+    n_per_sample_ = property(lambda self: resolved_n_per_sample(self.n_per_sample, self._vae().kind),
+                             doc="``n_per_sample`` for this model's data kind (``\"auto\"`` resolved).")
 
     def _vae(self):
         check_is_fitted(self, "vae_")

@@ -147,9 +147,12 @@ def cmd_augment(args) -> int:
         raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
     if not args.shard_size and Path(args.out).is_dir():
         raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
+    from .priors import resolved_n_per_sample
+
     aug = VAEAugmenter.load(args.model, device=args.device)
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
-    args.per_sample = aug.n_per_sample if args.per_sample is None else args.per_sample
+    args.per_sample = resolved_n_per_sample(aug.n_per_sample if args.per_sample is None else args.per_sample,
+                                            aug.vae_.kind)
     args.compose = aug.compose_ if args.compose is None else args.compose
     arrays = _load_arrays(args.data)
     if args.shard_size:
@@ -334,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
     e.add_argument("--amounts", type=int, nargs="+", default=None,
-                   help="candidate synthetic samples per real one, chosen on validation (default: the augmenter's n_per_sample, 3)")
+                   help="candidate synthetic samples per real one, chosen on validation (default: the augmenter's n_per_sample: 6 for tables, 3 for images and sequences)")
     add_estimator_args(e, VAEAugmenter, overrides=True)
     e.set_defaults(func=cmd_experiment)
 

@@ -24,7 +24,7 @@ from .latent import (
 )
 from .moments import MomentMatch, RunningMoments, match_to_sources
 from .params import check_strength
-from .priors import resolved_match_moments
+from .priors import resolved_match_moments, resolved_n_per_sample
 from .threads import work_threads
 from .validation import check_labels_known, check_X_y
 
@@ -55,7 +55,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     if vae.config.n_classes:
         check_labels_known(y, aug.classes_)
     method = aug.method_ if method in (None, "auto") else method
-    n_per_sample = int(aug.n_per_sample if n_per_sample is None else n_per_sample)
+    n_per_sample = resolved_n_per_sample(aug.n_per_sample if n_per_sample is None else n_per_sample, vae.kind)
     decoding = aug.decoding_.get(method, "direct") if decoding is None else decoding
     if decoding not in allowed_decodings(vae.kind):
         raise ValueError(f"decoding must be one of {allowed_decodings(vae.kind)} for this model, got {decoding!r}")

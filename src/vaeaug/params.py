@@ -57,7 +57,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "validation_fraction": [Number(Real, 0, 1, closed="neither")],
     "n_neighbors": [positive_int()],
     "method": [StrOptions({"auto", *METHODS})],
-    "n_per_sample": [positive_int()],
+    "n_per_sample": [StrOptions({"auto"}), positive_int()],
     "strength": STRENGTH,
     "decoding": [StrOptions({"auto", *DECODINGS})],
     "warp_smoothness": [non_negative()],

@@ -21,7 +21,7 @@ import numpy as np
 from .decoding import allowed_decodings, auto_decodings, warp_settings
 from .generation import OffspringMaker, moved_copies, moves_rng
 from .latent import DEFAULT_STRENGTH, METHODS, NEIGHBOUR_METHODS
-from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds
+from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds, resolved_n_per_sample
 
 logger = logging.getLogger("vaeaug")
 
@@ -116,6 +116,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     decodings = tuple(dict.fromkeys(s.decoding for s in settings))
     split = folds(y, n_folds, aug.random_state)
     compose = getattr(aug, "compose_", "none")
+    amount = resolved_n_per_sample(aug.n_per_sample, aug.vae_.kind)
     for k, (tr, te) in enumerate(split):
         vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
         fold_aug = _FoldAugmenter(aug, vae, spread)
@@ -123,7 +124,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
         scaler = FeatureScaler().fit(X[tr], vae.kind)
         X_fold, y_fold = X[tr], y[tr]
         if compose != "none":  # the moves generate() adds stand on both sides of the comparison
-            X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], int(aug.n_per_sample),
+            X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], amount,
                                            moves_rng(aug.random_state)))
             X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
         base[te] = scorer.right(X_fold, y_fold, X[te], y[te], scaler)
@@ -132,7 +133,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
             by_draw.setdefault((s.method, s.strength), []).append(s)
         for (method, strength), group in by_draw.items():
             rng = np.random.default_rng(aug.random_state)
-            codes, samples = maker.make(method, int(aug.n_per_sample), strength, rng, "skip",
+            codes, samples = maker.make(method, amount, strength, rng, "skip",
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
                 X_aug = np.concatenate([X_fold, samples[s.decoding]])

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from .. import NoGainWarning, VAEAugmenter, __version__
 from ..data.dataset import Dataset
+from ..priors import resolved_n_per_sample
 from ..proxy import FeatureScaler
 from ..sequences import object_array
 from ..threads import work_threads
@@ -89,19 +90,20 @@ def _git_commit() -> str | None:
         return None
 
 
-def amounts_of(config: ExperimentConfig) -> tuple[int, ...]:
-    """The amounts the experiment tries: ``config.amounts``, else the augmenter's ``n_per_sample``."""
+def amounts_of(config: ExperimentConfig, kind: str) -> tuple[int, ...]:
+    """The amounts the experiment tries on data of ``kind``: ``config.amounts``, else the
+    augmenter's ``n_per_sample`` (``"auto"``: the kind's, :data:`vaeaug.priors.AMOUNT`)."""
     if config.amounts:
         return tuple(config.amounts)
-    return (int(config.augmenter_params.get("n_per_sample", VAEAugmenter().n_per_sample)),)
+    return (resolved_n_per_sample(config.augmenter_params.get("n_per_sample", VAEAugmenter().n_per_sample), kind),)
 
 
-def _candidates(config: ExperimentConfig, column: str) -> list[dict]:
+def _candidates(config: ExperimentConfig, column: str, kind: str) -> list[dict]:
     if column == "reconstruction":
         return [{"strength": None, "n_per_sample": 1}]
     if column in COMPARATORS:
-        return [{"strength": None, "n_per_sample": a} for a in amounts_of(config)]
-    return [{"strength": s, "n_per_sample": a} for a in amounts_of(config) for s in config.strengths[column]]
+        return [{"strength": None, "n_per_sample": a} for a in amounts_of(config, kind)]
+    return [{"strength": s, "n_per_sample": a} for a in amounts_of(config, kind) for s in config.strengths[column]]
 
 
 def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
@@ -144,13 +146,13 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
             if k in config.classifiers}
     dropped = {}
     if "1-NN DTW" in clfs:
-        n_train = len(ds_train) * (1 + 2 * max(amounts_of(config)))  # the composed column: twice the amount
+        n_train = len(ds_train) * (1 + 2 * max(amounts_of(config, kind)))  # the composed column: twice the amount
         cells = float(n_train) * (len(ds_val) + len(ds_test)) * shape[0] ** 2
         if cells > config.dtw_max_cells:
             del clfs["1-NN DTW"]
             dropped["1-NN DTW"] = (f"left out: one fit would compute {cells:.1e} DTW cells, above dtw_max_cells = "
                                    f"{config.dtw_max_cells:.0e} (sequences of {shape[0]} steps)")
-    n_fits = len(clfs) * (1 + sum(len(_candidates(config, c)) for c in cols[1:]))
+    n_fits = len(clfs) * (1 + sum(len(_candidates(config, c, kind)) for c in cols[1:]))
     bar = tqdm(total=n_fits, desc=f"seed {seed}: fitting classifiers (baseline)", disable=verbose <= 0, leave=False,
                unit="fit")
     timings = {"classifiers": 0.0, "generation": 0.0}
@@ -192,7 +194,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     for col in cols[1:]:
         best = None
         grid = []
-        for cand in _candidates(config, col):
+        for cand in _candidates(config, col, kind):
             bar.set_description(f"seed {seed}: generating ({col} ×{cand['n_per_sample']})")  # the stage, as it runs
             t = time.perf_counter()
             X_new, y_new = _synthesize(col, cand, aug, ds_train.X, ds_train.y, seed, scaler)
@@ -314,7 +316,7 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
                     "sizes": {"train": len(train), "val": len(val), "test": len(test)},
                     "n_classes": int(len(dataset.classes))},
         "config": config.to_dict(),
-        "amounts": list(amounts_of(config)),
+        "amounts": list(amounts_of(config, dataset.kind)),
         "columns": cols,
         "classifiers": classifiers,
         "seeds": list(config.seeds),
