@@ -22,6 +22,7 @@ SECTIONS = (
     ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
+    ("unlabeled-n3.md", "Unlabeled data for the generator, beside self-training, at 3 offspring per sample"),
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
     ("moment-match.md", "Tables: offspring given their sources' per-feature mean and spread"),
