@@ -8,7 +8,7 @@ method × decoding × strength × amount generated from the training set, and th
 (scikit-learn's ``SVC(C=10)``, 1-NN and ``MLPClassifier((512,))``; a ``StandardScaler`` in
 front for tables, pixels in [0, 1] for images) trained on real + synthetic samples and scored on
 validation and test. SMOTE (and affine moves for images) are scored beside. Each finished run is
-appended to ``benchmarks/results/defaults-suite.jsonl`` at once, and runs already there are
+appended to ``benchmarks/results/defaults-suite.jsonl.gz`` at once (a gzip member per run), and runs already there are
 skipped, so a long run loses nothing when stopped and resumes where it was.
 
     python benchmarks/defaults_suite.py --per-class 10 --seeds 0 1 2     # all tables and images
@@ -29,6 +29,7 @@ kind is ranked on the runs made as its default makes them.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import time
 import warnings
@@ -39,7 +40,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "data"
 RESULTS = HERE / "results"
-JSONL = RESULTS / "defaults-suite.jsonl"
+JSONL = RESULTS / "defaults-suite.jsonl.gz"  # gzip: the suite's records outgrew 1 MiB as text
 IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
@@ -209,8 +210,19 @@ def run_one(name: str, n: int, seed: int, amounts: tuple[int, ...] = AMOUNTS,
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    """The records of a resumable results file, one JSON object a line (none when it is absent)."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    """The records of a resumable results file, one JSON object a line (none when it is absent);
+    a ``.gz`` file is read through gzip."""
+    if not path.exists():
+        return []
+    text = gzip.open(path, "rt").read() if path.suffix == ".gz" else path.read_text()
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def append_jsonl(path: Path, record: dict) -> None:
+    """Append one record as a line; to a ``.gz`` file as a gzip member of its own (gzip reads the
+    members as one stream), so a stopped run loses nothing there either."""
+    with (gzip.open(path, "at") if path.suffix == ".gz" else open(path, "a")) as f:
+        f.write(json.dumps(record) + "\n")
 
 
 def read() -> list[dict]:
@@ -227,8 +239,7 @@ def run_resumable(path: Path, jobs, run_one) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
             rec = run_one(name, seed)
-        with open(path, "a") as f:
-            f.write(json.dumps(rec) + "\n")
+        append_jsonl(path, rec)
         print(name, seed, flush=True)
 
 
@@ -258,7 +269,7 @@ def table(records: list[dict]) -> str:
     set × classifier mean, and how many such cells fall below −1, per data kind and size."""
     lines = ["# The defaults suite: every candidate's test gain", "",
              "Gain = test accuracy with real + synthetic minus real alone, points; mean over seeds per data set "
-             "and classifier, then over those cells. From `benchmarks/results/defaults-suite.jsonl`; command: "
+             "and classifier, then over those cells. From `benchmarks/results/defaults-suite.jsonl.gz`; command: "
              "`python benchmarks/defaults_suite.py --table`.", ""]
     groups = sorted({(r["kind"], r["per_class"], mode(r), matched(r)) for r in records})
     for kind, n, move, match in groups:
@@ -401,8 +412,7 @@ def main() -> None:
                         warnings.simplefilter("ignore")  # convergence and collapse warnings: recorded as data
                         rec = run_one(name, n, seed, tuple(a.amounts), a.decodings and tuple(a.decodings), a.compose,
                                       match)
-                    with open(JSONL, "a") as f:  # one line per finished run: nothing lost when stopped
-                        f.write(json.dumps(rec) + "\n")
+                    append_jsonl(JSONL, rec)  # one line per finished run: nothing lost when stopped
                     print(f"{name} {n}/class seed {seed}: {rec['seconds']:.0f} s", flush=True)
     atomic_write_text(RESULTS / "defaults-suite.md", table(read()) + "\n")
     chosen, md = portfolio_table(read())
