@@ -8,6 +8,7 @@ import pytest
 
 from vaeaug.cli import main
 from vaeaug.fileio import load_npz
+from vaeaug.priors import AMOUNT
 
 
 @pytest.fixture()
@@ -34,6 +35,11 @@ def test_train_then_augment(tmp_path, npz, capsys):
           "--per-sample", "3", "--out", str(out2), "--seed", "1", "--strength", "0.5"])
     np.testing.assert_array_equal(load_npz(out2)["X"], a["X"])
     assert "wrote 900 samples" in capsys.readouterr().out
+    # no --per-sample: the model's own n_per_sample ("auto": the amount for tables)
+    out3 = tmp_path / "aug3.npz"
+    main(["augment", "--model", str(model), "--data", str(npz), "--method", "interpolation", "--out", str(out3),
+          "--seed", "1", "--strength", "0.5"])
+    assert len(load_npz(out3)["X"]) == 300 * AMOUNT["vector"]
 
 
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):

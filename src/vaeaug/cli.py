@@ -147,12 +147,9 @@ def cmd_augment(args) -> int:
         raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
     if not args.shard_size and Path(args.out).is_dir():
         raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
-    from .priors import resolved_n_per_sample
-
     aug = VAEAugmenter.load(args.model, device=args.device)
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
-    args.per_sample = resolved_n_per_sample(aug.n_per_sample if args.per_sample is None else args.per_sample,
-                                            aug.vae_.kind)
+    args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
     arrays = _load_arrays(args.data)
     if args.shard_size:
