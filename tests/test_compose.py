@@ -1,4 +1,4 @@
-"""compose: the input-space moves (affine for images, time warp for sequences) that generate adds
+"""compose: the input-space moves (affine or blur for images, time warp for sequences) that generate adds
 beside the VAE's offspring, and that the harm check counts in on both sides."""
 
 from __future__ import annotations
@@ -91,6 +91,42 @@ def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, d
     Xi, yi = digit_images
     with pytest.raises(ValueError, match="moves sequences"):
         VAEAugmenter(compose="time_warp", method="noise", strength=0.5, **TINY).fit(Xi[:100], yi[:100])
+
+
+def test_blur_spreads_each_copy_by_a_share_of_the_side_and_keeps_its_ink():
+    from vaeaug.moves import blur
+
+    X = np.zeros((2, 40, 40), dtype=np.uint8)
+    X[0, 20, 5:35] = 200  # a thin stroke
+    X[1, 5:35, 20] = 200
+    y = np.array([3, 7])
+    B, yb = blur(X, y, 4, random_state=0)
+    assert B.shape == (8, 40, 40) and B.dtype == np.uint8 and np.array_equal(yb, [3, 3, 3, 3, 7, 7, 7, 7])
+    src = np.repeat(X, 4, axis=0).astype(float)
+    peaks = B.reshape(8, -1).max(1)
+    assert (peaks <= 200).all() and (peaks < 100).sum() >= 4  # spread by σ up to 2.4 px: peaks fall
+    ink = B.reshape(8, -1).sum(1) / src.reshape(8, -1).sum(1)
+    assert np.allclose(ink, 1.0, atol=0.02)  # a blur moves ink, it makes none
+    assert np.array_equal(B, blur(X, y, 4, random_state=0)[0])  # seeded
+    assert np.array_equal(blur(X, y, 2, max_sigma=0.0)[0], np.repeat(X, 2, axis=0))  # σ 0: the image itself
+    rgb = np.repeat(X[:, None], 3, axis=1)  # (N, C, H, W): each channel blurred alike
+    Bc, _ = blur(rgb, y, 4, random_state=0)
+    assert np.array_equal(Bc[:, 0], B) and np.array_equal(Bc[:, 2], B)
+    with pytest.raises(ValueError, match="images"):
+        blur(X.reshape(2, -1), y, 1)
+
+
+def test_images_compose_blurred_copies_on_request(composed_images):
+    aug, X, y = composed_images
+    X_new, y_new = aug.generate(X[:10], y[:10], compose="blur")
+    X_vae, _ = aug.generate(X[:10], y[:10], compose="none")
+    assert np.array_equal(X_new[:30], X_vae) and np.array_equal(y_new[30:], np.repeat(y[:10], 3))
+    src = np.repeat(X[:10], 3, axis=0).astype(float)
+    tv = lambda A: np.abs(np.diff(A.astype(float), axis=2)).sum()  # noqa: E731 (total variation along rows)
+    assert tv(X_new[30:]) < tv(src)  # the copies are smoother than their sources
+    Xv, yv = composed_images[1].reshape(len(X), -1), y
+    with pytest.raises(ValueError, match="moves images"):
+        VAEAugmenter(compose="blur", **TINY).fit(Xv[:100].astype(np.float32), yv[:100])
 
 
 def test_ragged_sequences_get_time_warped_copies_as_long_as_their_sources():

@@ -31,7 +31,7 @@ def result(digits_ds, tmp_path_factory):
 def test_every_cell_is_a_measured_number(result):
     r, _ = result
     assert r["columns"] == ["baseline", "reconstruction", "noise", "interpolation", "extrapolation", "SMOTE", "affine",
-                            "VAE + affine"]
+                            "blur", "VAE + affine"]
     # the composed column holds the VAE's default offspring and as many affine copies
     assert r["quality"]["VAE + affine"]["n_synthetic"]["mean"] == 2 * r["quality"]["affine"]["n_synthetic"]["mean"]
     assert r["classifiers"] == ["SVM", "k-NN", "NN"]

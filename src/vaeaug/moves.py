@@ -1,6 +1,6 @@
 """Input-space moves that compose with the VAE's offspring (``VAEAugmenter(compose=...)``), and
-that the experiment sets beside it: small random affine transforms for images, a random time warp
-for sequences (Um et al., ICMI 2017). Each returns ``n_per_sample`` moved copies per sample,
+that the experiment sets beside it: small random affine transforms and Gaussian blurs for images,
+a random time warp for sequences (Um et al., ICMI 2017). Each returns ``n_per_sample`` moved copies per sample,
 ordered by source, with their labels; ``random_state`` may be a Generator, whose draws then
 continue across calls (so copies made chunk by chunk equal those made whole)."""
 
@@ -48,6 +48,29 @@ def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | 
     return cast_like(out, X), y[src]
 
 
+def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+         max_sigma: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian blur, the other hand-made image augmentation: each copy of an image (N, H, W) or
+    (N, C, H, W) blurred with σ drawn uniformly from [0, ``max_sigma`` × its shorter side]; a
+    fraction of the side, as affine's shift, so that one rule serves 8×8 digits and 70×70 renders.
+    Thin strokes at high resolution gain most (``benchmarks/results/stroke-blur.md``)."""
+    from scipy.ndimage import gaussian_filter
+
+    if X.ndim not in (3, 4):
+        raise ValueError("blur augmentation is for images (N, H, W) or (N, C, H, W)")
+    rng = np.random.default_rng(random_state)
+    src = np.repeat(np.arange(len(X)), n_per_sample)
+    imgs = X if X.ndim == 4 else X[:, None]
+    top = max_sigma * min(imgs.shape[2:])
+    out = np.empty((len(src), *imgs.shape[1:]), dtype=np.float64)
+    for o, i in enumerate(src):
+        sigma = rng.uniform(0.0, top)
+        for ch in range(imgs.shape[1]):  # each channel on its own: colours do not bleed
+            out[o, ch] = gaussian_filter(imgs[i, ch].astype(np.float64), sigma)
+    out = out if X.ndim == 4 else out[:, 0]
+    return cast_like(out, X), y[src]
+
+
 def smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4) -> np.ndarray:
     """(length, channels) random smooth curves around 1: a cubic spline through ``knots`` + 2
     points drawn from N(1, σ²)."""
@@ -77,4 +100,4 @@ def time_warp(X, y, n_per_sample: int, random_state=0, sigma: float = 0.2, knots
 
 
 #: ``compose`` by name: the move made of each real sample beside the VAE's offspring.
-MOVES = {"affine": affine, "time_warp": time_warp}
+MOVES = {"affine": affine, "blur": blur, "time_warp": time_warp}

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, InvalidParameterError, StrOptions
 
 from .latent import METHODS
+from .priors import MOVE_KIND
 
 ARCHITECTURES = ("auto", "mlp", "conv", "tconv", "gru")
 #: How synthetic codes become samples: decode z' itself, move the source sample by D(z') − D(z),
@@ -65,7 +66,7 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "enforce_range": ["boolean"],
     "match_moments": [StrOptions({"auto"}), "boolean"],
     "on_no_gain": [StrOptions({"skip", "near_copies"})],
-    "compose": [StrOptions({"auto", "none", "affine", "time_warp"})],
+    "compose": [StrOptions({"auto", "none", *MOVE_KIND})],
     "cv": [StrOptions({"auto"}), Number(Integral, 2, None, closed="left")],
     "estimator": [HasMethods(["fit", "predict"]), None],
     "n_jobs": [Number(Integral, 1, None, closed="left"), Number(Integral, None, -1, closed="right"), None],
@@ -110,6 +111,6 @@ GENERATE_CONSTRAINTS = {
     "small_classes": [StrOptions({"raise", "skip"})],
     "decoding": [StrOptions(set(DECODINGS)), None],
     "return_codes": ["boolean"],
-    "compose": [StrOptions({"auto", "none", "affine", "time_warp"}), None],
+    "compose": [StrOptions({"auto", "none", *MOVE_KIND}), None],
     "batch_size": [positive_int()],
 }

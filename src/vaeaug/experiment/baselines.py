@@ -1,11 +1,11 @@
 """What a user would do instead of a VAE: SMOTE in input space and, for images, small random
-affine transforms. Both return only the synthetic samples, like :meth:`VAEAugmenter.generate`."""
+affine transforms and Gaussian blurs. Each returns only the synthetic samples, like :meth:`VAEAugmenter.generate`."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..moves import affine, cast_like, each_copy, smooth_curves, time_warp  # noqa: F401 (re-exported)
+from ..moves import affine, blur, cast_like, each_copy, smooth_curves, time_warp  # noqa: F401 (re-exported)
 
 
 def smote(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
