@@ -124,6 +124,9 @@ def test_images_compose_blurred_copies_on_request(composed_images):
     src = np.repeat(X[:10], 3, axis=0).astype(float)
     tv = lambda A: np.abs(np.diff(A.astype(float), axis=2)).sum()  # noqa: E731 (total variation along rows)
     assert tv(X_new[30:]) < tv(src)  # the copies are smoother than their sources
+    X_ab, _ = aug.generate(X[:10], y[:10], compose="affine_blur")  # moved, then blurred
+    X_af, _ = aug.generate(X[:10], y[:10], compose="affine")
+    assert np.array_equal(X_ab[:30], X_vae) and tv(X_ab[30:]) < tv(X_af[30:])
     Xv, yv = composed_images[1].reshape(len(X), -1), y
     with pytest.raises(ValueError, match="moves images"):
         VAEAugmenter(compose="blur", **TINY).fit(Xv[:100].astype(np.float32), yv[:100])

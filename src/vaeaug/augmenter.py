@@ -104,12 +104,13 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     on_no_gain : {"near_copies", "skip"}
         What a method gives where the harm check rejects every setting of it: near-copies
         (residual, strength 0.05), or nothing (with a :class:`~vaeaug.NoGainWarning`).
-    compose : {"auto", "none", "affine", "blur", "time_warp"}
+    compose : {"auto", "none", "affine", "blur", "affine_blur", "time_warp"}
         Input-space moves (:mod:`vaeaug.moves`) that :meth:`generate` adds beside the VAE's
         offspring, ``n_per_sample`` of each real sample, and that the harm check counts in;
         ``"auto"``: affine for images, time warp for sequences, none for vectors, where the suite
         found the two together beat either alone (:data:`vaeaug.priors.COMPOSE`). ``"blur"``
-        (images): Gaussian-blurred copies, for thin strokes at high resolution.
+        (images): Gaussian-blurred copies, for thin strokes at high resolution; ``"affine_blur"``:
+        affine copies, blurred.
     cv : "auto" or int
         Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
         on that fold's training part alone. ``"auto"``: 3, or 2 from 512 pooled samples on
@@ -340,8 +341,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         small_classes : ``"raise"`` refuses a neighbour method on a class of one sample;
             ``"skip"`` gives such samples no offspring.
         decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None``: ``decoding_[method]``.
-        compose : ``"none"``, ``"affine"`` or ``"blur"`` (images), or ``"time_warp"`` (sequences): also
-            ``n_per_sample`` input-space moves of each sample; ``None``: ``compose_``.
+        compose : ``"none"``, ``"affine"``, ``"blur"`` or ``"affine_blur"`` (images), or
+            ``"time_warp"`` (sequences): also ``n_per_sample`` input-space moves of each sample;
+            ``None``: ``compose_``.
 
         Returns ``(X_new, y_new)``, X_new (M, ...) in the input's dtype and shape and y_new (M,)
         the sources' labels: the VAE's offspring ordered by source, then the moved copies ordered

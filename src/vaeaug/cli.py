@@ -299,8 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--decoding", choices=["direct", "residual", "warp"], default=None,
                    help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
                         "motion from D(z) to D(z') (default: the model's choice)")
-    a.add_argument("--compose", choices=["none", "affine", "blur", "time_warp"], default=None,
-                   help="also write as many input-space moves of each input: affine or blur (images), time_warp "
+    a.add_argument("--compose", choices=["none", "affine", "blur", "affine_blur", "time_warp"], default=None,
+                   help="also write as many input-space moves of each input: affine, blur or affine_blur (images), time_warp "
                         "(sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source); a folder with --shard-size")

@@ -71,6 +71,13 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
     return cast_like(out, X), y[src]
 
 
+def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Each copy moved by :func:`affine`, then blurred by :func:`blur`: new poses, drawn smooth."""
+    rng = np.random.default_rng(random_state)
+    X_mv, y_mv = affine(X, y, n_per_sample, random_state=rng)
+    return blur(X_mv, y_mv, 1, random_state=rng)
+
+
 def smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4) -> np.ndarray:
     """(length, channels) random smooth curves around 1: a cubic spline through ``knots`` + 2
     points drawn from N(1, σ²)."""
@@ -100,4 +107,4 @@ def time_warp(X, y, n_per_sample: int, random_state=0, sigma: float = 0.2, knots
 
 
 #: ``compose`` by name: the move made of each real sample beside the VAE's offspring.
-MOVES = {"affine": affine, "blur": blur, "time_warp": time_warp}
+MOVES = {"affine": affine, "blur": blur, "affine_blur": affine_blur, "time_warp": time_warp}

@@ -78,7 +78,7 @@ def resolved_match_moments(match_moments, kind: str) -> bool:
 
 
 #: Which kind each move applies to.
-MOVE_KIND = {"affine": "image", "blur": "image", "time_warp": "sequence"}
+MOVE_KIND = {"affine": "image", "blur": "image", "affine_blur": "image", "time_warp": "sequence"}
 
 
 def resolved_compose(compose: str, kind: str) -> str:
