@@ -27,12 +27,13 @@ import numpy as np
 RESULTS = suite.RESULTS
 #: Per kind, the input-space moves scored beside the defaults (on sequences alone at the amount and at
 #: the defaults' own total, since the defaults add as many time-warped copies to the VAE's offspring).
-EXTRA_COLUMNS = {"image": ("affine",), "sequence": ("time warp", "time warp x2")}
+EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "time warp x2")}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.experiment.baselines import affine, smote, time_warp
+    from vaeaug.moves import affine_blur
 
     X, y, kind = suite.load(name)
     tr, va, te = suite.split(y, n, seed)
@@ -47,6 +48,7 @@ def run_one(name: str, n: int, seed: int, params: dict) -> dict:
             "SMOTE": score(*smote(suite.fixed_form(X[tr], kind, X), y[tr], amount, random_state=seed))}
     if kind == "image":
         rows["affine"] = score(*affine(X[tr], y[tr], amount, random_state=seed))
+        rows["affine_blur"] = score(*affine_blur(X[tr], y[tr], amount, random_state=seed))
     if kind == "sequence":  # the move the defaults compose with, alone: as many, and as many as the defaults make
         for col, k in (("time warp", amount), ("time warp x2", 2 * amount)):
             rows[col] = score(*time_warp(list(X[tr]), y[tr], k, random_state=seed))
@@ -72,15 +74,16 @@ def table(records: list[dict], tag: str = "") -> str:
     """Per data kind and size: gain per data set × classifier (mean over seeds), then the summary."""
     lines = [f"# The defaults on the suite{f' ({tag})' if tag else ''}", "",
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
-             "gain over real data alone, points, mean over seeds; SMOTE, affine and time warp at `n_per_sample` copies (on "
-             "images and sequences the defaults add as many affine / time-warped copies to the VAE's offspring, "
+             "gain over real data alone, points, mean over seeds; SMOTE, affine, blurred affine (affine_blur) and time warp "
+             "at `n_per_sample` copies (on images and sequences the defaults add as many of the `compose` move's copies "
+             "to the VAE's offspring: blurred affine ones, before 2026-12-06 affine ones; time-warped ones; "
              "`compose`: twice that amount, see `made`; time warp x2 is the move alone at that amount). From "
              f"`benchmarks/results/{jsonl(tag).name}`; command: `python benchmarks/defaults_check.py --table"
              f"{f' --tag {tag}' if tag else ''}`.", ""]
     for kind, n in sorted({(r["kind"], r["per_class"]) for r in records}):
         recs = [r for r in records if r["kind"] == kind and r["per_class"] == n]
         names = sorted({r["name"] for r in recs})
-        cols = ["defaults", "SMOTE", *EXTRA_COLUMNS.get(kind, ())]
+        cols = [c for c in ("defaults", "SMOTE", *EXTRA_COLUMNS.get(kind, ())) if all(c in r["test"] for r in recs)]
         head = [f"{c} {k}" for c in ("SVM", "1-NN", "NN") for k in cols]
         lines += [f"## {kind}s, {n} per class", "",
                   "| data set | seeds | " + " | ".join(head) + " | made | fit s | chosen (seed 0) |",

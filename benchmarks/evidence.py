@@ -16,6 +16,7 @@ OUT = ROOT / "docs" / "evidence.md"
 #: (table file, what it answers), in reading order; a table not yet measured is left out.
 SECTIONS = (
     ("defaults-check.md", "What the defaults give on the suite, beside SMOTE and affine moves"),
+    ("defaults-check-image-affine.md", "Images under the previous composition, affine copies unblurred"),
     ("defaults-check-n3.md", "Tables at 3 offspring per sample, the amount before n_per_sample=\"auto\""),
     ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
@@ -28,6 +29,7 @@ SECTIONS = (
     ("moment-match.md", "Tables: offspring given their sources' per-feature mean and spread"),
     ("unseen-tables.md", "Tables the suite never saw: the defaults beside SMOTE"),
     ("table-mixtures.md", "Tables: offspring pooled from interpolation and extrapolation"),
+    ("stroke-blur.md", "Blurred copies of stroke images, alone and composed with the VAE (the image default since 2026-12-06)"),
     ("reconstructed-moves.md", "Reconstructions of moved copies: the best method for 1-NN on UJI v1"),
     ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
     ("sequence-levers.md", "Sequences: tconv against GRU, and the VAE fitted on time-warped copies"),

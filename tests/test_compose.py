@@ -20,9 +20,9 @@ def composed_images(digit_images):
     return VAEAugmenter(method="noise", strength=1.0, decoding="warp", **TINY).fit(X[:200], y[:200]), X, y
 
 
-def test_images_get_the_vaes_offspring_then_as_many_affine_copies(composed_images):
+def test_images_get_the_vaes_offspring_then_as_many_blurred_affine_copies(composed_images):
     aug, X, y = composed_images
-    assert aug.compose_ == "affine"
+    assert aug.compose_ == "affine_blur"
     X_new, y_new, codes = aug.generate(X[:10], y[:10], return_codes=True)
     X_vae, y_vae = aug.generate(X[:10], y[:10], compose="none")
     assert X_new.shape == (60, 8, 8) and X_new.dtype == np.uint8
@@ -72,7 +72,7 @@ def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
     Sizes.seen = []
     aug = VAEAugmenter(estimator=Sizes(1), **TINY).fit(X[:150], y[:150], X[150:180], y[150:180])
     sel = aug.selection_
-    assert sel["compose"] == "affine" and "over affine copies" in sel["reason"]
+    assert sel["compose"] == "affine_blur" and "over affine blur copies" in sel["reason"]
     train = [180 - s for s in sel["fold_sizes"]]
     n = aug.n_per_sample_
     assert {t * (1 + n) for t in train} <= set(Sizes.seen)  # real + moves: the side without offspring
@@ -149,5 +149,5 @@ def test_compose_survives_save_and_load(composed_images, tmp_path):
     aug, X, y = composed_images
     aug.save(tmp_path / "m")
     back = VAEAugmenter.load(tmp_path / "m")
-    assert back.compose_ == "affine"
+    assert back.compose_ == "affine_blur"
     assert np.array_equal(back.generate(X[:4], y[:4])[0], aug.generate(X[:4], y[:4])[0])

@@ -31,9 +31,9 @@ def result(digits_ds, tmp_path_factory):
 def test_every_cell_is_a_measured_number(result):
     r, _ = result
     assert r["columns"] == ["baseline", "reconstruction", "noise", "interpolation", "extrapolation", "SMOTE", "affine",
-                            "blur", "VAE + affine"]
-    # the composed column holds the VAE's default offspring and as many affine copies
-    assert r["quality"]["VAE + affine"]["n_synthetic"]["mean"] == 2 * r["quality"]["affine"]["n_synthetic"]["mean"]
+                            "blur", "affine_blur", "VAE + affine_blur"]
+    # the composed column holds the VAE's default offspring and as many blurred affine copies
+    assert r["quality"]["VAE + affine_blur"]["n_synthetic"]["mean"] == 2 * r["quality"]["affine"]["n_synthetic"]["mean"]
     assert r["classifiers"] == ["SVM", "k-NN", "NN"]
     for n in r["classifiers"]:
         for c in r["columns"]:

@@ -314,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment", parents=[common], help="does VAE augmentation help? the paper's table, measured",
         description="Fit the VAE on the training split, generate with every method, train SVM, k-NN and a "
                     "neural net with and without the synthetic data, and report test accuracy (mean ± std over "
-                    "seeds) with SMOTE, affine and blur augmentation and the VAE composed with affine beside, plus a report "
+                    "seeds) with SMOTE, affine and blur moves and the VAE composed with blurred affine copies beside, plus a report "
                     "with figures. Sequences (a .ts file, or a time-series set such as JapaneseVowels) are "
                     "classified resampled and flattened, with 1-NN under DTW beside, and compared with jitter, "
                     "scaling, magnitude warp and time warp. "

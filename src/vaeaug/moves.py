@@ -72,10 +72,14 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
 
 
 def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Each copy moved by :func:`affine`, then blurred by :func:`blur`: new poses, drawn smooth."""
+    """Each copy moved by :func:`affine`, then blurred by :func:`blur`: new poses, drawn smooth.
+    Drawn sample by sample, so that copies made chunk by chunk equal those made whole."""
     rng = np.random.default_rng(random_state)
-    X_mv, y_mv = affine(X, y, n_per_sample, random_state=rng)
-    return blur(X_mv, y_mv, 1, random_state=rng)
+    parts = [blur(*affine(X[i : i + 1], y[i : i + 1], n_per_sample, random_state=rng), 1, random_state=rng)
+             for i in range(len(X))]
+    if not parts:
+        return X[:0], y[:0]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4) -> np.ndarray:
