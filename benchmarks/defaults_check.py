@@ -74,16 +74,18 @@ def table(records: list[dict], tag: str = "") -> str:
     """Per data kind and size: gain per data set × classifier (mean over seeds), then the summary."""
     lines = [f"# The defaults on the suite{f' ({tag})' if tag else ''}", "",
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
-             "gain over real data alone, points, mean over seeds; SMOTE, affine, blurred affine (affine_blur) and time warp "
-             "at `n_per_sample` copies (on images and sequences the defaults add as many of the `compose` move's copies "
-             "to the VAE's offspring: blurred affine ones, before 2026-12-06 affine ones; time-warped ones; "
+             "gain over real data alone, points, mean over seeds; SMOTE, affine, blurred affine (affine_blur) and "
+             "time warp at `n_per_sample` copies (on images and sequences the defaults add as many of the `compose` "
+             "move's copies to the VAE's offspring: blurred affine ones, before 2026-12-06 affine ones; time-warped "
+             "ones; "
              "`compose`: twice that amount, see `made`; time warp x2 is the move alone at that amount). From "
              f"`benchmarks/results/{jsonl(tag).name}`; command: `python benchmarks/defaults_check.py --table"
              f"{f' --tag {tag}' if tag else ''}`.", ""]
     for kind, n in sorted({(r["kind"], r["per_class"]) for r in records}):
         recs = [r for r in records if r["kind"] == kind and r["per_class"] == n]
         names = sorted({r["name"] for r in recs})
-        cols = [c for c in ("defaults", "SMOTE", *EXTRA_COLUMNS.get(kind, ())) if all(c in r["test"] for r in recs)]
+        cols = [c for c in ("defaults", "SMOTE", *EXTRA_COLUMNS.get(kind, ()))
+                if all(c in r["test"] for r in recs)]  # columns a record of its time lacks are left out
         head = [f"{c} {k}" for c in ("SVM", "1-NN", "NN") for k in cols]
         lines += [f"## {kind}s, {n} per class", "",
                   "| data set | seeds | " + " | ".join(head) + " | made | fit s | chosen (seed 0) |",

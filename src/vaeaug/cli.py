@@ -300,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
                         "motion from D(z) to D(z') (default: the model's choice)")
     a.add_argument("--compose", choices=["none", "affine", "blur", "affine_blur", "time_warp"], default=None,
-                   help="also write as many input-space moves of each input: affine, blur or affine_blur (images), time_warp "
-                        "(sequences), or none (default: the model's own compose_)")
+                   help="also write as many input-space moves of each input: affine, blur or affine_blur "
+                        "(images), time_warp (sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source); a folder with --shard-size")
     a.add_argument("--shard-size", type=_positive, default=None,
@@ -314,7 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment", parents=[common], help="does VAE augmentation help? the paper's table, measured",
         description="Fit the VAE on the training split, generate with every method, train SVM, k-NN and a "
                     "neural net with and without the synthetic data, and report test accuracy (mean ± std over "
-                    "seeds) with SMOTE, affine and blur moves and the VAE composed with blurred affine copies beside, plus a report "
+                    "seeds) with SMOTE, affine and blur moves and the VAE composed with blurred affine copies "
+                    "beside, plus a report "
                     "with figures. Sequences (a .ts file, or a time-series set such as JapaneseVowels) are "
                     "classified resampled and flattened, with 1-NN under DTW beside, and compared with jitter, "
                     "scaling, magnitude warp and time warp. "

@@ -71,7 +71,8 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
     return cast_like(out, X), y[src]
 
 
-def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int,
+                random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
     """Each copy moved by :func:`affine`, then blurred by :func:`blur`: new poses, drawn smooth.
     Drawn sample by sample, so that copies made chunk by chunk equal those made whole."""
     rng = np.random.default_rng(random_state)
