@@ -9,7 +9,8 @@ UJI v1 on the paper's writer split with the experiment's classifiers (as ``ujipe
 the 8×8 image sets on the suite's 10-per-class splits with its classifiers, where a blur of a
 pixel's width is already most of a stroke. Test accuracy gain over real data alone, points. One
 JSONL line per (data set, seed) (``results/stroke-blur.jsonl``, resumable; two processes may
-share it), and ``stroke-blur.{json,md}``.
+share it), and ``stroke-blur.{json,md}``. ``stroke-blur-at-8fd63b2.*``: the first run, where
+``fit`` chose beside plain affine copies (the image default of the time).
 
     python benchmarks/studies/stroke_blur.py --names ujipen-v1-writers --seeds 0 1 2
     python benchmarks/studies/stroke_blur.py --names digits-8x8 optdigits-8x8 --seeds 0 1 2
@@ -29,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import defaults_suite as suite  # noqa: E402
 from reconstructed_moves import WRITERS, suite_split, writer_split  # noqa: E402
 
-JSONL = suite.RESULTS / "stroke-blur.jsonl"
 CLASSIFIERS = ("SVM", "1-NN", "NN")
 #: Blur widths (σ, pixels) per image size: UJI's 70×70 renders draw 2-pixel strokes; the 8×8
 #: digits are already a pixel or two across a stroke.
@@ -73,8 +73,8 @@ def run_one(name: str, seed: int, with_vae: bool = True) -> dict:
     return record
 
 
-def table(records: list[dict]) -> str:
-    md = ["# Smoothness alone: blurred copies of stroke images", "",
+def table(records: list[dict], tag: str = "") -> str:
+    md = [f"# Smoothness alone: blurred copies of stroke images{f' ({tag})' if tag else ''}", "",
           "Test accuracy gain over real data alone, points, mean over seeds (SVM / 1-NN / NN). A blur "
           "column adds one Gaussian-blurred copy of each training image (σ in pixels); `+ blur` adds "
           "the wider one. UJI v1 by writers (W01–W07 train, W08 validation, W09–W11 test) with the "
@@ -102,14 +102,17 @@ def main() -> None:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--no-vae", action="store_true", help="the blur and affine columns only")
     p.add_argument("--table", action="store_true", help="only rewrite the table from the JSONL")
+    p.add_argument("--tag", default="", help="another run's files: stroke-blur-TAG.*")
     a = p.parse_args()
+    stem = f"stroke-blur-{a.tag}" if a.tag else "stroke-blur"
+    path = suite.RESULTS / f"{stem}.jsonl"
     if not a.table:
-        suite.run_resumable(JSONL, [(n, s) for n in a.names for s in a.seeds],
+        suite.run_resumable(path, [(n, s) for n in a.names for s in a.seeds],
                             lambda n, s: run_one(n, s, not a.no_vae))
-    records = suite.read_jsonl(JSONL)
-    atomic_write_json(suite.RESULTS / "stroke-blur.json", {"runs": records})
-    md = table(records)
-    atomic_write_text(suite.RESULTS / "stroke-blur.md", md + "\n")
+    records = suite.read_jsonl(path)
+    atomic_write_json(suite.RESULTS / f"{stem}.json", {"runs": records})
+    md = table(records, a.tag)
+    atomic_write_text(suite.RESULTS / f"{stem}.md", md + "\n")
     print(md)
 
 
