@@ -1,8 +1,8 @@
 """Input-space moves that compose with the VAE's offspring (``VAEAugmenter(compose=...)``), and
 that the experiment sets beside it: small random affine transforms and Gaussian blurs for images,
-a random time warp for sequences (Um et al., ICMI 2017). Each returns ``n_per_sample`` moved copies per sample,
-ordered by source, with their labels; ``random_state`` may be a Generator, whose draws then
-continue across calls (so copies made chunk by chunk equal those made whole)."""
+a random time warp for sequences (Um et al., ICMI 2017). Each returns ``n_per_sample`` moved
+copies per sample, ordered by source, with their labels; ``random_state`` may be a Generator,
+whose draws then continue across calls (so copies made chunk by chunk equal those made whole)."""
 
 from __future__ import annotations
 

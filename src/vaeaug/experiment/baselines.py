@@ -1,5 +1,6 @@
 """What a user would do instead of a VAE: SMOTE in input space and, for images, small random
-affine transforms and Gaussian blurs. Each returns only the synthetic samples, like :meth:`VAEAugmenter.generate`."""
+affine transforms and Gaussian blurs. Each returns only the synthetic samples, like
+:meth:`VAEAugmenter.generate`."""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ point with the best mean *validation* accuracy over the classifiers is chosen; i
 accuracy is reported. The test split is only ever scored: no fit and no choice sees it.
 Comparators (SMOTE; for images affine transforms, Gaussian blurs, blurred affine copies, and
 the VAE's offspring composed with as many of the last; for sequences the field's input-space
-augmenters, and the VAE's offspring composed with as many time-warped copies) go through the same grid of amounts. Sequences are
-classified on their resampled, flattened form (:class:`~vaeaug.proxy.FeatureScaler`), with 1-NN
-under DTW beside the paper's three.
+augmenters, and the VAE's offspring composed with as many time-warped copies) go through the
+same grid of amounts. Sequences are classified on their resampled, flattened form
+(:class:`~vaeaug.proxy.FeatureScaler`), with 1-NN under DTW beside the paper's three.
 """
 
 from __future__ import annotations
