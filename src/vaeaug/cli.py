@@ -11,6 +11,7 @@ import numpy as np
 from . import __version__
 from .cli_options import _strength, add_estimator_args, estimator_kwargs
 from .fileio import sha256_file
+from .priors import MOVE_KIND
 
 
 def _augmenter_from_args(args):
@@ -299,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--decoding", choices=["direct", "residual", "warp"], default=None,
                    help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
                         "motion from D(z) to D(z') (default: the model's choice)")
-    a.add_argument("--compose", choices=["none", "affine", "blur", "affine_blur", "time_warp"], default=None,
+    a.add_argument("--compose", choices=["none", *MOVE_KIND], default=None,
                    help="also write as many input-space moves of each input: affine, blur or affine_blur "
                         "(images), time_warp (sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")

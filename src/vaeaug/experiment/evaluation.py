@@ -34,7 +34,7 @@ from ..priors import resolved_n_per_sample
 from ..proxy import FeatureScaler
 from ..sequences import object_array
 from ..threads import work_threads
-from .baselines import SEQUENCE_AUGMENTERS, affine, smote
+from .baselines import SEQUENCE_AUGMENTERS, smote
 from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
 
@@ -121,9 +121,7 @@ def _synthesize(column: str, cand: dict, aug: VAEAugmenter, X, y, seed: int, sca
     n = cand["n_per_sample"]
     if column == "SMOTE":  # sequences: on their resampled form, as the classifiers see them
         return smote(scaler.resampled(X) if scaler.kind == "sequence" else X, y, n, random_state=seed)
-    if column == "affine":
-        return affine(X, y, n, random_state=seed)
-    if column in ("blur", "affine_blur"):
+    if column in MOVES:  # the image moves alone: affine, blur, affine_blur
         return MOVES[column](X, y, n, random_state=seed)
     if column in SEQUENCE_AUGMENTERS:
         return SEQUENCE_AUGMENTERS[column](X, y, n, random_state=seed)
