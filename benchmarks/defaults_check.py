@@ -11,6 +11,7 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --names glass digits-8x8 --seeds 0
     python benchmarks/defaults_check.py --table
     python benchmarks/defaults_check.py --params '{"cv": 2}' --tag cv2    # another setting, its own file
+    python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ RESULTS = suite.RESULTS
 #: Per kind, the input-space moves scored beside the defaults (on sequences alone at the amount and at
 #: the defaults' own total, since the defaults add as many time-warped copies to the VAE's offspring).
 EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "time warp x2")}
+#: Titles of tagged runs that are not the suite.
+TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
+                           "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)"}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:
@@ -72,7 +76,8 @@ def read(tag: str = "") -> list[dict]:
 
 def table(records: list[dict], tag: str = "") -> str:
     """Per data kind and size: gain per data set × classifier (mean over seeds), then the summary."""
-    lines = [f"# The defaults on the suite{f' ({tag})' if tag else ''}", "",
+    title = TITLES.get(tag, f"The defaults on the suite{f' ({tag})' if tag else ''}")
+    lines = [f"# {title}", "",
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
              "gain over real data alone, points, mean over seeds; SMOTE, affine, blurred affine (affine_blur) and "
              "time warp at `n_per_sample` copies (on images and sequences the defaults add as many of the `compose` "

@@ -42,6 +42,11 @@ SHARED = HERE.parent.parent / "shared" / "data"
 RESULTS = HERE / "results"
 JSONL = RESULTS / "defaults-suite.jsonl.gz"  # gzip: the suite's records outgrew 1 MiB as text
 IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
+#: image sets no default was chosen on, rendered from strokes at the sizes of the usual digit
+#: benchmarks (16×16, 32×32): do the image rules, fixed on 8×8 and 70×70, carry over?
+#: name -> (source, size, pen width in pixels)
+UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16": ("ujipen-v1", 16, 1.0),
+                     "ujipen-v1-32x32": ("ujipen-v1", 32, 1.5)}
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
@@ -72,6 +77,12 @@ def load(name: str):
     if name == "ujipen-v1":
         ds = load_ujipen_v1(SHARED / "ujipen-v1")
         return ds.X, ds.y, "image"
+    if name in UNSEEN_IMAGE_SETS:
+        source, size, pen = UNSEEN_IMAGE_SETS[name]
+        if source == "ujipen-v1":
+            ds = load_ujipen_v1(SHARED / "ujipen-v1", size=size, pen_width=pen)
+            return ds.X, ds.y, "image"
+        return *pendigits_images(size, pen), "image"
     if name in SEQUENCE_SETS:
         from vaeaug.data import load_aeon
 
@@ -81,9 +92,19 @@ def load(name: str):
     return ds.X, ds.y, "vector"
 
 
+def pendigits_images(size: int, pen_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """pendigits' pen trajectories (8 (x, y) points, y up) drawn as one stroke on ``size × size``."""
+    from vaeaug.data import load_csv
+    from vaeaug.data.ujipen import render
+
+    ds = load_csv(SHARED / "openml" / "pendigits.csv")
+    pts = ds.X.reshape(-1, 8, 2).astype(np.float64) * np.array([1.0, -1.0])  # image rows grow downwards
+    return np.stack([render([p], size, pen_width) for p in pts]), ds.y
+
+
 def load_kind(name: str) -> str:
     """The data kind of a suite data set, without loading it."""
-    return "image" if name in IMAGE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
+    return "image" if name in IMAGE_SETS or name in UNSEEN_IMAGE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
 
 
 def split(y: np.ndarray, n: int, seed: int):
