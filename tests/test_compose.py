@@ -93,6 +93,17 @@ def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, d
         VAEAugmenter(compose="time_warp", method="noise", strength=0.5, **TINY).fit(Xi[:100], yi[:100])
 
 
+def test_affine_copies_fill_what_they_shift_in_with_the_images_background():
+    from vaeaug.moves import affine
+
+    X = np.full((4, 20, 20), 255, np.uint8)
+    X[:, 8:12, 6:14] = 0  # dark ink on white paper
+    moved, _ = affine(X, np.arange(4), 5, random_state=0)
+    edges = np.concatenate([moved[:, 0], moved[:, -1], moved[:, :, 0], moved[:, :, -1]], axis=1)
+    assert edges.min() == 255 and (moved < 128).any()  # the paper stays white, the ink is still there
+    assert (affine(255 - X, np.arange(4), 5, random_state=0)[0] == 255 - moved).all()  # ink on black: the mirror
+
+
 def test_blur_spreads_each_copy_by_a_share_of_the_side_and_keeps_its_ink():
     from vaeaug.moves import blur
 

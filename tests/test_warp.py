@@ -149,3 +149,16 @@ def test_the_warp_smoothness_and_gain_are_the_augmenters_parameters(fitted_conv,
             VAEAugmenter(warp_gain=bad).fit(X, y)
     with pytest.raises(ValueError, match="warp_smoothness. parameter of VAEAugmenter must be"):
         VAEAugmenter(warp_smoothness=-0.1).fit(X, y)
+
+
+def test_what_a_field_pulls_in_from_outside_takes_the_source_background():
+    """Dark ink on white: a motion towards the edge must not bring black in from outside the frame."""
+    ink = strokes(3, seed=5)
+    for x, bg in ((1.0 - ink, 1.0), (ink, 0.0)):  # white paper, then the usual black
+        flat = x.reshape(3, -1)
+        out = warp_decode(flat, np.roll(x, 4, axis=3).reshape(3, -1), flat, (1, 40, 40)).reshape(3, 40, 40)
+        np.testing.assert_allclose(out[:, :, 0], bg, atol=1e-4)  # the strokes stay inside; the edge is paper
+    theta = register(torch.from_numpy(1.0 - ink), torch.from_numpy(np.roll(1.0 - ink, 4, axis=3)),
+                     WarpSettings.for_size(40, 40), 1.0) * 2
+    zero_filled = warp(torch.from_numpy(1.0 - ink), theta).numpy()
+    assert zero_filled[:, 0, :, 0].min() < 0.5  # the same motion filled with 0: this test can fail

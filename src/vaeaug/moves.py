@@ -18,12 +18,19 @@ def cast_like(F: np.ndarray, like: np.ndarray) -> np.ndarray:
     return out.astype(like.dtype)
 
 
+def background(img: np.ndarray) -> float:
+    """An image's background: the median of its border pixels. A move fills what it shifts in with
+    it, so dark ink on white stays on white (ink on black, the usual case, gets 0 as before)."""
+    return float(np.median(np.concatenate([img[0], img[-1], img[1:-1, 0], img[1:-1, -1]])))
+
+
 def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
            max_rotation: float = 10.0, max_scale: float = 0.1, max_shear: float = 0.15,
            max_shift: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
     """Classic hand-made augmentation for images (N, H, W) or (N, C, H, W): each copy is rotated
     by up to ±``max_rotation`` degrees, scaled by 1 ± ``max_scale``, sheared by up to
-    ±``max_shear`` and shifted by up to ±``max_shift`` of the side, about the centre."""
+    ±``max_shear`` and shifted by up to ±``max_shift`` of the side, about the centre; what it
+    shifts in takes the image's :func:`background`."""
     from scipy.ndimage import affine_transform
 
     if X.ndim not in (3, 4):
@@ -43,7 +50,8 @@ def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | 
         shift = rng.uniform(-max_shift, max_shift, 2) * np.array([h, w])
         offset = c - Ainv @ (c + shift)
         for ch in range(imgs.shape[1]):
-            out[o, ch] = affine_transform(imgs[i, ch].astype(np.float64), Ainv, offset=offset, order=1, mode="constant")
+            img = imgs[i, ch].astype(np.float64)
+            out[o, ch] = affine_transform(img, Ainv, offset=offset, order=1, mode="constant", cval=background(img))
     out = out if X.ndim == 4 else out[:, 0]
     return cast_like(out, X), y[src]
 

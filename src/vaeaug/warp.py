@@ -109,15 +109,31 @@ def _dense_field(theta: torch.Tensor, uh: torch.Tensor, uw: torch.Tensor) -> tor
     return torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)
 
 
-def warp(x: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
-    """Images (N, C, H, W) resampled at p + d(p), d the field of ``theta``: out(p) = x(p + d(p))."""
+def background(x: torch.Tensor) -> torch.Tensor:
+    """Each image's background per channel, (N, C, 1, 1): the median of its border pixels. What a
+    field pulls in from outside the frame is filled with it, so dark ink on white stays on white
+    (and ink on black, the usual case, is filled with 0 as before)."""
+    edge = torch.cat([x[..., 0, :], x[..., -1, :], x[..., 1:-1, 0], x[..., 1:-1, -1]], dim=-1)
+    return edge.median(dim=-1, keepdim=True).values.unsqueeze(-1)
+
+
+def _sample(x: torch.Tensor, grid: torch.Tensor, bg: torch.Tensor) -> torch.Tensor:
+    """``x`` read at ``grid`` (bilinear), ``bg`` outside the frame."""
+    return F.grid_sample(x - bg, grid, mode="bilinear", padding_mode="zeros", align_corners=True) + bg
+
+
+def warp(x: torch.Tensor, theta: torch.Tensor, bg: torch.Tensor | float = 0.0) -> torch.Tensor:
+    """Images (N, C, H, W) resampled at p + d(p), d the field of ``theta``: out(p) = x(p + d(p)),
+    ``bg`` (a :func:`background`) outside the frame."""
     h, w = x.shape[2:]
     grid = identity_grid(h, w, x.device, x.dtype) + displacement(theta, h, w)
-    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
+    return _sample(x, grid, bg)
 
 
-def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> torch.Tensor:
-    """The smooth field that best warps ``src`` onto ``dst`` (both (N, C, H, W)): (N, 2, g, g).
+def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings,
+             bg: torch.Tensor | float = 0.0) -> torch.Tensor:
+    """The smooth field that best warps ``src`` onto ``dst`` (both (N, C, H, W)): (N, 2, g, g),
+    ``bg`` (channel-averaged, (N, 1, 1, 1) or a number) pulled in from outside the frame.
 
     Minimises mean((warp(src) − dst)²) + smoothness · mean(Δθ²) over the control points by Adam,
     on blurred, pooled, channel-averaged pictures.
@@ -138,8 +154,7 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings) -> to
             # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
             # so without the decay the field would end jittering by about lr
             opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
-            moved = F.grid_sample(a, base + _dense_field(theta, uh, uw), mode="bilinear", padding_mode="zeros",
-                                  align_corners=True)
+            moved = _sample(a, base + _dense_field(theta, uh, uw), bg)
             # sums, not means over the batch: every image's field then sees its own gradient only
             fit = ((moved - b) ** 2).sum() / (h * w)
             rough = ((theta[..., 1:, :] - theta[..., :-1, :]) ** 2).sum() + ((theta[..., 1:] - theta[..., :-1]) ** 2).sum()
@@ -165,7 +180,9 @@ def warp_decode(x_src: np.ndarray, dec_new: np.ndarray, dec_src: np.ndarray, sha
         part = slice(s, s + batch_size)
         x, a, b = (torch.as_tensor(np.ascontiguousarray(v[part], dtype=np.float32), device=device).view(-1, c, h, w)
                    for v in (x_src, dec_src, dec_new))
-        theta = register(a, b, settings) * settings.gain
+        # the real source's background, on both pictures too: the decodes' faint one is the model's
+        bg = background(x)
+        theta = register(a, b, settings, bg.mean(dim=1, keepdim=True)) * settings.gain
         with torch.no_grad():
-            out[part] = warp(x, theta).clamp_(0.0, 1.0).reshape(len(x), -1).cpu().numpy()
+            out[part] = warp(x, theta, bg).clamp_(0.0, 1.0).reshape(len(x), -1).cpu().numpy()
     return out
