@@ -44,9 +44,10 @@ JSONL = RESULTS / "defaults-suite.jsonl.gz"  # gzip: the suite's records outgrew
 IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
 #: image sets no default was chosen on, rendered from strokes at the sizes of the usual digit
 #: benchmarks (16×16, 32×32): do the image rules, fixed on 8×8 and 70×70, carry over?
-#: name -> (source, size, pen width in pixels)
+#: name -> (source, size, pen width in pixels); "-inverted": dark ink on white, as scans come
 UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16": ("ujipen-v1", 16, 1.0),
                      "ujipen-v1-32x32": ("ujipen-v1", 32, 1.5)}
+UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
@@ -81,8 +82,10 @@ def load(name: str):
         source, size, pen = UNSEEN_IMAGE_SETS[name]
         if source == "ujipen-v1":
             ds = load_ujipen_v1(SHARED / "ujipen-v1", size=size, pen_width=pen)
-            return ds.X, ds.y, "image"
-        return *pendigits_images(size, pen), "image"
+            X, y = ds.X, ds.y
+        else:
+            X, y = pendigits_images(size, pen)
+        return (255 - X if name.endswith("-inverted") else X), y, "image"
     if name in SEQUENCE_SETS:
         from vaeaug.data import load_aeon
 

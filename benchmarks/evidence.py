@@ -33,6 +33,7 @@ SECTIONS = (
     ("table-mixtures.md", "Tables: offspring pooled from interpolation and extrapolation"),
     ("stroke-blur.md", "Blurred copies of stroke images, alone and composed with the VAE (the image default since 2026-12-06)"),
     ("stroke-blur-at-8fd63b2.md", "Blurred copies of stroke images, first run: fit choosing beside plain affine copies"),
+    ("blurred-offspring.md", "Blurring the VAE's offspring too (not adopted)"),
     ("reconstructed-moves.md", "Reconstructions of moved copies: the best method for 1-NN on UJI v1"),
     ("sequences.md", "Sequences: the defaults beside SMOTE and the time-series augmenters, at 5 per class"),
     ("sequence-levers.md", "Sequences: tconv against GRU, and the VAE fitted on time-warped copies"),
