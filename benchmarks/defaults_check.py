@@ -12,6 +12,7 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --table
     python benchmarks/defaults_check.py --params '{"cv": 2}' --tag cv2    # another setting, its own file
     python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
+    python benchmarks/defaults_check.py --names pendigits-16x16-inverted ujipen-v1-32x32-inverted --tag inverted-images
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ RESULTS = suite.RESULTS
 EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "time warp x2")}
 #: Titles of tagged runs that are not the suite.
 TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
-                           "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)"}
+                           "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)",
+          "inverted-images": "Dark ink on white paper: two of those image sets inverted, moves filling with the "
+                             "image's background (since d024a29)",
+          "inverted-images-at-7c07aa8": "Dark ink on white paper, before d024a29: moves and warps filling "
+                                        "what they shift in with black (the library at 7c07aa8)"}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:
