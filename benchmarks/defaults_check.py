@@ -13,6 +13,8 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --params '{"cv": 2}' --tag cv2    # another setting, its own file
     python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
     python benchmarks/defaults_check.py --names pendigits-16x16-inverted ujipen-v1-32x32-inverted --tag inverted-images
+    python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
+        --tag pixel-tables
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "
 #: Titles of tagged runs that are not the suite.
 TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
                            "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)",
+          "pixel-tables": "Images as tables of pixels: the unseen image sets flattened, read as feature vectors "
+                          "(`defaults_suite.UNSEEN_PIXEL_TABLES`)",
           "inverted-images": "Dark ink on white paper: two of those image sets inverted, moves filling with the "
                              "image's background (since d024a29)",
           "inverted-images-at-7c07aa8": "Dark ink on white paper, before d024a29: moves and warps filling "

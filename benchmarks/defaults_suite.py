@@ -48,6 +48,8 @@ IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
 UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16": ("ujipen-v1", 16, 1.0),
                      "ujipen-v1-32x32": ("ujipen-v1", 32, 1.5)}
 UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
+#: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
+UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in UNSEEN_IMAGE_SETS if not k.endswith("-inverted"))
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
@@ -86,6 +88,9 @@ def load(name: str):
         else:
             X, y = pendigits_images(size, pen)
         return (255 - X if name.endswith("-inverted") else X), y, "image"
+    if name in UNSEEN_PIXEL_TABLES:
+        X, y, _ = load(name.removesuffix("-table"))
+        return X.reshape(len(X), -1).astype(np.float64), y, "vector"
     if name in SEQUENCE_SETS:
         from vaeaug.data import load_aeon
 
