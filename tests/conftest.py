@@ -32,7 +32,8 @@ def digit_images():
     return (X.reshape(-1, 8, 8) * 255 / 16).round().astype(np.uint8), y
 
 
-FAST = dict(epochs=12, batch_size=32, latent_dim=8, hidden_sizes=(64, 32), conditional=False, verbose=0)
+FAST = dict(epochs=12, batch_size=32, latent_dim=8, hidden_sizes=(64, 32), conditional=False, verbose=0,
+            data_kind="vector")  # the digits fixture is a table of 8×8 pixels: kept a table here
 
 
 @pytest.fixture(scope="session")

@@ -219,7 +219,7 @@ def test_bad_inputs_fail_clearly(digits):
     with pytest.raises(ValueError, match="architecture"):
         VAEAugmenter(architecture="rnn").fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="conv"):
-        VAEAugmenter(architecture="conv").fit(X[:100], y[:100])
+        VAEAugmenter(architecture="conv", data_kind="vector").fit(X[:100], y[:100])
 
 
 def test_fit_resample_and_imblearn_pipeline_in_cross_validation(digits):

@@ -21,7 +21,7 @@ def npz(tmp_path, digits):
 
 def test_train_then_augment(tmp_path, npz, capsys):
     model = tmp_path / "model"
-    assert main(["train", "--data", str(npz), "--out", str(model), "--epochs", "3", "--hidden", "32,16",
+    assert main(["train", "--data", str(npz), "--data-kind", "vector", "--out", str(model), "--epochs", "3", "--hidden", "32,16",
                  "--latent-dim", "4", "--seed", "1", "--quiet"]) == 0
     assert (model / "config.json").exists() and (model / "model.safetensors").exists()
     out = tmp_path / "aug.npz"
@@ -75,7 +75,7 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
     import json
 
     model = tmp_path / "model"
-    main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8",
+    main(["train", "--data", str(npz), "--data-kind", "vector", "--out", str(model), "--epochs", "2", "--hidden", "16,8",
           "--latent-dim", "4", "--quiet"])
     out = tmp_path / "shards"
     assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--per-sample", "5",
@@ -91,7 +91,7 @@ def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tm
 
     monkeypatch.setattr(selection_module, "harm_test", lambda wins, losses: 0.0)  # every setting hurts
     model = tmp_path / "model"
-    main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
+    main(["train", "--data", str(npz), "--data-kind", "vector", "--out", str(model), "--epochs", "2", "--hidden", "16,8", "--latent-dim", "4",
           "--on-no-gain", "skip", "--quiet"])
     out = tmp_path / "aug.npz"
     assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--out", str(out)]) == 1

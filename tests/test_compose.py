@@ -82,12 +82,12 @@ def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
 
 def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, digit_images):
     X, y = digits
-    aug = VAEAugmenter(method="noise", strength=0.5, **TINY).fit(X[:200], y[:200])
+    aug = VAEAugmenter(method="noise", strength=0.5, data_kind="vector", **TINY).fit(X[:200], y[:200])
     assert aug.compose_ == "none" and len(aug.generate(X[:5], y[:5])[0]) == 5 * AMOUNT["vector"]
     with pytest.raises(ValueError, match="moves images"):
         aug.generate(X[:5], y[:5], compose="affine")
     with pytest.raises(ValueError, match="moves images"):
-        VAEAugmenter(compose="affine", **TINY).fit(X[:200], y[:200])
+        VAEAugmenter(compose="affine", data_kind="vector", **TINY).fit(X[:200], y[:200])
     Xi, yi = digit_images
     with pytest.raises(ValueError, match="moves sequences"):
         VAEAugmenter(compose="time_warp", method="noise", strength=0.5, **TINY).fit(Xi[:100], yi[:100])
@@ -140,7 +140,7 @@ def test_images_compose_blurred_copies_on_request(composed_images):
     assert np.array_equal(X_ab[:30], X_vae) and tv(X_ab[30:]) < tv(X_af[30:])
     Xv, yv = composed_images[1].reshape(len(X), -1), y
     with pytest.raises(ValueError, match="moves images"):
-        VAEAugmenter(compose="blur", **TINY).fit(Xv[:100].astype(np.float32), yv[:100])
+        VAEAugmenter(compose="blur", data_kind="vector", **TINY).fit(Xv[:100].astype(np.float32), yv[:100])
 
 
 def test_ragged_sequences_get_time_warped_copies_as_long_as_their_sources():

@@ -107,7 +107,7 @@ def trained(tmp_path, digits):
     data = tmp_path / "d.npz"
     np.savez(data, X=X[:200], y=y[:200])
     model = tmp_path / "model"
-    assert main(["train", "--data", str(data), "--out", str(model), "--epochs", "2", "--hidden", "16",
+    assert main(["train", "--data", str(data), "--data-kind", "vector", "--out", str(model), "--epochs", "2", "--hidden", "16",
                  "--latent-dim", "4", "--quiet"]) == 0
     return data, model
 

@@ -81,7 +81,7 @@ def test_the_stream_is_the_same_matched_samples_as_the_whole(table_model, digits
 def test_auto_matches_vectors_only(digit_images):
     X, y = digit_images
     aug = VAEAugmenter(random_state=0, strength=0.5, method="noise", decoding="direct", compose="none",
-                       **FAST).fit(X[:200], y[:200], X[200:260], y[200:260])
+                       **{**FAST, "data_kind": "auto"}).fit(X[:200], y[:200], X[200:260], y[200:260])
     auto = aug.generate(X[:50], y[:50], random_state=0)[0]
     aug.set_params(match_moments=False)
     np.testing.assert_array_equal(aug.generate(X[:50], y[:50], random_state=0)[0], auto)

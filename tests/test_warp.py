@@ -125,7 +125,7 @@ def test_warp_is_refused_for_feature_vectors(fitted_mlp, digits):
     with pytest.raises(ValueError, match="decoding must be one of"):
         fitted_mlp.generate(X[:10], y[:10], "noise", decoding="warp")
     with pytest.raises(ValueError, match="moves images"):
-        VAEAugmenter(decoding="warp").fit(X[:100], y[:100])
+        VAEAugmenter(decoding="warp", data_kind="vector").fit(X[:100], y[:100])
 
 
 def test_the_warp_smoothness_and_gain_are_the_augmenters_parameters(fitted_conv, digit_images):

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
+from .flatimages import image_shape
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
@@ -37,8 +38,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     data_kind : {"auto", "image", "vector", "sequence"}
-        What the samples are. ``"auto"``: (N, D) arrays are vectors, (N, H, W) and (N, C, H, W)
-        images, a list of (T_i, C) arrays sequences; name ``"sequence"`` for an (N, T, C) array.
+        What the samples are. ``"auto"``: (N, D) arrays are vectors, unless their features are
+        recognised as the pixels of H × W pictures (``image_shape_``; :mod:`vaeaug.flatimages`),
+        (N, H, W) and (N, C, H, W) images, a list of (T_i, C) arrays sequences; name
+        ``"sequence"`` for an (N, T, C) array, ``"vector"`` to keep a table of pixels a table.
     architecture : {"auto", "mlp", "conv", "tconv", "gru"}
         Encoder/decoder type; ``"auto"``: conv for images, MLP for feature vectors, temporal
         convolutions (``"tconv"``) for sequences.
@@ -140,6 +143,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     collapse_retried_ : bool — the first training collapsed and was retried
     method_ : str — what ``generate`` makes when not told (chosen or fixed)
     compose_ : str — the input-space move ``generate`` adds ("none": no move)
+    image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
+        the model, moves and decodings are the image ones, and outputs come back as rows; ()
+        otherwise
     strength_, decoding_ : dict — what ``generate`` uses per method (chosen or fixed)
     selection_ : dict — every setting the choice scored: estimated gain (points) with a 95 %
         interval, wins, losses, harm p-value; the folds; ``reason``, the one-line verdict
@@ -155,9 +161,21 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         return tags
 
     def _model_form(self, X, name: str = "X"):
-        """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise)."""
+        """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise);
+        tables of pixels (``image_shape_``) as the pictures they hold."""
         vae = self._vae()
-        return vae.preprocessor.to_fixed(X, name) if vae.kind == "sequence" else (X, None)
+        if vae.kind == "sequence":
+            return vae.preprocessor.to_fixed(X, name)
+        shape = getattr(self, "image_shape_", ())
+        if shape:
+            A = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
+            if A.ndim == 2 and A.shape[1] == int(np.prod(shape)):
+                return A.reshape(len(A), *shape), None
+        return X, None
+
+    def _flat(self, X_new):
+        """Images back as the rows of pixels they came as, where the model recognised a table of them."""
+        return X_new.reshape(len(X_new), -1) if getattr(self, "image_shape_", ()) else X_new
 
     def _caller_form(self, X_new, lengths=None):
         """Fixed-length outputs back in the caller's form (sequences: ragged in, ragged out)."""
@@ -250,6 +268,13 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
         X_unlabeled = unlabeled_array(X_unlabeled, X)
         kind = check_kind(X, kind)
+        # a table whose features are the pixels of one picture size gets the image model; its
+        # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
+        self.image_shape_ = (image_shape(X) if self.data_kind == "auto" and kind == "vector" else None) or ()
+        if self.image_shape_:
+            kind = "image"
+            X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
+                                     for A in (X, X_val, X_unlabeled))
         with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
             return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer,
                                      kind, seq)
@@ -314,7 +339,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         ragged come back as a list, each ``lengths[i]`` steps long (default: the model length)."""
         vae = self._vae()
         with work_threads(self.n_jobs, self.n_features_in_):
-            return self._caller_form(vae.to_input(vae.decode(Z, y), self.enforce_range), lengths)
+            return self._flat(self._caller_form(vae.to_input(vae.decode(Z, y), self.enforce_range), lengths))
 
     def reconstruct(self, X, y=None) -> np.ndarray:
         """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
@@ -361,7 +386,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             rec, mv = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
-            X_new, y_new = like(join_samples(rec[0], mv[0]), X_in, codes.y, y_in)
+            X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in)
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -379,7 +404,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                                                    generation.moves_rng(seed)))
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
-        X_new, y_new = like(X_new, X_in, codes.y, y_in)
+        X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -400,7 +425,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
-            return self._in_threads((x, y_chunk) for x, y_chunk, _ in parts)
+            return self._in_threads((self._flat(x), y_chunk) for x, y_chunk, _ in parts)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -410,7 +435,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if compose != "none":  # then the moved copies, from their own stream as in generate()
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
-        return self._in_threads(stream)
+        return self._in_threads((self._flat(x), y_chunk) for x, y_chunk in stream)
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""

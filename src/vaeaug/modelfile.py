@@ -16,7 +16,7 @@ from .priors import MOVE_KIND
 #: Keys a config holds (format 2): nothing else is accepted.
 CONFIG_KEYS = {"format", "format_version", "vaeaug_version", "params", "vae", "preprocessor", "classes",
                "history", "collapse_retried", "strength", "decoding", "selection", "method", "compose",
-               "weights_sha256"}
+               "image_shape", "weights_sha256"}
 VAE_KEYS = {"architecture", "input_shape", "latent_dim", "hidden_sizes", "n_classes", "likelihood", "dropout",
             "conv_dense", "extra"}
 #: The numeric dtypes a model may decode to, and the label dtypes it may hold.
@@ -39,7 +39,7 @@ def check_config(config: dict, path) -> None:
     extra = set(config) - CONFIG_KEYS
     if extra:
         _fail(path, f"unknown key(s) {sorted(extra)}")
-    missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose"}
+    missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose", "image_shape"}
     if missing:
         _fail(path, f"missing key(s) {sorted(missing)}")
     vae = config["vae"]
@@ -76,6 +76,10 @@ def check_config(config: dict, path) -> None:
             and (pre.get("caller_length") is None or _int(pre.get("caller_length"), 1, 2**31))):
         _fail(path, "a sequence preprocessor needs integer length and n_channels, a boolean ragged and an integer "
                     "or null caller_length")
+    flat = config.get("image_shape", [])
+    if not isinstance(flat, list) or len(flat) not in (0, 2) or not all(_int(s, 1, MAX_INPUT) for s in flat) or (
+            flat and (pre["kind"] != "image" or int(np.prod(flat)) != int(np.prod(shape)))):
+        _fail(path, f"image_shape {flat!r} must be [] or the [H, W] of the image model's pixels")
     for name, table, allowed in (("strength", config["strength"], None), ("decoding", config["decoding"], DECODINGS)):
         if not isinstance(table, dict) or set(table) - set(METHODS):
             _fail(path, f"{name} must map the methods {METHODS}")

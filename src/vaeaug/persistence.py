@@ -49,6 +49,7 @@ FITTED_JSON = (
     ("selection_", "selection", to_jsonable, dict, {}),
     ("method_", "method", str, str, "interpolation"),  # before method="auto": the method parameter
     ("compose_", "compose", str, str, "none"),  # before compose: no moved copies
+    ("image_shape_", "image_shape", list, tuple, ()),  # before tables of pixels were recognised: none
 )
 
 

@@ -1,0 +1,66 @@
+"""Images given as tables: recognise (N, D) samples that are flattened H × W pictures, so that
+``data_kind="auto"`` gives them the image model, moves and decodings (tables of pixels lose
+under the table defaults: ``benchmarks/results/defaults-check-pixel-tables.md``).
+
+The test is the one thing that sets pixels apart from other features: in the right layout,
+a feature correlates with its neighbours *above and beside it* far more than with a feature
+half a row away. A spectrum or histogram (neighbours along one axis only) fails it, as does a
+table whose features share no layout. Pure functions of the data; ``docs/choice.md`` says how
+the thresholds were set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: The smallest side a layout may have, and how far from square it may be: digit benchmarks
+#: are 8×8 to 28×28, and 16×15 ones exist; a 6×6 table (satimage's 3×3 pixels × 4 bands) is not.
+MIN_SIDE, MAX_ASPECT = 8, 4 / 3
+#: Neighbours above and beside must each correlate this much more than features half a row
+#: apart, and the neighbours above at least ``MIN_NEIGHBOUR`` (mean Pearson r over the pairs).
+MARGIN, MIN_NEIGHBOUR = 0.2, 0.3
+#: Below this many samples, correlations are too noisy to read a layout from.
+MIN_SAMPLES = 20
+
+
+def layouts(n_features: int) -> list[tuple[int, int]]:
+    """Every (H, W) with H·W = ``n_features``, both sides ≥ ``MIN_SIDE``, at most ``MAX_ASPECT`` from square."""
+    out = []
+    for h in range(MIN_SIDE, n_features // MIN_SIDE + 1):
+        w, rest = divmod(n_features, h)
+        if not rest and w >= MIN_SIDE and max(h, w) <= MAX_ASPECT * min(h, w):
+            out.append((h, w))
+    return out
+
+
+def neighbour_correlations(X: np.ndarray, h: int, w: int) -> tuple[float, float, float]:
+    """Mean correlation of (above, beside, half a row apart) feature pairs in the H × W layout;
+    features that never vary are left out."""
+    F = X.reshape(len(X), h, w).astype(np.float64)
+    F = F - F.mean(axis=0)
+    sd = np.sqrt((F ** 2).mean(axis=0))
+    live = sd > 1e-12 * max(float(sd.max()), 1e-300)
+    Z = np.divide(F, sd, out=np.zeros_like(F), where=live)
+
+    def mean_r(a: np.ndarray, b: np.ndarray, ok: np.ndarray) -> float:
+        return float((a * b).mean(axis=0)[ok].mean()) if ok.any() else 0.0
+
+    half = w // 2
+    return (mean_r(Z[:, 1:], Z[:, :-1], live[1:] & live[:-1]),
+            mean_r(Z[:, :, 1:], Z[:, :, :-1], live[:, 1:] & live[:, :-1]),
+            mean_r(Z[:, :, half:], Z[:, :, :w - half], live[:, half:] & live[:, :w - half]))
+
+
+def image_shape(X: np.ndarray) -> tuple[int, int] | None:
+    """The (H, W) that (N, D) samples ``X`` are flattened pictures of, or ``None``: among the
+    layouts whose neighbours above and beside both stand out (above), the one whose neighbours
+    above correlate most (16×15 against 15×16: only the true width puts a pixel's neighbour
+    above it one row on)."""
+    if X.ndim != 2 or len(X) < MIN_SAMPLES:
+        return None
+    best, best_r = None, -np.inf
+    for h, w in layouts(X.shape[1]):
+        above, beside, far = neighbour_correlations(X, h, w)
+        if above >= MIN_NEIGHBOUR and above >= far + MARGIN and beside >= far + MARGIN and above > best_r:
+            best, best_r = (h, w), above
+    return best

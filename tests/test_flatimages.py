@@ -1,0 +1,73 @@
+"""Tables of pixels: recognised by their 2-D neighbours, given the image model, returned as rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.ndimage import gaussian_filter1d, zoom
+from sklearn.datasets import make_classification
+
+from vaeaug import VAEAugmenter
+from vaeaug.flatimages import image_shape, layouts
+from vaeaug.modelfile import check_config
+from vaeaug.errors import ModelFileError
+
+
+def test_layouts_are_near_square_and_not_too_small():
+    assert layouts(64) == [(8, 8)] and layouts(240) == [(15, 16), (16, 15)] and layouts(256) == [(16, 16)]
+    assert layouts(36) == [] and layouts(216) == [] and layouts(60) == []  # 6×6; 12×18; 6×10
+
+
+def test_flattened_pictures_are_recognised_with_their_orientation(digit_images):
+    X, _ = digit_images
+    assert image_shape(X.reshape(len(X), -1)[:100].astype(float)) == (8, 8)
+    big = zoom(X[:200].astype(float), (1, 2, 2), order=1)  # 16×16 digits
+    assert image_shape(big[:, :, :15].reshape(200, -1)) == (16, 15)  # 16 rows of 15: not 15 of 16
+    assert image_shape(big[:, :15, :].reshape(200, -1)) == (15, 16)
+    assert image_shape((255 - big).reshape(200, -1)) == (16, 16)  # dark ink on white as well
+    assert image_shape(X.reshape(len(X), -1)[:10]) is None  # too few samples to read a layout from
+
+
+def test_tables_that_are_not_pictures_stay_tables():
+    rng = np.random.default_rng(0)
+    X, _ = make_classification(300, 64, n_informative=16, n_classes=4, random_state=0)
+    assert image_shape(X) is None
+    t = np.linspace(0, 1, 64)
+    spectra = np.stack([np.sin(2 * np.pi * (rng.uniform(1, 3) * t + rng.uniform())) for _ in range(300)])
+    assert image_shape(spectra + 0.1 * rng.normal(size=spectra.shape)) is None  # neighbours along one axis only
+    hist = gaussian_filter1d(rng.gamma(2, 1, (300, 100)), 3, axis=1)  # smooth histograms of 100 bins (10×10)
+    assert image_shape(hist) is None
+
+
+def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_path):
+    X, y = digit_images
+    flat = X.reshape(len(X), -1)
+    aug = VAEAugmenter(random_state=0, epochs=4, latent_dim=4, hidden_sizes=(8, 16), verbose=0)
+    aug.fit(flat[:200], y[:200], flat[200:260], y[200:260])
+    assert aug.image_shape_ == (8, 8) and aug.vae_.kind == "image" and aug.compose_ == "affine_blur"
+    assert aug.n_features_in_ == 64 and aug.config_.architecture == "conv"
+    X_new, y_new = aug.generate(flat[:20], y[:20])
+    assert X_new.shape == (20 * 3 * 2, 64) and X_new.dtype == flat.dtype  # offspring, then as many moves
+    # the same model on the same pictures given as images makes the same samples
+    assert np.array_equal(X_new, aug.generate(X[:20], y[:20])[0].reshape(len(X_new), -1))
+    batches = np.concatenate([b for b, _ in aug.generate_batches(flat[:20], y[:20], batch_size=16)])
+    assert np.array_equal(batches, X_new)
+    assert aug.reconstruct(flat[:5], y[:5]).shape == (5, 64) and aug.transform(flat[:5]).shape == (5, 4)
+    aug.save(tmp_path / "m")
+    back = VAEAugmenter.load(tmp_path / "m")
+    assert back.image_shape_ == (8, 8) and np.array_equal(back.generate(flat[:20], y[:20])[0], X_new)
+    kept = VAEAugmenter(data_kind="vector", random_state=0, epochs=2, verbose=0).fit(flat[:200], y[:200])
+    assert kept.image_shape_ == () and kept.vae_.kind == "vector"  # the user's word stands
+
+
+def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, tmp_path):
+    import json
+
+    X, y = digit_images
+    VAEAugmenter(random_state=0, epochs=2, latent_dim=4, hidden_sizes=(8, 16), verbose=0).fit(
+        X.reshape(len(X), -1)[:200], y[:200]).save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["image_shape"] == [8, 8]
+    check_config(config, "ok")
+    with pytest.raises(ModelFileError, match="image_shape"):
+        check_config({**config, "image_shape": [4, 8]}, "bad")
