@@ -35,8 +35,9 @@ EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "
 #: Titles of tagged runs that are not the suite.
 TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
                            "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)",
-          "pixel-tables": "Images as tables of pixels: the unseen image sets flattened, read as feature vectors "
-                          "(`defaults_suite.UNSEEN_PIXEL_TABLES`)",
+          "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
+                          "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
+          "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",
           "inverted-images": "Dark ink on white paper: two of those image sets inverted, moves filling with the "
                              "image's background (since d024a29)",
           "inverted-images-at-7c07aa8": "Dark ink on white paper, before d024a29: moves and warps filling "

@@ -17,6 +17,8 @@ OUT = ROOT / "docs" / "evidence.md"
 SECTIONS = (
     ("defaults-check.md", "What the defaults give on the suite, beside SMOTE and affine moves"),
     ("defaults-check-unseen-images.md", "Images at sizes the image defaults were not chosen on (16×16, 32×32)"),
+    ("defaults-check-pixel-tables.md", "Tables of pixels, recognised as the images they hold"),
+    ("defaults-check-pixel-tables-at-67c3e85.md", "Tables of pixels before they were recognised: the table defaults"),
     ("defaults-check-inverted-images.md", "Images of dark ink on white paper"),
     ("defaults-check-inverted-images-at-7c07aa8.md", "Dark ink on white paper before the moves filled with the background"),
     ("defaults-check-image-affine.md", "Images under the previous composition, affine copies unblurred"),

@@ -8,9 +8,9 @@ from scipy.ndimage import gaussian_filter1d, zoom
 from sklearn.datasets import make_classification
 
 from vaeaug import VAEAugmenter
+from vaeaug.errors import ModelFileError
 from vaeaug.flatimages import image_shape, layouts
 from vaeaug.modelfile import check_config
-from vaeaug.errors import ModelFileError
 
 
 def test_layouts_are_near_square_and_not_too_small():
