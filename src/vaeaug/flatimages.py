@@ -19,8 +19,9 @@ MIN_SIDE, MAX_ASPECT = 8, 4 / 3
 #: Neighbours above and beside must each correlate this much more than features half a row
 #: apart, and the neighbours above at least ``MIN_NEIGHBOUR`` (mean Pearson r over the pairs).
 MARGIN, MIN_NEIGHBOUR = 0.2, 0.3
-#: Below this many samples, correlations are too noisy to read a layout from.
-MIN_SAMPLES = 20
+#: Below this many samples, correlations are too noisy to read a layout from; above
+#: ``MAX_VALUES`` values, evenly spaced rows are read (a layout shows in a few thousand).
+MIN_SAMPLES, MAX_VALUES = 20, 2**22
 
 
 def layouts(n_features: int) -> list[tuple[int, int]]:
@@ -56,8 +57,11 @@ def image_shape(X: np.ndarray) -> tuple[int, int] | None:
     layouts whose neighbours above and beside both stand out (above), the one whose neighbours
     above correlate most (16×15 against 15×16: only the true width puts a pixel's neighbour
     above it one row on)."""
-    if X.ndim != 2 or len(X) < MIN_SAMPLES:
+    if X.ndim != 2 or len(X) < MIN_SAMPLES or not layouts(X.shape[1]):
         return None
+    rows = max(MIN_SAMPLES, MAX_VALUES // X.shape[1])
+    if len(X) > rows:
+        X = X[np.linspace(0, len(X) - 1, rows).astype(int)]
     best, best_r = None, -np.inf
     for h, w in layouts(X.shape[1]):
         above, beside, far = neighbour_correlations(X, h, w)
