@@ -71,3 +71,14 @@ def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, t
     check_config(config, "ok")
     with pytest.raises(ModelFileError, match="image_shape"):
         check_config({**config, "image_shape": [4, 8]}, "bad")
+
+
+def test_a_table_named_image_is_read_as_its_one_square_layout_or_refused():
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 3
+    aug = VAEAugmenter(data_kind="image", random_state=0, epochs=1, latent_dim=2, hidden_sizes=(4, 8), verbose=0)
+    assert aug.fit(rng.random((60, 256)), y).image_shape_ == (16, 16)  # noise: no layout shows, one is possible
+    with pytest.raises(ValueError, match="15×16 or 16×15"):
+        aug.fit(rng.random((60, 240)), y)
+    with pytest.raises(ValueError, match="no near-square picture"):
+        aug.fit(rng.random((60, 30)), y)

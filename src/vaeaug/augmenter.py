@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
-from .flatimages import image_shape
+from .flatimages import pixel_layout
 from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
@@ -41,7 +41,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         What the samples are. ``"auto"``: (N, D) arrays are vectors, unless their features are
         recognised as the pixels of H × W pictures (``image_shape_``; :mod:`vaeaug.flatimages`),
         (N, H, W) and (N, C, H, W) images, a list of (T_i, C) arrays sequences; name
-        ``"sequence"`` for an (N, T, C) array, ``"vector"`` to keep a table of pixels a table.
+        ``"sequence"`` for an (N, T, C) array, ``"vector"`` to keep a table of pixels a table;
+        ``"image"`` reads an (N, D) table as its recognised layout, or as the one near-square
+        picture of D pixels (two, as 15×16 and 16×15, are refused: reshape X).
     architecture : {"auto", "mlp", "conv", "tconv", "gru"}
         Encoder/decoder type; ``"auto"``: conv for images, MLP for feature vectors, temporal
         convolutions (``"tconv"``) for sequences.
@@ -267,14 +269,14 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             X, X_val, X_unlabeled, seq = fixed_sequences(X, X_val, X_unlabeled)
         X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
         X_unlabeled = unlabeled_array(X_unlabeled, X)
-        kind = check_kind(X, kind)
         # a table whose features are the pixels of one picture size gets the image model; its
         # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
-        self.image_shape_ = (image_shape(X) if self.data_kind == "auto" and kind == "vector" else None) or ()
+        self.image_shape_ = pixel_layout(X, self.data_kind) if X.ndim == 2 else ()
         if self.image_shape_:
             kind = "image"
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
                                      for A in (X, X_val, X_unlabeled))
+        kind = check_kind(X, kind)
         with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
             return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer,
                                      kind, seq)

@@ -68,3 +68,21 @@ def image_shape(X: np.ndarray) -> tuple[int, int] | None:
         if above >= MIN_NEIGHBOUR and above >= far + MARGIN and beside >= far + MARGIN and above > best_r:
             best, best_r = (h, w), above
     return best
+
+
+def pixel_layout(X: np.ndarray, data_kind: str) -> tuple[int, int] | tuple[()]:
+    """The (H, W) a table ``X`` (N, D) is read as, () for a table: under ``"auto"`` the recognised
+    layout; under ``"image"`` that, else the one near-square layout D has (none, or two: refused,
+    since only the user knows which)."""
+    if data_kind not in ("auto", "image"):
+        return ()
+    found = image_shape(X)
+    if found or data_kind == "auto":
+        return found or ()
+    options = layouts(X.shape[1])
+    if len(options) != 1:
+        raise ValueError(f"data_kind='image' with {X.shape[1]} columns per sample: "
+                         + (f"they could be {' or '.join(f'{h}×{w}' for h, w in options)} pixels"
+                            if options else "no near-square picture of sides ≥ 8 has that many pixels")
+                         + "; reshape X to (N, H, W) or (N, C, H, W)")
+    return options[0]
