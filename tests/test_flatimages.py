@@ -37,6 +37,10 @@ def test_tables_that_are_not_pictures_stay_tables():
     assert image_shape(spectra + 0.1 * rng.normal(size=spectra.shape)) is None  # neighbours along one axis only
     hist = gaussian_filter1d(rng.gamma(2, 1, (300, 100)), 3, axis=1)  # smooth histograms of 100 bins (10×10)
     assert image_shape(hist) is None
+    # a series whose period is the row width: alike above and beside, but it runs on across a row's end
+    k = np.arange(64)
+    waves = np.stack([np.sin(2 * np.pi * k / 8 + rng.uniform(0, 2 * np.pi)) * rng.uniform(0.5, 2) for _ in range(300)])
+    assert image_shape(waves + 0.3 * rng.normal(size=waves.shape)) is None
 
 
 def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_path):

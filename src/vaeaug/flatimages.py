@@ -4,8 +4,9 @@ under the table defaults: ``benchmarks/results/defaults-check-pixel-tables.md``)
 
 The test is the one thing that sets pixels apart from other features: in the right layout,
 a feature correlates with its neighbours *above and beside it* far more than with a feature
-half a row away. A spectrum or histogram (neighbours along one axis only) fails it, as does a
-table whose features share no layout. Pure functions of the data; ``docs/choice.md`` says how
+half a row away, or with the one that follows it across the end of its row. A spectrum, a
+histogram or a time series (neighbours along one axis only) fails it, as does a table whose
+features share no layout. Pure functions of the data; ``docs/choice.md`` says how
 the thresholds were set.
 """
 
@@ -17,7 +18,8 @@ import numpy as np
 #: are 8×8 to 28×28, and 16×15 ones exist; a 6×6 table (satimage's 3×3 pixels × 4 bands) is not.
 MIN_SIDE, MAX_ASPECT = 8, 4 / 3
 #: Neighbours above and beside must each correlate this much more than features half a row
-#: apart, and the neighbours above at least ``MIN_NEIGHBOUR`` (mean Pearson r over the pairs).
+#: apart and than a row's last and the next row's first, and the neighbours above at least
+#: ``MIN_NEIGHBOUR`` (mean Pearson r over the pairs).
 MARGIN, MIN_NEIGHBOUR = 0.2, 0.3
 #: Below this many samples, correlations are too noisy to read a layout from; above
 #: ``MAX_VALUES`` values, evenly spaced rows are read (a layout shows in a few thousand).
@@ -34,9 +36,9 @@ def layouts(n_features: int) -> list[tuple[int, int]]:
     return out
 
 
-def neighbour_correlations(X: np.ndarray, h: int, w: int) -> tuple[float, float, float]:
-    """Mean correlation of (above, beside, half a row apart) feature pairs in the H × W layout;
-    features that never vary are left out."""
+def neighbour_correlations(X: np.ndarray, h: int, w: int) -> tuple[float, float, float, float]:
+    """Mean correlation of (above, beside, half a row apart, across a row's end) feature pairs in
+    the H × W layout; features that never vary are left out (a mean over no pair is 0)."""
     F = X.reshape(len(X), h, w).astype(np.float64)
     F = F - F.mean(axis=0)
     sd = np.sqrt((F ** 2).mean(axis=0))
@@ -49,7 +51,8 @@ def neighbour_correlations(X: np.ndarray, h: int, w: int) -> tuple[float, float,
     half = w // 2
     return (mean_r(Z[:, 1:], Z[:, :-1], live[1:] & live[:-1]),
             mean_r(Z[:, :, 1:], Z[:, :, :-1], live[:, 1:] & live[:, :-1]),
-            mean_r(Z[:, :, half:], Z[:, :, :w - half], live[:, half:] & live[:, :w - half]))
+            mean_r(Z[:, :, half:], Z[:, :, :w - half], live[:, half:] & live[:, :w - half]),
+            mean_r(Z[:, :-1, -1], Z[:, 1:, 0], live[:-1, -1] & live[1:, 0]))
 
 
 def image_shape(X: np.ndarray) -> tuple[int, int] | None:
@@ -64,8 +67,10 @@ def image_shape(X: np.ndarray) -> tuple[int, int] | None:
         X = X[np.linspace(0, len(X) - 1, rows).astype(int)]
     best, best_r = None, -np.inf
     for h, w in layouts(X.shape[1]):
-        above, beside, far = neighbour_correlations(X, h, w)
-        if above >= MIN_NEIGHBOUR and above >= far + MARGIN and beside >= far + MARGIN and above > best_r:
+        above, beside, far, wrap = neighbour_correlations(X, h, w)
+        # a series cut into rows reads as a picture where its period matches the width, but its
+        # samples run on across a row's end, where a picture's opposite edges do not meet
+        if (above >= MIN_NEIGHBOUR and min(above, beside) >= max(far, wrap) + MARGIN) and above > best_r:
             best, best_r = (h, w), above
     return best
 
