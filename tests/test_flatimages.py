@@ -43,11 +43,13 @@ def test_tables_that_are_not_pictures_stay_tables():
     assert image_shape(waves + 0.3 * rng.normal(size=waves.shape)) is None
 
 
-def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_path):
+def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_path, caplog):
     X, y = digit_images
     flat = X.reshape(len(X), -1)
     aug = VAEAugmenter(random_state=0, epochs=4, latent_dim=4, hidden_sizes=(8, 16), verbose=0)
-    aug.fit(flat[:200], y[:200], flat[200:260], y[200:260])
+    with caplog.at_level("INFO", logger="vaeaug"):
+        aug.fit(flat[:200], y[:200], flat[200:260], y[200:260])
+    assert "read the 64 columns as 8×8 images" in caplog.text  # the user is told
     assert aug.image_shape_ == (8, 8) and aug.vae_.kind == "image" and aug.compose_ == "affine_blur"
     assert aug.n_features_in_ == 64 and aug.config_.architecture == "conv"
     X_new, y_new = aug.generate(flat[:20], y[:20])

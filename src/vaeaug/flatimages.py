@@ -12,7 +12,11 @@ the thresholds were set.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+
+logger = logging.getLogger("vaeaug")
 
 #: The smallest side a layout may have, and how far from square it may be: digit benchmarks
 #: are 8×8 to 28×28, and 16×15 ones exist; a 6×6 table (satimage's 3×3 pixels × 4 bands) is not.
@@ -82,6 +86,9 @@ def pixel_layout(X: np.ndarray, data_kind: str) -> tuple[int, int] | tuple[()]:
     if data_kind not in ("auto", "image"):
         return ()
     found = image_shape(X)
+    if found:  # said once, as the choice's line is: the table is no longer read as a table
+        logger.info("read the %d columns as %d×%d images (image_shape_; data_kind='vector' keeps a table)",
+                    X.shape[1], *found)
     if found or data_kind == "auto":
         return found or ()
     options = layouts(X.shape[1])

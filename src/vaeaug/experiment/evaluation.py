@@ -184,7 +184,7 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         "chosen": {}, "grid": {}, "quality": {}, "dropped_classifiers": dropped,
         "vae": {"strength": dict(aug.strength_), "decoding": dict(aug.decoding_), "selection": aug.selection_,
                 "collapsed": aug.collapsed_, "latent_spread_max": float(aug.latent_spread_.max()),
-                "collapse_retried": aug.collapse_retried_,
+                "collapse_retried": aug.collapse_retried_, "image_shape": list(aug.image_shape_),
                 "epochs_run": len(aug.history_["train_loss"]), "best_epoch": aug.best_epoch_ + 1,
                 "best_val_loss": aug.history_["val_loss"][aug.best_epoch_], "history": aug.history_},
     }
