@@ -18,10 +18,12 @@ def cast_like(F: np.ndarray, like: np.ndarray) -> np.ndarray:
     return out.astype(like.dtype)
 
 
-def background(img: np.ndarray) -> float:
-    """An image's background: the median of its border pixels. A move fills what it shifts in with
-    it, so dark ink on white stays on white (ink on black, the usual case, gets 0 as before)."""
-    return float(np.median(np.concatenate([img[0], img[-1], img[1:-1, 0], img[1:-1, -1]])))
+def background(X: np.ndarray) -> np.ndarray:
+    """Each image's background: the median of its border pixels, over the last two axes (H, W). A
+    move or a warp fills what it pulls in from outside the frame with it, so dark ink on white
+    stays on white (ink on black, the usual case, gets 0 as before)."""
+    edge = np.concatenate([X[..., 0, :], X[..., -1, :], X[..., 1:-1, 0], X[..., 1:-1, -1]], axis=-1)
+    return np.median(edge, axis=-1)
 
 
 def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
@@ -51,7 +53,7 @@ def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | 
         offset = c - Ainv @ (c + shift)
         for ch in range(imgs.shape[1]):
             img = imgs[i, ch].astype(np.float64)
-            out[o, ch] = affine_transform(img, Ainv, offset=offset, order=1, mode="constant", cval=background(img))
+            out[o, ch] = affine_transform(img, Ainv, offset=offset, order=1, mode="constant", cval=float(background(img)))
     out = out if X.ndim == 4 else out[:, 0]
     return cast_like(out, X), y[src]
 

@@ -21,6 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .moves import background
+
 
 @dataclass(frozen=True)
 class WarpSettings:
@@ -109,14 +111,6 @@ def _dense_field(theta: torch.Tensor, uh: torch.Tensor, uw: torch.Tensor) -> tor
     return torch.einsum("hg,nkgl,wl->nhwk", uh, theta, uw)
 
 
-def background(x: torch.Tensor) -> torch.Tensor:
-    """Each image's background per channel, (N, C, 1, 1): the median of its border pixels. What a
-    field pulls in from outside the frame is filled with it, so dark ink on white stays on white
-    (and ink on black, the usual case, is filled with 0 as before)."""
-    edge = torch.cat([x[..., 0, :], x[..., -1, :], x[..., 1:-1, 0], x[..., 1:-1, -1]], dim=-1)
-    return edge.median(dim=-1, keepdim=True).values.unsqueeze(-1)
-
-
 def _sample(x: torch.Tensor, grid: torch.Tensor, bg: torch.Tensor) -> torch.Tensor:
     """``x`` read at ``grid`` (bilinear), ``bg`` outside the frame."""
     return F.grid_sample(x - bg, grid, mode="bilinear", padding_mode="zeros", align_corners=True) + bg
@@ -124,7 +118,7 @@ def _sample(x: torch.Tensor, grid: torch.Tensor, bg: torch.Tensor) -> torch.Tens
 
 def warp(x: torch.Tensor, theta: torch.Tensor, bg: torch.Tensor | float = 0.0) -> torch.Tensor:
     """Images (N, C, H, W) resampled at p + d(p), d the field of ``theta``: out(p) = x(p + d(p)),
-    ``bg`` (a :func:`background`) outside the frame."""
+    ``bg`` (:func:`vaeaug.moves.background`, (N, C, 1, 1) or a number) outside the frame."""
     h, w = x.shape[2:]
     grid = identity_grid(h, w, x.device, x.dtype) + displacement(theta, h, w)
     return _sample(x, grid, bg)
@@ -181,7 +175,8 @@ def warp_decode(x_src: np.ndarray, dec_new: np.ndarray, dec_src: np.ndarray, sha
         x, a, b = (torch.as_tensor(np.ascontiguousarray(v[part], dtype=np.float32), device=device).view(-1, c, h, w)
                    for v in (x_src, dec_src, dec_new))
         # the real source's background, on both pictures too: the decodes' faint one is the model's
-        bg = background(x)
+        sources = np.asarray(x_src[part], dtype=np.float32).reshape(-1, c, h, w)
+        bg = torch.as_tensor(background(sources)[..., None, None], device=device)
         theta = register(a, b, settings, bg.mean(dim=1, keepdim=True)) * settings.gain
         with torch.no_grad():
             out[part] = warp(x, theta, bg).clamp_(0.0, 1.0).reshape(len(x), -1).cpu().numpy()
