@@ -1,7 +1,7 @@
 """The report reads as a person would want: Markdown marks rendered, numbers kept on one line,
 and a method that made nothing never recommended."""
 
-from vaeaug.experiment.report import _html, _inline, val_chosen_table
+from vaeaug.experiment.report import _html, _inline, data_summary, val_chosen_table
 
 
 def test_markdown_marks_render_as_html():
@@ -24,3 +24,12 @@ def _result(n_synthetic_noise: int) -> dict:
 def test_the_picks_never_recommend_a_method_that_made_nothing():
     assert "none (real data only) (1/1)" in val_chosen_table(_result(0))
     assert "noise (1/1)" in val_chosen_table(_result(300))
+
+
+def test_the_summary_says_when_the_vae_read_a_tables_columns_as_images():
+    def result(shape):
+        return {"dataset": {"summary": "pixels: 1797 samples of 64 (vector), 10 classes"},
+                "per_seed": [{"vae": {"image_shape": shape}}, {"vae": {"image_shape": shape}}]}
+
+    assert data_summary(result([8, 8])).endswith("(vector), 10 classes; the VAE read its columns as 8×8 images")
+    assert data_summary(result([])) == "pixels: 1797 samples of 64 (vector), 10 classes"

@@ -200,7 +200,7 @@ def cmd_experiment(args) -> int:
 
     try:
         from .experiment.evaluation import ExperimentConfig, run_experiment
-        from .experiment.report import beside_paper, markdown_table, paper_comparison, quality_table
+        from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
     except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
         raise ValueError(f"the experiment needs its extra ({e.name} is missing): "
                          "pip install \"vaeaug[experiment]\"") from None
@@ -213,7 +213,7 @@ def cmd_experiment(args) -> int:
     if not args.quiet:
         print(ds.summary(), file=sys.stderr)
     result = run_experiment(ds, config, out_dir=args.out, verbose=0 if args.quiet else 1)
-    print(f"\n{ds.summary()}\nTest accuracy (%), mean ± std over seeds {list(seeds)}:\n")
+    print(f"\n{data_summary(result)}\nTest accuracy (%), mean ± std over seeds {list(seeds)}:\n")
     print(markdown_table(result))
     if beside_paper(result):
         print("\nBeside the paper (Jorge et al. 2018, Table 2, UJI Pen Characters v2), gains in points:\n")

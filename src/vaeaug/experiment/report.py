@@ -69,6 +69,14 @@ def _how_chosen(result: dict) -> str:
     return text + "\n"
 
 
+def data_summary(result: dict) -> str:
+    """The data set's one-line summary, saying when the VAE read a table's columns as images
+    (``image_shape_``), since the summary alone names the kind the file was loaded as."""
+    shapes = {tuple(r["vae"]["image_shape"]) for r in result.get("per_seed", []) if r["vae"].get("image_shape")}
+    read = "; the VAE read its columns as " + " or ".join("×".join(map(str, s)) for s in sorted(shapes)) + " images"
+    return result["dataset"]["summary"] + (read if shapes else "")
+
+
 def markdown_table(result: dict) -> str:
     """The accuracy table (rows classifiers, columns baseline and methods), mean ± std over seeds."""
     cols = result["columns"]
@@ -191,7 +199,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     atomic_write_json(out / "results.json", result)
     table = markdown_table(result)
     d = result["dataset"]
-    head = (f"# vaeaug experiment: {d['name']}\n\n{d['summary']}. Split: train {d['sizes']['train']} / "
+    head = (f"# vaeaug experiment: {d['name']}\n\n{data_summary(result)}. Split: train {d['sizes']['train']} / "
             f"validation {d['sizes']['val']} / test {d['sizes']['test']}"
             + (f" ({d['meta']['split']})" if d["meta"].get("split") else "") + ".\n")
     body = [
