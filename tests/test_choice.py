@@ -106,6 +106,32 @@ def test_the_harm_check_rejects_a_setting_built_to_hurt(digits, monkeypatch):
     assert aug.strength_["noise"] == NEAR_COPY_STRENGTH and aug.selection_["fallback"] == ["noise"]
 
 
+def test_the_proxy_subsamples_around_the_real_samples(digits, monkeypatch):
+    """Past its budget the proxy draws a subsample; it must keep every real sample, in both arms
+    of a comparison, or the arm with offspring loses real data the other keeps."""
+    import vaeaug.proxy as proxy
+
+    X, y = digits
+    krr = proxy.KernelRidgeClassifier(max_samples=300).fit(X[:500], y[:500], keep_first=200)
+    kept = {r.tobytes() for r in krr.X_.numpy()}
+    assert len(krr.X_) == 300 and all(r.tobytes() in kept for r in X[:200].astype(np.float64))
+    assert len(proxy.KernelRidgeClassifier(max_samples=100).fit(X[:500], y[:500], keep_first=200).X_) == 100
+
+    calls = []
+    fit = proxy.KernelRidgeClassifier.fit
+    def spy(self, F, yy, keep_first=0):
+        calls.append((len(F), keep_first))
+        return fit(self, F, yy, keep_first)
+
+    monkeypatch.setattr(proxy.KernelRidgeClassifier, "fit", spy)
+    X, y, X_val, y_val = small(digits)
+    aug = VAEAugmenter(random_state=0, **{**FAST, "epochs": 3}).fit(X, y, X_val, y_val)
+    train_sizes = [260 - s for s in aug.selection_["fold_sizes"]]
+    assert len(calls) == len(train_sizes) * (1 + len(aug.selection_["candidates"]))
+    assert {k for _, k in calls} == set(train_sizes)  # each fold's real part, in both arms
+    assert {n for n, k in calls if n > k} == {t * (1 + aug.n_per_sample_) for t in train_sizes}
+
+
 def test_no_fold_generator_sees_its_held_out_samples(digits, monkeypatch):
     import vaeaug.fitting as fitting
     import vaeaug.selection as selection

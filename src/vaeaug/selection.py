@@ -66,7 +66,9 @@ class Scorer:
     def name(self) -> str:
         return "proxy (RBF kernel ridge)" if self.estimator is None else type(self.estimator).__name__
 
-    def right(self, X_train, y_train, X_test, y_test, scaler) -> np.ndarray:
+    def right(self, X_train, y_train, X_test, y_test, scaler, n_real: int = 0) -> np.ndarray:
+        """Whether each test sample is predicted right; ``n_real``: the leading rows of ``X_train``
+        that are real, which the proxy keeps whenever it subsamples."""
         from sklearn.base import clone
 
         from .proxy import KernelRidgeClassifier
@@ -78,7 +80,8 @@ class Scorer:
             model = clone(self.estimator)
             F = X_train.reshape(len(X_train), -1).astype(np.float64)
             F_test = X_test.reshape(len(X_test), -1).astype(np.float64)
-        return model.fit(F, y_train).predict(F_test) == y_test
+        fitted = model.fit(F, y_train, keep_first=n_real) if self.estimator is None else model.fit(F, y_train)
+        return fitted.predict(F_test) == y_test
 
 
 def folds(y: np.ndarray, n_folds: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -127,7 +130,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
             X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], amount,
                                            moves_rng(aug.random_state)))
             X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
-        base[te] = scorer.right(X_fold, y_fold, X[te], y[te], scaler)
+        base[te] = scorer.right(X_fold, y_fold, X[te], y[te], scaler, n_real=len(tr))
         by_draw: dict[tuple, list[Setting]] = {}
         for s in settings:  # one decode serves every decoding of a (method, strength)
             by_draw.setdefault((s.method, s.strength), []).append(s)
@@ -137,7 +140,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
                 X_aug = np.concatenate([X_fold, samples[s.decoding]])
-                right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), X[te], y[te], scaler)
+                right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), X[te], y[te], scaler, n_real=len(tr))
                 diff[s][te] = right.astype(np.int8) - base[te]
         if bar is not None:
             bar.update(1)
