@@ -26,6 +26,7 @@ SECTIONS = (
     ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
     ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
+    ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
