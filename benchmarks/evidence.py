@@ -27,6 +27,8 @@ SECTIONS = (
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
     ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
     ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
+    ("uji-methods-at-7e7ead4.md", "The same before the harm check kept every real sample (7e7ead4)"),
+    ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
