@@ -74,7 +74,9 @@ def table(records: list[dict]) -> tuple[dict, str]:
     seeds = sorted({r["seed"] for r in records})
     lines = ["# The table defaults on tables the suite never saw", "",
              "scikit-learn's wine, iris and digits (a 64-column table, recognised as 8×8 images since 19af936; the "
-             "records from before in `unseen-tables-digits-as-table.jsonl`) and seeded `make_classification` problems; "
+             "records from before in `unseen-tables-digits-as-table.jsonl`) and seeded `make_classification` problems "
+             "(the 100-class one rerun after 82a0cef: its harm check's arms, 4,200 rows, crossed the proxy's old "
+             "3,000-row subsample; the records from before in `unseen-tables-100c-before-82a0cef.jsonl`); "
              f"10 per class for training, 2 for validation, seeds {', '.join(map(str, seeds))}. "
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`: the defaults, the "
              "same without moment matching, and SMOTE at the same amount. Test gain in points over real data alone, "
