@@ -26,6 +26,7 @@ SECTIONS = (
     ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
     ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
+    ("ujipen-v1-2026-12-at-f6e2da3.md", "The same before the harm check kept every real sample (f6e2da3): near-copies in 2 seeds of 3"),
     ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
     ("uji-methods-at-7e7ead4.md", "The same before the harm check kept every real sample (7e7ead4)"),
     ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
