@@ -18,6 +18,7 @@ points. One JSON line per (data set, seed) (``results/blur-draw.jsonl``, resumab
     python benchmarks/studies/blur_draw.py --names digits-8x8 optdigits-8x8 --seeds 0 1 2
     python benchmarks/studies/blur_draw.py --names ujipen-v1-writers --seeds 0 1 2
     python benchmarks/studies/blur_draw.py --table
+    python benchmarks/studies/blur_draw.py --names <set> --variants "σ ~ U(0, 6 %)" "top-up to 6 %" --tag=-topup
 """
 
 from __future__ import annotations
@@ -36,14 +37,30 @@ from reconstructed_moves import CLASSIFIERS, WRITERS, suite_split, writer_split 
 
 JSONL = suite.RESULTS / "blur-draw.jsonl"
 TOP = 0.06  # the library's ceiling, a fraction of the shorter side (vaeaug.moves.blur)
-#: the blur's floor as a fraction of the ceiling: 0 is the library's draw
-FLOORS = {"σ ~ U(0, 6 %)": 0.0, "σ ~ U(3 %, 6 %)": 0.5, "σ = 6 %": 1.0}
+#: the blur's floor as a fraction of the ceiling (0 is the library's draw), or "top-up": each copy
+#: blurred until its correlation length reaches the ceiling, sqrt(top² − own²)
+FLOORS = {"σ ~ U(0, 6 %)": 0.0, "σ ~ U(3 %, 6 %)": 0.5, "σ = 6 %": 1.0, "top-up to 6 %": "top-up"}
+#: the draws each run scores (``--variants``); the first run scored the three floors
+FIRST_RUN = ("σ ~ U(0, 6 %)", "σ ~ U(3 %, 6 %)", "σ = 6 %")
 N = 3  # copies a sample, the image default
 
 
+def correlation_length(imgs: np.ndarray) -> np.ndarray:
+    """Each (C, H, W) image's smoothness in pixels: the σ of a Gaussian blur of white noise whose
+    lag-1 neighbours correlate as the image's do, 1 / sqrt(−4 ln ρ) (0 if ρ ≤ 0, inf if flat)."""
+    D = imgs - imgs.mean(axis=(-2, -1), keepdims=True)
+    a, b, c, d = D[..., :, 1:], D[..., :, :-1], D[..., 1:, :], D[..., :-1, :]
+    num = (a * b).sum(axis=(1, 2, 3)) + (c * d).sum(axis=(1, 2, 3))
+    den = 0.5 * ((a * a + b * b).sum(axis=(1, 2, 3)) + (c * c + d * d).sum(axis=(1, 2, 3)))
+    rho = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+    with np.errstate(divide="ignore"):
+        return np.where(rho <= 0, 0.0, np.where(rho >= 1, np.inf, 1 / np.sqrt(-4 * np.log(np.clip(rho, 1e-12, 1)))))
+
+
 def affine_blur_floor(X: np.ndarray, y: np.ndarray, n: int, seed: int, floor: float):
-    """:func:`vaeaug.moves.affine_blur` with σ drawn on [floor × top, top]; at floor 0 the same
-    random stream, so the same copies as the library's."""
+    """:func:`vaeaug.moves.affine_blur` with σ drawn on [floor × top, top], or topped up to ``top``
+    (``floor="top-up"``, a draw still taken so that every variant moves its copies alike); at
+    floor 0 the same random stream, so the same copies as the library's."""
     from scipy.ndimage import gaussian_filter
 
     from vaeaug.moves import affine, cast_like
@@ -55,8 +72,10 @@ def affine_blur_floor(X: np.ndarray, y: np.ndarray, n: int, seed: int, floor: fl
         A, a_y = affine(X[i : i + 1], y[i : i + 1], n, random_state=rng)
         imgs = A if A.ndim == 4 else A[:, None]
         out = np.empty(imgs.shape, dtype=np.float64)
+        own = correlation_length(imgs.astype(np.float64)) if floor == "top-up" else None
         for o in range(len(imgs)):
-            sigma = rng.uniform(floor * top, top)
+            sigma = rng.uniform(0.0 if own is not None else floor * top, top)
+            sigma = np.sqrt(max(top**2 - own[o] ** 2, 0.0)) if own is not None else sigma
             for ch in range(imgs.shape[1]):
                 out[o, ch] = gaussian_filter(imgs[o, ch].astype(np.float64), sigma)
         xs.append(cast_like(out if A.ndim == 4 else out[:, 0], X))
@@ -64,7 +83,7 @@ def affine_blur_floor(X: np.ndarray, y: np.ndarray, n: int, seed: int, floor: fl
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def run_one(name: str, seed: int) -> dict:
+def run_one(name: str, seed: int, variants=FIRST_RUN) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.experiment.baselines import affine
     from vaeaug.experiment.evaluation import _git_commit
@@ -76,8 +95,8 @@ def run_one(name: str, seed: int) -> dict:
     fit_s = time.perf_counter() - t
     vae = aug.generate(X, y, n_per_sample=N, compose="none")
     test = {"baseline": score(X[:0], y[:0]), "affine": score(*affine(X, y, N, random_state=seed))}
-    for label, floor in FLOORS.items():
-        moved = affine_blur_floor(X, y, N, seed, floor)
+    for label in variants:
+        moved = affine_blur_floor(X, y, N, seed, FLOORS[label])
         test[f"move {label}"] = score(*moved)
         test[f"VAE + move {label}"] = score(*(np.concatenate(p) for p in zip(vae, moved)))
     return {"name": name, "seed": seed, "commit": commit, "fit_s": fit_s,
@@ -88,14 +107,15 @@ def gain(runs: list[dict], col: str, clf: str) -> float:
     return float(np.mean([100 * (r["test"][col][clf] - r["test"]["baseline"][clf]) for r in runs]))
 
 
-def table(records: list[dict]) -> str:
+def table(records: list[dict], tag: str = "") -> str:
     md = ["# The blurred affine move: how to draw the blur", "",
           "Test accuracy gain over real data alone, points, mean over seeds (SVM / 1-NN / NN). "
           "`VAE + move`: the defaults' offspring (`generate(X, y, compose=\"none\")`, chosen beside "
           "the library's move) with three moved copies a sample; `move`: the copies alone. σ is a "
           "fraction of the image's shorter side. Command: `python benchmarks/studies/blur_draw.py "
-          "--names <set> --seeds 0 1 2`; the table: `--table`.", ""]
+          f"--names <set> --seeds 0 1 2{' --variants <draws> --tag=' + tag if tag else ''}`; the table: `--table`.", ""]
     cols = ["affine"] + [f"{a}{label}" for label in FLOORS for a in ("move ", "VAE + move ")]
+    cols = [c for c in cols if all(c in r["test"] for r in records)]  # what every run scored
     names = list(dict.fromkeys(r["name"] for r in records))
     for name in names:
         runs = [r for r in records if r["name"] == name]
@@ -117,13 +137,18 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--names", nargs="*", default=[])
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--variants", nargs="+", default=list(FIRST_RUN), choices=list(FLOORS),
+                   help="the draws to score beside the library's")
+    p.add_argument("--tag", default="", help="suffix of the result files, e.g. --tag=-topup")
     p.add_argument("--table", action="store_true", help="only rewrite blur-draw.md from the records")
     args = p.parse_args()
+    path = suite.RESULTS / f"blur-draw{args.tag}.jsonl"
     if not args.table:
-        suite.run_resumable(JSONL, [(n, s) for n in args.names for s in args.seeds], run_one)
-    records = suite.read_jsonl(JSONL)
+        suite.run_resumable(path, [(n, s) for n in args.names for s in args.seeds],
+                            lambda n, s: run_one(n, s, tuple(args.variants)))
+    records = suite.read_jsonl(path)
     if records:
-        (suite.RESULTS / "blur-draw.md").write_text(table(records))
+        (suite.RESULTS / f"blur-draw{args.tag}.md").write_text(table(records, args.tag))
 
 
 if __name__ == "__main__":
