@@ -41,7 +41,9 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
           "inverted-images": "Dark ink on white paper: two of those image sets inverted, moves filling with the "
                              "image's background (since d024a29)",
           "inverted-images-at-7c07aa8": "Dark ink on white paper, before d024a29: moves and warps filling "
-                                        "what they shift in with black (the library at 7c07aa8)"}
+                                        "what they shift in with black (the library at 7c07aa8)",
+          "blur-topup": "Images with each blurred affine copy blurred until its correlation length reaches 6 % of "
+                        "the side, instead of σ drawn up to 6 % (the library at 43ec215; not adopted)"}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:

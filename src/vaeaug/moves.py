@@ -81,13 +81,43 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
     return cast_like(out, X), y[src]
 
 
-def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int,
-                random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Each copy moved by :func:`affine`, then blurred by :func:`blur`: new poses, drawn smooth.
-    Drawn sample by sample, so that copies made chunk by chunk equal those made whole."""
+def correlation_length(X: np.ndarray) -> np.ndarray:
+    """Each image's smoothness in pixels: the σ of a Gaussian blur of white noise whose
+    neighbouring pixels correlate as the image's do (lag 1 along rows and columns, channels
+    pooled), σ = 1 / sqrt(−4 ln ρ); 0 where neighbours do not correlate, inf for a flat image.
+    Blurs add in quadrature under this model, so it says how much blur an image still lacks."""
+    imgs = np.asarray(X, dtype=np.float64)
+    imgs = imgs if imgs.ndim == 4 else imgs[:, None]
+    D = imgs - imgs.mean(axis=(-2, -1), keepdims=True)
+    a, b, c, d = D[..., :, 1:], D[..., :, :-1], D[..., 1:, :], D[..., :-1, :]
+    num = (a * b).sum(axis=(1, 2, 3)) + (c * d).sum(axis=(1, 2, 3))
+    den = 0.5 * ((a * a + b * b).sum(axis=(1, 2, 3)) + (c * c + d * d).sum(axis=(1, 2, 3)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+        return np.where(rho <= 0, 0.0, np.where(rho >= 1, np.inf, 1 / np.sqrt(-4 * np.log(np.clip(rho, 1e-12, 1)))))
+
+
+def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+                smoothness: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
+    """Each copy moved by :func:`affine`, then Gaussian-blurred until its :func:`correlation_length`
+    reaches ``smoothness`` × the shorter side: new poses, drawn smooth. The blur tops up what the
+    image lacks, σ = sqrt(target² − own²), so thin strokes on a large canvas (UJI's 70×70: about
+    4.1 px) are widened while images already that smooth (the 8×8 digits) stay as moved; a fixed
+    σ cannot serve both (``benchmarks/results/blur-draw.md``). Drawn sample by sample, so that
+    copies made chunk by chunk equal those made whole."""
+    from scipy.ndimage import gaussian_filter
+
     rng = np.random.default_rng(random_state)
-    parts = [blur(*affine(X[i : i + 1], y[i : i + 1], n_per_sample, random_state=rng), 1, random_state=rng)
-             for i in range(len(X))]
+    parts = []
+    for i in range(len(X)):
+        A, a_y = affine(X[i : i + 1], y[i : i + 1], n_per_sample, random_state=rng)
+        imgs = (A if A.ndim == 4 else A[:, None]).astype(np.float64)
+        target = smoothness * min(imgs.shape[2:])
+        for img, own in zip(imgs, correlation_length(imgs)):
+            sigma = np.sqrt(max(target**2 - own**2, 0.0))
+            for ch in range(len(img)):  # each channel on its own: colours do not bleed
+                img[ch] = gaussian_filter(img[ch], sigma) if sigma > 0 else img[ch]
+        parts.append((cast_like(imgs if A.ndim == 4 else imgs[:, 0], X), a_y))
     if not parts:
         return X[:0], y[:0]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
