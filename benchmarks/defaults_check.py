@@ -42,8 +42,10 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
                              "image's background (since d024a29)",
           "inverted-images-at-7c07aa8": "Dark ink on white paper, before d024a29: moves and warps filling "
                                         "what they shift in with black (the library at 7c07aa8)",
-          "blur-topup": "Images with each blurred affine copy blurred until its correlation length reaches 6 % of "
-                        "the side, instead of σ drawn up to 6 % (the library at 43ec215; not adopted)"}
+          "images-blur-drawn": "The image defaults on the suite before cdd3e31: each affine copy blurred by σ "
+                               "drawn up to 6 % of the side",
+          "unseen-images-blur-drawn": "The image defaults on unseen image sets before cdd3e31: each affine copy "
+                                      "blurred by σ drawn up to 6 % of the side"}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:
@@ -93,8 +95,9 @@ def table(records: list[dict], tag: str = "") -> str:
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)`, then `generate(X, y)`; test accuracy "
              "gain over real data alone, points, mean over seeds; SMOTE, affine, blurred affine (affine_blur) and "
              "time warp at `n_per_sample` copies (on images and sequences the defaults add as many of the `compose` "
-             "move's copies to the VAE's offspring: blurred affine ones, before 2026-12-06 affine ones; time-warped "
-             "ones; "
+             "move's copies to the VAE's offspring: blurred affine ones (since cdd3e31 each blurred up to a correlation "
+             "length of 6 % of the side, before that by σ drawn up to 6 %; before 2026-12-06 unblurred); "
+             "time-warped ones; "
              "`compose`: twice that amount, see `made`; time warp x2 is the move alone at that amount). From "
              f"`benchmarks/results/{jsonl(tag).name}`; command: `python benchmarks/defaults_check.py --table"
              f"{f' --tag {tag}' if tag else ''}`.", ""]

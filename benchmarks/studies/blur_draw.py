@@ -45,25 +45,13 @@ FIRST_RUN = ("σ ~ U(0, 6 %)", "σ ~ U(3 %, 6 %)", "σ = 6 %")
 N = 3  # copies a sample, the image default
 
 
-def correlation_length(imgs: np.ndarray) -> np.ndarray:
-    """Each (C, H, W) image's smoothness in pixels: the σ of a Gaussian blur of white noise whose
-    lag-1 neighbours correlate as the image's do, 1 / sqrt(−4 ln ρ) (0 if ρ ≤ 0, inf if flat)."""
-    D = imgs - imgs.mean(axis=(-2, -1), keepdims=True)
-    a, b, c, d = D[..., :, 1:], D[..., :, :-1], D[..., 1:, :], D[..., :-1, :]
-    num = (a * b).sum(axis=(1, 2, 3)) + (c * d).sum(axis=(1, 2, 3))
-    den = 0.5 * ((a * a + b * b).sum(axis=(1, 2, 3)) + (c * c + d * d).sum(axis=(1, 2, 3)))
-    rho = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
-    with np.errstate(divide="ignore"):
-        return np.where(rho <= 0, 0.0, np.where(rho >= 1, np.inf, 1 / np.sqrt(-4 * np.log(np.clip(rho, 1e-12, 1)))))
-
-
 def affine_blur_floor(X: np.ndarray, y: np.ndarray, n: int, seed: int, floor: float):
     """:func:`vaeaug.moves.affine_blur` with σ drawn on [floor × top, top], or topped up to ``top``
     (``floor="top-up"``, a draw still taken so that every variant moves its copies alike); at
     floor 0 the same random stream, so the same copies as the library's."""
     from scipy.ndimage import gaussian_filter
 
-    from vaeaug.moves import affine, cast_like
+    from vaeaug.moves import affine, cast_like, correlation_length
 
     rng = np.random.default_rng(seed)
     top = TOP * min(X.shape[-2:])

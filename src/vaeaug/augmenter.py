@@ -112,8 +112,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     compose : {"auto", "none", "affine", "blur", "affine_blur", "time_warp"}
         Input-space moves (:mod:`vaeaug.moves`) that :meth:`generate` adds beside the VAE's
         offspring, ``n_per_sample`` of each real sample, and that the harm check counts in;
-        ``"auto"``: ``"affine_blur"`` for images (affine copies, then Gaussian-blurred by up to 6 %
-        of the side), time warp for sequences, none for vectors, where the suite found the two
+        ``"auto"``: ``"affine_blur"`` for images (affine copies, each Gaussian-blurred until its
+        smoothness reaches 6 % of the side), time warp for sequences, none for vectors, where the suite found the two
         together beat either alone (:data:`vaeaug.priors.COMPOSE`); ``"affine"`` and ``"blur"``:
         one of the image moves alone.
     cv : "auto" or int
