@@ -45,7 +45,11 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
           "images-blur-drawn": "The image defaults on the suite before cdd3e31: each affine copy blurred by σ "
                                "drawn up to 6 % of the side",
           "unseen-images-blur-drawn": "The image defaults on unseen image sets before cdd3e31: each affine copy "
-                                      "blurred by σ drawn up to 6 % of the side"}
+                                      "blurred by σ drawn up to 6 % of the side",
+          "pixel-tables-blur-drawn": "Images as tables of pixels before cdd3e31: each affine copy blurred by σ "
+                                     "drawn up to 6 % of the side",
+          "inverted-images-blur-drawn": "Dark ink on white paper before cdd3e31: each affine copy blurred by σ "
+                                        "drawn up to 6 % of the side"}
 
 
 def run_one(name: str, n: int, seed: int, params: dict) -> dict:

@@ -24,6 +24,8 @@ SECTIONS = (
     ("defaults-check-image-affine.md", "Images under the previous composition, affine copies unblurred"),
     ("defaults-check-images-blur-drawn.md", "Images before cdd3e31: the moved copies blurred by σ drawn up to 6 %"),
     ("defaults-check-unseen-images-blur-drawn.md", "Unseen image sets before cdd3e31: the moved copies blurred by σ drawn up to 6 %"),
+    ("defaults-check-pixel-tables-blur-drawn.md", "Tables of pixels before cdd3e31: the moved copies blurred by σ drawn up to 6 %"),
+    ("defaults-check-inverted-images-blur-drawn.md", "Dark ink on white paper before cdd3e31: the moved copies blurred by σ drawn up to 6 %"),
     ("defaults-check-n3.md", "Tables at 3 offspring per sample, the amount before n_per_sample=\"auto\""),
     ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
