@@ -113,9 +113,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         Input-space moves (:mod:`vaeaug.moves`) that :meth:`generate` adds beside the VAE's
         offspring, ``n_per_sample`` of each real sample, and that the harm check counts in;
         ``"auto"``: ``"affine_blur"`` for images (affine copies, each Gaussian-blurred until its
-        smoothness reaches 6 % of the side), time warp for sequences, none for vectors, where the suite found the two
-        together beat either alone (:data:`vaeaug.priors.COMPOSE`); ``"affine"`` and ``"blur"``:
-        one of the image moves alone.
+        smoothness reaches 6 % of the side), time warp for sequences, none for vectors, where the
+        suite found the two together beat either alone (:data:`vaeaug.priors.COMPOSE`);
+        ``"affine"`` and ``"blur"``: one of the image moves alone.
     cv : "auto" or int
         Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
         on that fold's training part alone. ``"auto"``: 3, or 2 from 512 pooled samples on

@@ -103,7 +103,7 @@ def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: i
     reaches ``smoothness`` × the shorter side: new poses, drawn smooth. The blur tops up what the
     image lacks, σ = sqrt(target² − own²), so thin strokes on a large canvas (UJI's 70×70: about
     4.1 px) are widened while images already that smooth (the 8×8 digits) stay as moved; a fixed
-    σ cannot serve both (``benchmarks/results/blur-draw.md``). Drawn sample by sample, so that
+    σ cannot serve both (``benchmarks/results/blur-draw*.md``). Drawn sample by sample, so that
     copies made chunk by chunk equal those made whole."""
     from scipy.ndimage import gaussian_filter
 
