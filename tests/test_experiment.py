@@ -141,3 +141,23 @@ def test_tables_show_the_method_their_defaults_use():
     cols = columns_for(ExperimentConfig(), "vector")
     assert cols[:6] == ["baseline", "reconstruction", "noise", "interpolation", "extrapolation", "mixed"]
     assert "mixed" not in columns_for(ExperimentConfig(), "image")
+
+
+def test_tables_show_exact_copies_beside_which_1nn_is_blind(digits_ds):
+    from vaeaug.data import Dataset
+    from vaeaug.experiment.baselines import copies
+
+    X_c, y_c = copies(np.arange(6).reshape(3, 2), np.array([0, 1, 1]), 2)  # each source twice, in order
+    assert X_c[:, 0].tolist() == [0, 0, 2, 2, 4, 4] and y_c.tolist() == [0, 0, 1, 1, 1, 1]
+    table = Dataset(name="digits-table", X=digits_ds.X.reshape(len(digits_ds.X), -1).astype(np.float64),
+                    y=digits_ds.y, kind="vector", split=digits_ds.split)
+    config = replace(TINY, methods=(), comparators=("SMOTE", "copies", "affine"), amounts=(2,),
+                     strengths={**TINY.strengths, "mixed": (0.5,)})
+    r = run_experiment(table, config, verbose=0)
+    assert r["columns"] == ["baseline", "mixed", "SMOTE", "copies"]  # no image move on a table
+    assert r["quality"]["copies"]["n_synthetic"]["mean"] == 2 * len(digits_ds.split["train"])
+    # a 1-NN's nearest copy is its source: the same predictions as real data alone
+    assert r["table"]["k-NN"]["copies"]["mean"] == r["table"]["k-NN"]["baseline"]["mean"]
+    from vaeaug.experiment.evaluation import columns_for
+
+    assert "copies" not in columns_for(ExperimentConfig(), "image")

@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "beside, plus a report "
                     "with figures. Sequences (a .ts file, or a time-series set such as JapaneseVowels) are "
                     "classified resampled and flattened, with 1-NN under DTW beside, and compared with jitter, "
-                    "scaling, magnitude warp and time warp. "
+                    "scaling, magnitude warp and time warp; tables with exact copies, what more rows alone do. "
                     "Without --dataset/--data: UJI Pen Characters v1, the paper's case study, embedded.",
         epilog="examples:\n  vaeaug experiment                      # UJI Pen Characters v1, one seed\n"
                "  vaeaug experiment --seeds 3            # the full table, mean ± std\n"

@@ -1,6 +1,6 @@
 """What a user would do instead of a VAE: SMOTE in input space and, for images, small random
-affine transforms and Gaussian blurs. Each returns only the synthetic samples, like
-:meth:`VAEAugmenter.generate`."""
+affine transforms and Gaussian blurs; and exact copies, the control for what rows alone do.
+Each returns only the synthetic samples, like :meth:`VAEAugmenter.generate`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ def smote(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | N
     Xr, yr = SMOTE(sampling_strategy=target, k_neighbors=k, random_state=random_state).fit_resample(flat[keep], y[keep])
     Xn, yn = Xr[keep.sum():], yr[keep.sum():]
     return cast_like(Xn, X), yn
+
+
+def copies(X, y, n_per_sample: int, random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Each sample repeated ``n_per_sample`` times, ordered by source (random oversampling without
+    the draw): what more rows do with nothing new in them. A classifier with a fixed regularisation
+    reads them as less of it (an SVM on k + 1 copies is the SVM at (k + 1)·C), which offspring
+    inherit too (``benchmarks/results/count-effect.md``). ``random_state``: unused, for a common call."""
+    return np.repeat(X, n_per_sample, axis=0), np.repeat(np.asarray(y), n_per_sample)
 
 
 def _smote_one_class(F, y, n_per_sample, k, random_state, like):
