@@ -35,6 +35,7 @@ SECTIONS = (
     ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
     ("uji-methods-at-7e7ead4.md", "The same before the harm check kept every real sample (7e7ead4)"),
     ("uji-methods-at-ec70af9.md", "The same before the moved copies were blurred up to a smoothness (ec70af9): σ drawn up to 6 %"),
+    ("image-fallback.md", "Images: what the fallback returns where the harm check rejects every setting"),
     ("harm-rule.md", "How strict the harm check should be on tables: other rules replayed on the same fits"),
     ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
