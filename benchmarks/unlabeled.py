@@ -79,7 +79,9 @@ def table(records: list[dict]) -> str:
     lines = ["# Unlabeled data: the generator with it, without it, and self-training", "",
              "Test accuracy gain over real labelled data alone, points, mean over seeds (10 labelled + 2 validation "
              "per class; the unlabeled pool is half of the rest, the test set the other half). From "
-             "`benchmarks/results/unlabeled.jsonl`; command: `python benchmarks/unlabeled.py --table`.", "",
+             "`benchmarks/results/unlabeled.jsonl`; command: `python benchmarks/unlabeled.py --table`. optdigits was "
+             "rerun after 19af936 and cdd3e31 (a table of pixels, now read as 8×8 images with as many affine copies; "
+             "its records from before in `unlabeled-optdigits-as-table.jsonl`).", "",
              "| data set | seeds | " + " | ".join(f"{clf} {c}" for clf in ("SVM", "1-NN", "NN") for c in COLUMNS)
              + " | fit s (without / with) |", "|---|---|" + "---|" * (3 * len(COLUMNS)) + "---|"]
     cells = {c: [] for c in COLUMNS}
