@@ -273,6 +273,23 @@ def run_resumable(path: Path, jobs, run_one) -> None:
         print(name, seed, flush=True)
 
 
+def study_main(doc: str, jsonl: Path, names, run_one, table, stem: str, choices=None) -> None:
+    """A resumable study's command line: ``--names``, ``--seeds``, ``--table``; runs each (name,
+    seed) ``jsonl`` lacks, then writes ``table(records)``'s (data, Markdown) to ``<stem>.{json,md}``."""
+    from vaeaug.fileio import atomic_write_json, atomic_write_text
+
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--names", nargs="+", default=list(names), choices=choices)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--table", action="store_true", help="only write the tables from the records")
+    a = p.parse_args()
+    if not a.table:
+        run_resumable(jsonl, [(n, s) for s in a.seeds for n in a.names], run_one)
+    data, md = table(read_jsonl(jsonl))
+    atomic_write_json(RESULTS / f"{stem}.json", data)
+    atomic_write_text(RESULTS / f"{stem}.md", md)
+
+
 def variant_cells(records: list[dict], variants, classifiers=("SVM", "1-NN", "NN")) -> dict[str, dict[str, list]]:
     """variant → {"name|classifier": test gains in points over seeds} from records holding
     ``"variant|classifier"`` accuracies beside ``"none|classifier"``."""

@@ -20,7 +20,6 @@ decisions are untouched). One JSON line per run (``results/harm-rule.jsonl``, re
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -202,22 +201,11 @@ def table(records: list[dict]) -> tuple[dict, str]:
                          f"{moved if harmful is not None else '–'} of {len(recs)} | {worst} |")
         data[title] = out
         lines.append("")
-    return data, "\n".join(lines)
+    return data, "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--names", nargs="+", default=[*suite.table_names(), *unseen_tables.NAMES])
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--table", action="store_true")
-    a = p.parse_args()
-    from vaeaug.fileio import atomic_write_json, atomic_write_text
-
-    if not a.table:
-        suite.run_resumable(JSONL, [(n, s) for s in a.seeds for n in a.names], run_one)
-    data, md = table(suite.read_jsonl(JSONL))
-    atomic_write_json(suite.RESULTS / "harm-rule.json", data)
-    atomic_write_text(suite.RESULTS / "harm-rule.md", md + "\n")
+    suite.study_main(__doc__, JSONL, [*suite.table_names(), *unseen_tables.NAMES], run_one, table, "harm-rule")
 
 
 if __name__ == "__main__":

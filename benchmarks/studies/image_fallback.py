@@ -18,7 +18,6 @@ classifiers). One JSON line per run (``results/image-fallback.jsonl``, resumable
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -75,18 +74,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--names", nargs="+", default=["ujipen-v1"])
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--table", action="store_true")
-    a = p.parse_args()
-    from vaeaug.fileio import atomic_write_json, atomic_write_text
-
-    if not a.table:
-        suite.run_resumable(JSONL, [(n, s) for s in a.seeds for n in a.names], run_one)
-    data, md = table(suite.read_jsonl(JSONL))
-    atomic_write_json(suite.RESULTS / "image-fallback.json", data)
-    atomic_write_text(suite.RESULTS / "image-fallback.md", md)
+    suite.study_main(__doc__, JSONL, ["ujipen-v1"], run_one, table, "image-fallback")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ One JSONL line per run (``results/unseen-tables.jsonl``, resumable) and ``unseen
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -97,18 +96,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--names", nargs="+", default=list(NAMES), choices=NAMES)
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--table", action="store_true")
-    a = p.parse_args()
-    from vaeaug.fileio import atomic_write_json, atomic_write_text
-
-    if not a.table:
-        suite.run_resumable(JSONL, [(n, s) for s in a.seeds for n in a.names], run_one)
-    data, md = table(suite.read_jsonl(JSONL))
-    atomic_write_json(suite.RESULTS / "unseen-tables.json", data)
-    atomic_write_text(suite.RESULTS / "unseen-tables.md", md)
+    suite.study_main(__doc__, JSONL, NAMES, run_one, table, "unseen-tables", choices=NAMES)
 
 
 if __name__ == "__main__":
