@@ -95,7 +95,10 @@ def run_one(name: str, seed: int) -> dict:
 def table(records: list[dict]) -> str:
     lines = ["# Oversamplers on imbalanced tables (minority classes cut to 10 %)", "",
              "Mean over tables and seeds of the gain over no resampling, points (balanced accuracy / macro-F1); "
-             "`python benchmarks/imbalanced.py`; per-run figures in `imbalanced.jsonl`.", "",
+             "`python benchmarks/imbalanced.py`; per-run figures in `imbalanced.jsonl`. The samplers see standardised "
+             "features, as behind a scaler in a pipeline; from 19af936 until standardised columns were told apart, "
+             "VAESampler read optdigits' standardised pixels as 8×8 images (records in "
+             "`imbalanced-optdigits-standardised-as-images.jsonl`).", "",
              f"{len(records)} runs: {', '.join(sorted({r['name'] for r in records}))}.", "",
              "| sampler | " + " | ".join(f"{c} bal. acc | {c} macro-F1" for c in ("SVM", "1-NN", "NN")) + " |",
              "|---" * 7 + "|"]

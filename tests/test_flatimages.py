@@ -66,6 +66,26 @@ def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_
     assert kept.image_shape_ == () and kept.vae_.kind == "vector"  # the user's word stands
 
 
+def test_pixels_standardised_column_by_column_stay_a_table(digit_images, caplog):
+    from sklearn.preprocessing import StandardScaler
+
+    from vaeaug.flatimages import pixel_layout, standardised
+
+    X, y = digit_images
+    flat = X.reshape(len(X), -1)[:300].astype(np.float64)
+    scaled = StandardScaler().fit_transform(flat)  # as in front of a sampler in an imblearn pipeline
+    assert image_shape(scaled) == (8, 8)  # the layout still shows: correlations ignore scale
+    assert standardised(scaled) and not standardised(flat) and not standardised(flat / 16)
+    with caplog.at_level("INFO", logger="vaeaug"):
+        assert pixel_layout(scaled, "auto") == ()
+    assert "standardised column by column: read as a table" in caplog.text
+    assert pixel_layout(scaled, "image") == (8, 8) and pixel_layout(flat, "auto") == (8, 8)  # the user's word stands
+    # fit holds a validation part out of what it was given: the rows together are still standardised
+    assert pixel_layout(scaled[:270], "auto", scaled[270:]) == () and pixel_layout(scaled[:270], "auto") == (8, 8)
+    aug = VAEAugmenter(random_state=0, epochs=1, latent_dim=2, hidden_sizes=(8,), verbose=0).fit(scaled, y[:300])
+    assert aug.image_shape_ == () and aug.vae_.kind == "vector"
+
+
 def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, tmp_path):
     import json
 

@@ -271,7 +271,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X_unlabeled = unlabeled_array(X_unlabeled, X)
         # a table whose features are the pixels of one picture size gets the image model; its
         # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
-        self.image_shape_ = pixel_layout(X, self.data_kind) if X.ndim == 2 else ()
+        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 else ()
         if self.image_shape_:
             kind = "image"
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)

@@ -6,8 +6,9 @@ The test is the one thing that sets pixels apart from other features: in the rig
 a feature correlates with its neighbours *above and beside it* far more than with a feature
 half a row away, or with the one that follows it across the end of its row. A spectrum, a
 histogram or a time series (neighbours along one axis only) fails it, as does a table whose
-features share no layout. Pure functions of the data; ``docs/choice.md`` says how
-the thresholds were set.
+features share no layout. Pixels standardised column by column pass it but stay a table: each
+sits on its own scale, which moves and warps would mix. Pure functions of the data;
+``docs/choice.md`` says how the thresholds were set.
 """
 
 from __future__ import annotations
@@ -79,13 +80,39 @@ def image_shape(X: np.ndarray) -> tuple[int, int] | None:
     return best
 
 
-def pixel_layout(X: np.ndarray, data_kind: str) -> tuple[int, int] | tuple[()]:
+#: How closely every varying column must sit at mean 0 and one common spread (relative) to read
+#: as standardised one by one, as a ``StandardScaler`` in front of a sampler leaves the rows it
+#: was fitted on; real pixels' spreads differ by place (ink is rarer at the edges).
+STANDARDISED_TOL = 1e-3
+
+
+def standardised(X: np.ndarray) -> bool:
+    """Whether every varying column of ``X`` (N, D) has mean 0 and one common spread: columns
+    rescaled one by one, whose pixels no longer share an intensity scale that moves and warps
+    could carry from one place to another."""
+    F = np.asarray(X, dtype=np.float64)
+    sd = F.std(axis=0)
+    live = sd > 1e-12 * max(float(sd.max()), 1e-300)
+    if live.sum() < 2:
+        return False
+    sd, mean = sd[live], F.mean(axis=0)[live]
+    return bool(sd.max() <= (1 + STANDARDISED_TOL) * sd.min() and np.abs(mean).max() <= STANDARDISED_TOL * sd.min())
+
+
+def pixel_layout(X: np.ndarray, data_kind: str, X_val: np.ndarray | None = None) -> tuple[int, int] | tuple[()]:
     """The (H, W) a table ``X`` (N, D) is read as, () for a table: under ``"auto"`` the recognised
-    layout; under ``"image"`` that, else the one near-square layout D has (none, or two: refused,
-    since only the user knows which)."""
+    layout, unless its columns were standardised one by one (``X``, or ``X`` with ``X_val``: the
+    rows the user gave when the validation part was held out of them); under ``"image"`` that,
+    else the one near-square layout D has (none, or two: refused, since only the user knows which)."""
     if data_kind not in ("auto", "image"):
         return ()
     found = image_shape(X)
+    rows = X if X_val is None or len(X_val) == 0 else np.concatenate([X, X_val])
+    if found and data_kind == "auto" and (standardised(X) or standardised(rows)):  # a scaler ran first: each pixel on its own scale
+        logger.info("the %d columns look like %d×%d images standardised column by column: read as a table "
+                    "(moves need one intensity scale; scale after augmenting, or data_kind='image')",
+                    X.shape[1], *found)
+        return ()
     if found:  # said once, as the choice's line is: the table is no longer read as a table
         logger.info("read the %d columns as %d×%d images (image_shape_; data_kind='vector' keeps a table)",
                     X.shape[1], *found)
