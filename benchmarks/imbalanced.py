@@ -98,7 +98,9 @@ def table(records: list[dict]) -> str:
              "`python benchmarks/imbalanced.py`; per-run figures in `imbalanced.jsonl`. The samplers see standardised "
              "features, as behind a scaler in a pipeline; from 19af936 until standardised columns were told apart, "
              "VAESampler read optdigits' standardised pixels as 8×8 images (records in "
-             "`imbalanced-optdigits-standardised-as-images.jsonl`).", "",
+             "`imbalanced-optdigits-standardised-as-images.jsonl`). The four largest cuts (satimage, letter, "
+             "waveform-5000, pendigits) were rerun after 82a0cef, whose harm check keeps every real sample past 3,000 "
+             "rows (records from before in `imbalanced-large-before-82a0cef.jsonl`).", "",
              f"{len(records)} runs: {', '.join(sorted({r['name'] for r in records}))}.", "",
              "| sampler | " + " | ".join(f"{c} bal. acc | {c} macro-F1" for c in ("SVM", "1-NN", "NN")) + " |",
              "|---" * 7 + "|"]
