@@ -86,16 +86,24 @@ def image_shape(X: np.ndarray) -> tuple[int, int] | None:
 STANDARDISED_TOL = 1e-3
 
 
-def standardised(X: np.ndarray) -> bool:
-    """Whether every varying column of ``X`` (N, D) has mean 0 and one common spread: columns
-    rescaled one by one, whose pixels no longer share an intensity scale that moves and warps
-    could carry from one place to another."""
-    F = np.asarray(X, dtype=np.float64)
-    sd = F.std(axis=0)
-    live = sd > 1e-12 * max(float(sd.max()), 1e-300)
+def standardised(*parts: np.ndarray) -> bool:
+    """Whether every varying column of the rows of ``parts`` (each (N_i, D)) has mean 0 and one
+    common spread: columns rescaled one by one, whose pixels no longer share an intensity scale
+    that moves and warps could carry from one place to another. Read in blocks of rows, without
+    a float64 copy of the table."""
+    n, total, squares = 0, 0.0, 0.0
+    for part in parts:
+        for start in range(0, len(part), 65536):
+            block = np.asarray(part[start:start + 65536], dtype=np.float64)
+            n, total, squares = n + len(block), total + block.sum(axis=0), squares + (block * block).sum(axis=0)
+    if n == 0:
+        return False
+    mean = total / n
+    sd = np.sqrt(np.maximum(squares / n - mean * mean, 0.0))
+    live = sd > 1e-6 * max(float(np.max(sd)), 1e-300)
     if live.sum() < 2:
         return False
-    sd, mean = sd[live], F.mean(axis=0)[live]
+    sd, mean = sd[live], mean[live]
     return bool(sd.max() <= (1 + STANDARDISED_TOL) * sd.min() and np.abs(mean).max() <= STANDARDISED_TOL * sd.min())
 
 
@@ -107,8 +115,8 @@ def pixel_layout(X: np.ndarray, data_kind: str, X_val: np.ndarray | None = None)
     if data_kind not in ("auto", "image"):
         return ()
     found = image_shape(X)
-    rows = X if X_val is None or len(X_val) == 0 else np.concatenate([X, X_val])
-    if found and data_kind == "auto" and (standardised(X) or standardised(rows)):  # a scaler ran first: each pixel on its own scale
+    given = (X,) if X_val is None else (X, X_val)
+    if found and data_kind == "auto" and (standardised(X) or standardised(*given)):  # a scaler ran first: each pixel on its own scale
         logger.info("the %d columns look like %d×%d images standardised column by column: read as a table "
                     "(moves need one intensity scale; scale after augmenting, or data_kind='image')",
                     X.shape[1], *found)
