@@ -13,6 +13,8 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --params '{"cv": 2}' --tag cv2    # another setting, its own file
     python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
     python benchmarks/defaults_check.py --names pendigits-16x16-inverted ujipen-v1-32x32-inverted --tag inverted-images
+    python benchmarks/defaults_check.py --names pendigits-16x16-binary ujipen-v1-16x16-binary pendigits-16x15-levels \
+        ujipen-v1-16x15-levels --tag value-images
     python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
         --tag pixel-tables
 """
@@ -35,6 +37,9 @@ EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "
 #: Titles of tagged runs that are not the suite.
 TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
                            "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)",
+          "value-images": "The image defaults on pixel values as real digit sets come: ink or not (0/1, as semeion's "
+                          "16×16 digits) and 0–6 levels cut to 16×15 (as mfeat-pix's), as floats "
+                          "(`defaults_suite.UNSEEN_VALUE_SETS`)",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",

@@ -48,6 +48,10 @@ IMAGE_SETS = ("digits-8x8", "optdigits-8x8", "ujipen-v1")
 UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16": ("ujipen-v1", 16, 1.0),
                      "ujipen-v1-32x32": ("ujipen-v1", 32, 1.5)}
 UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
+#: the same renders with the values real digit sets come in, as floats: "-binary" ink or not
+#: (as semeion's 16×16 digits), "-levels" 0–6 (as mfeat-pix's 2×3-window counts), cut to 16×15
+UNSEEN_VALUE_SETS = ("pendigits-16x16-binary", "ujipen-v1-16x16-binary", "pendigits-16x15-levels",
+                     "ujipen-v1-16x15-levels")
 #: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
 UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in UNSEEN_IMAGE_SETS if not k.endswith("-inverted"))
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
@@ -88,6 +92,12 @@ def load(name: str):
         else:
             X, y = pendigits_images(size, pen)
         return (255 - X if name.endswith("-inverted") else X), y, "image"
+    if name in UNSEEN_VALUE_SETS:
+        base, values = name.rsplit("-", 1)
+        X, y, _ = load(base.replace("16x15", "16x16"))
+        if values == "binary":
+            return (X >= 128).astype(np.float64), y, "image"
+        return np.round(X[:, :, :15] / 255 * 6).astype(np.float64), y, "image"
     if name in UNSEEN_PIXEL_TABLES:
         X, y, _ = load(name.removesuffix("-table"))
         return X.reshape(len(X), -1).astype(np.float64), y, "vector"
@@ -112,7 +122,7 @@ def pendigits_images(size: int, pen_width: float) -> tuple[np.ndarray, np.ndarra
 
 def load_kind(name: str) -> str:
     """The data kind of a suite data set, without loading it."""
-    return "image" if name in IMAGE_SETS or name in UNSEEN_IMAGE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
+    return "image" if name in IMAGE_SETS or name in UNSEEN_IMAGE_SETS or name in UNSEEN_VALUE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
 
 
 def split(y: np.ndarray, n: int, seed: int):
