@@ -14,7 +14,7 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
     python benchmarks/defaults_check.py --names pendigits-16x16-inverted ujipen-v1-32x32-inverted --tag inverted-images
     python benchmarks/defaults_check.py --names pendigits-16x16-binary ujipen-v1-16x16-binary pendigits-16x15-levels \
-        ujipen-v1-16x15-levels --tag value-images
+        ujipen-v1-16x15-levels --tag value-images    # and each name + "-table" --tag value-tables
     python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
         --tag pixel-tables
 """
@@ -40,6 +40,8 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
           "value-images": "The image defaults on pixel values as real digit sets come: ink or not (0/1, as semeion's "
                           "16×16 digits) and 0–6 levels cut to 16×15 (as mfeat-pix's), as floats "
                           "(`defaults_suite.UNSEEN_VALUE_SETS`)",
+          "value-tables": "The same 0/1 and 0–6 renders flattened to tables of pixels "
+                          "(`defaults_suite.UNSEEN_PIXEL_TABLES`), scored with scaler pipelines as every table",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",

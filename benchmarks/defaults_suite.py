@@ -53,7 +53,8 @@ UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
 UNSEEN_VALUE_SETS = ("pendigits-16x16-binary", "ujipen-v1-16x16-binary", "pendigits-16x15-levels",
                      "ujipen-v1-16x15-levels")
 #: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
-UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in UNSEEN_IMAGE_SETS if not k.endswith("-inverted"))
+UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in (*UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS)
+                            if not k.endswith("-inverted"))
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
 
