@@ -49,9 +49,10 @@ UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16
                      "ujipen-v1-32x32": ("ujipen-v1", 32, 1.5)}
 UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
 #: the same renders with the values real digit sets come in, as floats: "-binary" ink or not
-#: (as semeion's 16×16 digits), "-levels" 0–6 (as mfeat-pix's 2×3-window counts), cut to 16×15
+#: (as semeion's 16×16 digits), "-levels" 0–6 (as mfeat-pix's 2×3-window counts), cut to 16×15,
+#: "-signed" on [−1, 1] with a background of −1 (as USPS)
 UNSEEN_VALUE_SETS = ("pendigits-16x16-binary", "ujipen-v1-16x16-binary", "pendigits-16x15-levels",
-                     "ujipen-v1-16x15-levels")
+                     "ujipen-v1-16x15-levels", "pendigits-16x16-signed", "ujipen-v1-16x16-signed")
 #: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
 UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in (*UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS)
                             if not k.endswith("-inverted"))
@@ -98,6 +99,8 @@ def load(name: str):
         X, y, _ = load(base.replace("16x15", "16x16"))
         if values == "binary":
             return (X >= 128).astype(np.float64), y, "image"
+        if values == "signed":
+            return X / 127.5 - 1.0, y, "image"
         return np.round(X[:, :, :15] / 255 * 6).astype(np.float64), y, "image"
     if name in UNSEEN_PIXEL_TABLES:
         X, y, _ = load(name.removesuffix("-table"))
