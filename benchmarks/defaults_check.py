@@ -14,7 +14,7 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --names pendigits-16x16 ujipen-v1-16x16 ujipen-v1-32x32 --tag unseen-images
     python benchmarks/defaults_check.py --names pendigits-16x16-inverted ujipen-v1-32x32-inverted --tag inverted-images
     python benchmarks/defaults_check.py --names pendigits-16x16-binary ujipen-v1-16x16-binary pendigits-16x15-levels \
-        ujipen-v1-16x15-levels pendigits-16x16-signed ujipen-v1-16x16-signed --tag value-images
+        ujipen-v1-16x15-levels pendigits-16x16-signed ujipen-v1-16x16-signed digits-8x8-counts --tag value-images
     python benchmarks/defaults_check.py --names pendigits-16x16-binary-table ... --tag value-tables   # the same as tables
     python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
         --tag pixel-tables
@@ -39,7 +39,8 @@ EXTRA_COLUMNS = {"image": ("affine", "affine_blur"), "sequence": ("time warp", "
 TITLES = {"unseen-images": "The image defaults on image sets they were not chosen on: pendigits' trajectories "
                            "drawn at 16×16, UJI v1 at 16×16 and 32×32 (`defaults_suite.UNSEEN_IMAGE_SETS`)",
           "value-images": "The image defaults on pixel values as real digit sets come: ink or not (0/1, as semeion's "
-                          "16×16 digits), 0–6 levels cut to 16×15 (as mfeat-pix's) and [−1, 1] (as USPS), as floats "
+                          "16×16 digits), 0–6 levels cut to 16×15 (as mfeat-pix's) and [−1, 1] (as USPS), as floats, and "
+                          "digits' own 0–16 counts as bytes "
                           "(`defaults_suite.UNSEEN_VALUE_SETS`)",
           "value-tables": "The same 0/1 and 0–6 renders flattened to tables of pixels "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), scored with scaler pipelines as every table",

@@ -50,9 +50,10 @@ UNSEEN_IMAGE_SETS = {"pendigits-16x16": ("pendigits", 16, 1.5), "ujipen-v1-16x16
 UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
 #: the same renders with the values real digit sets come in, as floats: "-binary" ink or not
 #: (as semeion's 16×16 digits), "-levels" 0–6 (as mfeat-pix's 2×3-window counts), cut to 16×15,
-#: "-signed" on [−1, 1] with a background of −1 (as USPS)
+#: "-signed" on [−1, 1] with a background of −1 (as USPS); "-counts": digits' own 0–16 as bytes
 UNSEEN_VALUE_SETS = ("pendigits-16x16-binary", "ujipen-v1-16x16-binary", "pendigits-16x15-levels",
-                     "ujipen-v1-16x15-levels", "pendigits-16x16-signed", "ujipen-v1-16x16-signed")
+                     "ujipen-v1-16x15-levels", "pendigits-16x16-signed", "ujipen-v1-16x16-signed",
+                     "digits-8x8-counts")
 #: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
 UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in (*UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS)
                             if not k.endswith("-inverted"))
@@ -101,6 +102,8 @@ def load(name: str):
             return (X >= 128).astype(np.float64), y, "image"
         if values == "signed":
             return X / 127.5 - 1.0, y, "image"
+        if values == "counts":
+            return np.rint(X / 255 * 16).astype(np.uint8), y, "image"
         return np.round(X[:, :, :15] / 255 * 6).astype(np.float64), y, "image"
     if name in UNSEEN_PIXEL_TABLES:
         X, y, _ = load(name.removesuffix("-table"))

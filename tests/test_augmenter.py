@@ -194,6 +194,17 @@ def test_channel_first_float_images_come_back_in_their_scale():
     assert out.min() >= -1.0 - 1e-6 and out.max() <= 1.0 + 1e-6
 
 
+def test_byte_images_of_small_counts_reach_the_network_at_full_scale(digit_images):
+    from vaeaug.preprocess import ImagePreprocessor
+
+    X, _ = digit_images
+    counts = np.rint(X / 255 * 16).astype(np.uint8)  # digits' 0–16 counts, stored as bytes
+    p = ImagePreprocessor().fit(counts[:100])
+    T = p.transform(counts[:100])
+    assert T.max() == 1.0 and np.array_equal(p.inverse_transform(T), counts[:100])  # not 16 / 255
+    assert ImagePreprocessor().fit(X[:100]).high_ == 255.0  # 8-bit pictures as before
+
+
 def test_sklearn_conventions(fitted_mlp):
     params = fitted_mlp.get_params()
     assert params["latent_dim"] == 8 and params["random_state"] == 0

@@ -40,8 +40,10 @@ def _cast_back(x: np.ndarray, dtype: np.dtype, lo: float | None = None, hi: floa
 class ImagePreprocessor:
     """(N, H, W) or (N, C, H, W) images, uint8 or float, to (N, C, H, W) float32 in [0, 1].
 
-    uint8 images are divided by 255; other dtypes are scaled by the training set's global
-    minimum and maximum. ``inverse_transform`` undoes both and restores the input's layout.
+    uint8 images are scaled from 0 to the training set's maximum (255 for 8-bit pictures; 16 for
+    digits' counts stored as bytes, which divided by 255 would reach the network as faint ghosts);
+    other dtypes by the training set's global minimum and maximum. ``inverse_transform`` undoes
+    both and restores the input's layout.
     """
 
     kind = "image"
@@ -56,7 +58,7 @@ class ImagePreprocessor:
         self.shape_ = tuple(int(s) for s in X.shape[1:])
         self.dtype_ = X.dtype.str
         if X.dtype == np.uint8:
-            self.low_, self.high_ = 0.0, 255.0
+            self.low_, self.high_ = 0.0, float(max(int(X.max()), 1))
         else:
             self.low_, self.high_ = float(X.min()), float(X.max())
             if self.high_ <= self.low_:
