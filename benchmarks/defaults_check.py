@@ -42,7 +42,7 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
                           "16×16 digits), 0–6 levels cut to 16×15 (as mfeat-pix's) and [−1, 1] (as USPS), as floats, and "
                           "digits' own 0–16 counts as bytes "
                           "(`defaults_suite.UNSEEN_VALUE_SETS`)",
-          "value-tables": "The same 0/1 and 0–6 renders flattened to tables of pixels "
+          "value-tables": "The same renders (0/1, 0–6, [−1, 1], bytes of 0–16) flattened to tables of pixels "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), scored with scaler pipelines as every table",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",

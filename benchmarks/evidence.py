@@ -18,7 +18,7 @@ SECTIONS = (
     ("defaults-check.md", "What the defaults give on the suite, beside SMOTE and affine moves"),
     ("defaults-check-unseen-images.md", "Images at sizes the image defaults were not chosen on (16×16, 32×32)"),
     ("defaults-check-value-images.md", "Images as other digit sets give their pixels: 0/1 ink, 0–6 counts, [−1, 1], bytes of 0–16"),
-    ("defaults-check-value-tables.md", "The same 0/1 and 0–6 images flattened to tables"),
+    ("defaults-check-value-tables.md", "The same images flattened to tables"),
     ("defaults-check-pixel-tables.md", "Tables of pixels, recognised as the images they hold"),
     ("defaults-check-pixel-tables-at-67c3e85.md", "Tables of pixels before they were recognised: the table defaults"),
     ("defaults-check-inverted-images.md", "Images of dark ink on white paper"),
