@@ -36,11 +36,8 @@ CLASSIFIERS = ("SVM", "1-NN", "NN")
 
 
 def load(name: str):
-    """(X, y) of a suite table or an unseen one."""
-    if name in unseen_tables.NAMES:
-        return unseen_tables.load(name)
-    X, y, _ = suite.load(name)
-    return X, y
+    """(X, y, kind) of a suite data set or an unseen table."""
+    return (*unseen_tables.load(name), "vector") if name in unseen_tables.NAMES else suite.load(name)
 
 
 class MarginTap:
@@ -106,7 +103,7 @@ def run_one(name: str, seed: int) -> dict:
     from vaeaug import VAEAugmenter
     from vaeaug.priors import NEAR_COPY_STRENGTH
 
-    X, y = load(name)
+    X, y, _ = load(name)
     tr, va, te = suite.split(y, 10, seed)
     t = time.perf_counter()
     with MarginTap() as tap:

@@ -115,8 +115,8 @@ def pixel_layout(X: np.ndarray, data_kind: str, X_val: np.ndarray | None = None)
     if data_kind not in ("auto", "image"):
         return ()
     found = image_shape(X)
-    given = (X,) if X_val is None else (X, X_val)
-    if found and data_kind == "auto" and (standardised(X) or standardised(*given)):  # a scaler ran first: each pixel on its own scale
+    # a scaler ran first (on X, or on X with the validation part fit held out): each pixel on its own scale
+    if found and data_kind == "auto" and (standardised(X) or X_val is not None and standardised(X, X_val)):
         logger.info("the %d columns look like %d×%d images standardised column by column: read as a table "
                     "(moves need one intensity scale; scale after augmenting, or data_kind='image')",
                     X.shape[1], *found)

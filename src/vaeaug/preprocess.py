@@ -41,7 +41,7 @@ class ImagePreprocessor:
     """(N, H, W) or (N, C, H, W) images, uint8 or float, to (N, C, H, W) float32 in [0, 1].
 
     uint8 images are scaled from 0 to the training set's maximum (255 for 8-bit pictures; 16 for
-    digits' counts stored as bytes, which divided by 255 would reach the network as faint ghosts);
+    digits' counts stored as bytes, which divided by 255 would reach the network nearly black);
     other dtypes by the training set's global minimum and maximum. ``inverse_transform`` undoes
     both and restores the input's layout.
     """

@@ -47,15 +47,11 @@ PORTFOLIO: dict[str, tuple[Setting, ...]] = {
 }
 
 #: ``compose="auto"``: the input-space move (:mod:`vaeaug.moves`) made of each real sample beside
-#: the VAE's offspring, per kind, where the suite found the two together beat both alone
-#: (sequences: ``results/sequences.md``); no move is known to pay on feature vectors (SMOTE:
-#: ``results/defaults-check.md``). Images take affine copies, blurred: on UJI v1 (3 seeds) +12.6 /
-#: +21.4 / +6.7 points (SVM / 1-NN / NN) against +10.1 / +4.5 / +8.4 with plain affine copies;
-#: mean over the three image sets +5.0 against +3.2, worst cell +0.2 against +0.4, the blur (σ up
-#: to 6 % of the side) under half a pixel on the 8×8 digits (``results/stroke-blur*.md``). Since
-#: cdd3e31 each copy is blurred up to a smoothness of 6 % of the side instead (none on the 8×8
-#: digits, already that smooth): paired, +7.66 mean over six image sets × three classifiers
-#: against +6.85, UJI's 1-NN +26.1 against +19.3 (``results/blur-draw-topup.md``).
+#: the VAE's offspring, per kind, where the suite found the two together beat both alone: images
+#: take affine copies blurred up to a smoothness of 6 % of the side (``results/stroke-blur.md``,
+#: ``results/blur-draw-topup.md``), sequences time-warped copies (``results/sequences.md``);
+#: no move is known to pay on feature vectors (SMOTE: ``results/defaults-check.md``). The story
+#: of each step: ``docs/choice.md``, "Composition with input-space moves".
 COMPOSE = {"image": "affine_blur", "sequence": "time_warp", "vector": "none"}
 
 #: ``match_moments="auto"``: whether offspring take their sources' per-feature mean and spread
