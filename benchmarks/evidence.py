@@ -19,6 +19,8 @@ SECTIONS = (
     ("defaults-check-unseen-images.md", "Images at sizes the image defaults were not chosen on (16×16, 32×32)"),
     ("defaults-check-value-images.md", "Images as other digit sets give their pixels: 0/1 ink, 0–6 counts, [−1, 1], bytes of 0–16"),
     ("defaults-check-value-tables.md", "The same images flattened to tables"),
+    ("defaults-check-scanned-images.md", "Scanned handwriting (MNIST's 5,000-digit sample) at 28×28 and as USPS's 16×16"),
+    ("defaults-check-scanned-tables.md", "The same scanned digits flattened to tables"),
     ("defaults-check-pixel-tables.md", "Tables of pixels, recognised as the images they hold"),
     ("defaults-check-pixel-tables-at-67c3e85.md", "Tables of pixels before they were recognised: the table defaults"),
     ("defaults-check-inverted-images.md", "Images of dark ink on white paper"),
