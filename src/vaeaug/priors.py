@@ -55,9 +55,9 @@ PORTFOLIO: dict[str, tuple[Setting, ...]] = {
 COMPOSE = {"image": "affine_blur", "sequence": "time_warp", "vector": "none"}
 
 #: ``match_moments="auto"``: whether offspring take their sources' per-feature mean and spread
-#: (:mod:`vaeaug.moments`), per kind. On the suite's 16 tables at 10 per class the default of
-#: the time, interpolation residual 0.75, gained +0.39 mean, worst cell −1.4, matched, against
-#: +0.16 / −2.7 unmatched (``results/moment-match.md``);
+#: (:mod:`vaeaug.moments`), per kind. On the suite's 16 tables at 10 per class, under the
+#: defaults (seeds 0–5), matched +0.72 mean, worst cell −1.2, against +0.49 / −1.8 unmatched
+#: (``results/moment-match-mixed.md``; first found under interpolation: ``moment-match.md``);
 #: images and sequences were not measured with it, so they keep the decodes as they come.
 MATCH_MOMENTS = {"vector": True, "image": False, "sequence": False}
 
