@@ -50,6 +50,7 @@ SECTIONS = (
     ("compose-affine-ujipen.md", "Composing the VAE with affine moves on UJI Pen Characters v1"),
     ("moment-match.md", "Tables: offspring given their sources' per-feature mean and spread"),
     ("moment-match-mixed.md", "The same under today's defaults (mixed, 6 per sample), on the suite and the unseen tables"),
+    ("match-parts.md", "The match in parts: the mean's shift, the spread's stretch, a clip after"),
     ("unseen-tables.md", "Tables the suite never saw: the defaults beside SMOTE"),
     ("count-effect.md", "Tables: what more rows alone do (exact copies), beside the defaults"),
     ("table-mixtures.md", "Tables: offspring pooled from interpolation and extrapolation"),
