@@ -77,7 +77,38 @@ def test_the_harm_check_scores_with_the_moves_on_both_sides(digit_images):
     n = aug.n_per_sample_
     assert {t * (1 + n) for t in train} <= set(Sizes.seen)  # real + moves: the side without offspring
     assert {t * (1 + 2 * n) for t in train} <= set(Sizes.seen)  # real + moves + offspring
-    assert not {t for t in train} & set(Sizes.seen)  # real data alone is never the comparison
+    assert set(train) <= set(Sizes.seen)  # real data alone: the move's own trial
+    assert not sel["move"]["dropped"] and aug.compose_ == "affine_blur"
+
+
+def test_a_move_built_to_hurt_is_dropped_under_auto_and_kept_when_asked_for(digit_images, monkeypatch):
+    """Moved copies labelled as the next class: judged against real data alone by a 1-NN they must
+    be found harmful; under compose="auto" generate() then adds none, and the candidates are read
+    without them; a move the user names stays, its verdict reported."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    import vaeaug.moves as moves
+
+    honest = moves.MOVES["affine_blur"]
+
+    def mislabelled(X, y, n_per_sample, random_state=None):
+        X_mv, y_mv = honest(X, y, n_per_sample, random_state=random_state)
+        return X_mv, (y_mv + 1) % 10
+
+    monkeypatch.setitem(moves.MOVES, "affine_blur", mislabelled)
+    X, y = digit_images
+    aug = VAEAugmenter(estimator=KNeighborsClassifier(1), **TINY).fit(X[:150], y[:150], X[150:180], y[150:180])
+    move, sel = aug.selection_["move"], aug.selection_
+    assert move["compose"] == "affine_blur" and move["harmful"] and move["dropped"]
+    assert move["losses"] > 3 * move["wins"] and move["interval"][1] < 0
+    assert aug.compose_ == "none" and sel["compose"] == "none"
+    assert "affine blur copies rejected as harmful" in sel["reason"] and "over affine blur" not in sel["reason"]
+    X_new, y_new = aug.generate(X[:10], y[:10])
+    assert len(X_new) == 10 * aug.n_per_sample_  # the VAE's offspring alone
+    asked = VAEAugmenter(compose="affine_blur", estimator=KNeighborsClassifier(1), **TINY).fit(
+        X[:150], y[:150], X[150:180], y[150:180])
+    assert asked.selection_["move"]["harmful"] and not asked.selection_["move"]["dropped"]
+    assert asked.compose_ == "affine_blur" and len(asked.generate(X[:10], y[:10])[0]) == 20 * asked.n_per_sample_
 
 
 def test_vectors_compose_nothing_and_a_move_of_another_kind_is_refused(digits, digit_images):

@@ -114,7 +114,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         offspring, ``n_per_sample`` of each real sample, and that the harm check counts in;
         ``"auto"``: ``"affine_blur"`` for images (affine copies, each Gaussian-blurred until its
         smoothness reaches 6 % of the side), time warp for sequences, none for vectors, where the
-        suite found the two together beat either alone (:data:`vaeaug.priors.COMPOSE`);
+        suite found the two together beat either alone (:data:`vaeaug.priors.COMPOSE`), unless
+        the harm check finds the move itself hurts (``selection_["move"]``: then none);
         ``"affine"`` and ``"blur"``: one of the image moves alone.
     cv : "auto" or int
         Folds of the harm check over train ∪ validation; each fold's generator is a VAE trained
@@ -144,7 +145,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
     collapse_retried_ : bool — the first training collapsed and was retried
     method_ : str — what ``generate`` makes when not told (chosen or fixed)
-    compose_ : str — the input-space move ``generate`` adds ("none": no move)
+    compose_ : str — the input-space move ``generate`` adds ("none": no move, or one the check dropped)
     image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
         the model, moves and decodings are the image ones, and outputs come back as rows; ()
         otherwise
@@ -299,6 +300,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled)
         self.method_, self.strength_, self.decoding_, self.selection_ = choose(
             self, X, y, X_val, y_val, self.estimator if scorer is None else scorer, X_unlabeled)
+        self.compose_ = self.selection_.get("compose", self.compose_)  # the check may drop a move that hurts
         return self
 
     # ------------------------------------------------------------------ the fitted model

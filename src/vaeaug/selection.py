@@ -7,8 +7,10 @@ count the main model's early stopping found; the held-out part is only ever pred
 candidate is scored against real data alone on the same fold (with the input-space moves that
 ``compose`` adds on both sides, so the check asks whether the VAE's offspring hurt on top of
 them), sample by sample, with the user's classifier (``estimator``) or the fast proxy. The
-prior's first setting stands unless a sign test on the pooled wins and losses says it hurts. How
-the rule was found: ``docs/choice.md``.
+prior's first setting stands unless a sign test on the pooled wins and losses says it hurts.
+The move is put to the same test against real data alone: under ``compose="auto"`` a move judged
+harmful is dropped, and the candidates are then read without it. How the rule was found:
+``docs/choice.md``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,16 @@ def harm_test(wins: int, losses: int) -> float:
 
     n = wins + losses
     return 1.0 if n == 0 else float(binomtest(losses, n, 0.5, alternative="greater").pvalue)
+
+
+def harm_row(diff: np.ndarray) -> dict:
+    """What the check reads from per-sample differences (−1, 0, 1): the estimated gain with its
+    interval, wins, losses, the sign test's p-value, and whether that says harm."""
+    wins, losses = int((diff > 0).sum()), int((diff < 0).sum())
+    gain, low, high = gain_interval(diff.astype(np.float64))
+    p = harm_test(wins, losses)
+    return {"gain": gain, "interval": [low, high], "wins": wins, "losses": losses, "p_harm": p,
+            "harmful": p < HARM_ALPHA}
 
 
 def gain_interval(diff: np.ndarray, z: float = 1.96) -> tuple[float, float, float]:
@@ -105,9 +117,11 @@ def _fixed(aug) -> tuple[dict, dict]:
 
 
 def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X_unlabeled, scorer: Scorer,
-                   n_folds: int, bar=None) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict]:
-    """Per pooled sample: whether real data alone gets it right, and per setting the difference
-    (−1, 0, 1) offspring make; plus what the folds were (sizes, epochs)."""
+                   n_folds: int, bar=None) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict, tuple | None]:
+    """Per pooled sample: whether real data alone (with the moves, under ``compose``) gets it
+    right, and per setting the difference (−1, 0, 1) offspring make; what the folds were (sizes,
+    epochs); and under ``compose`` the same without the moves, (right, {setting: difference}),
+    its differences only where the move may be dropped (``compose="auto"``), else ``{}``."""
     from .fitting import train_fold
     from .proxy import FeatureScaler
 
@@ -119,6 +133,10 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     decodings = tuple(dict.fromkeys(s.decoding for s in settings))
     split = folds(y, n_folds, aug.random_state)
     compose = getattr(aug, "compose_", "none")
+    # the move's own trial: real data alone beside real + moves; the candidates read both ways if it may go
+    alone = np.zeros(len(y), bool) if compose != "none" else None
+    droppable = compose != "none" and aug.compose == "auto"
+    diff_alone = {s: np.zeros(len(y), np.int8) for s in settings} if droppable else {}
     amount = resolved_n_per_sample(aug.n_per_sample, aug.vae_.kind)
     for k, (tr, te) in enumerate(split):
         vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
@@ -127,6 +145,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
         scaler = FeatureScaler().fit(X[tr], vae.kind)
         X_fold, y_fold = X[tr], y[tr]
         if compose != "none":  # the moves generate() adds stand on both sides of the comparison
+            alone[te] = scorer.right(X[tr], y[tr], X[te], y[te], scaler, n_real=len(tr))
             X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], amount,
                                            moves_rng(aug.random_state)))
             X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
@@ -142,10 +161,15 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
                 X_aug = np.concatenate([X_fold, samples[s.decoding]])
                 right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), X[te], y[te], scaler, n_real=len(tr))
                 diff[s][te] = right.astype(np.int8) - base[te]
+                if droppable:
+                    right = scorer.right(np.concatenate([X[tr], samples[s.decoding]]), np.concatenate([y[tr], codes.y]),
+                                         X[te], y[te], scaler, n_real=len(tr))
+                    diff_alone[s][te] = right.astype(np.int8) - alone[te]
         if bar is not None:
             bar.update(1)
-    return base, diff, {"folds": len(split), "fold_epochs": epochs, "fold_sizes": [int(len(te)) for _, te in split],
-                        "compose": compose}
+    info = {"folds": len(split), "fold_epochs": epochs, "fold_sizes": [int(len(te)) for _, te in split],
+            "compose": compose}
+    return base, diff, info, (None if alone is None else (alone, diff_alone))
 
 
 def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, estimator=None,
@@ -168,16 +192,16 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     scorer = Scorer(estimator, kind, aug.random_state)
     k = n_folds(aug.cv, len(y_all))
     bar = tqdm(total=k, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
-    base, diff, info = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar)
-    rows = []
-    for s in settings:
-        d = diff[s]
-        wins, losses = int((d > 0).sum()), int((d < 0).sum())
-        gain, low, high = gain_interval(d.astype(np.float64))
-        p = harm_test(wins, losses)
-        rows.append({"method": s.method, "decoding": s.decoding, "strength": s.strength, "gain": gain,
-                     "interval": [low, high], "wins": wins, "losses": losses, "p_harm": p,
-                     "harmful": p < HARM_ALPHA})
+    base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar)
+    if plain is not None:  # the move itself against real data alone: dropped where it hurts, if "auto"
+        alone, diff_alone = plain
+        move = {"compose": info["compose"], **harm_row(base.astype(np.int8) - alone)}
+        move["dropped"] = bool(move["harmful"] and diff_alone)
+        info["move"] = move
+        if move["dropped"]:
+            base, diff, info["compose"] = alone, diff_alone, "none"
+    rows = [{"method": s.method, "decoding": s.decoding, "strength": s.strength, **harm_row(diff[s])}
+            for s in settings]
     kept = [r for r in rows if not r["harmful"]]
     strengths, decodings = dict(DEFAULT_STRENGTH), {m: "direct" for m in METHODS}
     fallback = []
@@ -222,5 +246,8 @@ def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, s
     over = "" if info.get("compose", "none") == "none" else f" over {info['compose'].replace('_', ' ')} copies"
     evidence = (f", estimated gain {est['gain']:+.1f} points [{est['interval'][0]:+.1f}, {est['interval'][1]:+.1f}]{over}"
                 if est else "")
+    move = info.get("move", {})
+    dropped = (f"; {move['compose'].replace('_', ' ')} copies rejected as harmful ({move['gain']:+.1f} points "
+               "against real data alone), so none are added" if move.get("dropped") else "")
     return (f"{head}{evidence} by {info['folds']}-fold cross-validation of {n} samples with {scorer}; "
-            f"{len(rejected)} of {len(rows)} settings rejected as harmful")
+            f"{len(rejected)} of {len(rows)} settings rejected as harmful{dropped}")
