@@ -24,6 +24,7 @@ SECTIONS = (
     ("defaults-check-unseen-sequences.md", "Sequence sets the sequence defaults were not chosen on (aeon's ItalyPowerDemand, OSULeaf, ACSF1)"),
     ("defaults-check-unseen-sequences-before-move-trial.md", "The same before the harm check weighed the move itself (8ded7e1)"),
     ("move-trial.md", "Where the harm check drops the composed move"),
+    ("long-sequences.md", "Sequences longer than the model: what its 512 steps cost"),
     ("defaults-check-pixel-tables.md", "Tables of pixels, recognised as the images they hold"),
     ("defaults-check-pixel-tables-at-67c3e85.md", "Tables of pixels before they were recognised: the table defaults"),
     ("defaults-check-inverted-images.md", "Images of dark ink on white paper"),
