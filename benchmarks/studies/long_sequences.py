@@ -6,9 +6,11 @@ A set of longer series (aeon's ACSF1: 1,460 steps) reaches the model smoothed, s
 offspring is smooth whatever it holds. Per seed (the suite's protocol: 10 training + 2
 validation samples per class): the defaults (``VAEAugmenter(random_state=seed).fit``, then
 ``generate(X, y)``), near-copies (noise σ 0.05, residual decoding, no move), exact copies of each
-real sample (×3) and the same copies passed through the model's length and back (×3), scored on
-test by the suite's classifiers. Gains in points over real data alone. One JSON line per run
-(``results/long-sequences.jsonl``, resumable), then ``long-sequences.{json,md}``.
+real sample (×3), the same copies passed through the model's length and back (×3), and the
+defaults with the model at the series' full length (``vaeaug.sequences.MAX_MODEL_LENGTH`` raised
+for the run, with what ``fit`` then costs), scored on test by the suite's classifiers. Gains in
+points over real data alone. One JSON line per run (``results/long-sequences.jsonl``,
+resumable), then ``long-sequences.{json,md}``.
 
     python benchmarks/studies/long_sequences.py --seeds 0 1 2
 """
@@ -16,6 +18,7 @@ test by the suite's classifiers. Gains in points over real data alone. One JSON 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,17 +28,18 @@ import defaults_suite as suite  # noqa: E402
 
 JSONL = suite.RESULTS / "long-sequences.jsonl"
 CLASSIFIERS = ("SVM", "1-NN", "NN")
-VARIANTS = ("defaults", "near-copies", "copies", "copies through the model's length")
+VARIANTS = ("defaults", "near-copies", "copies", "copies through the model's length", "defaults, model at full length")
 NAMES = ("ACSF1",)
 
 
 def run_one(name: str, seed: int) -> dict:
-    from vaeaug import VAEAugmenter
+    from vaeaug import VAEAugmenter, sequences
     from vaeaug.sequences import resample
 
     X, y, kind = suite.load(name)
     tr, va, te = suite.split(y, 10, seed)
     score = suite.scorer_for(X, y, kind, tr, te, seed)
+    t = time.perf_counter()
     aug = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
     length = aug.vae_.preprocessor.length
     copies = [np.asarray(s) for s in np.repeat(X[tr], 3)]
@@ -46,7 +50,16 @@ def run_one(name: str, seed: int) -> dict:
             "copies through the model's length": ([resample(resample(s, length), len(s)) for s in copies],
                                                   np.repeat(y[tr], 3))}
     rec = {"name": name, "seed": seed, "model_length": int(length), "longest": int(max(len(s) for s in X)),
-           "compose": aug.compose_, "none": score(X[tr][:0], y[tr][:0])}
+           "compose": aug.compose_, "fit_seconds": time.perf_counter() - t, "none": score(X[tr][:0], y[tr][:0])}
+    cap = sequences.MAX_MODEL_LENGTH
+    sequences.MAX_MODEL_LENGTH = rec["longest"]
+    try:
+        t = time.perf_counter()
+        full = VAEAugmenter(random_state=seed, verbose=0).fit(X[tr], y[tr], X[va], y[va])
+        rec["full_length_fit_seconds"], rec["full_length_compose"] = time.perf_counter() - t, full.compose_
+        made["defaults, model at full length"] = full.generate(X[tr], y[tr])
+    finally:
+        sequences.MAX_MODEL_LENGTH = cap
     for v, (X_new, y_new) in made.items():
         rec[v] = score(X_new, y_new)
     return rec
@@ -63,10 +76,16 @@ def table(records: list[dict]) -> tuple[dict, str]:
     data = {}
     for name in dict.fromkeys(r["name"] for r in records):
         rs = [r for r in records if r["name"] == name]
-        for v in VARIANTS:
+        for v in [v for v in VARIANTS if all(v in r for r in rs)]:
             g = {c: float(np.mean([100 * (r[v][c] - r["none"][c]) for r in rs])) for c in CLASSIFIERS}
             data[f"{name}|{v}"] = g
             lines.append(f"| {name} | {v} | " + " | ".join(f"{g[c]:+.1f}" for c in CLASSIFIERS) + " |")
+        if all("full_length_fit_seconds" in r for r in rs):
+            lines.append(f"\n`fit` on {name}: {np.mean([r['fit_seconds'] for r in rs]):.0f} s at {rs[0]['model_length']} "
+                         f"steps, {np.mean([r['full_length_fit_seconds'] for r in rs]):.0f} s at "
+                         f"{rs[0]['longest']} (2 cores, some runs side by side); the move dropped in "
+                         f"{sum(r['compose'] == 'none' for r in rs)} and "
+                         f"{sum(r['full_length_compose'] == 'none' for r in rs)} of {len(rs)} runs.")
     return data, "\n".join(lines) + "\n"
 
 
