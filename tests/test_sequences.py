@@ -252,3 +252,60 @@ def test_vae_sampler_fills_a_class_of_ragged_sequences_each_as_long_as_its_sourc
     assert isinstance(X_res, list) and np.bincount(y_res).tolist() == [10, 10]
     assert [len(s) for s in X_res] == [len(X[i]) for i in sampler.sample_indices_]
     assert all(y[i] == 1 for i in sampler.sample_indices_[14:])
+
+
+def spikes(n_per_class: int = 15, steps: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two classes of noisy traces with sharp spikes (every 7 or 9 steps): detail a short model
+    length cannot hold."""
+    rng = np.random.default_rng(seed)
+    X = 0.1 * rng.standard_normal((2 * n_per_class, steps, 1))
+    X[:n_per_class, ::7] += 5.0
+    X[n_per_class:, ::9] += 5.0
+    return X, np.repeat([0, 1], n_per_class)
+
+
+def test_residual_offspring_of_sequences_longer_than_the_model_keep_their_detail(monkeypatch):
+    """A source longer than the model is moved at its own length by the decoded change, not
+    replaced by a decode resampled up: near-copies stay near their sources, spikes included."""
+    import vaeaug.sequences as sequences
+    from vaeaug.sequences import resample
+
+    monkeypatch.setattr(sequences, "MAX_MODEL_LENGTH", 32)
+    X, y = spikes()
+    aug = VAEAugmenter(**{**SMALL, "epochs": 4, "data_kind": "sequence"}, method="noise", strength=0.05, decoding="residual").fit(X, y)
+    assert aug.vae_.preprocessor.length == 32
+    X_new, y_new, codes = aug.generate(X[::5], y[::5], n_per_sample=2, return_codes=True)
+    src = X[::5][codes.source]
+    assert X_new.shape == (12, 200, 1)
+    through = np.stack([resample(resample(s, 32), 200) for s in src])  # what the model's length keeps
+    assert np.abs(X_new - src).mean() < 0.2 * np.abs(through - src).mean()
+    chunks = list(aug.generate_batches(X[::5], y[::5], n_per_sample=2, batch_size=5))
+    assert np.array_equal(np.concatenate([c for c, _ in chunks]), X_new)  # streamed: the same samples
+    as_list = aug.generate(list(X[::5]), y[::5], n_per_sample=2)[0]  # the sources as a list: the same
+    assert np.allclose(np.asarray(as_list), X_new)
+
+
+def test_the_harm_check_reads_sequences_longer_than_the_model_at_their_own_length(monkeypatch):
+    """The scorer sees what the user's classifier would: the sources at their length (capped at
+    MAX_SCORE_LENGTH), and sequences the model holds whole at the model's length, as before."""
+    import vaeaug.selection as selection
+    import vaeaug.sequences as sequences
+
+    seen: list[int] = []
+    right = selection.Scorer.right
+
+    def recording(self, X_train, y_train, X_test, y_test, scaler, n_real=0):
+        seen.append(int(X_test.shape[1]))
+        return right(self, X_train, y_train, X_test, y_test, scaler, n_real)
+
+    monkeypatch.setattr(selection.Scorer, "right", recording)
+    monkeypatch.setattr(sequences, "MAX_MODEL_LENGTH", 32)
+    X, y = spikes()
+    aug = VAEAugmenter(**{**SMALL, "epochs": 4, "data_kind": "sequence"}).fit(X, y)
+    assert set(seen) == {200} and aug.selection_["scored_length"] == 200
+    monkeypatch.setattr(sequences, "MAX_SCORE_LENGTH", 64)
+    seen.clear()
+    assert VAEAugmenter(**{**SMALL, "epochs": 4, "data_kind": "sequence"}).fit(X, y).selection_["scored_length"] == 64 and set(seen) == {64}
+    seen.clear()
+    short = VAEAugmenter(**{**SMALL, "epochs": 4, "data_kind": "sequence"}).fit(X[:, :30], y)
+    assert set(seen) == {30} and "scored_length" not in short.selection_

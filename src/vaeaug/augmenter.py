@@ -25,7 +25,7 @@ from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import choose
-from .sequences import fixed_sequences, join_samples, join_sequences
+from .sequences import fixed_sequences, join_samples, join_sequences, residual_at_lengths, score_form
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
                          split_validation, unlabeled_array)
@@ -185,6 +185,26 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         vae = self._vae()
         return vae.preprocessor.to_caller(X_new, lengths) if vae.kind == "sequence" else X_new
 
+    def _at_source_lengths(self, X_new, source, decoding: str, X, X_in, lengths):
+        """Offspring ``X_new`` (M, L, C) of sources ``X[source]`` back in the caller's form, each as
+        long as its source; a residual offspring of a source longer than the model is that source
+        moved at its own length (:func:`~vaeaug.sequences.residual_at_lengths`), not the decode resampled."""
+        out = self._caller_form(X_new, lengths[source])
+        pre = self.vae_.preprocessor
+        long = np.flatnonzero(lengths[source] > pre.length) if decoding == "residual" else ()
+        if not len(long):
+            return out
+        lo, hi = (pre.min_, pre.max_) if self.enforce_range else (None, None)
+        moved = residual_at_lengths([X_in[i] for i in source[long]], X_new[long], X[source[long]], lo, hi,
+                                    X_new.dtype)
+        if isinstance(out, list):
+            for j, m in zip(long, moved):
+                out[j] = m
+            return out
+        out = np.array(out, copy=True)
+        out[long] = np.stack(moved)
+        return out
+
     def _check_features(self, X: np.ndarray) -> np.ndarray:
         """Samples must have the shape (images, sequences) or as many features (vectors) as those fitted on."""
         if self._vae().kind in ("image", "sequence"):
@@ -265,9 +285,14 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
         names = frame_names(X)
-        kind, seq = resolve_kind(X, self.data_kind), None
+        kind, seq, scored = resolve_kind(X, self.data_kind), None, None
         if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on
+            X_in, X_val_in = X, X_val
             X, X_val, X_unlabeled, seq = fixed_sequences(X, X_val, X_unlabeled)
+            scored = score_form(X_in, X_val_in, seq.length)
+            if scored is not None:  # longer than the model: the check reads them as the user's classifier does
+                S, _, S_val, _ = fit_arrays(scored[0], y, scored[1], y_val, self._split_validation)
+                scored = np.concatenate([S, S_val])
         X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
         X_unlabeled = unlabeled_array(X_unlabeled, X)
         # a table whose features are the pixels of one picture size gets the image model; its
@@ -280,9 +305,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         kind = check_kind(X, kind)
         with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
             return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer,
-                                     kind, seq)
+                                     kind, seq, scored)
 
-    def _fit_checked(self, names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer, kind, seq):
+    def _fit_checked(self, names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer, kind, seq,
+                     scored=None):
         if self.decoding in ("warp", "timewarp") and self.decoding not in allowed_decodings(kind):
             what = "images" if self.decoding == "warp" else "sequences"
             raise ValueError(f"decoding={self.decoding!r} moves {what}; {kind} data takes one of "
@@ -299,7 +325,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         self.history_, self.latent_spread_, self.collapse_retried_ = train(
             self, self.vae_, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled)
         self.method_, self.strength_, self.decoding_, self.selection_ = choose(
-            self, X, y, X_val, y_val, self.estimator if scorer is None else scorer, X_unlabeled)
+            self, X, y, X_val, y_val, self.estimator if scorer is None else scorer, X_unlabeled, scored)
         self.compose_ = self.selection_.get("compose", self.compose_)  # the check may drop a move that hurts
         return self
 
@@ -402,7 +428,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                 codes, samples = maker.make(method, n, strength, rng, small_classes)
             X_new = samples[decoding]
         if lengths is not None:  # each offspring as long as its source
-            X_new = self._caller_form(X_new, lengths[codes.source])
+            X_new = self._at_source_lengths(X_new, codes.source, decoding, X, X_in, lengths)
         if strength is not None and compose != "none":  # the moved copies follow the offspring
             X_mv, _ = next(generation.moved_copies(self, compose, X if lengths is None else X_in, y, n,
                                                    generation.moves_rng(seed)))
@@ -434,7 +460,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
         if lengths is not None:  # each offspring as long as its source
-            parts = ((b, {d: self._caller_form(v, lengths[b.source]) for d, v in out.items()}) for b, out in parts)
+            parts = ((b, {d: self._at_source_lengths(v, b.source, d, X, X_in, lengths) for d, v in out.items()})
+                     for b, out in parts)
         stream = generation.chunks(parts, decoding, batch_size)
         if compose != "none":  # then the moved copies, from their own stream as in generate()
             stream = itertools.chain(stream, generation.moved_copies(

@@ -17,12 +17,17 @@ class FeatureScaler:
     check scores, that is the identity resampling and the scaling the sequence portfolio was
     chosen with."""
 
+    def __init__(self, max_length: int | None = None):
+        self.max_length = max_length  # sequences: the longest length read (None: the model's cap)
+
     def fit(self, X, kind: str) -> "FeatureScaler":
         self.kind = kind
         if kind == "sequence":
-            from .sequences import lengths_of, model_length
+            from .sequences import MIN_MODEL_LENGTH, lengths_of, model_length
 
-            self.length = model_length(lengths_of(X))
+            longest = int(lengths_of(X).max())
+            self.length = (model_length([longest]) if self.max_length is None
+                           else int(np.clip(longest, MIN_MODEL_LENGTH, self.max_length)))
             A = self.resampled(X)
             self.channels = A.shape[2]
             F = A.reshape(len(A), -1)

@@ -117,11 +117,14 @@ def _fixed(aug) -> tuple[dict, dict]:
 
 
 def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X_unlabeled, scorer: Scorer,
-                   n_folds: int, bar=None) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict, tuple | None]:
+                   n_folds: int, bar=None, X_score: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict, tuple | None]:
     """Per pooled sample: whether real data alone (with the moves, under ``compose``) gets it
     right, and per setting the difference (−1, 0, 1) offspring make; what the folds were (sizes,
     epochs); and under ``compose`` the same without the moves, (right, {setting: difference}),
-    its differences only where the move may be dropped (``compose="auto"``), else ``{}``."""
+    its differences only where the move may be dropped (``compose="auto"``), else ``{}``.
+    ``X_score``: the same sequences at a length past the model's, which the scorer then reads (real
+    samples, moves and offspring, residual ones moved at that length), as the user's classifier would."""
     from .fitting import train_fold
     from .proxy import FeatureScaler
 
@@ -142,14 +145,15 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
         vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
         fold_aug = _FoldAugmenter(aug, vae, spread)
         maker = OffspringMaker(fold_aug, X[tr], y[tr], decodings)
-        scaler = FeatureScaler().fit(X[tr], vae.kind)
-        X_fold, y_fold = X[tr], y[tr]
+        S = X if X_score is None else X_score  # the real samples as the scorer reads them
+        scaler = FeatureScaler(None if X_score is None else S.shape[1]).fit(S[tr], vae.kind)
+        X_fold, y_fold = S[tr], y[tr]
         if compose != "none":  # the moves generate() adds stand on both sides of the comparison
-            alone[te] = scorer.right(X[tr], y[tr], X[te], y[te], scaler, n_real=len(tr))
-            X_mv, y_mv = next(moved_copies(fold_aug, compose, X[tr], y[tr], amount,
+            alone[te] = scorer.right(S[tr], y[tr], S[te], y[te], scaler, n_real=len(tr))
+            X_mv, y_mv = next(moved_copies(fold_aug, compose, S[tr], y[tr], amount,
                                            moves_rng(aug.random_state)))
             X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
-        base[te] = scorer.right(X_fold, y_fold, X[te], y[te], scaler, n_real=len(tr))
+        base[te] = scorer.right(X_fold, y_fold, S[te], y[te], scaler, n_real=len(tr))
         by_draw: dict[tuple, list[Setting]] = {}
         for s in settings:  # one decode serves every decoding of a (method, strength)
             by_draw.setdefault((s.method, s.strength), []).append(s)
@@ -158,12 +162,14 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
             codes, samples = maker.make(method, amount, strength, rng, "skip",
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
-                X_aug = np.concatenate([X_fold, samples[s.decoding]])
-                right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), X[te], y[te], scaler, n_real=len(tr))
+                made = samples[s.decoding] if X_score is None else at_score_length(
+                    samples[s.decoding], codes.source, s.decoding, X[tr], S[tr], vae, aug.enforce_range)
+                X_aug = np.concatenate([X_fold, made])
+                right = scorer.right(X_aug, np.concatenate([y_fold, codes.y]), S[te], y[te], scaler, n_real=len(tr))
                 diff[s][te] = right.astype(np.int8) - base[te]
                 if droppable:
-                    right = scorer.right(np.concatenate([X[tr], samples[s.decoding]]), np.concatenate([y[tr], codes.y]),
-                                         X[te], y[te], scaler, n_real=len(tr))
+                    right = scorer.right(np.concatenate([S[tr], made]), np.concatenate([y[tr], codes.y]),
+                                         S[te], y[te], scaler, n_real=len(tr))
                     diff_alone[s][te] = right.astype(np.int8) - alone[te]
         if bar is not None:
             bar.update(1)
@@ -172,8 +178,22 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     return base, diff, info, (None if alone is None else (alone, diff_alone))
 
 
+def at_score_length(made: np.ndarray, source: np.ndarray, decoding: str, X: np.ndarray, S: np.ndarray, vae,
+                    enforce_range: bool) -> np.ndarray:
+    """A fold's offspring (M, L, C), made from ``X`` at the model's length, at the length of ``S``
+    (the same sources, longer) as ``generate`` returns them: residual ones each source moved at that
+    length (:func:`~vaeaug.sequences.residual_at_lengths`), the others resampled."""
+    from .sequences import resample_all, residual_at_lengths
+
+    if decoding != "residual":
+        return resample_all(made, S.shape[1])
+    pre = vae.preprocessor
+    lo, hi = (pre.min_, pre.max_) if enforce_range else (None, None)
+    return np.stack(residual_at_lengths(S[source], made, X[source], lo, hi, made.dtype))
+
+
 def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, estimator=None,
-           X_unlabeled: np.ndarray | None = None) -> tuple[str, dict, dict, dict]:
+           X_unlabeled: np.ndarray | None = None, X_score: np.ndarray | None = None) -> tuple[str, dict, dict, dict]:
     """``method_``, ``strength_``, ``decoding_`` and ``selection_`` of an augmenter fitted on (X, y)
     and watched by (X_val, y_val): the user's fixed values, or the prior's ranked settings with
     those the harm check rejects struck out. A method whose every setting is rejected gives
@@ -192,7 +212,9 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     scorer = Scorer(estimator, kind, aug.random_state)
     k = n_folds(aug.cv, len(y_all))
     bar = tqdm(total=k, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
-    base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar)
+    base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar, X_score)
+    if X_score is not None:
+        info["scored_length"] = int(X_score.shape[1])
     if plain is not None:  # the move itself against real data alone: dropped where it hurts, if "auto"
         alone, diff_alone = plain
         move = {"compose": info["compose"], **harm_row(base.astype(np.int8) - alone)}

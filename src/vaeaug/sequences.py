@@ -18,6 +18,9 @@ from .preprocess import CLIP, _cast_back
 MAX_MODEL_LENGTH = 512
 #: The shortest model length: short sequences are resampled up, so that two stride-2 layers fit.
 MIN_MODEL_LENGTH = 16
+#: The longest length the harm check scores sequences at: past the model's, it reads the detail
+#: the model's length drops, as the user's classifier does (``docs/choice.md``, long sequences).
+MAX_SCORE_LENGTH = 4096
 
 
 def resample(seq: np.ndarray, length: int) -> np.ndarray:
@@ -45,6 +48,36 @@ def resample_all(X: np.ndarray, length: int) -> np.ndarray:
     if t == 1:
         return np.repeat(X, length, axis=1)
     return X[:, lo] * (1 - frac) + X[:, lo + 1] * frac
+
+
+def residual_at_lengths(sources, X_new: np.ndarray, X_src: np.ndarray, lo, hi, dtype) -> list[np.ndarray]:
+    """Residual offspring of sources longer than the model, at their sources' own lengths: each
+    source (T_i, C) moved by its offspring's change at the model's length (``X_new − X_src``,
+    (M, L, C) in the input's scale) resampled to T_i, each channel clipped to [``lo``, ``hi``]
+    (``None``: not clipped). Moving the source, not resampling the decode, keeps its detail."""
+    out = []
+    for source, change in zip(sources, np.asarray(X_new, np.float64) - np.asarray(X_src, np.float64)):
+        moved = np.asarray(source, np.float64) + resample(change, len(source))
+        out.append(_cast_back(moved if lo is None else np.clip(moved, lo, hi), np.dtype(dtype)))
+    return out
+
+
+def score_form(X, X_val, length: int):
+    """Training and validation sequences at the length the harm check scores them, the longest up
+    to :data:`MAX_SCORE_LENGTH`, as (N, L_s, C) arrays; ``None`` when none is longer than the
+    model's ``length`` (the model's form then loses nothing)."""
+    X, _ = check_sequences(X)
+    longest = int(lengths_of(X).max())
+    if longest <= length:
+        return None
+    size = min(longest, MAX_SCORE_LENGTH)
+
+    def fixed(A):
+        if isinstance(A, np.ndarray) and A.dtype != object:
+            return resample_all(A, size)
+        return np.stack([resample(np.asarray(a), size) for a in A])
+
+    return fixed(X), (None if X_val is None else fixed(check_sequences(X_val, "X_val")[0]))
 
 
 def model_length(lengths: np.ndarray) -> int:
