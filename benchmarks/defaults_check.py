@@ -58,6 +58,9 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
                               "demand, leaf outlines, appliances' power draw (`defaults_suite.UNSEEN_SEQUENCE_SETS`)",
           "unseen-sequences-before-move-trial": "The sequence defaults on unseen sets before the harm check weighed "
                                                 "the composed move itself (8ded7e1)",
+          "unseen-sequences-before-b30fe3a": "The sequence defaults on unseen sets before b30fe3a: offspring of "
+                                             "series longer than the model (ACSF1) resampled from its 512 steps, "
+                                             "and the harm check reading them there",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",

@@ -22,6 +22,7 @@ SECTIONS = (
     ("defaults-check-scanned-images.md", "Scanned handwriting (MNIST's 5,000-digit sample) at 28×28 and as USPS's 16×16"),
     ("defaults-check-scanned-tables.md", "The same scanned digits flattened to tables"),
     ("defaults-check-unseen-sequences.md", "Sequence sets the sequence defaults were not chosen on (aeon's ItalyPowerDemand, OSULeaf, ACSF1)"),
+    ("defaults-check-unseen-sequences-before-b30fe3a.md", "The same before offspring and the check read long sequences at their own length (b30fe3a)"),
     ("defaults-check-unseen-sequences-before-move-trial.md", "The same before the harm check weighed the move itself (8ded7e1)"),
     ("move-trial.md", "Where the harm check drops the composed move"),
     ("long-sequences.md", "Sequences longer than the model: what its 512 steps cost"),
