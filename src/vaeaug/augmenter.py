@@ -25,7 +25,7 @@ from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import choose
-from .sequences import fixed_sequences, join_samples, join_sequences, residual_at_lengths, score_form
+from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
                          split_validation, unlabeled_array)
@@ -186,24 +186,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         return vae.preprocessor.to_caller(X_new, lengths) if vae.kind == "sequence" else X_new
 
     def _at_source_lengths(self, X_new, source, decoding: str, X, X_in, lengths):
-        """Offspring ``X_new`` (M, L, C) of sources ``X[source]`` back in the caller's form, each as
-        long as its source; a residual offspring of a source longer than the model is that source
-        moved at its own length (:func:`~vaeaug.sequences.residual_at_lengths`), not the decode resampled."""
-        out = self._caller_form(X_new, lengths[source])
-        pre = self.vae_.preprocessor
-        long = np.flatnonzero(lengths[source] > pre.length) if decoding == "residual" else ()
-        if not len(long):
-            return out
-        lo, hi = (pre.min_, pre.max_) if self.enforce_range else (None, None)
-        moved = residual_at_lengths([X_in[i] for i in source[long]], X_new[long], X[source[long]], lo, hi,
-                                    X_new.dtype)
-        if isinstance(out, list):
-            for j, m in zip(long, moved):
-                out[j] = m
-            return out
-        out = np.array(out, copy=True)
-        out[long] = np.stack(moved)
-        return out
+        """Offspring ``X_new`` (M, L, C) of sources ``X[source]`` in the caller's form, each as long as
+        its source (:func:`~vaeaug.sequences.offspring_at_lengths`)."""
+        return offspring_at_lengths(self.vae_.preprocessor, X_new, source, decoding, X, X_in, lengths,
+                                    self.enforce_range)
 
     def _check_features(self, X: np.ndarray) -> np.ndarray:
         """Samples must have the shape (images, sequences) or as many features (vectors) as those fitted on."""

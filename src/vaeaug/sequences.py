@@ -62,6 +62,27 @@ def residual_at_lengths(sources, X_new: np.ndarray, X_src: np.ndarray, lo, hi, d
     return out
 
 
+def offspring_at_lengths(pre, X_new: np.ndarray, source: np.ndarray, decoding: str, X: np.ndarray, X_in,
+                         lengths: np.ndarray, enforce_range: bool):
+    """Offspring ``X_new`` (M, L, C) of sources ``X[source]`` (the model's form) back in the caller's
+    form, each as long as its source (``X_in``, ``lengths``); a residual offspring of a source
+    longer than the model is that source moved at its own length (:func:`residual_at_lengths`),
+    not the decode resampled up."""
+    out = pre.to_caller(X_new, lengths[source])
+    long = np.flatnonzero(lengths[source] > pre.length) if decoding == "residual" else ()
+    if not len(long):
+        return out
+    lo, hi = (pre.min_, pre.max_) if enforce_range else (None, None)
+    moved = residual_at_lengths([X_in[i] for i in source[long]], X_new[long], X[source[long]], lo, hi, X_new.dtype)
+    if isinstance(out, list):
+        for j, m in zip(long, moved):
+            out[j] = m
+        return out
+    out = np.array(out, copy=True)
+    out[long] = np.stack(moved)
+    return out
+
+
 def score_form(X, X_val, length: int):
     """Training and validation sequences at the length the harm check scores them, the longest up
     to :data:`MAX_SCORE_LENGTH`, as (N, L_s, C) arrays; ``None`` when none is longer than the
