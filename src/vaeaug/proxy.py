@@ -23,11 +23,9 @@ class FeatureScaler:
     def fit(self, X, kind: str) -> "FeatureScaler":
         self.kind = kind
         if kind == "sequence":
-            from .sequences import MIN_MODEL_LENGTH, lengths_of, model_length
+            from .sequences import lengths_of, model_length
 
-            longest = int(lengths_of(X).max())
-            self.length = (model_length([longest]) if self.max_length is None
-                           else int(np.clip(longest, MIN_MODEL_LENGTH, self.max_length)))
+            self.length = model_length(lengths_of(X), self.max_length)
             A = self.resampled(X)
             self.channels = A.shape[2]
             F = A.reshape(len(A), -1)

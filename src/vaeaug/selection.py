@@ -141,11 +141,11 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     droppable = compose != "none" and aug.compose == "auto"
     diff_alone = {s: np.zeros(len(y), np.int8) for s in settings} if droppable else {}
     amount = resolved_n_per_sample(aug.n_per_sample, aug.vae_.kind)
+    S = X if X_score is None else X_score  # the real samples as the scorer reads them
     for k, (tr, te) in enumerate(split):
         vae, spread = train_fold(aug, aug.vae_, X[tr], y[tr], X_unlabeled, epochs, kl_warmup)
         fold_aug = _FoldAugmenter(aug, vae, spread)
         maker = OffspringMaker(fold_aug, X[tr], y[tr], decodings)
-        S = X if X_score is None else X_score  # the real samples as the scorer reads them
         scaler = FeatureScaler(None if X_score is None else S.shape[1]).fit(S[tr], vae.kind)
         X_fold, y_fold = S[tr], y[tr]
         if compose != "none":  # the moves generate() adds stand on both sides of the comparison

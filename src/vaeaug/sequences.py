@@ -91,20 +91,14 @@ def score_form(X, X_val, length: int):
     longest = int(lengths_of(X).max())
     if longest <= length:
         return None
-    size = min(longest, MAX_SCORE_LENGTH)
-
-    def fixed(A):
-        if isinstance(A, np.ndarray) and A.dtype != object:
-            return resample_all(A, size)
-        return np.stack([resample(np.asarray(a), size) for a in A])
-
-    return fixed(X), (None if X_val is None else fixed(check_sequences(X_val, "X_val")[0]))
+    pre = SequencePreprocessor(min(longest, MAX_SCORE_LENGTH))
+    return pre.to_fixed(X)[0], (None if X_val is None else pre.to_fixed(X_val, "X_val")[0])
 
 
-def model_length(lengths: np.ndarray) -> int:
-    """L for sequences of these lengths: the longest, within [16, 512], so that no sequence loses
-    steps unless it is longer than 512."""
-    return int(np.clip(int(np.max(lengths)), MIN_MODEL_LENGTH, MAX_MODEL_LENGTH))
+def model_length(lengths: np.ndarray, cap: int | None = None) -> int:
+    """L for sequences of these lengths: the longest, within [16, ``cap``] (``None``: 512,
+    :data:`MAX_MODEL_LENGTH`), so that no sequence loses steps unless it is longer than the cap."""
+    return int(np.clip(int(np.max(lengths)), MIN_MODEL_LENGTH, MAX_MODEL_LENGTH if cap is None else cap))
 
 
 def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, bool]:
