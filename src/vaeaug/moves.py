@@ -64,8 +64,6 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
     (N, C, H, W) blurred with σ drawn uniformly from [0, ``max_sigma`` × its shorter side]; a
     fraction of the side, as affine's shift, so that one rule serves 8×8 digits and 70×70 renders.
     Thin strokes at high resolution gain most (``benchmarks/results/stroke-blur.md``)."""
-    from scipy.ndimage import gaussian_filter
-
     if X.ndim not in (3, 4):
         raise ValueError("blur augmentation is for images (N, H, W) or (N, C, H, W)")
     rng = np.random.default_rng(random_state)
@@ -74,11 +72,17 @@ def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | No
     top = max_sigma * min(imgs.shape[2:])
     out = np.empty((len(src), *imgs.shape[1:]), dtype=np.float64)
     for o, i in enumerate(src):
-        sigma = rng.uniform(0.0, top)
-        for ch in range(imgs.shape[1]):  # each channel on its own: colours do not bleed
-            out[o, ch] = gaussian_filter(imgs[i, ch].astype(np.float64), sigma)
+        out[o] = blur_channels(imgs[i].astype(np.float64), rng.uniform(0.0, top))
     out = out if X.ndim == 4 else out[:, 0]
     return cast_like(out, X), y[src]
+
+
+def blur_channels(img: np.ndarray, sigma: float) -> np.ndarray:
+    """A (C, H, W) image Gaussian-blurred by ``sigma`` within each channel (none across them:
+    colours do not bleed); σ 0 returns it as it is."""
+    from scipy.ndimage import gaussian_filter
+
+    return gaussian_filter(img, (0.0, sigma, sigma)) if sigma > 0 else img
 
 
 def correlation_length(X: np.ndarray) -> np.ndarray:
@@ -105,8 +109,6 @@ def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: i
     4.1 px) are widened while images already that smooth (the 8×8 digits) stay as moved; a fixed
     σ cannot serve both (``benchmarks/results/blur-draw*.md``). Drawn sample by sample, so that
     copies made chunk by chunk equal those made whole."""
-    from scipy.ndimage import gaussian_filter
-
     rng = np.random.default_rng(random_state)
     parts = []
     for i in range(len(X)):
@@ -114,9 +116,7 @@ def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: i
         imgs = (A if A.ndim == 4 else A[:, None]).astype(np.float64)
         target = smoothness * min(imgs.shape[2:])
         for img, own in zip(imgs, correlation_length(imgs)):
-            sigma = np.sqrt(max(target**2 - own**2, 0.0))
-            for ch in range(len(img)):  # each channel on its own: colours do not bleed
-                img[ch] = gaussian_filter(img[ch], sigma) if sigma > 0 else img[ch]
+            img[:] = blur_channels(img, np.sqrt(max(target**2 - own**2, 0.0)))
         parts.append((cast_like(imgs if A.ndim == 4 else imgs[:, 0], X), a_y))
     if not parts:
         return X[:0], y[:0]
