@@ -309,3 +309,23 @@ def test_the_harm_check_reads_sequences_longer_than_the_model_at_their_own_lengt
     seen.clear()
     short = VAEAugmenter(**{**SMALL, "epochs": 4, "data_kind": "sequence"}).fit(X[:, :30], y)
     assert set(seen) == {30} and "scored_length" not in short.selection_
+
+
+def test_the_harm_check_leaves_a_sequence_setting_on_a_lean_to_harm_that_spares_a_table_one(monkeypatch):
+    """A sign-test p between the tables' level and the sequences' (priors.HARM_ALPHA): every
+    sequence setting is struck out and near-copies made; the same evidence keeps a table's first."""
+    import vaeaug.selection as selection
+    from vaeaug.priors import HARM_ALPHA, NEAR_COPY_STRENGTH
+
+    p = (HARM_ALPHA["vector"] + HARM_ALPHA["sequence"]) / 2
+    monkeypatch.setattr(selection, "harm_test", lambda wins, losses: p)
+    X, y = waves()
+    seq = VAEAugmenter(**{**SMALL, "epochs": 4}).fit(X, y)
+    assert seq.selection_["harm_alpha"] == HARM_ALPHA["sequence"]
+    assert all(r["harmful"] for r in seq.selection_["candidates"]) and "near-copies" in seq.selection_["reason"]
+    assert seq.strength_[seq.method_] == NEAR_COPY_STRENGTH
+    F = np.stack([np.resize(s, (20, 2)).ravel() for s in X])  # the same samples as a table
+    table = VAEAugmenter(**{**SMALL, "epochs": 4}).fit(F, y)
+    assert table.selection_["harm_alpha"] == HARM_ALPHA["vector"]
+    assert not any(r["harmful"] for r in table.selection_["candidates"])
+    assert table.selection_["chosen"]["strength"] != NEAR_COPY_STRENGTH

@@ -47,14 +47,14 @@ def harm_test(wins: int, losses: int) -> float:
     return 1.0 if n == 0 else float(binomtest(losses, n, 0.5, alternative="greater").pvalue)
 
 
-def harm_row(diff: np.ndarray) -> dict:
+def harm_row(diff: np.ndarray, alpha: float) -> dict:
     """What the check reads from per-sample differences (−1, 0, 1): the estimated gain with its
-    interval, wins, losses, the sign test's p-value, and whether that says harm."""
+    interval, wins, losses, the sign test's p-value, and whether that says harm at ``alpha``."""
     wins, losses = int((diff > 0).sum()), int((diff < 0).sum())
     gain, low, high = gain_interval(diff.astype(np.float64))
     p = harm_test(wins, losses)
     return {"gain": gain, "interval": [low, high], "wins": wins, "losses": losses, "p_harm": p,
-            "harmful": p < HARM_ALPHA}
+            "harmful": p < alpha}
 
 
 def gain_interval(diff: np.ndarray, z: float = 1.96) -> tuple[float, float, float]:
@@ -215,14 +215,15 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar, X_score)
     if X_score is not None:
         info["scored_length"] = int(X_score.shape[1])
+    alpha = HARM_ALPHA[kind]
     if plain is not None:  # the move itself against real data alone: dropped where it hurts, if "auto"
         alone, diff_alone = plain
-        move = {"compose": info["compose"], **harm_row(base.astype(np.int8) - alone)}
+        move = {"compose": info["compose"], **harm_row(base.astype(np.int8) - alone, alpha)}
         move["dropped"] = bool(move["harmful"] and diff_alone)
         info["move"] = move
         if move["dropped"]:
             base, diff, info["compose"] = alone, diff_alone, "none"
-    rows = [{"method": s.method, "decoding": s.decoding, "strength": s.strength, **harm_row(diff[s])}
+    rows = [{"method": s.method, "decoding": s.decoding, "strength": s.strength, **harm_row(diff[s], alpha)}
             for s in settings]
     kept = [r for r in rows if not r["harmful"]]
     strengths, decodings = dict(DEFAULT_STRENGTH), {m: "direct" for m in METHODS}
@@ -248,7 +249,7 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     bar.close()
     logger.info(reason)
     selection = {"scorer": scorer.name, "n_scored": int(len(y_all)), "baseline_accuracy": float(base.mean()),
-                 "harm_alpha": HARM_ALPHA, **info, "candidates": rows, "fallback": fallback,
+                 "harm_alpha": alpha, **info, "candidates": rows, "fallback": fallback,
                  "chosen": {"method": method, "strength": strengths[method], "decoding": decodings[method]},
                  "reason": reason}
     return method, strengths, decodings, selection
