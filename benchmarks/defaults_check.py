@@ -61,6 +61,10 @@ TITLES = {"unseen-images": "The image defaults on image sets they were not chose
           "unseen-sequences-before-b30fe3a": "The sequence defaults on unseen sets before b30fe3a: offspring of "
                                              "series longer than the model (ACSF1) resampled from its 512 steps, "
                                              "and the harm check reading them there",
+          "unseen-sequences-before-6b8a46b": "The sequence defaults on unseen sets before 6b8a46b: the harm check "
+                                             "at sign 0.05 on sequences (0.4 since)",
+          "sequences-before-6b8a46b": "The sequence defaults on the suite's sequences before 6b8a46b: the harm "
+                                      "check at sign 0.05 on sequences (0.4 since)",
           "pixel-tables": "Images as tables of pixels: the unseen image sets flattened "
                           "(`defaults_suite.UNSEEN_PIXEL_TABLES`), recognised as images (since 19af936)",
           "pixel-tables-at-67c3e85": "Images as tables of pixels, before 19af936: read as feature vectors",
