@@ -16,12 +16,14 @@ OUT = ROOT / "docs" / "evidence.md"
 #: (table file, what it answers), in reading order; a table not yet measured is left out.
 SECTIONS = (
     ("defaults-check.md", "What the defaults give on the suite, beside SMOTE and affine moves"),
+    ("defaults-check-sequences-before-6b8a46b.md", "The suite's sequences before the harm check took sign 0.4 on them (6b8a46b)"),
     ("defaults-check-unseen-images.md", "Images at sizes the image defaults were not chosen on (16×16, 32×32)"),
     ("defaults-check-value-images.md", "Images as other digit sets give their pixels: 0/1 ink, 0–6 counts, [−1, 1], bytes of 0–16"),
     ("defaults-check-value-tables.md", "The same images flattened to tables"),
     ("defaults-check-scanned-images.md", "Scanned handwriting (MNIST's 5,000-digit sample) at 28×28 and as USPS's 16×16"),
     ("defaults-check-scanned-tables.md", "The same scanned digits flattened to tables"),
     ("defaults-check-unseen-sequences.md", "Sequence sets the sequence defaults were not chosen on (aeon's ItalyPowerDemand, OSULeaf, ACSF1)"),
+    ("defaults-check-unseen-sequences-before-6b8a46b.md", "The same before the harm check took sign 0.4 on sequences (6b8a46b)"),
     ("defaults-check-unseen-sequences-before-b30fe3a.md", "The same before offspring and the check read long sequences at their own length (b30fe3a)"),
     ("defaults-check-unseen-sequences-before-move-trial.md", "The same before the harm check weighed the move itself (8ded7e1)"),
     ("move-trial.md", "Where the harm check drops the composed move"),
@@ -46,6 +48,8 @@ SECTIONS = (
     ("uji-methods-at-ec70af9.md", "The same before the moved copies were blurred up to a smoothness (ec70af9): σ drawn up to 6 %"),
     ("image-fallback.md", "Images: what the fallback returns where the harm check rejects every setting"),
     ("harm-rule.md", "How strict the harm check should be on tables: other rules replayed on the same fits"),
+    ("harm-rule-composed.md", "How strict the harm check should be where a move is composed: sequences and images"),
+    ("worst-cells.md", "The tables' worst cells on fresh seeds"),
     ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
