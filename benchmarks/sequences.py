@@ -14,6 +14,7 @@ skipped. Writes ``results/sequences.json`` and ``results/sequences.md``.
     python benchmarks/sequences.py --seeds 0 1 2                      # JapaneseVowels, BasicMotions, GunPoint, UJI v1
     python benchmarks/sequences.py --per-class 0 --seeds 0 1 2       # the official splits whole
     python benchmarks/sequences.py --names GunPoint --seeds 0 --table  # the table from the JSONL only
+    python benchmarks/sequences.py --harm-alpha 0.05 --tag sign-0.05   # the check at another level
 """
 
 from __future__ import annotations
@@ -161,13 +162,17 @@ def gain_section(records: list[dict], columns=COLUMNS) -> tuple[dict, list[str]]
 
 def table(records: list[dict]) -> tuple[dict, str]:
     """A section per cut (per class, then the official training split whole)."""
+    from vaeaug.priors import HARM_ALPHA
+
     lines = ["# Sequences: test gain over real data alone (points)", "",
              "Official test split (UJI v1 trajectories: writers 9-11); the augmenter with its defaults, the others "
              "at 3 copies per sample (time warp x6: 6; VAE + time warp: the VAE's offspring and 3 time-warped "
              "copies of each real sample; time warp of VAE: the VAE's offspring, each time-warped once); mean over "
              "seeds; defaults: the VAE's offspring then as many time-warped copies, VAE alone: the offspring only; "
              "earlier sections come from runs under earlier defaults. Command: `python benchmarks/sequences.py "
-             "--seeds 0 1 2` (scarce cut), `--per-class 0` (whole training split).", ""]
+             "--seeds 0 1 2` (scarce cut), `--per-class 0` (whole training split); the harm check on sequences "
+             f"at sign {HARM_ALPHA['sequence']} (`vaeaug.priors.HARM_ALPHA`, `--harm-alpha`; 0.05 before 6b8a46b, "
+             "whose records are `sequences-before-6b8a46b.jsonl`).", ""]
     data = {}
     current = defaults_label()
     versions = sorted({r.get("defaults", EARLIER_DEFAULTS) for r in records}, key=lambda v: v != current)
@@ -187,8 +192,19 @@ def main() -> None:
     p.add_argument("--per-class", type=int, default=5, help="0: the official training split whole")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--table", action="store_true", help="only write the table from the JSONL")
+    p.add_argument("--harm-alpha", type=float, default=None,
+                   help="the harm check's sign-test level on sequences for this run (default: the library's)")
+    p.add_argument("--tag", default="", help="results in sequences-TAG.{jsonl,json,md}")
     a = p.parse_args()
     from vaeaug.fileio import atomic_write_json, atomic_write_text
+
+    global JSONL
+    stem = f"sequences-{a.tag}" if a.tag else "sequences"
+    JSONL = RESULTS / f"{stem}.jsonl"
+    if a.harm_alpha is not None:
+        from vaeaug.priors import HARM_ALPHA
+
+        HARM_ALPHA["sequence"] = a.harm_alpha
 
     RESULTS.mkdir(exist_ok=True)
     if not a.table:
@@ -205,11 +221,11 @@ def main() -> None:
                     f.write(json.dumps(rec) + "\n")
                 print(f"{name} seed {seed}: {rec['seconds']:.0f} s ({rec['reason']})", flush=True)
                 data, md = table(read())
-                atomic_write_json(RESULTS / "sequences.json", data)
-                atomic_write_text(RESULTS / "sequences.md", md)
+                atomic_write_json(RESULTS / f"{stem}.json", data)
+                atomic_write_text(RESULTS / f"{stem}.md", md)
     data, md = table(read())
-    atomic_write_json(RESULTS / "sequences.json", data)
-    atomic_write_text(RESULTS / "sequences.md", md)
+    atomic_write_json(RESULTS / f"{stem}.json", data)
+    atomic_write_text(RESULTS / f"{stem}.md", md)
 
 
 if __name__ == "__main__":
