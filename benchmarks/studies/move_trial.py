@@ -48,7 +48,8 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "`VAEAugmenter(random_state=seed).fit(X, y, X_val, y_val)` (10 + 2 per class), and what its harm check "
              "read of the move `compose=\"auto\"` adds (blurred affine copies for images, time-warped copies for "
              "sequences) against real data alone: the estimated gain (points, mean over seeds), the runs where the "
-             "sign test said harm and the move was dropped. Command: `python benchmarks/studies/move_trial.py "
+             "sign test said harm at the kind's level (`vaeaug.priors.HARM_ALPHA`: images 0.05, sequences 0.4 since "
+             "6b8a46b, whose sequence records are `move-trial-sequences-before-6b8a46b.jsonl`) and the move was dropped. Command: `python benchmarks/studies/move_trial.py "
              f"--seeds {' '.join(map(str, seeds))}`.", "",
              "| data set | kind | seeds | move | estimated gain | lowest | dropped | smallest p |",
              "|---|---|---|---|---|---|---|---|"]
