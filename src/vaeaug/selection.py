@@ -7,7 +7,8 @@ count the main model's early stopping found; the held-out part is only ever pred
 candidate is scored against real data alone on the same fold (with the input-space moves that
 ``compose`` adds on both sides, so the check asks whether the VAE's offspring hurt on top of
 them), sample by sample, with the user's classifier (``estimator``) or the fast proxy. The
-prior's first setting stands unless a sign test on the pooled wins and losses says it hurts.
+prior's first setting stands unless a sign test on the pooled wins and losses says it hurts, at
+the kind's level (:data:`~vaeaug.priors.HARM_ALPHA`).
 The move is put to the same test against real data alone: under ``compose="auto"`` a move judged
 harmful is dropped, and the candidates are then read without it. How the rule was found:
 ``docs/choice.md``.
