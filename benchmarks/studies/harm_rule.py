@@ -54,11 +54,8 @@ class MarginTap:
         tap = self
 
         def right(scorer, X_train, y_train, X_test, y_test, scaler, n_real=0):
-            from vaeaug.proxy import KernelRidgeClassifier
-
-            model = KernelRidgeClassifier(random_state=scorer.random_state)
-            model.fit(scaler.transform(X_train), y_train, keep_first=n_real)
-            D = model.decision_function(scaler.transform(X_test))
+            model, F_test = scorer.fitted(X_train, y_train, X_test, scaler, n_real)  # the proxy: the check's own
+            D = model.decision_function(F_test)
             idx = np.searchsorted(model.classes_, y_test)
             known = (idx < len(model.classes_)) & (model.classes_[np.minimum(idx, len(model.classes_) - 1)] == y_test)
             true = np.where(known, D[np.arange(len(D)), np.minimum(idx, D.shape[1] - 1)], -np.inf)

@@ -79,9 +79,9 @@ class Scorer:
     def name(self) -> str:
         return "proxy (RBF kernel ridge)" if self.estimator is None else type(self.estimator).__name__
 
-    def right(self, X_train, y_train, X_test, y_test, scaler, n_real: int = 0) -> np.ndarray:
-        """Whether each test sample is predicted right; ``n_real``: the leading rows of ``X_train``
-        that are real, which the proxy keeps whenever it subsamples."""
+    def fitted(self, X_train, y_train, X_test, scaler, n_real: int = 0):
+        """The scorer trained on ``X_train``, and ``X_test`` as it reads them; ``n_real``: the
+        leading rows of ``X_train`` that are real, which the proxy keeps whenever it subsamples."""
         from sklearn.base import clone
 
         from .proxy import KernelRidgeClassifier
@@ -89,12 +89,14 @@ class Scorer:
         if self.estimator is None:
             model = KernelRidgeClassifier(random_state=self.random_state)
             F, F_test = scaler.transform(X_train), scaler.transform(X_test)
-        else:
-            model = clone(self.estimator)
-            F = X_train.reshape(len(X_train), -1).astype(np.float64)
-            F_test = X_test.reshape(len(X_test), -1).astype(np.float64)
-        fitted = model.fit(F, y_train, keep_first=n_real) if self.estimator is None else model.fit(F, y_train)
-        return fitted.predict(F_test) == y_test
+            return model.fit(F, y_train, keep_first=n_real), F_test
+        F = X_train.reshape(len(X_train), -1).astype(np.float64)
+        return clone(self.estimator).fit(F, y_train), X_test.reshape(len(X_test), -1).astype(np.float64)
+
+    def right(self, X_train, y_train, X_test, y_test, scaler, n_real: int = 0) -> np.ndarray:
+        """Whether each test sample is predicted right by the scorer trained on the given samples."""
+        model, F_test = self.fitted(X_train, y_train, X_test, scaler, n_real)
+        return model.predict(F_test) == y_test
 
 
 def folds(y: np.ndarray, n_folds: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
