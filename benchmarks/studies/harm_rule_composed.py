@@ -129,14 +129,16 @@ def run_one(name: str, seed: int) -> dict:
 # --- replaying rules ---------------------------------------------------------------------------
 
 
-def sign(alpha: float):
-    return lambda r: r["p_harm"] < alpha
+def sign(alpha: float, decided: int = 0):
+    """Harmful at sign-test level ``alpha``, given at least ``decided`` wins and losses."""
+    return lambda r: r["p_harm"] < alpha and r["wins"] + r["losses"] >= decided
 
 
 #: (harmful setting, harmful move): each a test on a row of the check's evidence
 RULES = {"sign 0.05": (sign(0.05), sign(0.05)), "sign 0.1": (sign(0.1), sign(0.1)),
          "sign 0.2": (sign(0.2), sign(0.2)), "sign 0.3": (sign(0.3), sign(0.3)),
          "sign 0.4": (sign(0.4), sign(0.4)), "sign 0.5": (sign(0.5), sign(0.5)),
+         "sign 0.4, ≥ 3 decided": (sign(0.4, 3), sign(0.4, 3)), "sign 0.4, ≥ 5 decided": (sign(0.4, 5), sign(0.4, 5)),
          "move at sign 0.2": (sign(0.05), sign(0.2)), "settings at sign 0.2": (sign(0.2), sign(0.05)),
          "move at sign 0.4": (sign(0.05), sign(0.4)), "settings at sign 0.4": (sign(0.4), sign(0.05)),
          "estimate < 0": (lambda r: r["gain"] < 0, lambda r: r["gain"] < 0),
