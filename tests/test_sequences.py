@@ -323,6 +323,7 @@ def test_the_harm_check_leaves_a_sequence_setting_on_a_lean_to_harm_that_spares_
     seq = VAEAugmenter(**{**SMALL, "epochs": 4}).fit(X, y)
     assert seq.selection_["harm_alpha"] == HARM_ALPHA["sequence"]
     assert all(r["harmful"] for r in seq.selection_["candidates"]) and "near-copies" in seq.selection_["reason"]
+    assert f"(sign test, p < {HARM_ALPHA['sequence']:g})" in seq.selection_["reason"]  # the line says how strict
     assert seq.strength_[seq.method_] == NEAR_COPY_STRENGTH
     F = np.stack([np.resize(s, (20, 2)).ravel() for s in X])  # the same samples as a table
     table = VAEAugmenter(**{**SMALL, "epochs": 4}).fit(F, y)

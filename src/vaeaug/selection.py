@@ -247,7 +247,7 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     decodings["reconstruction"] = "direct"
     top = kept[0] if kept else rows[0]
     method = top["method"] if auto_method else aug.method
-    reason = _reason(rows, top, method, strengths[method], decodings[method], scorer.name, info, len(y_all))
+    reason = _reason(rows, top, method, strengths[method], decodings[method], scorer.name, info, len(y_all), alpha)
     bar.set_postfix_str(reason)
     bar.close()
     logger.info(reason)
@@ -259,7 +259,7 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
 
 
 def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, scorer: str, info: dict,
-            n: int) -> str:
+            n: int, alpha: float) -> str:
     """One line: what was chosen and why."""
     rejected = [r for r in rows if r["harmful"]]
     head = f"chose {method} (σ/λ {strength}, {decoding} decoding)"
@@ -276,4 +276,4 @@ def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, s
     dropped = (f"; {move['compose'].replace('_', ' ')} copies rejected as harmful ({move['gain']:+.1f} points "
                "against real data alone), so none are added" if move.get("dropped") else "")
     return (f"{head}{evidence} by {info['folds']}-fold cross-validation of {n} samples with {scorer}; "
-            f"{len(rejected)} of {len(rows)} settings rejected as harmful{dropped}")
+            f"{len(rejected)} of {len(rows)} settings rejected as harmful (sign test, p < {alpha:g}){dropped}")
