@@ -50,6 +50,7 @@ SECTIONS = (
     ("harm-rule.md", "How strict the harm check should be on tables: other rules replayed on the same fits"),
     ("harm-rule-composed.md", "How strict the harm check should be where a move is composed: sequences and images"),
     ("worst-cells.md", "The tables' worst cells on fresh seeds"),
+    ("amount-by-check.md", "Could the harm check choose the amount on tables?"),
     ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
