@@ -101,14 +101,17 @@ class Scorer:
 
 def folds(y: np.ndarray, n_folds: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified (train, held-out) index pairs; a class with fewer samples than folds is spread
-    over as many as it fills."""
-    from sklearn.model_selection import StratifiedKFold
+    over as many as it fills. No more folds than the largest class has samples (stratification
+    needs it); where every class is a single sample, plain shuffled folds, which then find no
+    evidence either way, so the prior's first setting stands."""
+    from sklearn.model_selection import KFold, StratifiedKFold
 
-    n_folds = int(min(n_folds, len(y)))
+    largest = int(np.unique(y, return_counts=True)[1].max())
+    n_folds = int(min(n_folds, len(y), max(largest, 2)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "the least populated class has only ... members"
-        skf = StratifiedKFold(n_folds, shuffle=True, random_state=random_state)
-        return [(tr, te) for tr, te in skf.split(np.zeros(len(y)), y)]
+        cv = StratifiedKFold if largest >= 2 else KFold
+        return list(cv(n_folds, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y))
 
 
 def _fixed(aug) -> tuple[dict, dict]:
