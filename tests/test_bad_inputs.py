@@ -46,6 +46,31 @@ def test_class_too_small_for_the_method(fitted_mlp, digits):
         fitted_mlp.generate(X[:30], yy, "interpolation", strength=0.5)
 
 
+def test_the_defaults_give_a_class_of_one_noise_offspring(digits):
+    """generate(X, y) with fit's choice must not fail on a class of one: its sample takes noise
+    offspring, the others the chosen neighbour method."""
+    X, y = digits
+    X, yy = X[:60], y[:60].copy()
+    yy[0] = 42  # a class of one
+    aug = VAEAugmenter(**{**FAST, "method": "auto", "n_per_sample": 2}).fit(X, yy)
+    assert aug.method_ in ("mixed", "interpolation", "extrapolation")
+    X_new, y_new, codes = aug.generate(X, yy, return_codes=True)
+    assert len(X_new) == 2 * len(X) and (y_new == 42).sum() == 2
+    assert (codes.partner[codes.source == 0] == -1).all() and (codes.partner[codes.source != 0] >= 0).all()
+    X_res, y_res = aug.fit_resample(X, yy)  # the sampler's path too
+    assert (y_res == 42).sum() == 3
+    with pytest.raises(SmallClassError):  # a method named by the caller is refused, as asked
+        aug.generate(X, yy, aug.method_)
+
+
+def test_the_check_folds_fit_a_class_of_two():
+    """Two samples a class: the check takes two folds rather than failing on three."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(4, 6)), np.array([0, 0, 1, 1])
+    aug = VAEAugmenter(**FAST).fit(X, y)
+    assert aug.selection_["folds"] == 2 and len(aug.generate(X, y)[0]) > 0
+
+
 def test_experiment_refuses_a_single_class(digits, tmp_path):
     X, y = digits
     ds = Dataset(name="one", X=X[:60], y=np.zeros(60, int), kind="vector",

@@ -113,6 +113,22 @@ def test_single_sample_class_is_refused_or_skipped():
     assert 0 in synthesize(Z, yy, "noise", rng=np.random.default_rng(0)).source
 
 
+def test_a_lone_sample_takes_noise_and_the_paired_ones_keep_their_draws():
+    yy = y.copy()
+    yy[5] = 7  # class 7 has one member
+    out = synthesize(Z, yy, "mixed", n_per_sample=3, rng=np.random.default_rng(0), small_classes="noise",
+                     lone_strength=0.5)
+    assert len(out.Z) == 3 * len(Z)
+    np.testing.assert_array_equal(out.source, np.repeat(np.arange(len(Z)), 3))  # still ordered by source
+    lone = out.source == 5
+    assert (out.partner[lone] == -1).all() and (out.partner[~lone] >= 0).all()
+    moved = out.Z[lone] - Z[5]
+    assert np.abs(moved).max() > 0 and np.abs(moved).max() < 0.5 * 6 * latent_spread(Z).max()  # noise at σ 0.5
+    # the lone draws come after the others: offspring of the sources before the lone one match "skip"
+    skip = synthesize(Z, yy, "mixed", n_per_sample=3, rng=np.random.default_rng(0), small_classes="skip")
+    np.testing.assert_array_equal(out.Z[:15], skip.Z[:15])
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="method"):
         synthesize(Z, y, "mixup")

@@ -366,7 +366,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
-                 small_classes="raise", decoding=None, return_codes=False, compose=None):
+                 small_classes="auto", decoding=None, return_codes=False, compose=None):
         """Make ``n_per_sample`` synthetic samples from each sample of ``X`` (N, ...), labels ``y`` (N,).
 
         method : ``"noise"`` z' = z + σ s⊙ε; ``"interpolation"`` z' = z_i + λ(z_j − z_i);
@@ -379,8 +379,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         strength : σ or λ, or a (low, high) pair drawn per sample; ``None``: ``strength_[method]``,
             which is ``None`` only where the harm check rejected every setting under
             ``on_no_gain="skip"``: then nothing is made (a :class:`~vaeaug.NoGainWarning`).
-        small_classes : ``"raise"`` refuses a neighbour method on a class of one sample;
-            ``"skip"`` gives such samples no offspring.
+        small_classes : what a neighbour method does with a sample alone in its class:
+            ``"raise"`` refuses, ``"skip"`` makes it no offspring, ``"noise"`` makes them by noise
+            (σ 0.5); ``"auto"``: ``"noise"`` where the method is ``fit``'s choice, else ``"raise"``.
         decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None``: ``decoding_[method]``.
         compose : ``"none"``, ``"affine"``, ``"blur"`` or ``"affine_blur"`` (images), or
             ``"time_warp"`` (sequences): also ``n_per_sample`` input-space moves of each sample;
@@ -395,6 +396,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X_in, y_in = X, y
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
+        small_classes = generation.small_class_rule(small_classes, method)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
         seed = self.random_state if random_state is None else random_state
@@ -425,13 +427,14 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate_batches(self, X, y, method=None, n_per_sample=None, strength=None, batch_size=8192,
-                         random_state=None, small_classes="raise", decoding=None, compose=None):
+                         random_state=None, small_classes="auto", decoding=None, compose=None):
         """:meth:`generate`'s samples as ``(X_chunk, y_chunk)`` of at most ``batch_size``, for
         millions of samples in bounded memory: one block of codes is held at a time. The
         arguments are checked at the call, before the first chunk."""
         X_in = X
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
+        small_classes = generation.small_class_rule(small_classes, method)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches",
             streaming=True)
@@ -475,9 +478,10 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     @validate_params({k: GENERATE_CONSTRAINTS[k] for k in ("method", "n_per_sample", "strength", "random_state",
                                                           "small_classes")}, prefer_skip_nested_validation=True)
     def generate_codes(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
-                       small_classes="raise") -> SyntheticCodes:
+                       small_classes="auto") -> SyntheticCodes:
         """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
         X = self._model_form(X)[0]
+        small_classes = generation.small_class_rule(small_classes, method)
         X, y, method, n, strength, rng, _ = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, None, "VAEAugmenter.generate_codes")
         if strength is None:

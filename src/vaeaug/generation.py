@@ -35,6 +35,15 @@ def _code_blocks(aug, Z: np.ndarray, y: np.ndarray, method: str, n_per_sample: i
                              spread=aug.latent_spread_, small_classes=small_classes, neighbours=neighbours)
 
 
+def small_class_rule(small_classes: str, method) -> str:
+    """``"auto"`` as a rule of :data:`~vaeaug.latent.SMALL_CLASS_RULES`: where the method is the
+    choice's (``None``, ``"auto"``), a sample alone in its class takes noise offspring, since the
+    defaults must not fail on a class of one; where the caller named a method, it is refused."""
+    if small_classes != "auto":
+        return small_classes
+    return "noise" if method in (None, "auto") else "raise"
+
+
 def codes(aug, X: np.ndarray, y: np.ndarray, method: str, n_per_sample: int, strength, rng,
           small_classes: str) -> SyntheticCodes:
     """All synthetic codes of checked (X, y), joined."""

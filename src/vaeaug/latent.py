@@ -24,6 +24,11 @@ DEFAULT_STRENGTH = {"reconstruction": 0.0, "noise": 0.5, "interpolation": 0.5, "
                     "mixed": 0.75}
 
 
+#: What a neighbour method does with a sample alone in its class: refuse (``"raise"``), make it
+#: no offspring (``"skip"``), or make its offspring by noise (``"noise"``), which needs no partner.
+SMALL_CLASS_RULES = ("raise", "skip", "noise")
+
+
 class SmallClassError(ValueError):
     """A class has too few samples for a neighbour-based method (it needs at least two)."""
 
@@ -172,6 +177,7 @@ def synthesize_blocks(
     small_classes: str = "raise",
     neighbours: np.ndarray | None = None,
     block_size: int = BLOCK_SIZE,
+    lone_strength: float | tuple[float, float] | None = None,
 ) -> Iterator[SyntheticCodes]:
     """:func:`synthesize`'s codes as consecutive blocks of at most ``block_size`` codes.
 
@@ -183,17 +189,18 @@ def synthesize_blocks(
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if n_per_sample < 1:
         raise ValueError(f"n_per_sample must be at least 1, got {n_per_sample}")
-    if small_classes not in ("raise", "skip"):
-        raise ValueError(f"small_classes must be 'raise' or 'skip', got {small_classes!r}")
+    if small_classes not in SMALL_CLASS_RULES:
+        raise ValueError(f"small_classes must be one of {SMALL_CLASS_RULES}, got {small_classes!r}")
     rng = np.random.default_rng() if rng is None else rng
     Z = np.asarray(Z, dtype=np.float64)
     y = np.asarray(y)
     strength = DEFAULT_STRENGTH[method] if strength is None else strength
     sources = np.arange(len(Z))
     nbrs = None
-    if method == "noise":
+    lone = None  # σ for the samples a neighbour method cannot pair, under small_classes="noise"
+    if method == "noise" or (method in NEIGHBOUR_METHODS and small_classes == "noise"):
         spread = latent_spread(Z) if spread is None else np.asarray(spread, dtype=np.float64)
-    elif method in NEIGHBOUR_METHODS:
+    if method in NEIGHBOUR_METHODS:
         nbrs = same_class_neighbours(Z, y, k) if neighbours is None else neighbours
         has = nbrs[:, 0] >= 0
         if not has.all():
@@ -202,13 +209,18 @@ def synthesize_blocks(
                 raise SmallClassError(
                     f"{method} needs at least two samples per class; class(es) "
                     f"{', '.join(lonely)} have one. Give more samples, use method='noise', "
-                    "or pass small_classes='skip' to give those samples no offspring."
+                    "small_classes='noise' to give those samples noise offspring, or "
+                    "small_classes='skip' to give them none."
                 )
-            sources = np.flatnonzero(has)
-    return _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size)
+            if small_classes == "skip":
+                sources = np.flatnonzero(has)
+            else:
+                lone = DEFAULT_STRENGTH["noise"] if lone_strength is None else lone_strength
+    return _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size, lone)
 
 
-def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size) -> Iterator[SyntheticCodes]:
+def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, block_size,
+            lone=None) -> Iterator[SyntheticCodes]:
     """The blocks of :func:`synthesize_blocks`, after its checks."""
     total = len(sources) * n_per_sample
     for start in range(0, total, block_size):
@@ -229,6 +241,11 @@ def _blocks(Z, y, method, sources, n_per_sample, strength, rng, spread, nbrs, bl
             else:
                 op = interpolate if method == "interpolation" else extrapolate
                 Z_new = op(Z[source], Z[partner], lam)
+            alone = n_avail == 0  # a class of one sample (small_classes="noise"): noise, drawn after the block's draws
+            if alone.any():
+                partner[alone] = -1
+                Z_new[alone] = perturb(Z[source[alone]], _draw_strength(lone, int(alone.sum()), rng), spread,
+                                       rng.standard_normal((int(alone.sum()), Z.shape[1])))
         yield SyntheticCodes(Z=Z_new, y=y[source], source=source, partner=partner)
 
 
@@ -253,6 +270,7 @@ def synthesize(
     spread: np.ndarray | None = None,
     small_classes: str = "raise",
     neighbours: np.ndarray | None = None,
+    lone_strength: float | tuple[float, float] | None = None,
 ) -> SyntheticCodes:
     """Make ``n_per_sample`` new codes from every code in ``Z`` (N, d) with labels ``y`` (N,).
 
@@ -262,9 +280,12 @@ def synthesize(
     code; ``None`` takes :data:`DEFAULT_STRENGTH`. Neighbour methods pair each code with one of
     its ``k`` nearest same-class neighbours, drawn uniformly. ``spread`` scales noise (default:
     the spread of ``Z``). A class of one sample cannot take a neighbour method: ``small_classes="raise"``
-    raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring.
+    raises :class:`SmallClassError`; ``"skip"`` gives such samples no offspring; ``"noise"`` gives
+    them noise offspring at σ ``lone_strength`` (default :data:`DEFAULT_STRENGTH`'s), drawn after
+    the rest of their block's draws (data without a lone sample draws as under ``"raise"``).
     ``neighbours``: a precomputed :func:`same_class_neighbours` table, to reuse across calls.
     The codes are those of :func:`synthesize_blocks`, joined.
     """
-    blocks = synthesize_blocks(Z, y, method, n_per_sample, strength, k, rng, spread, small_classes, neighbours)
+    blocks = synthesize_blocks(Z, y, method, n_per_sample, strength, k, rng, spread, small_classes, neighbours,
+                               lone_strength=lone_strength)
     return concat_codes(blocks, np.shape(Z)[1], np.asarray(y).dtype)

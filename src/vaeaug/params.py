@@ -108,7 +108,7 @@ GENERATE_CONSTRAINTS = {
     "n_per_sample": [positive_int(), None],
     "strength": [non_negative(), tuple, list, None],
     "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],
-    "small_classes": [StrOptions({"raise", "skip"})],
+    "small_classes": [StrOptions({"auto", "raise", "skip", "noise"})],
     "decoding": [StrOptions(set(DECODINGS)), None],
     "return_codes": ["boolean"],
     "compose": [StrOptions({"auto", "none", *MOVE_KIND}), None],
