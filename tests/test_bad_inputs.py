@@ -57,7 +57,7 @@ def test_the_defaults_give_a_class_of_one_noise_offspring(digits):
     X_new, y_new, codes = aug.generate(X, yy, return_codes=True)
     assert len(X_new) == 2 * len(X) and (y_new == 42).sum() == 2
     assert (codes.partner[codes.source == 0] == -1).all() and (codes.partner[codes.source != 0] >= 0).all()
-    X_res, y_res = aug.fit_resample(X, yy)  # the sampler's path too
+    _, y_res = aug.fit_resample(X, yy)  # the sampler's path too
     assert (y_res == 42).sum() == 3
     with pytest.raises(SmallClassError):  # a method named by the caller is refused, as asked
         aug.generate(X, yy, aug.method_)
