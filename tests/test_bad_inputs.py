@@ -92,3 +92,14 @@ def test_cli_bad_files_give_one_line_errors(tmp_path, capsys):
     assert main(["experiment", "--dataset", "ujipen-v1", "--dataset-path", str(bad), "--out", str(tmp_path / "o")]) == 1
     assert "UJIpenchars-w01, line 3: non-numeric coordinate" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_scorer_that_is_no_classifier_is_refused_or_warned_before_training():
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(30, 4)), np.repeat([0, 1, 2], 10)
+    with pytest.raises(TypeError, match="fit and predict"):
+        VAEAugmenter(**FAST).fit(X, y, estimator="svm")  # refused before any training: no history
+    with pytest.warns(UserWarning, match="KMeans is not a classifier"):
+        VAEAugmenter(**FAST).fit(X, y, estimator=KMeans(3, n_init=1))

@@ -24,7 +24,7 @@ from .frames import check_names, frame_names, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
-from .selection import choose
+from .selection import check_scorer, choose
 from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
@@ -270,6 +270,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def _fit(self, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer) -> "VAEAugmenter":
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
+        check_scorer(self.estimator if scorer is None else scorer)
         names = frame_names(X)
         kind, seq, scored = resolve_kind(X, self.data_kind), None, None
         if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on

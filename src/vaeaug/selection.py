@@ -67,6 +67,22 @@ def gain_interval(diff: np.ndarray, z: float = 1.96) -> tuple[float, float, floa
     return 100 * g, float(100 * (g - half)), float(100 * (g + half))
 
 
+def check_scorer(estimator) -> None:
+    """Refuse, before any training, a scorer the harm check cannot use: it fits on samples and
+    compares its predictions with their labels, so it needs ``fit`` and ``predict``, and one that
+    does not declare itself a classifier (a regressor, a clusterer) is warned about."""
+    from sklearn.base import is_classifier
+
+    if estimator is None:
+        return
+    if not (callable(getattr(estimator, "fit", None)) and callable(getattr(estimator, "predict", None))):
+        raise TypeError(f"estimator must be a classifier with fit and predict (the one the harm check scores "
+                        f"with), got {estimator!r}")
+    if not is_classifier(estimator):
+        warnings.warn(f"estimator {type(estimator).__name__} is not a classifier (scikit-learn's is_classifier); "
+                      "the harm check compares its predictions with the labels", UserWarning, stacklevel=5)
+
+
 class Scorer:
     """Which held-out samples a classifier trained on given samples gets right: the user's
     estimator (cloned, on samples flattened to (N, n_features) in the input's scale) or the
