@@ -63,12 +63,17 @@ def test_the_defaults_give_a_class_of_one_noise_offspring(digits):
         aug.generate(X, yy, aug.method_)
 
 
-def test_the_check_folds_fit_a_class_of_two():
-    """Two samples a class: the check takes two folds rather than failing on three."""
+def test_the_check_folds_fit_a_class_of_two_and_score_what_generate_makes():
+    """Two samples a class: the check takes two folds rather than failing on three; a fold's
+    lone samples get offspring there as generate(X, y) gives them, so it scores all of them."""
+    from .test_choice import Recorder
+
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(4, 6)), np.array([0, 0, 1, 1])
-    aug = VAEAugmenter(**FAST).fit(X, y)
-    assert aug.selection_["folds"] == 2 and len(aug.generate(X, y)[0]) > 0
+    Recorder.sizes = []
+    aug = VAEAugmenter(**{**FAST, "method": "interpolation", "n_per_sample": 2}).fit(X, y, estimator=Recorder())
+    assert aug.selection_["folds"] == 2 and len(aug.generate(X, y)[0]) == 8
+    assert Recorder.sizes == [2, 6] * 2  # per fold: 2 real samples, each alone in its class, then 2 + 4 offspring
 
 
 def test_experiment_refuses_a_single_class(digits, tmp_path):

@@ -181,7 +181,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
             by_draw.setdefault((s.method, s.strength), []).append(s)
         for (method, strength), group in by_draw.items():
             rng = np.random.default_rng(aug.random_state)
-            codes, samples = maker.make(method, amount, strength, rng, "skip",
+            codes, samples = maker.make(method, amount, strength, rng, "noise",  # as generate(X, y) makes them
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
                 made = samples[s.decoding] if X_score is None else at_score_length(
