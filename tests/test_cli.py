@@ -42,6 +42,26 @@ def test_train_then_augment(tmp_path, npz, capsys):
     assert len(load_npz(out3)["X"]) == 300 * AMOUNT["vector"]
 
 
+def test_augment_gives_a_class_of_one_noise_unless_a_method_is_named(tmp_path, digits, capsys):
+    X, y = digits
+    y = y[:200].copy()
+    y[0] = 42  # a class of one
+    data = tmp_path / "lone.npz"
+    np.savez(data, X=X[:200], y=y)
+    model = tmp_path / "model"
+    assert main(["train", "--data", str(data), "--data-kind", "vector", "--out", str(model), "--epochs", "2",
+                 "--hidden", "32,16", "--latent-dim", "4", "--method", "interpolation", "--quiet"]) == 0
+    out = tmp_path / "o.npz"
+    assert main(["augment", "--model", str(model), "--data", str(data), "--per-sample", "2", "--out", str(out)]) == 0
+    assert (load_npz(out)["y"] == 42).sum() == 2  # the model's own method: the lone sample takes noise
+    assert main(["augment", "--model", str(model), "--data", str(data), "--method", "interpolation",
+                 "--per-sample", "2", "--out", str(out)]) == 1  # named: refused, as the API does
+    assert "class(es) 42 have one" in capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(data), "--method", "interpolation",
+                 "--per-sample", "2", "--small-classes", "skip", "--out", str(out)]) == 0
+    assert len(load_npz(out)["y"]) == 2 * 199
+
+
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, A=np.zeros(3))

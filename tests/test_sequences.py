@@ -96,6 +96,21 @@ def test_timewarp_decoding_keeps_the_source_values(fitted_waves):
         assert s.min() >= X[i].min() - 1e-6 and s.max() <= X[i].max() + 1e-6
 
 
+def test_cli_augment_takes_the_timewarp_decoding(fitted_waves, tmp_path, capsys):
+    from vaeaug.cli import main
+    from vaeaug.fileio import load_npz, pack_ragged, unpack_ragged
+
+    aug, X, y = fitted_waves
+    aug.save(tmp_path / "model")
+    np.savez(tmp_path / "w.npz", **pack_ragged("X", X), y=y)
+    assert main(["augment", "--model", str(tmp_path / "model"), "--data", str(tmp_path / "w.npz"), "--method", "noise",
+                 "--strength", "1.0", "--decoding", "timewarp", "--per-sample", "1", "--compose", "none",
+                 "--out", str(tmp_path / "o.npz"), "--quiet"]) == 0, capsys.readouterr().err
+    out = load_npz(tmp_path / "o.npz")
+    for s, i in zip(unpack_ragged(out, "X"), out["source"]):  # moved along time only, as the API's timewarp
+        assert s.min() >= X[i].min() - 1e-6 and s.max() <= X[i].max() + 1e-6
+
+
 def test_sequence_errors_name_the_sample():
     X, y = waves(4)
     X[3] = X[3][:, :1]

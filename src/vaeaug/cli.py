@@ -110,7 +110,7 @@ def _augment_sharded(aug, arrays, args) -> int:
             for Xc, yc in aug.generate_batches(arrays["X"], arrays["y"], args.method, args.per_sample,
                                                args.strength, batch_size=min(args.shard_size, 4096),
                                                random_state=args.seed, decoding=args.decoding,
-                                               compose=args.compose):
+                                               compose=args.compose, small_classes=args.small_classes):
                 bar.update(len(Xc))
                 yield Xc, yc
 
@@ -140,6 +140,7 @@ def cmd_augment(args) -> int:
     if missing:
         raise ValueError(f"augment needs {', '.join('--' + o for o in missing)} (or --verify DIR)")
     from .fileio import save_npz
+    from .generation import small_class_rule
 
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data: the synthetic samples would replace your input; "
@@ -149,6 +150,7 @@ def cmd_augment(args) -> int:
     if not args.shard_size and Path(args.out).is_dir():
         raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     aug = VAEAugmenter.load(args.model, device=args.device)
+    args.small_classes = small_class_rule(args.small_classes, args.method)  # as generate(X, y): no --method, no refusal
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
@@ -160,7 +162,7 @@ def cmd_augment(args) -> int:
         return _augment_sharded(aug, arrays, args)
     X_new, y_new, codes = aug.generate(arrays["X"], arrays["y"], args.method, args.per_sample, args.strength,
                                        random_state=args.seed, decoding=args.decoding, return_codes=True,
-                                       compose=args.compose)
+                                       compose=args.compose, small_classes=args.small_classes)
     source, moved = codes.source, codes.moved
     if args.include_original:  # the inputs are their own sources, and not moved
         X_new = list(arrays["X"]) + list(X_new) if isinstance(X_new, list) else np.concatenate([arrays["X"], X_new])
@@ -297,9 +299,13 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
                         "(default: the one the model chose on validation)")
-    a.add_argument("--decoding", choices=["direct", "residual", "warp"], default=None,
-                   help="decode z' itself, move the input by D(z') − D(z), or (images) deform the input by the "
-                        "motion from D(z) to D(z') (default: the model's choice)")
+    a.add_argument("--decoding", choices=["direct", "residual", "warp", "timewarp"], default=None,
+                   help="decode z' itself, move the input by D(z') − D(z), or deform the input by the motion "
+                        "from D(z) to D(z'): in space (warp, images) or in time (timewarp, sequences) "
+                        "(default: the model's choice)")
+    a.add_argument("--small-classes", choices=["auto", "raise", "skip", "noise"], default="auto",
+                   help="what a neighbour method does with a sample alone in its class: refuse it, make it no "
+                        "offspring, or make them by noise; auto: noise unless --method names one (default: auto)")
     a.add_argument("--compose", choices=["none", *MOVE_KIND], default=None,
                    help="also write as many input-space moves of each input: affine, blur or affine_blur "
                         "(images), time_warp (sequences), or none (default: the model's own compose_)")
