@@ -70,6 +70,19 @@ def test_csv_errors_are_clear(tmp_path):
         load_csv(f)
 
 
+def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):
+    f = tmp_path / "t.csv"
+    want = np.array([[1.5, 2.0], [3.0, -4.25], [5.0, 6.0]])
+    for text in ("a;b;class\n1,5;2;x\n3;-4,25;y\n5;6;x\n", "a\tb\tclass\n1.5\t2\tx\n3\t-4.25\ty\n5\t6\tx\n",
+                 "a|b|class\n1,5|2|x\n3|-4,25|y\n5|6|x\n"):
+        f.write_text(text)
+        ds = load_csv(f)
+        np.testing.assert_array_equal(ds.X, want)
+        assert ds.y.tolist() == ["x", "y", "x"] and ds.meta["features"] == ["a", "b"]
+    f.write_text('a,b,class\n1,2,"x; y"\n3,4,y\n5,6,"x; y"\n')  # commas separate: a ';' in a cell stays
+    assert load_csv(f).y.tolist() == ["x; y", "y", "x; y"]
+
+
 def test_image_folder_resizes_and_labels(tmp_path):
     from PIL import Image
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -155,12 +156,27 @@ class TableEncoder:
         return rows
 
 
+#: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
+DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
+
+
+def _dialect(lines: list[str]) -> str:
+    """The separator of a CSV, from its first lines: the one of ``, ; tab |`` that splits every
+    line into the same number of cells (Python's csv sniffer), else a comma."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text("latin-1")
-    reader = csv.reader(text.splitlines())
+    lines = text.splitlines()
+    sep = _dialect(lines)
+    reader = csv.reader(lines, delimiter=sep)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -175,6 +191,8 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
             if len(r) != len(header):
                 raise DataFormatError(
                     f"row has {len(r)} cells but the header has {len(header)} columns", str(path), reader.line_num)
+            if sep != ",":  # a decimal comma is a decimal point where the comma does not separate
+                r = [c.replace(",", ".") if DECIMAL_COMMA.fullmatch(c) else c for c in r]
             rows.append(r)
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
@@ -197,7 +215,9 @@ def _label_column(header: list[str], label: str | None, path: str) -> int:
 
 def load_csv(path: str | Path, label: str | None = None, missing: str = "impute",
              categorical: list[str] | None = None) -> Dataset:
-    """Read a CSV with a header into a vector :class:`Dataset`.
+    """Read a CSV with a header into a vector :class:`Dataset`; cells separated by commas,
+    semicolons, tabs or bars (found from the first lines), with decimal commas where the comma
+    does not separate.
 
     ``label``: the label column (default: one named class/label/target/y, any case, else the
     last column). Features are encoded by a :class:`TableEncoder`, kept as ``dataset.encoder``.
