@@ -62,6 +62,40 @@ def test_augment_gives_a_class_of_one_noise_unless_a_method_is_named(tmp_path, d
     assert len(load_npz(out)["y"]) == 2 * 199
 
 
+def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
+    """A table in, rows of the same columns out: categories valid, whole-number columns whole,
+    columns found by name; the encoder travels beside the model as JSON."""
+    import csv
+
+    rng = np.random.default_rng(0)
+    rows = [[f"{rng.normal():.3f}", rng.choice(["red", "blue"]), str(int(rng.integers(1, 5))), lab]
+            for lab in ["x"] * 30 + ["y"] * 30]
+    data = tmp_path / "t.csv"
+    data.write_text("a;colour;size;species\n" + "".join(";".join(r) + "\n" for r in rows))
+    model = tmp_path / "model"
+    assert main(["train", "--data", str(data), "--label", "species", "--out", str(model), "--epochs", "2",
+                 "--hidden", "16", "--latent-dim", "2", "--quiet"]) == 0
+    assert (model / "table.json").is_file()
+    shuffled = tmp_path / "s.csv"  # the same table, its columns in another order
+    shuffled.write_text("species,size,a,colour\n" + "".join(f"{r[3]},{r[2]},{r[0]},{r[1]}\n" for r in rows))
+    out = tmp_path / "new.csv"
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--per-sample", "2", "--out", str(out),
+                 "--quiet"]) == 0, capsys.readouterr().err
+    with open(out) as f:
+        new = list(csv.DictReader(f))
+    assert len(new) == 120 and list(new[0]) == ["a", "colour", "size", "species"]
+    assert {r["colour"] for r in new} <= {"red", "blue"} and {r["species"] for r in new} == {"x", "y"}
+    assert all(r["size"].isdigit() and 1 <= int(r["size"]) <= 4 for r in new)
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
+                 "--quiet"]) == 0 and load_npz(tmp_path / "n.npz")["X"].shape[1] == 4  # a, two colours, size
+    npz = tmp_path / "d.npz"
+    np.savez(npz, X=rng.normal(size=(40, 3)), y=np.repeat([0, 1], 20))
+    assert main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--quiet"]) == 0
+    assert not (model / "table.json").exists()  # the arrays' model keeps no earlier table
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(out)]) == 1
+    assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
+
+
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, A=np.zeros(3))

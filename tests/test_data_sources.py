@@ -83,6 +83,24 @@ def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):
     assert load_csv(f).y.tolist() == ["x; y", "y", "x; y"]
 
 
+def test_table_encoder_round_trips_through_json(tmp_path):
+    import json
+
+    from vaeaug.data import TableEncoder
+
+    f = tmp_path / "t.csv"
+    f.write_text("a,c,k,y\n1.5,red,3,x\n2.5,blue,4,y\n,red,5,x\n")
+    with pytest.warns(UserWarning, match="imputed"):
+        ds = load_csv(f)
+    again = TableEncoder.from_dict(json.loads(json.dumps(ds.encoder.to_dict())))
+    rows = [["0.1", "blue", "4"], ["9", "green", "?"]]  # an unseen category, a missing cell
+    np.testing.assert_array_equal(again.transform(rows), ds.encoder.transform(rows))
+    X = np.array([[7.0, 0.2, 0.9, 3.4]])
+    assert again.inverse_transform(X) == ds.encoder.inverse_transform(X) == [[2.5, "red", 3]]
+    with pytest.raises(ValueError, match="lists disagree"):
+        TableEncoder.from_dict({**ds.encoder.to_dict(), "kinds_": ["numeric"]})
+
+
 def test_image_folder_resizes_and_labels(tmp_path):
     from PIL import Image
 

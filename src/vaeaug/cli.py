@@ -32,6 +32,30 @@ def _positive(text: str) -> int:
     return value
 
 
+#: Beside a model trained on a CSV table: its label column and the encoder of its columns (JSON).
+TABLE_FILE = "table.json"
+
+
+def _is_csv(path) -> bool:
+    return str(path).lower().endswith(".csv")
+
+
+def _model_table(model) -> dict | None:
+    """The table a model was trained on (label column, :class:`~vaeaug.data.TableEncoder`), if a CSV."""
+    import json
+
+    from .data import TableEncoder
+
+    p = Path(model) / TABLE_FILE
+    if not p.is_file():
+        return None
+    try:
+        d = json.loads(p.read_text("utf-8"))
+        return {"label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"])}
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
+
+
 def _load_arrays(path: str) -> dict:
     """X and y (optionally X_val, y_val) from an .npz, where ragged sequences are stored as
     X_values and X_lengths (:func:`~vaeaug.fileio.pack_ragged`), or from a .ts file."""
@@ -43,9 +67,8 @@ def _load_arrays(path: str) -> dict:
         ds = load_ts(path)
         return {"X": list(ds.X), "y": ds.y}
     if not str(path).endswith(".npz"):
-        raise ValueError(f"{path}: train and augment read .npz files with arrays X and y (np.savez(path, X=..., "
-                         "y=...)) or .ts files; for a CSV table, load it with vaeaug.data.load_csv and save its X "
-                         "and y")
+        raise ValueError(f"{path}: train and augment read .csv tables, .npz files with arrays X and y "
+                         "(np.savez(path, X=..., y=...)) or .ts files")
 
     arrays: dict = load_npz(path)
     for name in ("X", "X_val"):
@@ -66,7 +89,14 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
-    arrays = _load_arrays(args.data)
+    table = None
+    if _is_csv(args.data):  # its columns encoded, and the encoder kept beside the model for augment
+        from .data import load_csv
+
+        ds = load_csv(args.data, label=args.label)
+        arrays, table = {"X": ds.X, "y": ds.y}, {"label": ds.meta["label"], "encoder": ds.encoder.to_dict()}
+    else:
+        arrays = _load_arrays(args.data)
     rank, world = init_distributed_from_env(args.device)
     if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
         args.device = f"cuda:{__import__('os').environ.get('LOCAL_RANK', '0')}"
@@ -85,6 +115,12 @@ def cmd_train(args) -> int:
     if rank > 0:
         return 0
     aug.save(args.out)
+    if table is not None:
+        from .fileio import atomic_write_json
+
+        atomic_write_json(Path(args.out) / TABLE_FILE, table)
+    elif (Path(args.out) / TABLE_FILE).exists():  # an earlier model's table, kept by save: not this one's
+        (Path(args.out) / TABLE_FILE).unlink()
     Checkpointer(ckpt_dir, "").clear()
     h = aug.history_
     print(f"trained {len(h['train_loss'])} epochs"
@@ -154,7 +190,19 @@ def cmd_augment(args) -> int:
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
-    arrays = _load_arrays(args.data)
+    table = _model_table(args.model)
+    if table is None and _is_csv(args.data):
+        raise ValueError(f"{args.model} was trained on arrays, not on a CSV table: give its --data as an .npz")
+    if _is_csv(args.out) and (table is None or args.shard_size):
+        raise ValueError(f"--out {args.out}: a CSV is written for a model trained on a CSV table, without "
+                         "--shard-size; write an .npz")
+    if _is_csv(args.data):
+        from .data.tabular import read_csv_with
+
+        X, y = read_csv_with(args.data, table["encoder"], args.label or table["label"])
+        arrays = {"X": X, "y": y}
+    else:
+        arrays = _load_arrays(args.data)
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "
@@ -175,8 +223,13 @@ def cmd_augment(args) -> int:
         return 1
     from .fileio import pack_ragged
 
-    xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
-    save_npz(args.out, **xs, y=y_new, source=source, moved=moved)
+    if _is_csv(args.out):  # rows decoded to the table's columns: numbers in range, categories valid
+        from .data import write_csv
+
+        write_csv(args.out, table["encoder"], X_new, y_new, label=table["label"])
+    else:
+        xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
+        save_npz(args.out, **xs, y=y_new, source=source, moved=moved)
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
     moved = "" if args.compose == "none" else f", then {args.per_sample} {args.compose.replace('_', ' ')} copies"
     print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input{moved}) to {args.out}")
@@ -260,17 +313,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
 
     t = sub.add_parser("train", parents=[common], help="train a VAE and save it",
-                       description="Train a VAE on FILE.npz (arrays X, y; optional X_val, y_val) or FILE.ts "
-                                   "(UCR/UEA time series) and save it.",
+                       description="Train a VAE on FILE.csv (a table: numbers and categories), FILE.npz (arrays "
+                                   "X, y; optional X_val, y_val) or FILE.ts (UCR/UEA time series) and save it.",
                        epilog="examples:\n  vaeaug train --data train.npz --out model\n"
+                              "  vaeaug train --data train.csv --label species --out model   # a table\n"
                               "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume\n"
                               "  vaeaug train --data JapaneseVowels_TRAIN.ts --out model   # sequences, ragged\n"
                               "  vaeaug train --data series.npz --data-kind sequence --out model   # X (N, T, C)\n"
                               "ragged sequences in an .npz: X_values (all steps stacked, (sum T_i, C)) and "
                               "X_lengths (N,)",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    t.add_argument("--data", required=True, help=".npz with X (N, ...) and y (N,), optional X_val, y_val; or a .ts "
-                                                "file")
+    t.add_argument("--data", required=True, help=".csv table; .npz with X (N, ...) and y (N,), optional X_val, "
+                                                "y_val; or a .ts file")
+    t.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target/y or the last)")
     t.add_argument("--out", required=True, help="model directory to write")
     t.add_argument("--resume", action="store_true",
                    help="continue an interrupted run from the checkpoint in OUT/.checkpoint (saved every epoch)")
@@ -281,14 +336,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Encode FILE.npz (or FILE.ts) with a saved model, alter the codes, decode new "
                                    "samples. Ragged sequences come out as X_values and X_lengths.",
                        epilog="examples:\n  vaeaug augment --model model --data train.npz --out new.npz\n"
+                              "  vaeaug augment --model model --data train.csv --out new.csv   # a table's rows\n"
                               "  vaeaug augment --model model --data train.npz --method noise --strength 0.5 "
                               "--per-sample 5 --out new.npz\n"
                               "  vaeaug augment --model model --data big.npz --shard-size 100000 --out shards/\n"
                               "  vaeaug augment --verify shards/",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("--model", help="model directory written by `vaeaug train`")
-    a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), or a .ts file: the samples to "
-                                  "augment")
+    a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), a .ts file, or (for a model "
+                                  "trained on a CSV) a .csv with its columns: the samples to augment")
+    a.add_argument("--label", default=None, help="label column of a CSV (default: the one the model was trained on)")
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
     a.add_argument("--method", default=None,
@@ -310,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write as many input-space moves of each input: affine, blur or affine_blur "
                         "(images), time_warp (sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
-    a.add_argument("--out", help=".npz to write (X, y, source); a folder with --shard-size")
+    a.add_argument("--out", help=".npz to write (X, y, source, moved); a .csv of the table's columns for a model "
+                                 "trained on a CSV; a folder with --shard-size")
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")

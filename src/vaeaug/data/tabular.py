@@ -137,6 +137,33 @@ class TableEncoder:
                     k += len(cats)  # type: ignore[arg-type]
         return out
 
+    #: The fitted state, as :meth:`to_dict` writes it (JSON: no pickled objects).
+    _STATE = ("columns_", "kinds_", "fill_", "categories_", "integer_", "range_")
+
+    def to_dict(self) -> dict:
+        """The fitted encoder as plain JSON values, to keep beside a model (``vaeaug train`` on a CSV)."""
+        return {"missing": self.missing, "categorical": self.categorical,
+                **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TableEncoder":
+        """The encoder :meth:`to_dict` wrote, checked: every list as long as the columns, every kind known."""
+        try:
+            enc = cls(d["missing"], d["categorical"])
+            for k in cls._STATE:
+                setattr(enc, k, list(d[k]))
+            n = len(enc.columns_)
+            ok = all(len(getattr(enc, k)) == n for k in cls._STATE) and all(
+                (kind, cats is None) in (("numeric", True), ("categorical", False))
+                for kind, cats in zip(enc.kinds_, enc.categories_))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"not a table encoder's state: {type(e).__name__}: {e}") from None
+        if not ok:
+            raise ValueError("not a table encoder's state: its lists disagree with its columns")
+        enc.range_ = [None if r is None else (float(r[0]), float(r[1])) for r in enc.range_]
+        enc.report_ = {}
+        return enc
+
     def inverse_transform(self, X: np.ndarray) -> list[list]:
         """Encoded rows (M, n_features) → rows of Python values, one per original column."""
         X = np.asarray(X, dtype=np.float64)
@@ -237,11 +264,37 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
         raise DataFormatError("the file has a label column but no feature columns", str(path))
     enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path))
     X = enc.transform(feats, str(path))
-    ints = [_to_float(v) for v in labels]
-    y = (np.array([int(v) for v in ints]) if all(v is not None and float(v).is_integer() for v in ints)
-         else np.array(labels))
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_}
-    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
+    return Dataset(name=path.stem, X=X, y=_label_array(labels), kind="vector", meta=meta, encoder=enc)
+
+
+def _label_array(labels: list[str]) -> np.ndarray:
+    """Integers where every label is a whole number, else the strings."""
+    ints = [_to_float(v) for v in labels]
+    if all(v is not None and float(v).is_integer() for v in ints):
+        return np.array([int(v) for v in ints])
+    return np.array(labels)
+
+
+def read_csv_with(path: str | Path, encoder: TableEncoder, label: str) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
+    its columns are found by name, in any order, and must include every one the encoder knows."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    header, rows = _read_rows(path)
+    missing = [c for c in (*encoder.columns_, label) if c not in header]
+    if missing:
+        raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
+                              f"(its columns: {header})", str(path))
+    j = header.index(label)
+    labels = [r[j].strip() for r in rows]
+    for i, lab in enumerate(labels):
+        if _is_missing(lab):
+            raise DataFormatError(f"missing label in column {label!r}", str(path), i + 2)
+    order = [header.index(c) for c in encoder.columns_]
+    X = encoder.transform([[r[k] for k in order] for r in rows], str(path))
+    return X, _label_array(labels)
 
 
 def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class") -> None:
