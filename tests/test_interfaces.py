@@ -94,6 +94,20 @@ def test_a_frame_round_trips_with_its_columns_and_dtypes(digits):
         aug.transform(df.drop(columns="px63"))
 
 
+def test_a_saved_model_keeps_the_frames_columns(digits, tmp_path):
+    X, y = digits
+    for columns in ([f"px{i}" for i in range(64)], list(range(64))):  # strings, and pandas' default integers
+        df = pd.DataFrame(X[:200], columns=columns)
+        VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(df, y[:200]).save(tmp_path / "m")
+        aug = VAEAugmenter.load(tmp_path / "m")
+        assert list(aug.feature_names_in_) == columns
+        assert list(aug.generate(df, y[:200], n_per_sample=1)[0].columns) == columns
+        with pytest.raises(ValueError, match="reordered"):
+            aug.generate(df[df.columns[::-1]], y[:200])
+    VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(X[:200], y[:200]).save(tmp_path / "m")
+    assert not hasattr(VAEAugmenter.load(tmp_path / "m"), "feature_names_in_")  # an array's model: no names
+
+
 def test_a_string_column_is_refused_by_name_with_the_way_forward(digits):
     X, y = digits
     df = pd.DataFrame(X[:60]).assign(colour="red")

@@ -81,6 +81,16 @@ def save(aug, path: str | os.PathLike) -> Path:
     return target
 
 
+def _names_json(names) -> list | None:
+    """A frame's column names, checked on every later call, as JSON: strings and integers round
+    trip; other names (floats, tuples) are not kept, and the loaded model then checks none."""
+    if names is None:
+        return None
+    out = [n if isinstance(n, str) else int(n) if isinstance(n, (int, np.integer)) and not isinstance(n, bool)
+           else None for n in names]
+    return None if any(n is None for n in out) else out
+
+
 def _write(aug, path: Path) -> None:
     """The model's files in ``path``, the manifest last."""
     from safetensors.torch import save as st_save
@@ -100,6 +110,7 @@ def _write(aug, path: Path) -> None:
         "vae": vae.config.to_dict(),
         "preprocessor": to_jsonable(pmeta),
         **{key: dump(getattr(aug, attr)) for attr, key, dump, _, _ in FITTED_JSON},
+        "feature_names": _names_json(getattr(aug, "feature_names_in_", None)),
         "weights_sha256": sha256_file(path / WEIGHTS_FILE),
     }
     atomic_write_json(path / CONFIG_FILE, config)
@@ -223,6 +234,8 @@ def _build(aug, config: dict, tensors: dict, path: Path, device: str) -> None:
     parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
     for attr, key, _, parse, default in FITTED_JSON:
         setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
+    if config.get("feature_names") is not None:
+        aug.feature_names_in_ = np.asarray(config["feature_names"], dtype=object)
     if "method" not in config and aug.method != "auto":
         aug.method_ = aug.method
     dev = resolve_device(device)
