@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .cli_data import augment_data, keep_table, training_data, write_samples
 from .cli_options import _strength, add_estimator_args, estimator_kwargs
 from .fileio import sha256_file
 from .priors import MOVE_KIND
@@ -32,55 +33,6 @@ def _positive(text: str) -> int:
     return value
 
 
-#: Beside a model trained on a CSV table: its label column and the encoder of its columns (JSON).
-TABLE_FILE = "table.json"
-
-
-def _is_csv(path) -> bool:
-    return str(path).lower().endswith(".csv")
-
-
-def _model_table(model) -> dict | None:
-    """The table a model was trained on (label column, :class:`~vaeaug.data.TableEncoder`), if a CSV."""
-    import json
-
-    from .data import TableEncoder
-
-    p = Path(model) / TABLE_FILE
-    if not p.is_file():
-        return None
-    try:
-        d = json.loads(p.read_text("utf-8"))
-        return {"label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"])}
-    except (ValueError, KeyError, TypeError) as e:
-        raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
-
-
-def _load_arrays(path: str) -> dict:
-    """X and y (optionally X_val, y_val) from an .npz, where ragged sequences are stored as
-    X_values and X_lengths (:func:`~vaeaug.fileio.pack_ragged`), or from a .ts file."""
-    from .fileio import load_npz, unpack_ragged
-
-    if str(path).endswith(".ts"):
-        from .data.timeseries import load_ts
-
-        ds = load_ts(path)
-        return {"X": list(ds.X), "y": ds.y}
-    if not str(path).endswith(".npz"):
-        raise ValueError(f"{path}: train and augment read .csv tables, .npz files with arrays X and y "
-                         "(np.savez(path, X=..., y=...)) or .ts files")
-
-    arrays: dict = load_npz(path)
-    for name in ("X", "X_val"):
-        seqs = unpack_ragged(arrays, name)
-        if seqs is not None:
-            arrays[name] = seqs
-    for key in ("X", "y"):
-        if key not in arrays:
-            raise ValueError(f"{path} has no array {key!r} (it holds {sorted(arrays)}); save it with np.savez(path, X=..., y=...)")
-    return arrays
-
-
 def cmd_train(args) -> int:
     from .checkpoint import Checkpointer
     from .training import init_distributed_from_env
@@ -89,14 +41,7 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
-    table = None
-    if _is_csv(args.data):  # its columns encoded, and the encoder kept beside the model for augment
-        from .data import load_csv
-
-        ds = load_csv(args.data, label=args.label)
-        arrays, table = {"X": ds.X, "y": ds.y}, {"label": ds.meta["label"], "encoder": ds.encoder.to_dict()}
-    else:
-        arrays = _load_arrays(args.data)
+    arrays, table = training_data(args.data, args.label)
     rank, world = init_distributed_from_env(args.device)
     if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
         args.device = f"cuda:{__import__('os').environ.get('LOCAL_RANK', '0')}"
@@ -115,12 +60,7 @@ def cmd_train(args) -> int:
     if rank > 0:
         return 0
     aug.save(args.out)
-    if table is not None:
-        from .fileio import atomic_write_json
-
-        atomic_write_json(Path(args.out) / TABLE_FILE, table)
-    elif (Path(args.out) / TABLE_FILE).exists():  # an earlier model's table, kept by save: not this one's
-        (Path(args.out) / TABLE_FILE).unlink()
+    keep_table(args.out, table)
     Checkpointer(ckpt_dir, "").clear()
     h = aug.history_
     print(f"trained {len(h['train_loss'])} epochs"
@@ -175,7 +115,6 @@ def cmd_augment(args) -> int:
     missing = [o for o in ("model", "data", "out") if getattr(args, o) is None]
     if missing:
         raise ValueError(f"augment needs {', '.join('--' + o for o in missing)} (or --verify DIR)")
-    from .fileio import save_npz
     from .generation import small_class_rule
 
     if Path(args.out).resolve() == Path(args.data).resolve():
@@ -190,19 +129,7 @@ def cmd_augment(args) -> int:
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
-    table = _model_table(args.model)
-    if table is None and _is_csv(args.data):
-        raise ValueError(f"{args.model} was trained on arrays, not on a CSV table: give its --data as an .npz")
-    if _is_csv(args.out) and (table is None or args.shard_size):
-        raise ValueError(f"--out {args.out}: a CSV is written for a model trained on a CSV table, without "
-                         "--shard-size; write an .npz")
-    if _is_csv(args.data):
-        from .data.tabular import read_csv_with
-
-        X, y = read_csv_with(args.data, table["encoder"], args.label or table["label"])
-        arrays = {"X": X, "y": y}
-    else:
-        arrays = _load_arrays(args.data)
+    arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size))
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "
@@ -221,15 +148,7 @@ def cmd_augment(args) -> int:
         print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
         return 1
-    from .fileio import pack_ragged
-
-    if _is_csv(args.out):  # rows decoded to the table's columns: numbers in range, categories valid
-        from .data import write_csv
-
-        write_csv(args.out, table["encoder"], X_new, y_new, label=table["label"])
-    else:
-        xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
-        save_npz(args.out, **xs, y=y_new, source=source, moved=moved)
+    write_samples(args.out, X_new, y_new, source, moved, table)
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
     moved = "" if args.compose == "none" else f", then {args.per_sample} {args.compose.replace('_', ' ')} copies"
     print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input{moved}) to {args.out}")
