@@ -29,3 +29,5 @@ def test_the_quick_start_runs_as_written(capsys):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("chose ") and re.fullmatch(r"0\.\d{3} -> 0\.\d{3}", out[1])
+    stated = re.search(r"# here: (0\.\d{3} -> 0\.\d{3})", code).group(1)
+    assert out[1] == stated, f"the README says {stated}, the code gives {out[1]}: update the comment"
