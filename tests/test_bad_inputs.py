@@ -106,5 +106,7 @@ def test_a_scorer_that_is_no_classifier_is_refused_or_warned_before_training():
     X, y = rng.normal(size=(30, 4)), np.repeat([0, 1, 2], 10)
     with pytest.raises(TypeError, match="fit and predict"):
         VAEAugmenter(**FAST).fit(X, y, estimator="svm")  # refused before any training: no history
+    with pytest.raises(TypeError, match=r"an instance, e.g. KMeans\(\)"):
+        VAEAugmenter(**FAST).fit(X, y, estimator=KMeans)
     with pytest.warns(UserWarning, match="KMeans is not a classifier"):
         VAEAugmenter(**FAST).fit(X, y, estimator=KMeans(3, n_init=1))

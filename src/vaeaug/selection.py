@@ -75,6 +75,8 @@ def check_scorer(estimator) -> None:
 
     if estimator is None:
         return
+    if isinstance(estimator, type):
+        raise TypeError(f"estimator must be an instance, e.g. {estimator.__name__}(), not the class itself")
     if not (callable(getattr(estimator, "fit", None)) and callable(getattr(estimator, "predict", None))):
         raise TypeError(f"estimator must be a classifier with fit and predict (the one the harm check scores "
                         f"with), got {estimator!r}")
