@@ -110,3 +110,12 @@ def test_a_scorer_that_is_no_classifier_is_refused_or_warned_before_training():
         VAEAugmenter(**FAST).fit(X, y, estimator=KMeans)
     with pytest.warns(UserWarning, match="KMeans is not a classifier"):
         VAEAugmenter(**FAST).fit(X, y, estimator=KMeans(3, n_init=1))
+
+
+def test_a_validation_or_unlabeled_set_on_another_scale_is_warned_about(digit_images):
+    X, y = digit_images
+    X, y = X[:60], y[:60]
+    with pytest.warns(UserWarning, match="X_val's values span 1 and X's 255: are they on the same scale"):
+        VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}).fit(X[:48], y[:48], X[48:] / 255.0, y[48:])
+    with pytest.warns(UserWarning, match="X_unlabeled's values span"):
+        VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}).fit(X, y, X_unlabeled=X / 255.0)

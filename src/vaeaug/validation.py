@@ -3,6 +3,8 @@ problem and, where there is one, the index — before any expensive work is done
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -195,7 +197,22 @@ def fit_arrays(X, y, X_val, y_val, split):
         X_val, y_val = check_X_y(X_val, y_val, name="X_val")
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
+        warn_other_scale(X, X_val, "X_val")
     return X, y, X_val, y_val
+
+
+#: How many times wider or narrower than X's range of values another set's may be before it is
+#: taken for another scale (images in [0, 1] beside 0-255 ones differ 255 times).
+SCALE_RATIO = 20.0
+
+
+def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
+    """Warn where ``other`` spans a range of values far from ``X``'s: the same model scales both
+    alike, so a set in other units (divided by 255, say) is read as other data."""
+    span, other_span = float(np.ptp(X)), float(np.ptp(other))
+    if span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO:
+        warnings.warn(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
+                      f"(the model scales {name} as it scales X)", UserWarning, stacklevel=6)
 
 
 def unlabeled_array(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
@@ -205,4 +222,6 @@ def unlabeled_array(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
     U = check_X(X_unlabeled, name="X_unlabeled")
     if U.shape[1:] != X.shape[1:]:
         raise ValueError(f"X_unlabeled samples have shape {U.shape[1:]}, X samples {X.shape[1:]}")
+    if len(U):
+        warn_other_scale(X, U, "X_unlabeled")
     return U if len(U) else None
