@@ -153,6 +153,7 @@ def server(tmp_path):
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", hashlib.sha256(b"hello uji\n" * 1000).hexdigest()
     httpd.shutdown()
+    httpd.server_close()  # the listening socket too (a ResourceWarning otherwise)
 
 
 def test_download_success_and_cache(server, tmp_path, monkeypatch):

@@ -202,13 +202,17 @@ def fit_arrays(X, y, X_val, y_val, split):
 
 
 #: How many times wider or narrower than X's range of values another set's may be before it is
-#: taken for another scale (images in [0, 1] beside 0-255 ones differ 255 times).
+#: taken for another scale (images in [0, 1] beside 0-255 ones differ 255 times); a set of fewer
+#: values than SCALE_MIN_VALUES is not judged (two samples of one feature may lie close).
 SCALE_RATIO = 20.0
+SCALE_MIN_VALUES = 100
 
 
 def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
     """Warn where ``other`` spans a range of values far from ``X``'s: the same model scales both
     alike, so a set in other units (divided by 255, say) is read as other data."""
+    if other.size < SCALE_MIN_VALUES:
+        return
     span, other_span = float(np.ptp(X)), float(np.ptp(other))
     if span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO:
         warnings.warn(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
