@@ -111,8 +111,32 @@ def test_a_saved_model_keeps_the_frames_columns(digits, tmp_path):
 def test_a_string_column_is_refused_by_name_with_the_way_forward(digits):
     X, y = digits
     df = pd.DataFrame(X[:60]).assign(colour="red")
-    with pytest.raises(TypeError, match=r"\['colour'\] are not numeric.*load_csv"):
+    with pytest.raises(TypeError, match=r"\['colour'\] are not numeric.*fit_frame\(df\)"):
         VAEAugmenter(**SMALL).fit(df, y[:60])
+
+
+def test_the_way_forward_for_a_mixed_frame_gives_rows_of_its_columns_and_dtypes():
+    """The refusal's advice, followed: a frame of numbers, categories, strings and booleans in,
+    new rows of the same columns and dtypes out, each category one the frame held."""
+    from vaeaug.data import TableEncoder
+
+    rng = np.random.default_rng(0)
+    n = 60
+    df = pd.DataFrame({"a": rng.normal(size=n), "b": pd.Categorical(rng.choice(["x", "y", "z"], n)),
+                       "c": rng.random(n) > 0.5, "d": rng.integers(1, 5, n), "f": rng.normal(size=n).astype(np.float32),
+                       "e": pd.array(rng.choice(["u", "v"], n), dtype="string")})
+    y = np.repeat([0, 1, 2], 20)
+    enc = TableEncoder().fit_frame(df)
+    X = enc.transform_frame(df)
+    assert X.shape == (60, 10)
+    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 2}).fit(X, y)
+    X_new, _ = aug.generate(enc.transform_frame(df[df.columns[::-1]]), y, n_per_sample=2)  # columns found by name
+    new = enc.inverse_frame(X_new)
+    assert list(new.columns) == list(df.columns) and (new.dtypes == df.dtypes).all() and len(new) == 120
+    assert set(new["b"]) <= {"x", "y", "z"} and set(new["e"]) <= {"u", "v"} and new["d"].between(1, 4).all()
+    np.testing.assert_array_equal(enc.inverse_frame(X).to_numpy(), df.to_numpy())  # the frame itself round trips
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['b'\]"):
+        enc.transform_frame(df.drop(columns="b"))
 
 
 @pytest.fixture()

@@ -19,9 +19,10 @@ def frame_names(X) -> np.ndarray | None:
     bad = [str(c) for c, t in zip(X.columns, X.dtypes) if not (np.issubdtype(np.dtype(t), np.number)
                                                                 if isinstance(t, np.dtype) else False)]
     if bad:
-        raise TypeError(f"column(s) {bad[:5]} are not numeric (string or categorical): encode them first, e.g. "
-                        "with vaeaug.data.load_csv or vaeaug.data.TableEncoder, which one-hot encode categories "
-                        "and decode them back")
+        raise TypeError(f"column(s) {bad[:5]} are not numeric (string or categorical): encode them first with "
+                        "vaeaug.data.TableEncoder, which one-hot encodes categories and decodes them back: "
+                        "enc = TableEncoder().fit_frame(df); X = enc.transform_frame(df); after generate, "
+                        "enc.inverse_frame(X_new) gives rows of df's columns and dtypes (a CSV: load_csv)")
     return np.asarray(X.columns, dtype=object)
 
 

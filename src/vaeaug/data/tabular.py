@@ -137,6 +137,42 @@ class TableEncoder:
                     k += len(cats)  # type: ignore[arg-type]
         return out
 
+    # ---------------------------------------------------------------- pandas frames
+    def fit_frame(self, frame) -> "TableEncoder":
+        """Fit on a DataFrame's columns (numbers, strings, categories, booleans; missing cells as
+        :meth:`fit` treats them), keeping its column labels and dtypes for :meth:`inverse_frame`."""
+        header, rows = _frame_rows(frame)
+        if len(set(header)) != len(header):
+            raise ValueError(f"the frame's column names repeat: {header}")
+        self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
+        return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0)
+
+    def transform_frame(self, frame) -> np.ndarray:
+        """A DataFrame's rows encoded; its columns are found by name, in any order."""
+        header, rows = _frame_rows(frame)
+        missing = [c for c in self.columns_ if c not in header]
+        if missing:
+            raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
+        order = [header.index(c) for c in self.columns_]
+        return self.transform([[r[k] for k in order] for r in rows], "the frame (rows counted from 0)", first_line=0)
+
+    def inverse_frame(self, X: np.ndarray):
+        """Encoded (or synthetic) rows as a DataFrame of the fitted frame's columns and dtypes:
+        numbers in their range and dtype, each category, string or boolean one the frame held."""
+        import pandas as pd
+
+        dtypes = getattr(self, "frame_dtypes_", {})
+        out = pd.DataFrame(self.inverse_transform(X), columns=getattr(self, "frame_columns_", self.columns_))
+        for label, name in zip(out.columns, self.columns_):
+            dtype = dtypes.get(name)
+            if dtype is None:
+                continue
+            if pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
+                out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
+            else:
+                out[label] = out[label].astype(dtype)
+        return out
+
     #: The fitted state, as :meth:`to_dict` writes it (JSON: no pickled objects).
     _STATE = ("columns_", "kinds_", "fill_", "categories_", "integer_", "range_")
 
@@ -181,6 +217,14 @@ class TableEncoder:
             for r, v in zip(rows, col):
                 r.append(v)
         return rows
+
+
+def _frame_rows(frame) -> tuple[list[str], list[list[str]]]:
+    """A DataFrame as the header and string cells :class:`TableEncoder` reads (missing cells empty)."""
+    if not (hasattr(frame, "columns") and hasattr(frame, "notna")):
+        raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    cells = frame.astype(object).where(frame.notna(), None).to_numpy()
+    return [str(c) for c in frame.columns], [["" if v is None else str(v) for v in row] for row in cells]
 
 
 #: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
