@@ -88,6 +88,12 @@ def test_a_frame_round_trips_with_its_columns_and_dtypes(digits):
     assert (X_new.dtypes == df.dtypes).all() and isinstance(y_new, pd.Series) and y_new.name == "digit"
     X_res, y_res = aug.fit_resample(df, labels)
     assert isinstance(X_res, pd.DataFrame) and len(X_res) == 300 * (1 + AMOUNT["vector"])  # n_per_sample="auto"
+    chunks = list(aug.generate_batches(df, labels, n_per_sample=2, batch_size=128))  # streamed: frames too
+    assert all(isinstance(c, pd.DataFrame) and (c.dtypes == df.dtypes).all() and isinstance(t, pd.Series)
+               for c, t in chunks)
+    pd.testing.assert_frame_equal(pd.concat([c for c, _ in chunks], ignore_index=True), X_new)
+    rec = aug.reconstruct(df, labels)
+    assert isinstance(rec, pd.DataFrame) and list(rec.columns) == list(df.columns)
     with pytest.raises(ValueError, match=r"columns differ from those seen at fit \(reordered\)"):
         aug.generate(df[df.columns[::-1]], labels)
     with pytest.raises(ValueError, match=r"missing \['px63'\]"):

@@ -360,9 +360,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
 
     def reconstruct(self, X, y=None) -> np.ndarray:
         """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
-        their own lengths)."""
+        their own lengths; a frame in, a frame out)."""
         lengths = self._model_form(X)[1]
-        return self.inverse_transform(self.transform(X), y, lengths)
+        return like(self.inverse_transform(self.transform(X), y, lengths), X)[0]
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -431,8 +431,8 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                          random_state=None, small_classes="auto", decoding=None, compose=None):
         """:meth:`generate`'s samples as ``(X_chunk, y_chunk)`` of at most ``batch_size``, for
         millions of samples in bounded memory: one block of codes is held at a time. The
-        arguments are checked at the call, before the first chunk."""
-        X_in = X
+        arguments are checked at the call, before the first chunk; a frame in gives frame chunks."""
+        X_in, y_in = X, y
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
         small_classes = generation.small_class_rule(small_classes, method)
@@ -445,7 +445,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
-            return self._in_threads((self._flat(x), y_chunk) for x, y_chunk, _ in parts)
+            return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in) for x, y_chunk, _ in parts)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -456,7 +456,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if compose != "none":  # then the moved copies, from their own stream as in generate()
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
-        return self._in_threads((self._flat(x), y_chunk) for x, y_chunk in stream)
+        return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in) for x, y_chunk in stream)
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
