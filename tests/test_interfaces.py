@@ -114,33 +114,58 @@ def test_a_saved_model_keeps_the_frames_columns(digits, tmp_path):
     assert not hasattr(VAEAugmenter.load(tmp_path / "m"), "feature_names_in_")  # an array's model: no names
 
 
-def test_a_string_column_is_refused_by_name_with_the_way_forward(digits):
+def _mixed_frame(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"a": rng.normal(size=n), "b": pd.Categorical(rng.choice(["x", "y", "z"], n)),
+                         "c": rng.random(n) > 0.5, "d": rng.integers(1, 5, n), "f": rng.normal(size=n).astype(np.float32),
+                         "e": pd.array(rng.choice(["u", "v"], n), dtype="string")})
+
+
+def test_a_frame_with_categories_is_encoded_and_its_offspring_decoded(tmp_path):
+    """Numbers, categories, strings and booleans in: new rows of the same columns and dtypes out,
+    each category one the frame held, from generate, streaming, fit_resample and a loaded model."""
+    df, y = _mixed_frame(), pd.Series(np.repeat(["p", "q", "r"], 20), name="kind")
+    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 2}).fit(df, y)
+    assert aug.vae_.kind == "vector" and list(aug.feature_names_in_) == list(df.columns)
+    assert aug.n_features_in_ == 10  # a, b=x/y/z, c=False/True, d, e=u/v, f
+    X_new, y_new = aug.generate(df, y, n_per_sample=2)
+    assert list(X_new.columns) == list(df.columns) and (X_new.dtypes == df.dtypes).all() and y_new.name == "kind"
+    assert set(X_new["b"]) <= {"x", "y", "z"} and set(X_new["e"]) <= {"u", "v"} and X_new["d"].between(1, 4).all()
+    chunks = list(aug.generate_batches(df, y, n_per_sample=2, batch_size=50))
+    pd.testing.assert_frame_equal(pd.concat([c for c, _ in chunks], ignore_index=True), X_new)
+    X_res, y_res = aug.fit_resample(df, y)
+    pd.testing.assert_frame_equal(X_res.iloc[:60], df)  # the caller's rows as they were, then offspring
+    assert len(X_res) == len(y_res) == 60 * (1 + AMOUNT["vector"]) and (X_res.dtypes == df.dtypes).all()
+    aug.save(tmp_path / "m")
+    loaded = VAEAugmenter.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.generate(df, y, n_per_sample=2)[0], aug.generate(df, y, n_per_sample=2)[0],
+                                  check_categorical=False)  # a loaded category column infers its categories
+    with pytest.raises(ValueError, match="reordered"):
+        aug.generate(df[df.columns[::-1]], y)
+    with pytest.raises(TypeError, match="X_val must be a DataFrame"):
+        VAEAugmenter(**SMALL).fit(df, y, X_val=df.to_numpy(), y_val=y)
+
+
+def test_a_category_column_given_to_a_numbers_model_is_refused_by_name(digits):
     X, y = digits
-    df = pd.DataFrame(X[:60]).assign(colour="red")
-    with pytest.raises(TypeError, match=r"\['colour'\] are not numeric.*fit_frame\(df\)"):
-        VAEAugmenter(**SMALL).fit(df, y[:60])
+    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(pd.DataFrame(X[:60]), y[:60])
+    with pytest.raises(TypeError, match=r"\['colour'\] are not numeric.*fitted on numbers only"):
+        aug.generate(pd.DataFrame(X[:60]).assign(colour="red"), y[:60])
+    with pytest.raises(TypeError, match="VAESampler reads numeric columns"):
+        VAESampler(VAEAugmenter(**SMALL)).fit_resample(_mixed_frame(), np.repeat([0, 1, 2], 20))
 
 
-def test_the_way_forward_for_a_mixed_frame_gives_rows_of_its_columns_and_dtypes():
-    """The refusal's advice, followed: a frame of numbers, categories, strings and booleans in,
-    new rows of the same columns and dtypes out, each category one the frame held."""
+def test_the_table_encoder_alone_gives_rows_of_a_frames_columns_and_dtypes():
+    """TableEncoder's frame methods, for a user who encodes by hand: columns found by name, and the
+    frame itself round trips exactly."""
     from vaeaug.data import TableEncoder
 
-    rng = np.random.default_rng(0)
-    n = 60
-    df = pd.DataFrame({"a": rng.normal(size=n), "b": pd.Categorical(rng.choice(["x", "y", "z"], n)),
-                       "c": rng.random(n) > 0.5, "d": rng.integers(1, 5, n), "f": rng.normal(size=n).astype(np.float32),
-                       "e": pd.array(rng.choice(["u", "v"], n), dtype="string")})
-    y = np.repeat([0, 1, 2], 20)
+    df = _mixed_frame()
     enc = TableEncoder().fit_frame(df)
-    X = enc.transform_frame(df)
+    X = enc.transform_frame(df[df.columns[::-1]])
     assert X.shape == (60, 10)
-    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 2}).fit(X, y)
-    X_new, _ = aug.generate(enc.transform_frame(df[df.columns[::-1]]), y, n_per_sample=2)  # columns found by name
-    new = enc.inverse_frame(X_new)
-    assert list(new.columns) == list(df.columns) and (new.dtypes == df.dtypes).all() and len(new) == 120
-    assert set(new["b"]) <= {"x", "y", "z"} and set(new["e"]) <= {"u", "v"} and new["d"].between(1, 4).all()
-    np.testing.assert_array_equal(enc.inverse_frame(X).to_numpy(), df.to_numpy())  # the frame itself round trips
+    np.testing.assert_array_equal(enc.inverse_frame(X).to_numpy(), df.to_numpy())
+    assert (enc.inverse_frame(X).dtypes == df.dtypes).all()
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['b'\]"):
         enc.transform_frame(df.drop(columns="b"))
 

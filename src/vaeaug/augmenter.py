@@ -20,7 +20,7 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .frames import check_names, frame_names, like
+from .frames import check_names, encode_table, frame_names, is_frame, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -149,6 +149,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
         the model, moves and decodings are the image ones, and outputs come back as rows; ()
         otherwise
+    table_encoder_ : TableEncoder or None — for a DataFrame with category, string or boolean
+        columns, the encoder of its columns (one-hot); offspring come back decoded to them, so
+        ``n_features_in_`` counts the encoded columns and ``feature_names_in_`` the frame's
     strength_, decoding_ : dict — what ``generate`` uses per method (chosen or fixed)
     selection_ : dict — every setting the choice scored: estimated gain (points) with a 95 %
         interval, wins, losses, harm p-value; the folds; ``reason``, the one-line verdict
@@ -163,10 +166,18 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float32"]  # codes are float32 whatever the input
         return tags
 
+    def _table(self):
+        """The :class:`~vaeaug.data.TableEncoder` of a frame fitted with category columns, else ``None``."""
+        return getattr(self, "table_encoder_", None)
+
     def _model_form(self, X, name: str = "X"):
         """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise);
-        tables of pixels (``image_shape_``) as the pictures they hold."""
+        tables of pixels (``image_shape_``) as the pictures they hold; a frame with category
+        columns encoded as at fit."""
         vae = self._vae()
+        if self._table() is not None and is_frame(X):
+            check_names(X, self.feature_names_in_, type(self).__name__, categories_ok=True)
+            return self._table().transform_frame(X), None
         if vae.kind == "sequence":
             return vae.preprocessor.to_fixed(X, name)
         shape = getattr(self, "image_shape_", ())
@@ -271,7 +282,9 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
         check_scorer(self.estimator if scorer is None else scorer)
-        names = frame_names(X)
+        names = frame_names(X, categories_ok=True)
+        # a frame with category columns: encoded here, and offspring decoded back to its columns
+        self.table_encoder_, X, X_val, X_unlabeled = encode_table(X, X_val, X_unlabeled, self.data_kind)
         kind, seq, scored = resolve_kind(X, self.data_kind), None, None
         if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on
             X_in, X_val_in = X, X_val
@@ -284,7 +297,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X_unlabeled = unlabeled_array(X_unlabeled, X)
         # a table whose features are the pixels of one picture size gets the image model; its
         # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
-        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 else ()
+        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 and not self._table() else ()
         if self.image_shape_:
             kind = "image"
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
@@ -345,7 +358,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32."""
         vae = self._vae()
-        check_names(X, getattr(self, "feature_names_in_", None), "transform")
+        check_names(X, getattr(self, "feature_names_in_", None), "transform", self._table() is not None)
         X = self._check_features(check_X(self._model_form(X)[0]))
         with work_threads(self.n_jobs, self.n_features_in_):
             return vae.encode(X)
@@ -362,7 +375,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
         their own lengths; a frame in, a frame out)."""
         lengths = self._model_form(X)[1]
-        return like(self.inverse_transform(self.transform(X), y, lengths), X)[0]
+        return like(self.inverse_transform(self.transform(X), y, lengths), X, table=self._table())[0]
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -405,7 +418,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             rec, mv = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
-            X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in)
+            X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in, self._table())
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -423,7 +436,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
                                                    generation.moves_rng(seed)))
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
-        X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in)
+        X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in, self._table())
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -445,7 +458,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
-            return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in) for x, y_chunk, _ in parts)
+            return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table()) for x, y_chunk, _ in parts)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -456,7 +469,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         if compose != "none":  # then the moved copies, from their own stream as in generate()
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
-        return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in) for x, y_chunk in stream)
+        return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table()) for x, y_chunk in stream)
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
@@ -500,6 +513,11 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         X_new, y_new = self.generate(X, y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)
+        if self._table() is not None and is_frame(X):  # the caller's rows as they are, then the decoded offspring
+            import pandas as pd
+
+            y_res = np.concatenate([np.asarray(y), np.asarray(y_new)])
+            return pd.concat([X.reset_index(drop=True), X_new], ignore_index=True), like(y_res, None, y_res, y)[1]
         X_arr, y_arr = check_X_y(X, y)
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out

@@ -1,6 +1,8 @@
 """pandas at the public edges: a DataFrame in gives a DataFrame out with the same columns and
-dtypes, its column names are kept (``feature_names_in_``) and checked on every later call, and a
-column the model cannot read is refused by name. pandas itself is never imported here."""
+dtypes, and its column names are kept (``feature_names_in_``) and checked on every later call. A
+frame with string, categorical or boolean columns is encoded by a
+:class:`~vaeaug.data.TableEncoder` (``table_encoder_``), and offspring come back decoded to its
+columns. pandas itself is never imported here."""
 
 from __future__ import annotations
 
@@ -11,24 +13,30 @@ def is_frame(X) -> bool:
     return hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "to_numpy")
 
 
-def frame_names(X) -> np.ndarray | None:
+def categorical_columns(X) -> list[str]:
+    """The columns of a DataFrame that are not numbers (strings, categories, booleans); [] else."""
+    if not is_frame(X):
+        return []
+    return [str(c) for c, t in zip(X.columns, X.dtypes) if not (np.issubdtype(np.dtype(t), np.number)
+                                                                 if isinstance(t, np.dtype) else False)]
+
+
+def frame_names(X, categories_ok: bool = False) -> np.ndarray | None:
     """A DataFrame's column names as an object array (``None`` for anything else), after checking
-    that every column is numeric."""
+    that every column is numeric (unless the model encodes categories, ``categories_ok``)."""
     if not is_frame(X):
         return None
-    bad = [str(c) for c, t in zip(X.columns, X.dtypes) if not (np.issubdtype(np.dtype(t), np.number)
-                                                                if isinstance(t, np.dtype) else False)]
+    bad = [] if categories_ok else categorical_columns(X)
     if bad:
-        raise TypeError(f"column(s) {bad[:5]} are not numeric (string or categorical): encode them first with "
-                        "vaeaug.data.TableEncoder, which one-hot encodes categories and decodes them back: "
-                        "enc = TableEncoder().fit_frame(df); X = enc.transform_frame(df); after generate, "
-                        "enc.inverse_frame(X_new) gives rows of df's columns and dtypes (a CSV: load_csv)")
+        raise TypeError(f"column(s) {bad[:5]} are not numeric (string or categorical), and this model was fitted "
+                        "on numbers only: fit it on the frame with those columns, which encodes them, or encode "
+                        "them yourself with vaeaug.data.TableEncoder (fit_frame, transform_frame, inverse_frame)")
     return np.asarray(X.columns, dtype=object)
 
 
-def check_names(X, fitted: np.ndarray | None, owner: str) -> None:
+def check_names(X, fitted: np.ndarray | None, owner: str, categories_ok: bool = False) -> None:
     """A frame's columns must be the fitted ones, in the fitted order."""
-    names = frame_names(X)
+    names = frame_names(X, categories_ok)
     if names is None or fitted is None:
         return
     if len(names) != len(fitted) or (names != fitted).any():
@@ -39,11 +47,40 @@ def check_names(X, fitted: np.ndarray | None, owner: str) -> None:
                          "pass X[aug.feature_names_in_]")
 
 
-def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None):
-    """Outputs in the inputs' form: a frame with the input frame's columns and dtypes, a Series
-    with the input Series' name."""
-    if is_frame(X_in):
+def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None, table=None):
+    """Outputs in the inputs' form: a frame with the input frame's columns and dtypes (rows decoded
+    by ``table``, a fitted :class:`~vaeaug.data.TableEncoder`, where the model encodes the frame),
+    a Series with the input Series' name."""
+    if is_frame(X_in) and table is not None:
+        X_new = table.inverse_frame(X_new.reshape(len(X_new), -1))
+    elif is_frame(X_in):
         X_new = type(X_in)(X_new.reshape(len(X_new), -1), columns=X_in.columns).astype(X_in.dtypes.to_dict())
     if y_new is not None and hasattr(y_in, "to_numpy") and hasattr(y_in, "name") and not is_frame(y_in):
         y_new = type(y_in)(y_new, name=y_in.name)
     return X_new, y_new
+
+
+def encode_table(X, X_val, X_unlabeled, data_kind: str):
+    """``(table, X, X_val, X_unlabeled)``: a frame with string, categorical or boolean columns
+    encoded by a :class:`~vaeaug.data.TableEncoder` fitted on ``X`` (numbers as they are,
+    categories one-hot, missing cells imputed), the other frames by the same one; anything else as
+    it is, with no table (``None``)."""
+    if not categorical_columns(X):
+        return None, X, X_val, X_unlabeled
+    if data_kind not in ("auto", "vector"):
+        raise ValueError(f"X is a frame with category columns {categorical_columns(X)[:5]}, a table: "
+                         f"data_kind={data_kind!r} cannot read it")
+    from .data.tabular import TableEncoder
+
+    table = TableEncoder().fit_frame(X)
+    names = frame_names(X, categories_ok=True)
+
+    def encoded(A, name):
+        if A is None:
+            return None
+        if not is_frame(A):
+            raise TypeError(f"{name} must be a DataFrame with X's columns, since X holds category columns")
+        check_names(A, names, f"fit ({name})", categories_ok=True)
+        return table.transform_frame(A)
+
+    return table, table.transform_frame(X), encoded(X_val, "X_val"), encoded(X_unlabeled, "X_unlabeled")

@@ -16,7 +16,7 @@ from .priors import MOVE_KIND
 #: Keys a config holds (format 2): nothing else is accepted.
 CONFIG_KEYS = {"format", "format_version", "vaeaug_version", "params", "vae", "preprocessor", "classes",
                "history", "collapse_retried", "strength", "decoding", "selection", "method", "compose",
-               "image_shape", "feature_names", "weights_sha256"}
+               "image_shape", "feature_names", "table", "weights_sha256"}
 VAE_KEYS = {"architecture", "input_shape", "latent_dim", "hidden_sizes", "n_classes", "likelihood", "dropout",
             "conv_dense", "extra"}
 #: The numeric dtypes a model may decode to, and the label dtypes it may hold.
@@ -40,7 +40,7 @@ def check_config(config: dict, path) -> None:
     if extra:
         _fail(path, f"unknown key(s) {sorted(extra)}")
     missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose", "image_shape",
-                                           "feature_names"}
+                                           "feature_names", "table"}
     if missing:
         _fail(path, f"missing key(s) {sorted(missing)}")
     vae = config["vae"]
@@ -93,10 +93,21 @@ def check_config(config: dict, path) -> None:
     if config.get("compose", "none") not in ("none", *MOVE_KIND) or (
             config.get("compose", "none") != "none" and MOVE_KIND[config["compose"]] != pre["kind"]):
         _fail(path, f"compose holds {config['compose']!r}, which does not move {pre['kind']}s")
+    table = config.get("table")
+    if table is not None:  # a frame's encoder: checked as it is rebuilt, and as wide as the model's input
+        from .data.tabular import TableEncoder
+
+        try:
+            width = len(TableEncoder.from_dict(table).feature_names)
+        except (ValueError, TypeError, AttributeError) as e:
+            _fail(path, f"table: {e}")
+        if pre["kind"] != "vector" or width != int(np.prod(shape)):
+            _fail(path, "table does not encode as many features as the model reads")
     names = config.get("feature_names")
+    n_names = int(np.prod(shape)) if table is None else len(table["columns_"])
     if names is not None and not (isinstance(names, list)
                                   and all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in names)
-                                  and len(names) == int(np.prod(shape)) and len(set(names)) == len(names)):
+                                  and len(names) == n_names and len(set(names)) == len(names)):
         _fail(path, "feature_names must be null or one distinct string or integer per input feature")
     if not isinstance(config["history"], dict) or not isinstance(config["history"].get("best_epoch", -1), Integral):
         _fail(path, "history must be a dict with an integer best_epoch")

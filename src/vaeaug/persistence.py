@@ -111,6 +111,7 @@ def _write(aug, path: Path) -> None:
         "preprocessor": to_jsonable(pmeta),
         **{key: dump(getattr(aug, attr)) for attr, key, dump, _, _ in FITTED_JSON},
         "feature_names": _names_json(getattr(aug, "feature_names_in_", None)),
+        "table": None if getattr(aug, "table_encoder_", None) is None else aug.table_encoder_.to_dict(),
         "weights_sha256": sha256_file(path / WEIGHTS_FILE),
     }
     atomic_write_json(path / CONFIG_FILE, config)
@@ -236,6 +237,11 @@ def _build(aug, config: dict, tensors: dict, path: Path, device: str) -> None:
         setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
     if config.get("feature_names") is not None:
         aug.feature_names_in_ = np.asarray(config["feature_names"], dtype=object)
+    aug.table_encoder_ = None
+    if config.get("table") is not None:  # a frame with category columns: its encoder, from plain JSON
+        from .data.tabular import TableEncoder
+
+        aug.table_encoder_ = TableEncoder.from_dict(config["table"])
     if "method" not in config and aug.method != "auto":
         aug.method_ = aug.method
     dev = resolve_device(device)

@@ -17,6 +17,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
                       "(or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
+from .frames import categorical_columns
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
@@ -89,6 +90,10 @@ class VAESampler(BaseOverSampler):
 
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            if categorical_columns(X):
+                raise TypeError(f"VAESampler reads numeric columns; {categorical_columns(X)[:5]} are not: use "
+                                "VAEAugmenter().fit_resample(X, y), which encodes them and decodes its offspring, or "
+                                "encode them with vaeaug.data.TableEncoder first")
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
         if self._sequences(X):
             X, _ = check_sequences(X)

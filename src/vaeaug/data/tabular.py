@@ -165,6 +165,11 @@ class TableEncoder:
         out = pd.DataFrame(self.inverse_transform(X), columns=getattr(self, "frame_columns_", self.columns_))
         for label, name in zip(out.columns, self.columns_):
             dtype = dtypes.get(name)
+            if isinstance(dtype, str):  # as to_dict keeps it (a category's dtype then infers its categories)
+                try:
+                    dtype = pd.api.types.pandas_dtype(dtype)
+                except TypeError:
+                    dtype = None
             if dtype is None:
                 continue
             if pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
@@ -177,9 +182,15 @@ class TableEncoder:
     _STATE = ("columns_", "kinds_", "fill_", "categories_", "integer_", "range_")
 
     def to_dict(self) -> dict:
-        """The fitted encoder as plain JSON values, to keep beside a model (``vaeaug train`` on a CSV)."""
-        return {"missing": self.missing, "categorical": self.categorical,
-                **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE}}
+        """The fitted encoder as plain JSON values, to keep beside a model (``vaeaug train`` on a CSV,
+        or in the model of a frame); a frame's column labels (strings or integers) and dtype names too."""
+        out = {"missing": self.missing, "categorical": self.categorical,
+               **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE}}
+        if hasattr(self, "frame_columns_"):
+            out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
+                                    and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
+            out["frame_dtypes"] = {k: str(v) for k, v in self.frame_dtypes_.items()}
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "TableEncoder":
@@ -189,15 +200,25 @@ class TableEncoder:
             for k in cls._STATE:
                 setattr(enc, k, list(d[k]))
             n = len(enc.columns_)
-            ok = all(len(getattr(enc, k)) == n for k in cls._STATE) and all(
-                (kind, cats is None) in (("numeric", True), ("categorical", False))
-                for kind, cats in zip(enc.kinds_, enc.categories_))
+            ok = all(len(getattr(enc, k)) == n for k in cls._STATE) and all(isinstance(c, str) for c in enc.columns_)
+            for kind, cats, rng in zip(enc.kinds_, enc.categories_, enc.range_):
+                ok = ok and (kind == "numeric" and cats is None and isinstance(rng, list) and len(rng) == 2
+                             and all(isinstance(v, (int, float)) for v in rng)) or (
+                    ok and kind == "categorical" and isinstance(cats, list) and len(cats) > 0
+                    and all(isinstance(c, str) for c in cats) and rng is None)
         except (KeyError, TypeError, ValueError) as e:
             raise ValueError(f"not a table encoder's state: {type(e).__name__}: {e}") from None
         if not ok:
             raise ValueError("not a table encoder's state: its lists disagree with its columns")
         enc.range_ = [None if r is None else (float(r[0]), float(r[1])) for r in enc.range_]
         enc.report_ = {}
+        if "frame_columns" in d:
+            cols, dtypes = d["frame_columns"], d.get("frame_dtypes", {})
+            if not (isinstance(cols, list) and len(cols) == n and isinstance(dtypes, dict)
+                    and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cols)
+                    and all(isinstance(k, str) and isinstance(v, str) for k, v in dtypes.items())):
+                raise ValueError("not a table encoder's state: its frame columns disagree with its columns")
+            enc.frame_columns_, enc.frame_dtypes_ = list(cols), dict(dtypes)
         return enc
 
     def inverse_transform(self, X: np.ndarray) -> list[list]:
