@@ -138,7 +138,7 @@ class TableEncoder:
         return out
 
     # ---------------------------------------------------------------- pandas frames
-    def fit_frame(self, frame) -> "TableEncoder":
+    def fit_frame(self, frame) -> TableEncoder:
         """Fit on a DataFrame's columns (numbers, strings, categories, booleans; missing cells as
         :meth:`fit` treats them), keeping its column labels and dtypes for :meth:`inverse_frame`."""
         header, rows = _frame_rows(frame)
@@ -193,7 +193,7 @@ class TableEncoder:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TableEncoder":
+    def from_dict(cls, d: dict) -> TableEncoder:
         """The encoder :meth:`to_dict` wrote, checked: every list as long as the columns, every kind known."""
         try:
             enc = cls(d["missing"], d["categorical"])
