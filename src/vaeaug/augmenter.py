@@ -20,7 +20,7 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .frames import check_names, encode_table, frame_names, is_frame, like
+from .frames import check_names, encode_table, frame_names, is_frame, labels_like, like
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -517,7 +517,7 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
             import pandas as pd
 
             y_res = np.concatenate([np.asarray(y), np.asarray(y_new)])
-            return pd.concat([X.reset_index(drop=True), X_new], ignore_index=True), like(y_res, None, y_res, y)[1]
+            return pd.concat([X.reset_index(drop=True), X_new], ignore_index=True), labels_like(y_res, y)
         X_arr, y_arr = check_X_y(X, y)
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out

@@ -55,9 +55,14 @@ def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None, ta
         X_new = table.inverse_frame(X_new.reshape(len(X_new), -1))
     elif is_frame(X_in):
         X_new = type(X_in)(X_new.reshape(len(X_new), -1), columns=X_in.columns).astype(X_in.dtypes.to_dict())
-    if y_new is not None and hasattr(y_in, "to_numpy") and hasattr(y_in, "name") and not is_frame(y_in):
-        y_new = type(y_in)(y_new, name=y_in.name)
-    return X_new, y_new
+    return X_new, None if y_new is None else labels_like(y_new, y_in)
+
+
+def labels_like(y_new: np.ndarray, y_in):
+    """Labels in the input labels' form: a Series with the input Series' name, else as they are."""
+    if hasattr(y_in, "to_numpy") and hasattr(y_in, "name") and not is_frame(y_in):
+        return type(y_in)(y_new, name=y_in.name)
+    return y_new
 
 
 def encode_table(X, X_val, X_unlabeled, data_kind: str):

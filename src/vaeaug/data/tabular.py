@@ -153,8 +153,12 @@ class TableEncoder:
         missing = [c for c in self.columns_ if c not in header]
         if missing:
             raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
+        return self.transform(self.in_order(header, rows), "the frame (rows counted from 0)", first_line=0)
+
+    def in_order(self, header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        """Each row's cells of the fitted columns, in their fitted order, found by name in ``header``."""
         order = [header.index(c) for c in self.columns_]
-        return self.transform([[r[k] for k in order] for r in rows], "the frame (rows counted from 0)", first_line=0)
+        return [[r[k] for k in order] for r in rows]
 
     def inverse_frame(self, X: np.ndarray):
         """Encoded (or synthetic) rows as a DataFrame of the fitted frame's columns and dtypes:
@@ -319,10 +323,7 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
         raise FileNotFoundError(f"no such file: {path}")
     header, rows = _read_rows(path)
     j = _label_column(header, label, str(path))
-    labels = [r[j].strip() for r in rows]
-    for i, lab in enumerate(labels):
-        if _is_missing(lab):
-            raise DataFormatError(f"missing label in column {header[j]!r}", str(path), i + 2)
+    y = _labels(rows, j, header[j], path)
     feats = [r[:j] + r[j + 1 :] for r in rows]
     names = header[:j] + header[j + 1 :]
     if not names:
@@ -330,11 +331,15 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path))
     X = enc.transform(feats, str(path))
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_}
-    return Dataset(name=path.stem, X=X, y=_label_array(labels), kind="vector", meta=meta, encoder=enc)
+    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
 
 
-def _label_array(labels: list[str]) -> np.ndarray:
-    """Integers where every label is a whole number, else the strings."""
+def _labels(rows: list[list[str]], j: int, name: str, path: Path) -> np.ndarray:
+    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the strings."""
+    labels = [r[j].strip() for r in rows]
+    for i, lab in enumerate(labels):
+        if _is_missing(lab):
+            raise DataFormatError(f"missing label in column {name!r}", str(path), i + 2)
     ints = [_to_float(v) for v in labels]
     if all(v is not None and float(v).is_integer() for v in ints):
         return np.array([int(v) for v in ints])
@@ -352,14 +357,8 @@ def read_csv_with(path: str | Path, encoder: TableEncoder, label: str) -> tuple[
     if missing:
         raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
                               f"(its columns: {header})", str(path))
-    j = header.index(label)
-    labels = [r[j].strip() for r in rows]
-    for i, lab in enumerate(labels):
-        if _is_missing(lab):
-            raise DataFormatError(f"missing label in column {label!r}", str(path), i + 2)
-    order = [header.index(c) for c in encoder.columns_]
-    X = encoder.transform([[r[k] for k in order] for r in rows], str(path))
-    return X, _label_array(labels)
+    y = _labels(rows, header.index(label), label, path)
+    return encoder.transform(encoder.in_order(header, rows), str(path)), y
 
 
 def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class") -> None:
