@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 from .augmenter import VAEAugmenter  # noqa: E402
 from .errors import ModelFileError, NoGainWarning, PosteriorCollapseWarning  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
+from .torchdata import AugmentedDataset  # noqa: E402
 
 
 def __getattr__(name: str):
@@ -21,5 +22,5 @@ def __getattr__(name: str):
         return VAESampler
     raise AttributeError(f"module 'vaeaug' has no attribute {name!r}")
 
-__all__ = ["VAEAugmenter", "VAESampler", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
+__all__ = ["VAEAugmenter", "VAESampler", "AugmentedDataset", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
            "SmallClassError", "__version__"]

@@ -1,0 +1,113 @@
+"""``AugmentedDataset``: a fitted augmenter's offspring as a PyTorch dataset, drawn afresh each epoch.
+
+For users who train their own network in PyTorch: the real samples plus ``n_per_sample``
+offspring of each, as ``(x, y)`` items for a ``DataLoader``. ``set_epoch(e)`` draws the epoch's
+offspring, as ``DistributedSampler.set_epoch`` orders the epoch's indices: from ``(seed, e)``
+alone, so every process of a distributed run, and every rerun, holds the same items for an epoch.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+from torch.utils.data import Dataset
+
+from .frames import categorical_columns, is_frame
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """The generation seed of an epoch: independent streams per (seed, epoch), the same on every rank."""
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0])
+
+
+def _samples(X) -> list | np.ndarray:
+    """Samples as the dataset serves them: an array (a frame's values) or a list of sequences."""
+    if is_frame(X):
+        return X.to_numpy()
+    return list(X) if isinstance(X, list) else np.asarray(X)
+
+
+class AugmentedDataset(Dataset):
+    """The real samples and their VAE offspring, one ``(x, y)`` item each (a map-style dataset).
+
+    Items ``0 .. len(X) - 1`` are the real samples in order; the rest are the offspring that
+    ``augmenter.generate(X, y, **generate_args)`` makes, redrawn by :meth:`set_epoch`. Call it at
+    the start of every epoch, as with ``DistributedSampler``; without it every epoch sees the
+    first draw (a static augmentation). With ``DataLoader(..., persistent_workers=True)`` the
+    workers keep the copy they started with, so leave that off.
+
+    Parameters
+    ----------
+    augmenter : a fitted :class:`~vaeaug.VAEAugmenter` (fitted on ``X``'s kind of data).
+    X : samples as ``generate`` takes them: (N, ...) array, a numbers-only DataFrame, or a list
+        of (T_i, C) sequences (then batch them with your own ``collate_fn``, e.g. padding).
+    y : (N,) labels.
+    include_real : bool, default True. False serves only the offspring.
+    transform, target_transform : callables applied to each x (a tensor of the input's dtype and
+        sample shape) and y (a 0-d tensor for numeric labels, else the label), as in torchvision.
+    random_state : int or None. The draws' seed; ``None``: the augmenter's ``random_state``, or
+        one drawn at construction when that is ``None`` too.
+    **generate_args : ``method``, ``n_per_sample``, ``strength``, ``decoding``, ``compose``,
+        ``small_classes``, passed on to :meth:`~vaeaug.VAEAugmenter.generate`; none: ``fit``'s choice.
+    """
+
+    def __init__(self, augmenter, X, y, *, include_real: bool = True, transform: Callable | None = None,
+                 target_transform: Callable | None = None, random_state: int | None = None, **generate_args):
+        check_is_fitted(augmenter, "vae_")
+        if "random_state" in generate_args or "return_codes" in generate_args:
+            raise TypeError("AugmentedDataset takes the seed as random_state and serves samples, not codes")
+        if is_frame(X) and categorical_columns(X):
+            raise ValueError(f"X has category columns {categorical_columns(X)[:5]}: a dataset serves numbers. "
+                             "Encode them for your network first, or take the frame's offspring from "
+                             "augmenter.generate(X, y)")
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} samples but y has {len(y)} labels")
+        if random_state is None:
+            random_state = augmenter.random_state
+        if random_state is None:
+            random_state = int(np.random.SeedSequence().generate_state(1)[0])
+        self.augmenter = augmenter
+        self.X, self.y = X, y
+        self.include_real = include_real
+        self.transform, self.target_transform = transform, target_transform
+        self.random_state = int(random_state)
+        self.generate_args = generate_args
+        self._real_X = _samples(X) if include_real else []
+        self._real_y = np.asarray(y) if include_real else np.empty(0)
+        self.epoch = None
+        self.set_epoch(0)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Draw the offspring of ``epoch`` (0 at construction); the same epoch gives the same offspring."""
+        if epoch == self.epoch:
+            return
+        seed = epoch_seed(self.random_state, int(epoch))
+        with warnings.catch_warnings():
+            if self.epoch is not None:  # a warning (no gain, ...) is said once, at the first draw
+                warnings.simplefilter("ignore")
+            X_new, y_new = self.augmenter.generate(self.X, self.y, random_state=seed, **self.generate_args)
+        self._new_X, self._new_y = _samples(X_new), np.asarray(y_new)
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return len(self._real_y) + len(self._new_y)
+
+    def __getitem__(self, index: int):
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"index {index} out of range for {len(self)} items")
+        n_real = len(self._real_y)
+        x, y = ((self._real_X[index], self._real_y[index]) if index < n_real
+                else (self._new_X[index - n_real], self._new_y[index - n_real]))
+        x = torch.as_tensor(np.array(x))  # a copy: a network's in-place step must not alter the data
+        y = torch.as_tensor(y) if np.asarray(y).dtype.kind in "biuf" else y
+        if self.transform is not None:
+            x = self.transform(x)
+        if self.target_transform is not None:
+            y = self.target_transform(y)
+        return x, y

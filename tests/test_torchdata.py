@@ -1,0 +1,107 @@
+"""``AugmentedDataset``: the real samples then ``generate``'s offspring as PyTorch items, redrawn
+by ``set_epoch`` from (seed, epoch) alone, so that ranks, workers and reruns agree."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.exceptions import NotFittedError
+from torch.utils.data import DataLoader
+
+from vaeaug import AugmentedDataset, VAEAugmenter
+from vaeaug.torchdata import epoch_seed
+
+from .conftest import FAST
+from .test_sequences import SMALL as SEQUENCE_SMALL
+from .test_sequences import waves
+
+ARGS = dict(method="noise", n_per_sample=2, strength=0.5)
+
+
+@pytest.fixture(scope="module")
+def part(fitted_mlp, digits):
+    X, y = digits
+    return fitted_mlp, X[:40], y[:40]
+
+
+def items(ds) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = zip(*(ds[i] for i in range(len(ds))))
+    return torch.stack(xs).numpy(), torch.stack(ys).numpy()
+
+
+def test_the_items_are_the_real_samples_then_generates_offspring_of_the_epoch(part):
+    aug, X, y = part
+    ds = AugmentedDataset(aug, X, y, random_state=7, **ARGS)
+    assert len(ds) == 40 * 3
+    X_items, y_items = items(ds)
+    X_new, y_new = aug.generate(X, y, random_state=epoch_seed(7, 0), **ARGS)
+    np.testing.assert_array_equal(X_items[:40], X)
+    np.testing.assert_array_equal(y_items[:40], y)
+    np.testing.assert_array_equal(X_items[40:], X_new)
+    np.testing.assert_array_equal(y_items[40:], y_new)
+    assert ds[0][0].dtype == torch.float32 and ds[0][1].dtype == torch.int64  # the input's dtypes
+    ds[0][0].zero_()  # an item is a copy: a step in place leaves the data as it was
+    np.testing.assert_array_equal(ds[0][0].numpy(), X[0])
+
+
+def test_set_epoch_redraws_the_offspring_the_same_for_every_copy(part):
+    aug, X, y = part
+    ds, twin = AugmentedDataset(aug, X, y, random_state=7, **ARGS), AugmentedDataset(aug, X, y, random_state=7, **ARGS)
+    first = items(ds)[0]
+    ds.set_epoch(1)
+    second = items(ds)[0]
+    np.testing.assert_array_equal(second[:40], first[:40])  # the real samples stay
+    assert np.abs(second[40:] - first[40:]).mean() > 1e-3  # the offspring are new
+    twin.set_epoch(1)
+    np.testing.assert_array_equal(items(twin)[0], second)  # another rank, or a rerun, holds the same epoch
+    ds.set_epoch(0)
+    np.testing.assert_array_equal(items(ds)[0], first)
+
+
+def test_a_data_loaders_workers_serve_the_epoch_drawn_in_the_main_process(part):
+    aug, X, y = part
+    ds = AugmentedDataset(aug, X, y, random_state=7, **ARGS)
+    ds.set_epoch(3)
+    served = torch.cat([xb for xb, _ in DataLoader(ds, batch_size=16, num_workers=2)]).numpy()
+    np.testing.assert_array_equal(served, items(ds)[0])
+
+
+def test_only_offspring_transforms_and_string_labels(part):
+    aug, X, y = part
+    names = np.array([f"digit {v}" for v in y])
+    fitted = VAEAugmenter(random_state=0, **{**FAST, "epochs": 2}).fit(X, names)
+    ds = AugmentedDataset(fitted, X, names, include_real=False, transform=lambda x: 2 * x,
+                          target_transform=str.upper, **ARGS)
+    assert len(ds) == 80
+    X_new, y_new = fitted.generate(X, names, random_state=epoch_seed(0, 0), **ARGS)
+    x, label = ds[-1]
+    np.testing.assert_allclose(x.numpy(), 2 * X_new[-1])
+    assert label == y_new[-1].upper()
+    xb, yb = next(iter(DataLoader(ds, batch_size=4)))
+    assert xb.shape == (4, 64) and list(yb) == [v.upper() for v in y_new[:4]]
+
+
+def test_sequences_are_served_at_their_own_lengths():
+    X, y = waves(6)
+    aug = VAEAugmenter(**{**SEQUENCE_SMALL, "epochs": 3}, strength=0.5, decoding="residual").fit(X, y)
+    ds = AugmentedDataset(aug, X, y, n_per_sample=1)
+    assert len(ds) == 24
+    assert [tuple(ds[i][0].shape) for i in range(12)] == [s.shape for s in X]
+    assert [len(ds[12 + i][0]) for i in range(12)] == [len(s) for s in X]  # each offspring as long as its source
+
+
+def test_bad_input_is_refused_in_one_line(part):
+    aug, X, y = part
+    with pytest.raises(NotFittedError):
+        AugmentedDataset(VAEAugmenter(), X, y)
+    with pytest.raises(ValueError, match="40 samples but y has 39"):
+        AugmentedDataset(aug, X, y[:39])
+    with pytest.raises(TypeError, match="random_state"):
+        AugmentedDataset(aug, X, y, return_codes=True)
+    frame = pd.DataFrame({"a": np.arange(6.0), "kind": list("xyxyxy")})
+    with pytest.raises(ValueError, match="category columns"):
+        AugmentedDataset(aug, frame, np.arange(6) % 2)
+    with pytest.raises(IndexError):
+        AugmentedDataset(aug, X, y, **ARGS)[120]
