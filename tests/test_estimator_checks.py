@@ -1,8 +1,8 @@
 """scikit-learn's own estimator checks, run on tiny settings: API conventions, input validation,
 pickling, cloning, idempotent fits. Every check passes; none is listed as an expected failure.
 
-imbalanced-learn's sampler checks are not run here: they are written for subclasses of its
-``BaseSampler`` (``sampling_strategy``, its tags), which ``VAESampler`` is not yet.
+imbalanced-learn's own sampler checks, which ``VAESampler`` (a ``BaseOverSampler``) passes, run in
+``test_interfaces.test_imbalanced_learns_sampler_checks``.
 """
 
 import warnings

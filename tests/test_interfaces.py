@@ -1,6 +1,7 @@
 """The interfaces users reach for first: an imbalanced-learn oversampler, pandas frames in and
 out, a command line whose failures exit non-zero in one line, files with the user's umask."""
 
+import copy
 import os
 import stat
 import warnings
@@ -8,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from vaeaug import VAEAugmenter, VAESampler
 from vaeaug.cli import main
@@ -304,3 +306,14 @@ def test_a_rerun_replaces_a_shard_set_whole_and_verify_checks_it(trained, tmp_pa
     (out / "part-00001.npz").write_bytes(b"damaged")
     assert main(["augment", "--verify", str(out)]) == 1
     assert "does not match its checksum" in capsys.readouterr().err
+
+
+def test_the_latent_columns_have_names_for_set_output(fitted_mlp, digits):
+    X, _ = digits
+    names = fitted_mlp.get_feature_names_out()
+    assert list(names) == [f"vaeaugmenter{i}" for i in range(8)]
+    encoded = copy.deepcopy(fitted_mlp).set_output(transform="pandas").transform(X[:5])  # the fixture stays as it is
+    assert list(encoded.columns) == list(names)
+    np.testing.assert_allclose(encoded.to_numpy(), fitted_mlp.transform(X[:5]))
+    with pytest.raises(NotFittedError):
+        VAEAugmenter().get_feature_names_out()

@@ -12,7 +12,7 @@ import itertools
 import os
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
 
@@ -32,7 +32,7 @@ from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit
 from .warp import WarpSettings
 
 
-class VAEAugmenter(TransformerMixin, BaseEstimator):
+class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Data augmentation with a variational autoencoder (Jorge et al., VISAPP 2018).
 
     Parameters
@@ -355,8 +355,14 @@ class VAEAugmenter(TransformerMixin, BaseEstimator):
         return warp_settings(vae.preprocessor.model_shape, self.warp_smoothness, self.warp_gain) \
             if vae.kind == "image" else None
 
+    @property
+    def _n_features_out(self) -> int:
+        """``transform``'s width, which names its columns (``get_feature_names_out``, ``set_output``)."""
+        return self._vae().config.latent_dim
+
     def transform(self, X) -> np.ndarray:
-        """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32."""
+        """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32; columns
+        ``vaeaugmenter0``, ... under ``set_output(transform="pandas")``."""
         vae = self._vae()
         check_names(X, getattr(self, "feature_names_in_", None), "transform", self._table() is not None)
         X = self._check_features(check_X(self._model_form(X)[0]))
