@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,6 +32,30 @@ def atomic_open(path: str | os.PathLike):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def folder_in_place(path: str | os.PathLike):
+    """A fresh temporary folder beside ``path`` to write a set of files into. On a clean exit it
+    replaces ``path`` whole (an earlier folder moves aside, then goes), unless it was left empty:
+    then nothing changes, as on an error. A killed run leaves the earlier folder, never a mix."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    try:
+        yield tmp
+        if not any(tmp.iterdir()):
+            return
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700: give the folder the user's umask
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+            out.rename(old / out.name)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _umask() -> int:

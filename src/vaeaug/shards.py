@@ -8,15 +8,12 @@ settings, and :func:`verify` checks a set against it.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from .fileio import atomic_write_json, save_npz, sha256_file
+from .fileio import atomic_write_json, folder_in_place, save_npz, sha256_file
 
 MANIFEST = "manifest.json"
 
@@ -46,30 +43,16 @@ def write_shards(chunks: Iterable[tuple[np.ndarray, np.ndarray]], out: str | Pat
                  meta: dict) -> dict:
     """Write ``chunks`` as a shard set at ``out`` (a folder), replacing an earlier set whole;
     returns the manifest. Nothing is left at ``out`` or beside it if no sample comes."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
-    try:
+    with folder_in_place(out) as tmp:  # nothing written, no set: the folder stays as it was
         parts = []
         for Xs, ys in _pack(chunks, shard_size):
             name = f"part-{len(parts):05d}.npz"
             save_npz(tmp / name, X=Xs, y=ys)
             parts.append({"file": name, "samples": int(len(Xs)), "sha256": sha256_file(tmp / name)})
         manifest = {**meta, "samples": sum(p["samples"] for p in parts), "shards": parts}
-        if not parts:
-            return manifest
-        atomic_write_json(tmp / MANIFEST, manifest)
-        old = None
-        if out.exists():  # the earlier set moves aside whole, then goes once the new one is in place
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-            out.rename(old / out.name)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return manifest
-    finally:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
+        if parts:
+            atomic_write_json(tmp / MANIFEST, manifest)
+    return manifest
 
 
 def verify(folder: str | Path) -> dict:
