@@ -96,6 +96,43 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
 
 
+def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, digit_images, capsys):
+    """Class sub-folders in, class sub-folders of PNG files out, named by their source file; a
+    rerun replaces the folder whole; a folder is refused where the model is no image model."""
+    from PIL import Image
+
+    from vaeaug.data import load_image_folder
+
+    X, y = digit_images
+    data = tmp_path / "digits"
+    for label in (3, 7):
+        (data / f"d{label}").mkdir(parents=True)
+        for i in np.flatnonzero(y == label)[:10]:
+            Image.fromarray(X[i]).save(data / f"d{label}" / f"s{i}.png")
+    Image.fromarray(X[0]).resize((12, 12)).save(data / "d3" / "big.png")  # another size: read at the model's
+    model, out = tmp_path / "model", tmp_path / "new"
+    tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
+    assert main(["train", "--data", str(data), "--out", str(model), *tiny]) == 0
+    for per_sample in ("2", "1"):
+        assert main(["augment", "--model", str(model), "--data", str(data), "--out", f"{out}/", "--per-sample",
+                     per_sample, "--compose", "affine", "--quiet"]) == 0, capsys.readouterr().err
+    stems = sorted(p.stem for p in (data / "d3").iterdir())
+    assert sorted(p.stem for p in (out / "d3").iterdir()) == sorted(
+        [f"{s}-vae-0" for s in stems] + [f"{s}-moved-0" for s in stems])  # the first run's -1 files are gone
+    made = load_image_folder(out)
+    assert made.X.shape == (42, 8, 8) and made.X.dtype == np.uint8 and set(made.y) == {"d3", "d7"}
+    assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "with"),
+                 "--per-sample", "1", "--compose", "none", "--include-original", "--quiet"]) == 0
+    assert sorted(p.stem for p in (tmp_path / "with" / "d7").iterdir())[:2] == ["s17", "s17-vae-0"]
+    table = tmp_path / "table"
+    np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
+    assert main(["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(table), *tiny]) == 0
+    assert main(["augment", "--model", str(table), "--data", str(data), "--out", str(tmp_path / "x.npz")]) == 1
+    assert "not trained on images" in capsys.readouterr().err
+    assert main(["augment", "--model", str(table), "--data", str(tmp_path / "t.npz"), "--out", str(out)]) == 1
+    assert "is a folder" in capsys.readouterr().err
+
+
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, A=np.zeros(3))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .cli_data import augment_data, keep_table, training_data, write_samples
+from .cli_data import augment_data, is_folder, keep_table, training_data, write_samples
 from .cli_options import _strength, add_estimator_args, estimator_kwargs
 from .fileio import sha256_file
 from .priors import MOVE_KIND
@@ -122,14 +122,17 @@ def cmd_augment(args) -> int:
                          "give another path")
     if args.shard_size and Path(args.out).exists() and not Path(args.out).is_dir():  # cheap checks first
         raise ValueError(f"--out {args.out} is a file; with --shard-size it names a folder of shards")
-    if not args.shard_size and Path(args.out).is_dir():
-        raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     aug = VAEAugmenter.load(args.model, device=args.device)
+    images = aug.vae_.kind == "image" and not getattr(aug, "image_shape_", ())  # pictures, not tables of pixels
+    as_images = images and not args.shard_size and is_folder(args.out)  # a folder of PNG files per class
+    if not args.shard_size and Path(args.out).is_dir() and not as_images:
+        raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     args.small_classes = small_class_rule(args.small_classes, args.method)  # as generate(X, y): no --method, no refusal
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
-    arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size))
+    arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
+                                 tuple(aug.vae_.config.input_shape[-2:]) if images else None)
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "
@@ -148,7 +151,8 @@ def cmd_augment(args) -> int:
         print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
         return 1
-    write_samples(args.out, X_new, y_new, source, moved, table)
+    write_samples(args.out, X_new, y_new, source, moved, table, as_images, arrays.get("names"),
+                  len(arrays["y"]) if args.include_original else 0)
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
     moved = "" if args.compose == "none" else f", then {args.per_sample} {args.compose.replace('_', ' ')} copies"
     print(f"wrote {len(X_new)} samples ({method}, {args.per_sample} per input{moved}) to {args.out}")

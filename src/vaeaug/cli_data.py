@@ -1,10 +1,13 @@
-"""What ``vaeaug train`` and ``augment`` read and write: .npz arrays, .ts series, and CSV tables,
-whose encoder (label column, categories, ranges) is kept beside the model as JSON so that
-``augment`` reads the same columns and writes new rows of them."""
+"""What ``vaeaug train`` and ``augment`` read and write: .npz arrays, .ts series, folders of
+images (one sub-folder per class, PNG written back), and CSV tables, whose encoder (label column,
+categories, ranges) is kept beside the model as JSON so that ``augment`` reads the same columns
+and writes new rows of them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 #: Beside a model trained on a CSV table: its label column and the encoder of its columns (JSON).
 TABLE_FILE = "table.json"
@@ -12,6 +15,12 @@ TABLE_FILE = "table.json"
 
 def is_csv(path) -> bool:
     return str(path).lower().endswith(".csv")
+
+
+def is_folder(path) -> bool:
+    """A folder: one that exists, or a new path that ends in a separator or has no file suffix."""
+    p = Path(path)
+    return p.is_dir() or str(path).endswith(("/", "\\")) or (not p.exists() and p.suffix == "")
 
 
 def model_table(model) -> dict | None:
@@ -42,7 +51,7 @@ def load_arrays(path: str) -> dict:
         return {"X": list(ds.X), "y": ds.y}
     if not str(path).endswith(".npz"):
         raise ValueError(f"{path}: train and augment read .csv tables, .npz files with arrays X and y "
-                         "(np.savez(path, X=..., y=...)) or .ts files")
+                         "(np.savez(path, X=..., y=...)), .ts files or folders of images (one sub-folder per class)")
 
     arrays: dict = load_npz(path)
     for name in ("X", "X_val"):
@@ -57,6 +66,8 @@ def load_arrays(path: str) -> dict:
 
 def training_data(path, label: str | None) -> tuple[dict, dict | None]:
     """``train``'s arrays, and for a CSV the table to keep beside the model."""
+    if Path(path).is_dir():
+        return image_folder(path), None
     if not is_csv(path):
         return load_arrays(path), None
     from .data import load_csv
@@ -76,9 +87,23 @@ def keep_table(model, table: dict | None) -> None:
         p.unlink()
 
 
-def augment_data(path, model, out, label: str | None, sharded: bool) -> tuple[dict, dict | None]:
+def image_folder(path, size: tuple[int, int] | None = None) -> dict:
+    """A folder of class sub-folders as X, y and each image's file stem (``names``)."""
+    from .data import load_image_folder
+
+    ds = load_image_folder(path, size)
+    return {"X": ds.X, "y": ds.y, "names": np.array([Path(f).stem for f in ds.extras["files"]])}
+
+
+def augment_data(path, model, out, label: str | None, sharded: bool,
+                 image_size: tuple[int, int] | None = None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
-    needs that table (and a CSV out, one file rather than shards)."""
+    needs that table (and a CSV out, one file rather than shards). A folder of images is read at
+    the model's ``image_size`` (H, W)."""
+    if Path(path).is_dir():
+        if image_size is None:
+            raise ValueError(f"--data {path} is a folder of images, but {model} was not trained on images")
+        return image_folder(path, image_size), None
     table = model_table(model)
     if table is None and is_csv(path):
         raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
@@ -93,9 +118,18 @@ def augment_data(path, model, out, label: str | None, sharded: bool) -> tuple[di
     return {"X": X, "y": y}, table
 
 
-def write_samples(out, X_new, y_new, source, moved, table: dict | None) -> None:
-    """The new samples: a CSV of the table's columns (numbers in range, categories valid), else an
-    .npz with each sample's source row and whether it is a moved copy."""
+def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: bool = False, names=None,
+                  n_original: int = 0) -> None:
+    """The new samples: a CSV of the table's columns (numbers in range, categories valid), a folder
+    of PNG images (``out/<label>/<source>-vae-<k>.png``; ``-moved-`` for the moved copies, the
+    source's own name for the first ``n_original``), else an .npz with each sample's source row and
+    whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers)."""
+    if images:
+        from .data.images import write_image_folder
+
+        names = np.arange(int(source.max()) + 1 if len(source) else 0) if names is None else names
+        write_image_folder(out, X_new, y_new, sample_names(names, source, moved, n_original))
+        return
     if is_csv(out):
         from .data import write_csv
 
@@ -105,3 +139,18 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None) -> None:
 
     xs = pack_ragged("X", X_new) if isinstance(X_new, list) else {"X": X_new}  # ragged: X_values, X_lengths
     save_npz(out, **xs, y=y_new, source=source, moved=moved)
+
+
+def sample_names(names, source, moved, n_original: int = 0) -> list[str]:
+    """Each sample's file stem: the first ``n_original`` their source's own name, then
+    ``<source>-vae-<k>`` and ``<source>-moved-<k>``, k counting per source and kind."""
+    seen: dict[tuple[int, bool], int] = {}
+    stems = []
+    for i, (s, m) in enumerate(zip(np.asarray(source).tolist(), np.asarray(moved).tolist(), strict=True)):
+        if i < n_original:
+            stems.append(str(names[s]))
+            continue
+        k = seen.get((s, m), 0)
+        seen[(s, m)] = k + 1
+        stems.append(f"{names[s]}-{'moved' if m else 'vae'}-{k}")
+    return stems

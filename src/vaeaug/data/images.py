@@ -53,3 +53,30 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
     return Dataset(name=root.name, X=np.stack(arrs), y=np.array(labels), kind="image", meta=meta,
                    extras={"files": [str(f) for _, f in files]})
+
+
+def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
+    """Write images ``X`` ((N, H, W) grey or (N, 3, H, W) RGB, bytes) as ``path/<label>/<name>.png``,
+    the layout :func:`load_image_folder` reads, replacing an earlier folder whole; returns N.
+    ``names`` (N,) are file stems, unique per label."""
+    from PIL import Image
+
+    from ..fileio import folder_in_place
+
+    X = np.asarray(X)
+    if X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3))):
+        raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, got {X.dtype} of shape {X.shape}: "
+                         "write an .npz")
+    with folder_in_place(path) as tmp:
+        for x, label, name in zip(X, y, names, strict=True):
+            folder = tmp / _safe_name(str(label))
+            folder.mkdir(exist_ok=True)
+            picture = x if x.ndim == 2 else x[0] if len(x) == 1 else x.transpose(1, 2, 0)
+            Image.fromarray(np.ascontiguousarray(picture)).save(folder / f"{_safe_name(str(name))}.png")
+    return len(X)
+
+
+def _safe_name(text: str) -> str:
+    """A label or stem as one file name: no path separators, no leading dot."""
+    name = "".join("_" if c in '/\\\0:' else c for c in text).lstrip(".")
+    return name or "_"
