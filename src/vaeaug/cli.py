@@ -237,9 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", parents=[common], help="train a VAE and save it",
                        description="Train a VAE on FILE.csv (a table: numbers and categories), FILE.npz (arrays "
-                                   "X, y; optional X_val, y_val) or FILE.ts (UCR/UEA time series) and save it.",
+                                   "X, y; optional X_val, y_val), FILE.ts (UCR/UEA time series) or a FOLDER of "
+                                   "images (one sub-folder per class) and save it.",
                        epilog="examples:\n  vaeaug train --data train.npz --out model\n"
                               "  vaeaug train --data train.csv --label species --out model   # a table\n"
+                              "  vaeaug train --data images/ --out model   # images/<class>/*.png\n"
                               "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume\n"
                               "  vaeaug train --data JapaneseVowels_TRAIN.ts --out model   # sequences, ragged\n"
                               "  vaeaug train --data series.npz --data-kind sequence --out model   # X (N, T, C)\n"
@@ -247,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "X_lengths (N,)",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("--data", required=True, help=".csv table; .npz with X (N, ...) and y (N,), optional X_val, "
-                                                "y_val; or a .ts file")
+                                                "y_val; a .ts file; or a folder of class sub-folders of images")
     t.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target/y or the last)")
     t.add_argument("--out", required=True, help="model directory to write")
     t.add_argument("--resume", action="store_true",
@@ -256,18 +258,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_train)
 
     a = sub.add_parser("augment", parents=[common], help="generate synthetic samples with a saved model",
-                       description="Encode FILE.npz (or FILE.ts) with a saved model, alter the codes, decode new "
-                                   "samples. Ragged sequences come out as X_values and X_lengths.",
+                       description="Encode FILE.npz (FILE.ts, FILE.csv, or a FOLDER of images) with a saved model, "
+                                   "alter the codes, decode new samples. Ragged sequences come out as X_values and "
+                                   "X_lengths; images into a folder, as PNG files per class.",
                        epilog="examples:\n  vaeaug augment --model model --data train.npz --out new.npz\n"
                               "  vaeaug augment --model model --data train.csv --out new.csv   # a table's rows\n"
+                              "  vaeaug augment --model model --data images/ --out new/   # new/<class>/*.png\n"
                               "  vaeaug augment --model model --data train.npz --method noise --strength 0.5 "
                               "--per-sample 5 --out new.npz\n"
                               "  vaeaug augment --model model --data big.npz --shard-size 100000 --out shards/\n"
                               "  vaeaug augment --verify shards/",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("--model", help="model directory written by `vaeaug train`")
-    a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), a .ts file, or (for a model "
-                                  "trained on a CSV) a .csv with its columns: the samples to augment")
+    a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), a .ts file, a folder of class "
+                                  "sub-folders of images (read at the model's size), or (for a model trained on a "
+                                  "CSV) a .csv with its columns: the samples to augment")
     a.add_argument("--label", default=None, help="label column of a CSV (default: the one the model was trained on)")
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
@@ -291,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(images), time_warp (sequences), or none (default: the model's own compose_)")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source, moved); a .csv of the table's columns for a model "
-                                 "trained on a CSV; a folder with --shard-size")
+                                 "trained on a CSV; a folder with --shard-size; for an image model, a folder "
+                                 "(FOLDER/ or no suffix) of OUT/<label>/<source>-vae-<k>.png files")
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")
