@@ -16,7 +16,7 @@ from .conftest import FAST
     (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 70, np.nan, X), y), ValueError, r"NaN at index \(1, 6\)"),
     (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), y), ValueError, "infinite value at index"),
     (lambda X, y: (X, y[:-1]), ValueError, "different lengths: 100 samples but 99 labels"),
-    (lambda X, y: (X[:, :, None, None, None], y), ValueError, "must be 2-D"),
+    (lambda X, y: (X[:, :, None, None, None], y), ValueError, "must be 2-D.*Fold the extra axes into channels"),
     (lambda X, y: (X[:0], y[:0]), ValueError, "empty"),
     (lambda X, y: (X.astype(str).astype(object) + "x", y), TypeError, "non-numeric"),
     (lambda X, y: ([np.zeros((8, 8))] * 3 + [np.zeros((9, 9))] + [np.zeros((8, 8))] * 96, y), ValueError,

@@ -14,9 +14,11 @@ def data_kind(X: np.ndarray) -> str:
         return "vector"
     if X.ndim in (3, 4):
         return "image"
+    hint = ("Reshape your data: X.reshape(-1, 1) if it has a single feature, X.reshape(1, -1) if a single sample"
+            if X.ndim < 2 else "Fold the extra axes into channels, (N, C, H, W), or flatten each sample, "
+            "X.reshape(len(X), -1); sequences come as a list of (T, C) arrays")
     raise ValueError(
-        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}. "
-        "Reshape your data: X.reshape(-1, 1) if it has a single feature, X.reshape(1, -1) if a single sample"
+        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}. {hint}"
     )
 
 
