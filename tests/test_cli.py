@@ -133,6 +133,27 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert "is a folder" in capsys.readouterr().err
 
 
+def test_info_says_what_a_saved_model_is_and_makes(tmp_path, npz, capsys):
+    import json
+
+    model = tmp_path / "model"
+    assert main(["train", "--data", str(npz), "--data-kind", "vector", "--out", str(model), "--epochs", "3",
+                 "--hidden", "32,16", "--latent-dim", "4", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["info", "--model", str(model)]) == 0
+    text = capsys.readouterr().out
+    assert "checksums match" in text and "vectors of shape (64,), 10 classes" in text and "3 epochs" in text
+    assert main(["info", "--model", str(model), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    from vaeaug import VAEAugmenter
+
+    aug = VAEAugmenter.load(model)
+    assert s["generates"]["method"] == aug.method_ and s["generates"]["n_per_sample"] == aug.n_per_sample_
+    assert s["vae"]["latent_dim"] == 4 and s["reason"] == aug.selection_["reason"]
+    (model / "model.safetensors").write_bytes(b"damaged")
+    assert main(["info", "--model", str(model)]) == 1 and "error" in capsys.readouterr().err
+
+
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, A=np.zeros(3))

@@ -204,6 +204,61 @@ def cmd_experiment(args) -> int:
     return 0
 
 
+def model_summary(aug, model) -> dict:
+    """What a saved model is and what it will make: its data, its VAE, its training and its choice."""
+    import json
+
+    from .cli_data import model_table
+    from .persistence import CONFIG_FILE
+
+    h, c = aug.history_, aug.vae_.config
+    table = model_table(model)
+    written_by = json.loads((Path(model) / CONFIG_FILE).read_text("utf-8")).get("vaeaug_version")
+    return {
+        "model": str(model), "vaeaug_version": written_by, "kind": aug.vae_.kind,
+        "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
+        "classes": [str(v) for v in aug.classes_],
+        "csv_label": table["label"] if table else None,
+        "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
+                "conditional": c.n_classes > 0},
+        "training": {"epochs": len(h["train_loss"]), "best_epoch": h["best_epoch"] + 1,
+                     "best_val_loss": h["val_loss"][h["best_epoch"]], "stopped_early": h["stopped_early"],
+                     "collapsed": bool(aug.collapsed_)},
+        "generates": {"method": aug.method_, "strength": aug.strength_.get(aug.method_),
+                      "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
+                      "compose": aug.compose_},
+        "reason": aug.selection_.get("reason"),
+    }
+
+
+def cmd_info(args) -> int:
+    import json
+
+    from .augmenter import VAEAugmenter
+
+    aug = VAEAugmenter.load(args.model, device="cpu")  # checks every checksum first
+    s = model_summary(aug, args.model)
+    if args.json:
+        print(json.dumps(s, indent=2, default=str))
+        return 0
+    g, t, v = s["generates"], s["training"], s["vae"]
+    classes = ", ".join(s["classes"][:8]) + (", ..." if len(s["classes"]) > 8 else "")
+    moves = "" if g["compose"] == "none" else f", then {g['n_per_sample']} {g['compose'].replace('_', ' ')} copies"
+    print(f"{s['model']}: a vaeaug {s['vaeaug_version']} model; its checksums match")
+    print(f"  data      {s['kind']}s of shape {tuple(s['input_shape'])}, {len(s['classes'])} classes ({classes})"
+          + (f"; a CSV table labelled by {s['csv_label']!r}" if s["csv_label"] else ""))
+    print(f"  VAE       {v['architecture']}, latent {v['latent_dim']}, hidden {tuple(v['hidden_sizes'])}"
+          + (", conditioned on the class" if v["conditional"] else ""))
+    print(f"  training  {t['epochs']} epochs, best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}"
+          + (" (stopped early)" if t["stopped_early"] else "")
+          + ("; its codes collapsed: every method decodes a class to near its prototype" if t["collapsed"] else ""))
+    print(f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per "
+          f"sample{moves}")
+    if s["reason"]:
+        print(f"  why       {s['reason']}")
+    return 0
+
+
 def cmd_datasets(args) -> int:
     from .data import DATASETS, cache_dir
 
@@ -332,6 +387,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="candidate synthetic samples per real one, chosen on validation (default: the augmenter's n_per_sample: 6 for tables, 3 for images and sequences)")
     add_estimator_args(e, VAEAugmenter, overrides=True)
     e.set_defaults(func=cmd_experiment)
+
+    i = sub.add_parser("info", help="say what a saved model is and what it will make",
+                       description="Load a saved model (checking its checksums) and say what it was trained on, "
+                                   "how, and what `vaeaug augment` makes with it by default, and why.",
+                       epilog="examples:\n  vaeaug info --model model\n  vaeaug info --model model --json",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    i.add_argument("--model", required=True, help="model directory written by `vaeaug train`")
+    i.add_argument("--json", action="store_true", help="the same as JSON")
+    i.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
+    i.set_defaults(func=cmd_info)
 
     d = sub.add_parser("datasets", help="list the data sets and where each comes from",
                        description="List named data sets, their sources, and the formats --data accepts.")
