@@ -223,7 +223,7 @@ def test_the_experiment_defaults_to_the_embedded_ujipen_v1():
 
 
 def test_every_subcommand_help_shows_examples():
-    for sub in ("train", "augment", "experiment"):
+    for sub in ("train", "augment", "experiment", "info"):
         r = subprocess.run([sys.executable, "-m", "vaeaug.cli", sub, "--help"], capture_output=True, text=True)
         assert "examples:" in r.stdout and f"vaeaug {sub}" in r.stdout
     r = subprocess.run([sys.executable, "-m", "vaeaug.cli", "--version"], capture_output=True, text=True)
