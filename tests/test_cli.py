@@ -228,3 +228,17 @@ def test_every_subcommand_help_shows_examples():
         assert "examples:" in r.stdout and f"vaeaug {sub}" in r.stdout
     r = subprocess.run([sys.executable, "-m", "vaeaug.cli", "--version"], capture_output=True, text=True)
     assert r.stdout.startswith("vaeaug ")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """``vaeaug datasets | head -1``: the pipe closes under the writer, which exits quietly."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line
+    try:
+        r = subprocess.run([sys.executable, "-m", "vaeaug.cli", "datasets"], stdout=write_end, stderr=subprocess.PIPE,
+                           text=True)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 141 and "Traceback" not in r.stderr, r.stderr
