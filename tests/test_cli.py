@@ -110,17 +110,18 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
         for i in np.flatnonzero(y == label)[:10]:
             Image.fromarray(X[i]).save(data / f"d{label}" / f"s{i}.png")
     Image.fromarray(X[0]).resize((12, 12)).save(data / "d3" / "big.png")  # another size: read at the model's
+    Image.fromarray(X[0]).save(data / "d3" / "big.bmp")  # the same stem: each keeps its own offspring
     model, out = tmp_path / "model", tmp_path / "new"
     tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
     assert main(["train", "--data", str(data), "--out", str(model), *tiny]) == 0
     for per_sample in ("2", "1"):
         assert main(["augment", "--model", str(model), "--data", str(data), "--out", f"{out}/", "--per-sample",
                      per_sample, "--compose", "affine", "--quiet"]) == 0, capsys.readouterr().err
-    stems = sorted(p.stem for p in (data / "d3").iterdir())
+    stems = sorted(p.name if p.stem == "big" else p.stem for p in (data / "d3").iterdir())
     assert sorted(p.stem for p in (out / "d3").iterdir()) == sorted(
         [f"{s}-vae-0" for s in stems] + [f"{s}-moved-0" for s in stems])  # the first run's -1 files are gone
     made = load_image_folder(out)
-    assert made.X.shape == (42, 8, 8) and made.X.dtype == np.uint8 and set(made.y) == {"d3", "d7"}
+    assert made.X.shape == (44, 8, 8) and made.X.dtype == np.uint8 and set(made.y) == {"d3", "d7"}
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "with"),
                  "--per-sample", "1", "--compose", "none", "--include-original", "--quiet"]) == 0
     assert sorted(p.stem for p in (tmp_path / "with" / "d7").iterdir())[:2] == ["s17", "s17-vae-0"]

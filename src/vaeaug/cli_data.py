@@ -91,8 +91,12 @@ def image_folder(path, size: tuple[int, int] | None = None) -> dict:
     """A folder of class sub-folders as X, y and each image's file stem (``names``)."""
     from .data import load_image_folder
 
+    from collections import Counter
+
     ds = load_image_folder(path, size)
-    return {"X": ds.X, "y": ds.y, "names": np.array([Path(f).stem for f in ds.extras["files"]])}
+    files = [Path(f) for f in ds.extras["files"]]
+    twice = Counter((f.parent, f.stem) for f in files)  # a.png beside a.jpg: named by their whole file names
+    return {"X": ds.X, "y": ds.y, "names": np.array([f.name if twice[f.parent, f.stem] > 1 else f.stem for f in files])}
 
 
 def augment_data(path, model, out, label: str | None, sharded: bool,
