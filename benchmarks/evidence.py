@@ -54,6 +54,7 @@ SECTIONS = (
     ("harm-check-folds.md", "Why the harm check rejected the VAE's offspring on UJI v1 in two seeds of three"),
     ("ujipen-v1-2026-12-affine.md", "The paper's case study with plain affine copies composed (the image default until 2026-12-06)"),
     ("ujipen-v1.md", "The paper's case study as first measured (commit 580e0df)"),
+    ("torch-training.md", "A PyTorch network trained on `AugmentedDataset`: one draw of offspring, or a fresh draw each epoch"),
     ("unlabeled.md", "Unlabeled data for the generator, beside self-training"),
     ("unlabeled-n3.md", "Unlabeled data for the generator, beside self-training, at 3 offspring per sample"),
     ("compose-affine.md", "Composing the VAE with affine moves on images"),
