@@ -13,7 +13,13 @@ import torch
 
 from . import __version__
 from .errors import ModelFileError
-from .fileio import atomic_write_bytes, atomic_write_json, sha256_file, to_jsonable
+from .fileio import (
+    atomic_write_bytes,
+    atomic_write_json,
+    folder_in_place,
+    sha256_file,
+    to_jsonable,
+)
 from .fitted import FittedVAE
 from .latent import DEFAULT_STRENGTH, METHODS
 from .modelfile import check_config, check_tensors
@@ -56,28 +62,14 @@ FITTED_JSON = (
 def save(aug, path: str | os.PathLike) -> Path:
     """Write ``aug`` to directory ``path``: into a fresh folder beside it, swapped in once complete,
     so that a failed or killed save leaves an earlier model at ``path`` as it was."""
-    import shutil
-    import tempfile
-
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise ValueError(f"{target} is a file; a model is saved as a directory")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-    try:
+    with folder_in_place(target) as tmp:
         _write(aug, tmp)
         for p in target.glob("*") if target.is_dir() else ():  # keep what else the user put there
             if p.name not in (CONFIG_FILE, WEIGHTS_FILE, MANIFEST_FILE) and not (tmp / p.name).exists():
                 p.rename(tmp / p.name)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            target.rename(old / target.name)
-        tmp.rename(target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
