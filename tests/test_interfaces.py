@@ -242,6 +242,9 @@ def test_outputs_are_written_with_the_users_umask(trained, tmp_path):
         _, model = trained
         for p in (tmp_path / "r.md", model / "config.json", model / "model.safetensors"):
             assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
+        aug = VAEAugmenter.load(model)
+        aug.save(tmp_path / "again")  # a folder swapped into place takes the umask too, not mkdtemp's 0700
+        assert stat.S_IMODE((tmp_path / "again").stat().st_mode) == 0o755
     finally:
         os.umask(old)
 
