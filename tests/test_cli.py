@@ -143,7 +143,7 @@ def test_info_says_what_a_saved_model_is_and_makes(tmp_path, npz, capsys):
     capsys.readouterr()
     assert main(["info", "--model", str(model)]) == 0
     text = capsys.readouterr().out
-    assert "checksums match" in text and "vectors of shape (64,), 10 classes" in text and "3 epochs" in text
+    assert "checksums match" in text and "vectors of shape (64,); 10 classes" in text and "3 epochs" in text
     assert main(["info", "--model", str(model), "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     from vaeaug import VAEAugmenter

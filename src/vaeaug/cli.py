@@ -219,6 +219,7 @@ def model_summary(aug, model) -> dict:
         "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
         "classes": [str(v) for v in aug.classes_],
         "csv_label": table["label"] if table else None,
+        "csv_columns": list(table["encoder"].columns_) if table else None,
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h["train_loss"]), "best_epoch": h["best_epoch"] + 1,
@@ -245,8 +246,12 @@ def cmd_info(args) -> int:
     classes = ", ".join(s["classes"][:8]) + (", ..." if len(s["classes"]) > 8 else "")
     moves = "" if g["compose"] == "none" else f", then {g['n_per_sample']} {g['compose'].replace('_', ' ')} copies"
     print(f"{s['model']}: a vaeaug {s['vaeaug_version']} model; its checksums match")
-    print(f"  data      {s['kind']}s of shape {tuple(s['input_shape'])}, {len(s['classes'])} classes ({classes})"
-          + (f"; a CSV table labelled by {s['csv_label']!r}" if s["csv_label"] else ""))
+    shape = tuple(s["input_shape"])
+    what = (f"a CSV table of {len(s['csv_columns'])} columns ({', '.join(s['csv_columns'][:6])}"
+            f"{', ...' if len(s['csv_columns']) > 6 else ''}; {shape[0]} features encoded), labelled by {s['csv_label']!r}"
+            if s["csv_columns"] else f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
+            if s["kind"] == "sequence" else f"{s['kind']}s of shape {shape}")
+    print(f"  data      {what}; {len(s['classes'])} classes ({classes})")
     print(f"  VAE       {v['architecture']}, latent {v['latent_dim']}, hidden {tuple(v['hidden_sizes'])}"
           + (", conditioned on the class" if v["conditional"] else ""))
     print(f"  training  {t['epochs']} epochs, best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}"
