@@ -155,6 +155,43 @@ def test_info_says_what_a_saved_model_is_and_makes(tmp_path, npz, capsys):
     assert main(["info", "--model", str(model)]) == 1 and "error" in capsys.readouterr().err
 
 
+def test_train_takes_unlabeled_samples_as_the_training_data_comes(tmp_path, digit_images, capsys):
+    """--unlabeled: an .npz's X, every image under a folder (any layout), a CSV of the training
+    table's columns without its label; each reaches fit (a wrong width is refused by fit)."""
+    from PIL import Image
+
+    X, y = digit_images
+    tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
+    data, pool = tmp_path / "digits", tmp_path / "pool" / "any" / "depth"
+    for label in (3, 7):
+        (data / f"d{label}").mkdir(parents=True)
+        for i in np.flatnonzero(y == label)[:8]:
+            Image.fromarray(X[i]).save(data / f"d{label}" / f"s{i}.png")
+    pool.mkdir(parents=True)
+    for i in range(12):
+        Image.fromarray(X[100 + i]).save(pool / f"u{i}.png")
+    assert main(["train", "--data", str(data), "--unlabeled", str(tmp_path / "pool"), "--out", str(tmp_path / "m"),
+                 *tiny[:-1]]) == 0
+    assert "with 12 unlabeled samples" in capsys.readouterr().out
+    np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
+    np.savez(tmp_path / "u.npz", X=X[40:70].reshape(30, -1) / 255.0)
+    np.savez(tmp_path / "narrow.npz", X=np.zeros((30, 5)))
+    base = ["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(tmp_path / "v"), *tiny]
+    assert main([*base, "--unlabeled", str(tmp_path / "u.npz")]) == 0
+    assert main([*base, "--unlabeled", str(tmp_path / "narrow.npz")]) == 1
+    assert "X_unlabeled samples have shape (5,)" in capsys.readouterr().err
+    table, rows = tmp_path / "t.csv", tmp_path / "rows.csv"
+    rng = np.random.default_rng(0)
+    table.write_text("a,colour,kind\n" + "".join(f"{rng.normal():.3f},{c},{k}\n" for c, k in
+                                                 zip(rng.choice(["red", "blue"], 40), ["x", "y"] * 20)))
+    rows.write_text("colour,a\n" + "".join(f"{c},{rng.normal():.3f}\n" for c in rng.choice(["red", "blue"], 25)))
+    assert main(["train", "--data", str(table), "--unlabeled", str(rows), "--out", str(tmp_path / "c"),
+                 *tiny[:-1]]) == 0
+    assert "with 25 unlabeled samples" in capsys.readouterr().out
+    assert main(["train", "--data", str(tmp_path / "t.npz"), "--unlabeled", str(rows), "--out", str(tmp_path / "x")]) == 1
+    assert "is a CSV, but the training data is not" in capsys.readouterr().err
+
+
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     bad = tmp_path / "bad.npz"
     np.savez(bad, A=np.zeros(3))

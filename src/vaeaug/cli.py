@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .cli_data import augment_data, is_folder, keep_table, training_data, write_samples
+from .cli_data import (
+    augment_data,
+    is_folder,
+    keep_table,
+    training_data,
+    unlabeled_data,
+    write_samples,
+)
 from .cli_options import _strength, add_estimator_args, estimator_kwargs
 from .fileio import sha256_file
 from .priors import MOVE_KIND
@@ -42,6 +49,7 @@ def cmd_train(args) -> int:
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
     arrays, table = training_data(args.data, args.label)
+    unlabeled = None if args.unlabeled is None else unlabeled_data(args.unlabeled, arrays, table)
     rank, world = init_distributed_from_env(args.device)
     if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
         args.device = f"cuda:{__import__('os').environ.get('LOCAL_RANK', '0')}"
@@ -52,7 +60,7 @@ def cmd_train(args) -> int:
     if args.resume and not (ckpt_dir / "state.safetensors").is_file() and rank == 0:
         print(f"no checkpoint in {ckpt_dir}: starting from the beginning", file=sys.stderr)
     aug.fit(arrays["X"], arrays["y"], arrays.get("X_val"), arrays.get("y_val"),
-            checkpoint_dir=ckpt_dir, resume=args.resume)
+            checkpoint_dir=ckpt_dir, resume=args.resume, X_unlabeled=unlabeled)
     if world > 1:
         import torch.distributed as dist
 
@@ -65,6 +73,7 @@ def cmd_train(args) -> int:
     h = aug.history_
     print(f"trained {len(h['train_loss'])} epochs"
           + (f" on {world} processes" if world > 1 else "")
+          + (f" with {len(unlabeled)} unlabeled samples" if unlabeled is not None else "")
           + f"; best validation loss {h['val_loss'][h['best_epoch']]:.4f} at epoch {h['best_epoch'] + 1}; saved to {args.out}")
     return 0
 
@@ -302,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="examples:\n  vaeaug train --data train.npz --out model\n"
                               "  vaeaug train --data train.csv --label species --out model   # a table\n"
                               "  vaeaug train --data images/ --out model   # images/<class>/*.png\n"
+                              "  vaeaug train --data images/ --unlabeled more_images/ --out model\n"
                               "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume\n"
                               "  vaeaug train --data JapaneseVowels_TRAIN.ts --out model   # sequences, ragged\n"
                               "  vaeaug train --data series.npz --data-kind sequence --out model   # X (N, T, C)\n"
@@ -311,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", required=True, help=".csv table; .npz with X (N, ...) and y (N,), optional X_val, "
                                                 "y_val; a .ts file; or a folder of class sub-folders of images")
     t.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target/y or the last)")
+    t.add_argument("--unlabeled", default=None, metavar="PATH",
+                   help="samples without labels that also train the VAE (not the choice): an .npz with X, a .csv "
+                        "with the training table's columns, or a folder of images (any layout)")
     t.add_argument("--out", required=True, help="model directory to write")
     t.add_argument("--resume", action="store_true",
                    help="continue an interrupted run from the checkpoint in OUT/.checkpoint (saved every epoch)")

@@ -76,6 +76,32 @@ def training_data(path, label: str | None) -> tuple[dict, dict | None]:
     return {"X": ds.X, "y": ds.y}, {"label": ds.meta["label"], "encoder": ds.encoder.to_dict()}
 
 
+def unlabeled_data(path, arrays: dict, table: dict | None):
+    """``train --unlabeled``: samples without labels, read as the training data was: an .npz's X
+    (or X_values and X_lengths), a CSV with the training table's columns (a label column is
+    ignored), or every image under a folder, at the training images' size."""
+    from .fileio import load_npz, unpack_ragged
+
+    if Path(path).is_dir():
+        from .data import load_image_folder
+
+        return load_image_folder(path, tuple(np.shape(arrays["X"])[-2:]), anywhere=True).X
+    if is_csv(path):
+        if table is None:
+            raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not: give it as the training data is")
+        from .data.tabular import TableEncoder, read_csv_with
+
+        return read_csv_with(path, TableEncoder.from_dict(table["encoder"]), None)[0]  # the table as train keeps it
+    if not str(path).endswith(".npz"):
+        raise ValueError(f"--unlabeled {path}: an .npz with X, a .csv with the training table's columns, or a folder "
+                         "of images")
+    found: dict = load_npz(path)
+    X = unpack_ragged(found, "X")
+    if X is None and "X" not in found:
+        raise ValueError(f"{path} has no array 'X' (it holds {sorted(found)}); save it with np.savez(path, X=...)")
+    return found["X"] if X is None else X
+
+
 def keep_table(model, table: dict | None) -> None:
     """Write the table beside a saved model, or remove an earlier model's (``save`` keeps other files)."""
     from .fileio import atomic_write_json

@@ -12,8 +12,10 @@ from .dataset import DataFormatError, Dataset
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
-def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = None) -> Dataset:
-    """``path/<class>/<image>`` → an image :class:`Dataset`, labels from the sub-folder names.
+def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = None, anywhere: bool = False) -> Dataset:
+    """``path/<class>/<image>`` → an image :class:`Dataset`, labels from the sub-folder names;
+    ``anywhere``: every image under ``path``, at any depth (unlabeled data: labels are the
+    folders they lie in).
 
     Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
@@ -24,10 +26,14 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     root = Path(path)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
-    files = sorted((d.name, f) for d in root.iterdir() if d.is_dir()
-                   for f in sorted(d.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES)
+    if anywhere:
+        files = sorted((f.parent.name, f) for f in root.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
+    else:
+        files = sorted((d.name, f) for d in root.iterdir() if d.is_dir()
+                       for f in sorted(d.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise DataFormatError("no images found: expected one sub-folder per class holding PNG/JPEG files", str(root))
+        raise DataFormatError("no images found: expected " + ("PNG/JPEG files" if anywhere else
+                              "one sub-folder per class holding PNG/JPEG files"), str(root))
     images, labels = [], []
     for label, f in files:
         try:

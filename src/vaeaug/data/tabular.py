@@ -346,18 +346,19 @@ def _labels(rows: list[list[str]], j: int, name: str, path: Path) -> np.ndarray:
     return np.array(labels)
 
 
-def read_csv_with(path: str | Path, encoder: TableEncoder, label: str) -> tuple[np.ndarray, np.ndarray]:
+def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None) -> tuple[np.ndarray, np.ndarray | None]:
     """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
-    its columns are found by name, in any order, and must include every one the encoder knows."""
+    its columns are found by name, in any order, and must include every one the encoder knows;
+    ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     header, rows = _read_rows(path)
-    missing = [c for c in (*encoder.columns_, label) if c not in header]
+    missing = [c for c in (*encoder.columns_, *([label] if label is not None else [])) if c not in header]
     if missing:
         raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
                               f"(its columns: {header})", str(path))
-    y = _labels(rows, header.index(label), label, path)
+    y = None if label is None else _labels(rows, header.index(label), label, path)
     return encoder.transform(encoder.in_order(header, rows), str(path)), y
 
 
