@@ -125,6 +125,8 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "with"),
                  "--per-sample", "1", "--compose", "none", "--include-original", "--quiet"]) == 0
     assert sorted(p.stem for p in (tmp_path / "with" / "d7").iterdir())[:2] == ["s17", "s17-vae-0"]
+    assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "x.csv")]) == 1
+    assert "a CSV is written for a model trained on a CSV table" in capsys.readouterr().err
     table = tmp_path / "table"
     np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
     assert main(["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(table), *tiny]) == 0
