@@ -131,6 +131,8 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
     the model's ``image_size`` (H, W)."""
     table = model_table(model)
+    if table is None and is_csv(path):
+        raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
     if is_csv(out) and (table is None or sharded):
         raise ValueError(f"--out {out}: a CSV is written for a model trained on a CSV table, without "
                          "--shard-size; write an .npz")
@@ -138,8 +140,6 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
         if image_size is None:
             raise ValueError(f"--data {path} is a folder of images, but {model} was not trained on images")
         return image_folder(path, image_size), None
-    if table is None and is_csv(path):
-        raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
     if not is_csv(path):
         return load_arrays(path), table
     from .data.tabular import read_csv_with
