@@ -127,6 +127,8 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert sorted(p.stem for p in (tmp_path / "with" / "d7").iterdir())[:2] == ["s17", "s17-vae-0"]
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "x.csv")]) == 1
     assert "a CSV is written for a model trained on a CSV table" in capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(data / "d3")]) == 1  # the user's
+    assert "vaeaug did not write" in capsys.readouterr().err and len(list((data / "d3").iterdir())) == 12
     table = tmp_path / "table"
     np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
     assert main(["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(table), *tiny]) == 0
@@ -236,6 +238,12 @@ def test_sharded_augment_streams_everything(tmp_path, npz, capsys):
     assert manifest["samples"] == 1500 and [s["samples"] for s in manifest["shards"]] == [400, 400, 400, 300]
     ys = np.concatenate([load_npz(out / s["file"])["y"] for s in manifest["shards"]])
     assert (np.sort(ys) == np.sort(np.tile(load_npz(npz)["y"], 5))).all()
+    mine = tmp_path / "mine"  # a folder of the user's is never replaced by a shard set
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    assert main(["augment", "--model", str(model), "--data", str(npz), "--method", "noise", "--strength", "0.5",
+                 "--shard-size", "400", "--out", str(mine), "--quiet"]) == 1
+    assert "vaeaug did not write" in capsys.readouterr().err and (mine / "notes.txt").read_text() == "keep"
 
 
 def test_augment_with_a_method_that_found_no_gain_writes_nothing_and_says_why(tmp_path, npz, capsys, monkeypatch):

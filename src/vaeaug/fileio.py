@@ -35,11 +35,16 @@ def atomic_open(path: str | os.PathLike):
 
 
 @contextlib.contextmanager
-def folder_in_place(path: str | os.PathLike):
+def folder_in_place(path: str | os.PathLike, marker: str | None = None):
     """A fresh temporary folder beside ``path`` to write a set of files into. On a clean exit it
     replaces ``path`` whole (an earlier folder moves aside, then goes), unless it was left empty:
-    then nothing changes, as on an error. A killed run leaves the earlier folder, never a mix."""
+    then nothing changes, as on an error. A killed run leaves the earlier folder, never a mix.
+    ``marker``: the file that marks a folder as one this writer made; an existing folder holding
+    anything else but not it is refused, so that no folder of the user's is ever replaced."""
     out = Path(path)
+    if marker is not None and out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
+        raise ValueError(f"{out} is a folder that holds files vaeaug did not write (no {marker}): give a new "
+                         "or empty folder; it is never replaced")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
     try:

@@ -43,7 +43,7 @@ def write_shards(chunks: Iterable[tuple[np.ndarray, np.ndarray]], out: str | Pat
                  meta: dict) -> dict:
     """Write ``chunks`` as a shard set at ``out`` (a folder), replacing an earlier set whole;
     returns the manifest. Nothing is left at ``out`` or beside it if no sample comes."""
-    with folder_in_place(out) as tmp:  # nothing written, no set: the folder stays as it was
+    with folder_in_place(out, marker=MANIFEST) as tmp:  # nothing written, no set: the folder stays as it was
         parts = []
         for Xs, ys in _pack(chunks, shard_size):
             name = f"part-{len(parts):05d}.npz"

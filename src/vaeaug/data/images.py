@@ -9,6 +9,8 @@ import numpy as np
 
 from .dataset import DataFormatError, Dataset
 
+#: Beside the class folders that ``write_image_folder`` writes: what they hold, and that vaeaug wrote them.
+IMAGES_MANIFEST = "images.json"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
@@ -67,18 +69,21 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     ``names`` (N,) are file stems, unique per label."""
     from PIL import Image
 
-    from ..fileio import folder_in_place
+    from ..fileio import atomic_write_json, folder_in_place
 
     X = np.asarray(X)
     if X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3))):
         raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, got {X.dtype} of shape {X.shape}: "
                          "write an .npz")
-    with folder_in_place(path) as tmp:
+    with folder_in_place(path, marker=IMAGES_MANIFEST) as tmp:
         for x, label, name in zip(X, y, names, strict=True):
             folder = tmp / _safe_name(str(label))
             folder.mkdir(exist_ok=True)
             picture = x if x.ndim == 2 else x[0] if len(x) == 1 else x.transpose(1, 2, 0)
             Image.fromarray(np.ascontiguousarray(picture)).save(folder / f"{_safe_name(str(name))}.png")
+        if len(X):  # marks the folder as written here: a rerun may replace it, and nothing else is
+            atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": int(len(X)),
+                                                      "labels": sorted({_safe_name(str(v)) for v in y})})
     return len(X)
 
 
