@@ -155,6 +155,13 @@ def test_info_says_what_a_saved_model_is_and_makes(tmp_path, npz, capsys):
     aug = VAEAugmenter.load(model)
     assert s["generates"]["method"] == aug.method_ and s["generates"]["n_per_sample"] == aug.n_per_sample_
     assert s["vae"]["latent_dim"] == 4 and s["reason"] == aug.selection_["reason"]
+    from .test_reliability import refresh_manifest
+
+    config = json.loads((model / "config.json").read_text())
+    config["history"] = {"best_epoch": 0}  # the least the schema lets through: said, not a traceback
+    (model / "config.json").write_text(json.dumps(config))
+    refresh_manifest(model)
+    assert main(["info", "--model", str(model)]) == 0 and "0 epochs" in capsys.readouterr().out
     (model / "model.safetensors").write_bytes(b"damaged")
     assert main(["info", "--model", str(model)]) == 1 and "error" in capsys.readouterr().err
 
