@@ -107,7 +107,7 @@ def run_one(name: str, seed: int) -> dict:
         t0 = time.perf_counter()
         acc[arm] = train_and_score(ds, *args, arm == "fresh")
         train_s = round(time.perf_counter() - t0, 1)
-    return {"name": name, "seed": seed, "kind": kind, "n_train": int(len(tr)), "n_items": len(ds),
+    return {"name": name, "seed": seed, "kind": kind, "n_train": len(tr), "n_items": len(ds),
             "accuracy": acc, "fit_s": round(fit_s, 1), "fresh_train_s": train_s,
             "method": aug.method_, "compose": getattr(aug, "compose_", "none"), "steps": STEPS}
 
@@ -140,11 +140,11 @@ def table(records: list[dict]) -> tuple[dict, str]:
             summary[kind]["fresh_over_static_wins"] = sum(c["fresh_over_static"] > 0 for c in cells)
             summary[kind]["data_sets"] = len(cells)
     lines = ["# A PyTorch network on `AugmentedDataset`: real data alone, one draw, or a fresh draw each epoch", "",
-             f"10 + 2 per class (`defaults_suite.split`), `VAEAugmenter(random_state=seed).fit`, then a small CNN "
-             f"(images) or an MLP (tables) trained {STEPS} steps of {BATCH} with Adam from the same initial weights; "
-             "test accuracy in %, mean over seeds; fresh − static with its standard deviation over seeds. A table of "
-             "pixels (optdigits) is read by the augmenter as 8×8 images (`fit` chose). "
-             "Command: `python benchmarks/torch_training.py --seeds 0 1 2`.", "",
+             (f"10 + 2 per class (`defaults_suite.split`), `VAEAugmenter(random_state=seed).fit`, then a small CNN "
+              f"(images) or an MLP (tables) trained {STEPS} steps of {BATCH} with Adam from the same initial weights; "
+              "test accuracy in %, mean over seeds; fresh − static with its standard deviation over seeds. A table of "
+              "pixels (optdigits) is read by the augmenter as 8×8 images (`fit` chose). "
+              "Command: `python benchmarks/torch_training.py --seeds 0 1 2`."), "",
              "| data set | kind | `fit` chose | seeds | real | static | fresh | static − real | fresh − real | fresh − static |",
              "|---|---|---|---|---|---|---|---|---|---|", *rows, ""]
     for kind, s in summary.items():

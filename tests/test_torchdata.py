@@ -17,7 +17,7 @@ from .conftest import FAST
 from .test_sequences import SMALL as SEQUENCE_SMALL
 from .test_sequences import waves
 
-ARGS = dict(method="noise", n_per_sample=2, strength=0.5)
+ARGS = {"method": "noise", "n_per_sample": 2, "strength": 0.5}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_a_data_loaders_workers_serve_the_epoch_drawn_in_the_main_process(part):
 
 
 def test_only_offspring_transforms_and_string_labels(part):
-    aug, X, y = part
+    _, X, y = part
     names = np.array([f"digit {v}" for v in y])
     fitted = VAEAugmenter(random_state=0, **{**FAST, "epochs": 2}).fit(X, names)
     ds = AugmentedDataset(fitted, X, names, include_real=False, transform=lambda x: 2 * x,

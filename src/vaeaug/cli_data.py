@@ -115,9 +115,9 @@ def keep_table(model, table: dict | None) -> None:
 
 def image_folder(path, size: tuple[int, int] | None = None) -> dict:
     """A folder of class sub-folders as X, y and each image's file stem (``names``)."""
-    from .data import load_image_folder
-
     from collections import Counter
+
+    from .data import load_image_folder
 
     ds = load_image_folder(path, size)
     files = [Path(f) for f in ds.extras["files"]]

@@ -82,7 +82,7 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
             picture = x if x.ndim == 2 else x[0] if len(x) == 1 else x.transpose(1, 2, 0)
             Image.fromarray(np.ascontiguousarray(picture)).save(folder / f"{_safe_name(str(name))}.png")
         if len(X):  # marks the folder as written here: a rerun may replace it, and nothing else is
-            atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": int(len(X)),
+            atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": len(X),
                                                       "labels": sorted({_safe_name(str(v)) for v in y})})
     return len(X)
 
