@@ -213,63 +213,15 @@ def cmd_experiment(args) -> int:
     return 0
 
 
-def model_summary(aug, model) -> dict:
-    """What a saved model is and what it will make: its data, its VAE, its training and its choice."""
-    import json
-
-    from .cli_data import model_table
-    from .persistence import CONFIG_FILE
-
-    h, c = aug.history_, aug.vae_.config
-    table = model_table(model)
-    written_by = json.loads((Path(model) / CONFIG_FILE).read_text("utf-8")).get("vaeaug_version")
-    return {
-        "model": str(model), "vaeaug_version": written_by, "kind": aug.vae_.kind,
-        "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
-        "classes": [str(v) for v in aug.classes_],
-        "csv_label": table["label"] if table else None,
-        "csv_columns": list(table["encoder"].columns_) if table else None,
-        "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
-                "conditional": c.n_classes > 0},
-        "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": h["best_epoch"] + 1,
-                     "best_val_loss": dict(enumerate(h.get("val_loss", []))).get(h["best_epoch"], float("nan")),
-                     "stopped_early": bool(h.get("stopped_early")), "collapsed": bool(aug.collapsed_)},
-        "generates": {"method": aug.method_, "strength": aug.strength_.get(aug.method_),
-                      "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
-                      "compose": aug.compose_},
-        "reason": aug.selection_.get("reason"),
-    }
-
-
 def cmd_info(args) -> int:
     import json
 
     from .augmenter import VAEAugmenter
+    from .cli_info import describe, model_summary
 
     aug = VAEAugmenter.load(args.model, device="cpu")  # checks every checksum first
     s = model_summary(aug, args.model)
-    if args.json:
-        print(json.dumps(s, indent=2, default=str))
-        return 0
-    g, t, v = s["generates"], s["training"], s["vae"]
-    classes = ", ".join(s["classes"][:8]) + (", ..." if len(s["classes"]) > 8 else "")
-    moves = "" if g["compose"] == "none" else f", then {g['n_per_sample']} {g['compose'].replace('_', ' ')} copies"
-    print(f"{s['model']}: a vaeaug {s['vaeaug_version']} model; its checksums match")
-    shape = tuple(s["input_shape"])
-    what = (f"a CSV table of {len(s['csv_columns'])} columns ({', '.join(s['csv_columns'][:6])}"
-            f"{', ...' if len(s['csv_columns']) > 6 else ''}; {shape[0]} features encoded), labelled by {s['csv_label']!r}"
-            if s["csv_columns"] else f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
-            if s["kind"] == "sequence" else f"{s['kind']}s of shape {shape}")
-    print(f"  data      {what}; {len(s['classes'])} classes ({classes})")
-    print(f"  VAE       {v['architecture']}, latent {v['latent_dim']}, hidden {tuple(v['hidden_sizes'])}"
-          + (", conditioned on the class" if v["conditional"] else ""))
-    print(f"  training  {t['epochs']} epochs, best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}"
-          + (" (stopped early)" if t["stopped_early"] else "")
-          + ("; its codes collapsed: every method decodes a class to near its prototype" if t["collapsed"] else ""))
-    print(f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per "
-          f"sample{moves}")
-    if s["reason"]:
-        print(f"  why       {s['reason']}")
+    print(json.dumps(s, indent=2, default=str) if args.json else "\n".join(describe(s)))
     return 0
 
 

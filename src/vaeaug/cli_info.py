@@ -1,0 +1,62 @@
+"""``vaeaug info``: what a saved model is (its data, its VAE, its training) and what it makes by
+default, and why, as data (``model_summary``) and as the lines the command prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def model_summary(aug, model) -> dict:
+    """What a saved model is and what it will make: its data, its VAE, its training and its choice."""
+    import json
+
+    from .cli_data import model_table
+    from .persistence import CONFIG_FILE
+
+    h, c = aug.history_, aug.vae_.config
+    table = model_table(model)
+    written_by = json.loads((Path(model) / CONFIG_FILE).read_text("utf-8")).get("vaeaug_version")
+    return {
+        "model": str(model), "vaeaug_version": written_by, "kind": aug.vae_.kind,
+        "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
+        "classes": [str(v) for v in aug.classes_],
+        "csv_label": table["label"] if table else None,
+        "csv_columns": list(table["encoder"].columns_) if table else None,
+        "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
+                "conditional": c.n_classes > 0},
+        "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": h["best_epoch"] + 1,
+                     "best_val_loss": dict(enumerate(h.get("val_loss", []))).get(h["best_epoch"], float("nan")),
+                     "stopped_early": bool(h.get("stopped_early")), "collapsed": bool(aug.collapsed_)},
+        "generates": {"method": aug.method_, "strength": aug.strength_.get(aug.method_),
+                      "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
+                      "compose": aug.compose_},
+        "reason": aug.selection_.get("reason"),
+    }
+
+
+def describe(s: dict) -> list[str]:
+    """The summary as the lines ``vaeaug info`` prints."""
+    g, t, v = s["generates"], s["training"], s["vae"]
+    shape = tuple(s["input_shape"])
+    columns = s["csv_columns"]
+    if columns:
+        what = (f"a CSV table of {len(columns)} columns ({', '.join(columns[:6])}{', ...' if len(columns) > 6 else ''}; "
+                f"{shape[0]} features encoded), labelled by {s['csv_label']!r}")
+    elif s["kind"] == "sequence":
+        what = f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
+    else:
+        what = f"{s['kind']}s of shape {shape}"
+    classes = ", ".join(s["classes"][:8]) + (", ..." if len(s["classes"]) > 8 else "")
+    moves = "" if g["compose"] == "none" else f", then {g['n_per_sample']} {g['compose'].replace('_', ' ')} copies"
+    lines = [
+        f"{s['model']}: a vaeaug {s['vaeaug_version']} model; its checksums match",
+        f"  data      {what}; {len(s['classes'])} classes ({classes})",
+        f"  VAE       {v['architecture']}, latent {v['latent_dim']}, hidden {tuple(v['hidden_sizes'])}"
+        + (", conditioned on the class" if v["conditional"] else ""),
+        f"  training  {t['epochs']} epochs, best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}"
+        + (" (stopped early)" if t["stopped_early"] else "")
+        + ("; its codes collapsed: every method decodes a class to near its prototype" if t["collapsed"] else ""),
+        f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per sample"
+        + moves,
+    ]
+    return lines + ([f"  why       {s['reason']}"] if s["reason"] else [])
