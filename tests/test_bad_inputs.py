@@ -30,12 +30,17 @@ def test_fit_refuses_bad_data_before_training(digits, make, error, message):
         VAEAugmenter(**FAST).fit(Xb, yb)
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected
 def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
-    X, _ = digit_images
+    X, y = digit_images
     with pytest.raises(ValueError, match="X has 10 features, but VAEAugmenter is expecting 64 features"):
         fitted_mlp.transform(np.zeros((3, 10)))
     with pytest.raises(ValueError, match="must be 2-D"):
         fitted_mlp.transform(np.zeros(10))
+    grey = VAEAugmenter(epochs=1, hidden_sizes=(4,), latent_dim=2, verbose=0, random_state=0, method="noise",
+                        strength=0.5, decoding="direct", compose="none").fit(X[:40], y[:40])  # the mechanics only
+    with pytest.raises(ValueError, match=r"fitted on \(8, 8\); colour against grey"):
+        grey.transform(np.repeat(X[:3, None], 3, axis=1))  # the same pictures in RGB
 
 
 def test_class_too_small_for_the_method(fitted_mlp, digits):

@@ -75,9 +75,10 @@ class ImagePreprocessor:
 
     def check(self, X: np.ndarray) -> None:
         if tuple(X.shape[1:]) != self.shape_:
-            raise ValueError(
-                f"images of shape {tuple(X.shape[1:])} given to a model fitted on {self.shape_}"
-            )
+            colours = [len(s) == 3 and s[0] == 3 for s in (tuple(X.shape[1:]), self.shape_)]
+            hint = ("; colour against grey: convert the images to the model's (e.g. PIL's .convert('L') or "
+                    "'RGB')" if colours[0] != colours[1] and X.shape[-2:] == self.shape_[-2:] else "")
+            raise ValueError(f"images of shape {tuple(X.shape[1:])} given to a model fitted on {self.shape_}{hint}")
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
