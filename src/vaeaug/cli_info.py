@@ -14,6 +14,7 @@ def model_summary(aug, model) -> dict:
     from .persistence import CONFIG_FILE
 
     h, c = aug.history_, aug.vae_.config
+    best, val_loss = h["best_epoch"], h.get("val_loss", [])  # the schema guarantees best_epoch alone
     table = model_table(model)
     written_by = json.loads((Path(model) / CONFIG_FILE).read_text("utf-8")).get("vaeaug_version")
     return {
@@ -24,8 +25,8 @@ def model_summary(aug, model) -> dict:
         "csv_columns": list(table["encoder"].columns_) if table else None,
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
-        "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": h["best_epoch"] + 1,
-                     "best_val_loss": dict(enumerate(h.get("val_loss", []))).get(h["best_epoch"], float("nan")),
+        "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,
+                     "best_val_loss": val_loss[best] if best < len(val_loss) else float("nan"),
                      "stopped_early": bool(h.get("stopped_early")), "collapsed": bool(aug.collapsed_)},
         "generates": {"method": aug.method_, "strength": aug.strength_.get(aug.method_),
                       "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
