@@ -39,7 +39,7 @@ def model_table(model) -> dict | None:
         raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
 
 
-def load_arrays(path: str) -> dict:
+def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
     """X and y (optionally X_val, y_val) from an .npz, where ragged sequences are stored as
     X_values and X_lengths (:func:`~vaeaug.fileio.pack_ragged`), or from a .ts file."""
     from .fileio import load_npz, unpack_ragged
@@ -58,7 +58,7 @@ def load_arrays(path: str) -> dict:
         seqs = unpack_ragged(arrays, name)
         if seqs is not None:
             arrays[name] = seqs
-    for key in ("X", "y"):
+    for key in required:
         if key not in arrays:
             raise ValueError(f"{path} has no array {key!r} (it holds {sorted(arrays)}); save it with np.savez(path, X=..., y=...)")
     return arrays
@@ -80,8 +80,6 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
     """``train --unlabeled``: samples without labels, read as the training data was: an .npz's X
     (or X_values and X_lengths), a CSV with the training table's columns (a label column is
     ignored), or every image under a folder, at the training images' size."""
-    from .fileio import load_npz, unpack_ragged
-
     if Path(path).is_dir():
         from .data import load_image_folder
 
@@ -92,14 +90,7 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
         from .data.tabular import TableEncoder, read_csv_with
 
         return read_csv_with(path, TableEncoder.from_dict(table["encoder"]), None)[0]  # the table as train keeps it
-    if not str(path).endswith(".npz"):
-        raise ValueError(f"--unlabeled {path}: an .npz with X, a .csv with the training table's columns, or a folder "
-                         "of images")
-    found: dict = load_npz(path)
-    X = unpack_ragged(found, "X")
-    if X is None and "X" not in found:
-        raise ValueError(f"{path} has no array 'X' (it holds {sorted(found)}); save it with np.savez(path, X=...)")
-    return found["X"] if X is None else X
+    return load_arrays(path, required=("X",))["X"]  # as train reads its own .npz or .ts
 
 
 def keep_table(model, table: dict | None) -> None:
