@@ -96,6 +96,27 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
 
 
+def test_a_csv_without_a_header_is_trained_on_and_augmented_as_it_is(tmp_path, capsys):
+    """A headerless file (UCI's) loses no row, is said to have been read so, and its new rows come
+    back without a header, the label where it was."""
+    rng = np.random.default_rng(0)
+    rows = [f"{lab},{rng.normal():.3f},{rng.normal():.3f}\n" for lab in ["x", "y"] * 20]
+    data = tmp_path / "wine.data.csv"
+    data.write_text("".join(rows))
+    model, out = tmp_path / "model", tmp_path / "new.csv"
+    assert main(["train", "--data", str(data), "--label", "0", "--out", str(model), "--epochs", "2",
+                 "--hidden", "16", "--latent-dim", "2", "--quiet"]) == 0
+    assert "first row is data, not a header" in capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(data), "--per-sample", "2", "--out", str(out),
+                 "--quiet"]) == 0, capsys.readouterr().err
+    new = [line.split(",") for line in out.read_text().splitlines()]
+    assert len(new) == 80 and {r[0] for r in new} == {"x", "y"}  # every row, no header, the label first
+    assert all(len(r) == 3 and float(r[1]) == float(r[1]) for r in new)
+    assert main(["augment", "--model", str(model), "--data", str(data), "--header", "--out", str(out),
+                 "--quiet"]) == 1  # told its first row names the columns: not the model's columns
+    assert "missing" in capsys.readouterr().err
+
+
 def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, digit_images, capsys):
     """Class sub-folders in, class sub-folders of PNG files out, named by their source file; a
     rerun replaces the folder whole; a folder is refused where the model is no image model."""

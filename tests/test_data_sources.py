@@ -83,6 +83,29 @@ def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):
     assert load_csv(f).y.tolist() == ["x; y", "y", "x; y"]
 
 
+def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):
+    """UCI's files have no header: a first row of numbers and values its columns hold is data,
+    and the columns are named by place; names, label names and pandas' 0, 1, ... are headers."""
+    f = tmp_path / "iris.data"
+    rows = "5.1,3.5,red,Iris-setosa\n4.9,3.0,blue,Iris-setosa\n6.3,3.3,red,Iris-virginica\n5.8,2.7,blue,Iris-virginica\n"
+    f.write_text(rows)
+    ds = load_csv(f)
+    assert ds.X.shape == (4, 4) and ds.meta["header"] is False and ds.meta["features"] == ["0", "1", "2"]
+    assert ds.meta["label"] == "3" and ds.y.tolist()[0] == "Iris-setosa" and ds.X[0, 0] == 5.1
+    assert load_csv(f, header=True).X.shape == (3, 4)  # told: the first row names the columns
+    with pytest.raises(ValueError, match="first row was read as data.*0 to 3"):
+        load_csv(f, label="species")
+    for first in ("a,b,colour,species", "400,410,colour,variety", "0,1,2,3", "1.5,2.5,red,class"):
+        f.write_text(first + "\n" + rows)  # names; numeric names over a named label; positional; a label name
+        assert load_csv(f).meta["header"] is True and len(load_csv(f).y) == 4
+    f.write_text("1,5.1,3.5\n0,4.9,3.0\n1,6.3,3.3\n")  # the label first (wine.data): named by place
+    ds = load_csv(f, label="0")
+    assert ds.y.tolist() == [1, 0, 1] and ds.meta["features"] == ["1", "2"]
+    out = tmp_path / "o.csv"
+    write_csv(out, ds.encoder, ds.X, ds.y, label="0", header=False)  # written as it was read
+    assert out.read_text() == "1,5.1,3.5\n0,4.9,3.0\n1,6.3,3.3\n"
+
+
 def test_table_encoder_round_trips_through_json(tmp_path):
     import json
 

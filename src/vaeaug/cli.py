@@ -11,6 +11,7 @@ import numpy as np
 from . import __version__
 from .cli_data import (
     augment_data,
+    is_csv,
     is_folder,
     keep_table,
     training_data,
@@ -48,7 +49,10 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
-    arrays, table = training_data(args.data, args.label)
+    arrays, table = training_data(args.data, args.label, args.header)
+    if table is not None and not table["header"] and args.header is None:
+        print(f"{args.data}: its first row is data, not a header: columns are named by place (0, 1, ...) and the "
+              f"label is column {table['label']} (--header reads the first row as names)", file=sys.stderr)
     unlabeled = None if args.unlabeled is None else unlabeled_data(args.unlabeled, arrays, table)
     rank, world = init_distributed_from_env(args.device)
     if world > 1 and args.device in ("auto", "cuda") and __import__("torch").cuda.is_available():
@@ -141,7 +145,7 @@ def cmd_augment(args) -> int:
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
     arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
-                                 tuple(aug.vae_.config.input_shape[-2:]) if images else None)
+                                 tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header)
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "
@@ -168,6 +172,9 @@ def cmd_augment(args) -> int:
     return 0
 
 
+HEADER_HELP = ("whether the CSV's first row names its columns (default: decided from the file: a first row of "
+               "numbers and values its columns hold is data, and columns are then named by place, 0, 1, ...)")
+
 #: The experiment's data set when none is named: the paper's case study, embedded in the package.
 DEFAULT_DATASET = "ujipen-v1"
 
@@ -178,7 +185,8 @@ def _load_data(args):
     if args.data and args.dataset:
         raise ValueError("give --dataset NAME or --data PATH, not both")
     if args.data:
-        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None))
+        csv = {"header": args.header} if args.header is not None and is_csv(args.data) else {}
+        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv)
     return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
 
 
@@ -273,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", required=True, help=".csv table; .npz with X (N, ...) and y (N,), optional X_val, "
                                                 "y_val; a .ts file; or a folder of class sub-folders of images")
     t.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target/y or the last)")
+    t.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                   help=HEADER_HELP)
     t.add_argument("--unlabeled", default=None, metavar="PATH",
                    help="samples without labels that also train the VAE (not the choice): an .npz with X, a .csv "
                         "with the training table's columns, or a folder of images (any layout)")
@@ -299,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "sub-folders of images (read at the model's size), or (for a model trained on a "
                                   "CSV) a .csv with its columns: the samples to augment")
     a.add_argument("--label", default=None, help="label column of a CSV (default: the one the model was trained on)")
+    a.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
+                   help="whether the CSV's first row names its columns (default: as the training CSV's did); "
+                        "a CSV out is written alike")
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
     a.add_argument("--method", default=None,
@@ -351,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data", default=None, help="your own data: .csv, .npz, .ts or a folder of class folders; an .npz of "
                    "(N, T, C) sequences with --data-kind sequence, ragged ones as X_values + X_lengths")
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
+    e.add_argument("--header", action=argparse.BooleanOptionalAction, default=None, help=HEADER_HELP)
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--out", default="vaeaug-out", help="folder for results.json, report.md/html, figures (default: vaeaug-out)")
     e.add_argument("--amounts", type=int, nargs="+", default=None,

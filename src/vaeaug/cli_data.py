@@ -34,7 +34,8 @@ def model_table(model) -> dict | None:
         return None
     try:
         d = json.loads(p.read_text("utf-8"))
-        return {"label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"])}
+        return {"label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"]),
+                "header": bool(d.get("header", True))}  # models before the header was kept: one
     except (ValueError, KeyError, TypeError) as e:
         raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
 
@@ -64,16 +65,18 @@ def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
     return arrays
 
 
-def training_data(path, label: str | None) -> tuple[dict, dict | None]:
-    """``train``'s arrays, and for a CSV the table to keep beside the model."""
+def training_data(path, label: str | None, header: bool | None = None) -> tuple[dict, dict | None]:
+    """``train``'s arrays, and for a CSV the table to keep beside the model (with whether it
+    had a header, so that ``augment`` reads and writes its files alike)."""
     if Path(path).is_dir():
         return image_folder(path), None
     if not is_csv(path):
         return load_arrays(path), None
     from .data import load_csv
 
-    ds = load_csv(path, label=label)
-    return {"X": ds.X, "y": ds.y}, {"label": ds.meta["label"], "encoder": ds.encoder.to_dict()}
+    ds = load_csv(path, label=label, header=header)
+    return {"X": ds.X, "y": ds.y}, {"label": ds.meta["label"], "encoder": ds.encoder.to_dict(),
+                                    "header": ds.meta["header"]}
 
 
 def unlabeled_data(path, arrays: dict, table: dict | None):
@@ -89,7 +92,8 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
             raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not: give it as the training data is")
         from .data.tabular import TableEncoder, read_csv_with
 
-        return read_csv_with(path, TableEncoder.from_dict(table["encoder"]), None)[0]  # the table as train keeps it
+        # the table as train keeps it, read as its file was
+        return read_csv_with(path, TableEncoder.from_dict(table["encoder"]), None, table["header"])[0]
     return load_arrays(path, required=("X",))["X"]  # as train reads its own .npz or .ts
 
 
@@ -117,10 +121,11 @@ def image_folder(path, size: tuple[int, int] | None = None) -> dict:
 
 
 def augment_data(path, model, out, label: str | None, sharded: bool,
-                 image_size: tuple[int, int] | None = None) -> tuple[dict, dict | None]:
+                 image_size: tuple[int, int] | None = None, header: bool | None = None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
-    the model's ``image_size`` (H, W)."""
+    the model's ``image_size`` (H, W); a CSV with a header row or without one as the training
+    file was, unless ``header`` says."""
     table = model_table(model)
     if table is None and is_csv(path):
         raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
@@ -135,7 +140,9 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
         return load_arrays(path), table
     from .data.tabular import read_csv_with
 
-    X, y = read_csv_with(path, table["encoder"], label or table["label"])
+    if header is not None:
+        table = {**table, "header": header}  # and written alike
+    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"])
     return {"X": X, "y": y}, table
 
 
@@ -154,7 +161,7 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
     if is_csv(out):
         from .data import write_csv
 
-        write_csv(out, table["encoder"], X_new, y_new, label=table["label"])
+        write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"])
         return
     from .fileio import pack_ragged, save_npz
 
