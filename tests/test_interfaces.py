@@ -172,6 +172,29 @@ def test_the_table_encoder_alone_gives_rows_of_a_frames_columns_and_dtypes():
         enc.transform_frame(df.drop(columns="b"))
 
 
+def test_dates_and_durations_are_numbers_in_their_own_unit_and_come_back_as_such(tmp_path):
+    """A datetime, zoned or not, or a timedelta column is a count of the coarsest unit its values
+    are whole in (days, hours, ...), not one category per value: offspring are of the same dtype,
+    dates stay dates, and a saved model knows its units."""
+    from vaeaug.data import TableEncoder
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["p", "q"], 30)
+    df = pd.DataFrame({"day": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, 60) + 400 * (y == "q"), unit="D"),
+                       "at": (pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 99, 60), unit="h")).tz_localize("Europe/Paris"),
+                       "took": pd.to_timedelta(rng.integers(1, 300, 60), unit="min"), "x": rng.normal(size=60)})
+    enc = TableEncoder().fit_frame(df)
+    assert enc.kinds_ == ["numeric"] * 4 and enc.frame_time_units_ == {"day": "D", "at": "h", "took": "min"}
+    pd.testing.assert_frame_equal(enc.inverse_frame(enc.transform_frame(df)), df)  # exactly
+    aug = VAEAugmenter(random_state=0, strength=0.5, **SMALL).fit(df, y)
+    assert aug.n_features_in_ == 4
+    X_new, _ = aug.generate(df, y, n_per_sample=2)
+    assert (X_new.dtypes == df.dtypes).all() and (X_new["day"] == X_new["day"].dt.normalize()).all()
+    assert X_new["day"].between(df["day"].min(), df["day"].max()).all() and (X_new["took"] % pd.Timedelta("1min") == pd.Timedelta(0)).all()
+    aug.save(tmp_path / "m")
+    pd.testing.assert_frame_equal(VAEAugmenter.load(tmp_path / "m").generate(df, y, n_per_sample=2)[0], X_new)
+
+
 @pytest.fixture()
 def trained(tmp_path, digits):
     X, y = digits

@@ -141,15 +141,16 @@ class TableEncoder:
     def fit_frame(self, frame) -> TableEncoder:
         """Fit on a DataFrame's columns (numbers, strings, categories, booleans; missing cells as
         :meth:`fit` treats them), keeping its column labels and dtypes for :meth:`inverse_frame`."""
-        header, rows = _frame_rows(frame)
+        header, rows, units = _frame_rows(frame)
         if len(set(header)) != len(header):
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
+        self.frame_time_units_ = units
         return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0)
 
     def transform_frame(self, frame) -> np.ndarray:
         """A DataFrame's rows encoded; its columns are found by name, in any order."""
-        header, rows = _frame_rows(frame)
+        header, rows, _ = _frame_rows(frame, getattr(self, "frame_time_units_", {}))
         missing = [c for c in self.columns_ if c not in header]
         if missing:
             raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
@@ -176,7 +177,10 @@ class TableEncoder:
                     dtype = None
             if dtype is None:
                 continue
-            if pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
+            unit = getattr(self, "frame_time_units_", {}).get(name)
+            if unit is not None:  # counts of the unit (categories of them, if named categorical)
+                out[label] = _from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
+            elif pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
             else:
                 out[label] = out[label].astype(dtype)
@@ -194,6 +198,7 @@ class TableEncoder:
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
             out["frame_dtypes"] = {k: str(v) for k, v in self.frame_dtypes_.items()}
+            out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
         return out
 
     @classmethod
@@ -222,7 +227,10 @@ class TableEncoder:
                     and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cols)
                     and all(isinstance(k, str) and isinstance(v, str) for k, v in dtypes.items())):
                 raise ValueError("not a table encoder's state: its frame columns disagree with its columns")
-            enc.frame_columns_, enc.frame_dtypes_ = list(cols), dict(dtypes)
+            units = d.get("frame_time_units", {})
+            if not (isinstance(units, dict) and all(k in enc.columns_ and v in TIME_UNITS for k, v in units.items())):
+                raise ValueError("not a table encoder's state: its time columns disagree with its columns")
+            enc.frame_columns_, enc.frame_dtypes_, enc.frame_time_units_ = list(cols), dict(dtypes), dict(units)
         return enc
 
     def inverse_transform(self, X: np.ndarray) -> list[list]:
@@ -244,12 +252,55 @@ class TableEncoder:
         return rows
 
 
-def _frame_rows(frame) -> tuple[list[str], list[list[str]]]:
-    """A DataFrame as the header and string cells :class:`TableEncoder` reads (missing cells empty)."""
+#: Nanoseconds in each unit a time column is counted in, the coarsest first.
+TIME_UNITS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "min": 60 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+def _time_ns(col) -> tuple[np.ndarray, np.ndarray]:
+    """A datetime (UTC for a zoned one) or timedelta column as int64 nanoseconds, and where it is missing."""
+    import pandas as pd
+
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+    kind = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(col.dtype) else "datetime64[ns]"
+    return col.to_numpy(kind).view(np.int64), col.isna().to_numpy()
+
+
+def _from_time_numbers(values: np.ndarray, unit: str, dtype):
+    """Counts of ``unit`` back to a column of ``dtype`` (datetime, zoned or not, or timedelta)."""
+    import pandas as pd
+
+    ns = values.astype(np.int64) * TIME_UNITS[unit]
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        return pd.Series(pd.to_timedelta(ns, unit="ns")).astype(dtype)
+    times = pd.Series(pd.to_datetime(ns, unit="ns"))
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_localize("UTC").dt.tz_convert(dtype.tz)
+    return times.astype(dtype)
+
+
+def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
+    """A DataFrame as the header and string cells :class:`TableEncoder` reads (missing cells empty),
+    and the unit each time column is counted in: datetimes and timedeltas are numbers, whole counts
+    of the coarsest unit their values are whole in (``units``: those of the fit), so dates stay dates."""
+    import pandas as pd
+
     if not (hasattr(frame, "columns") and hasattr(frame, "notna")):
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    header = [str(c) for c in frame.columns]
     cells = frame.astype(object).where(frame.notna(), None).to_numpy()
-    return [str(c) for c in frame.columns], [["" if v is None else str(v) for v in row] for row in cells]
+    rows = [["" if v is None else str(v) for v in row] for row in cells]
+    found: dict[str, str] = {}
+    for j, name in enumerate(header):
+        col = frame.iloc[:, j]
+        if not (pd.api.types.is_datetime64_any_dtype(col.dtype) or pd.api.types.is_timedelta64_dtype(col.dtype)):
+            continue
+        ns, gone = _time_ns(col)
+        unit = (units or {}).get(name) or next(u for u, size in TIME_UNITS.items() if (ns[~gone] % size == 0).all())
+        found[name] = unit
+        for r, v, g in zip(rows, (ns // TIME_UNITS[unit]).tolist(), gone.tolist()):
+            r[j] = "" if g else str(v)
+    return header, rows, found
 
 
 #: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
