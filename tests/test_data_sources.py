@@ -106,6 +106,33 @@ def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):
     assert out.read_text() == "1,5.1,3.5\n0,4.9,3.0\n1,6.3,3.3\n"
 
 
+def test_a_csv_of_dates_and_times_is_read_as_counts_and_written_back_as_it_was(tmp_path):
+    """ISO dates and times are numbers (days, minutes, ...), not one category per value: rows
+    decode to the column's own form, moved values stay whole units, a missing one is imputed."""
+    import json
+
+    from vaeaug.data import TableEncoder
+
+    f = tmp_path / "visits.csv"
+    text = ("visit,taken,dose,class\n2020-01-05,2020-01-05T08:00:00.5,1.5,a\n2020-03-11,2020-03-11T14:30:00.0,2.0,b\n"
+            "2021-12-30,2021-12-30T23:45:10.0,0.5,b\n")
+    f.write_text(text)
+    ds = load_csv(f)
+    assert ds.encoder.feature_names == ["visit", "taken", "dose"] and ds.X[0, 0] == 18266  # days since 1970
+    assert ds.encoder.times_[:2] == [["D", "D", " "], ["ms", "ms", "T"]]
+    out = tmp_path / "o.csv"
+    write_csv(out, TableEncoder.from_dict(json.loads(json.dumps(ds.encoder.to_dict()))), ds.X, ds.y)
+    assert out.read_text() == text.replace("00.0,", "00.000,").replace("00.5,", "00.500,").replace("10.0,", "10.000,")
+    moved = ds.encoder.inverse_transform(ds.X + [[0.4, 1e3 * 3600, 0]])  # under a day; an hour
+    assert [r[:2] for r in moved][0] == ["2020-01-05", "2020-01-05T09:00:00.500"]
+    f.write_text("2020-01-05,1.5,a\n2020-03-11,2.0,b\n,1.0,a\n")  # no header, a date missing
+    with pytest.warns(UserWarning, match="0: 1"):
+        ds = load_csv(f)
+    assert ds.meta["header"] is False and ds.encoder.inverse_transform(ds.X)[2][0] == "2020-02-07"  # the median
+    with pytest.raises(DataFormatError, match="'soon' is not a date or time"):
+        ds.encoder.transform([["soon", "1"]], str(f))
+
+
 def test_table_encoder_round_trips_through_json(tmp_path):
     import json
 

@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from vaeaug.data import load_csv
 from vaeaug.data.dataset import DataFormatError
-from vaeaug.data.tabular import load_csv
 from vaeaug.data.ujipen import parse_v1, parse_v2
 from vaeaug.latent import SmallClassError, extrapolate, interpolate, same_class_neighbours, synthesize
 

@@ -90,7 +90,8 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
     if is_csv(path):
         if table is None:
             raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not: give it as the training data is")
-        from .data.tabular import TableEncoder, read_csv_with
+        from .data import TableEncoder
+        from .data.csvfiles import read_csv_with
 
         # the table as train keeps it, read as its file was
         return read_csv_with(path, TableEncoder.from_dict(table["encoder"]), None, table["header"])[0]
@@ -138,7 +139,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
         return image_folder(path, image_size), None
     if not is_csv(path):
         return load_arrays(path), table
-    from .data.tabular import read_csv_with
+    from .data.csvfiles import read_csv_with
 
     if header is not None:
         table = {**table, "header": header}  # and written alike

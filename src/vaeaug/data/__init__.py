@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .builtin import load_digits_dataset
+from .csvfiles import load_csv, write_csv
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
 from .images import load_image_folder
 from .npzfile import load_npz_dataset
-from .tabular import TableEncoder, load_csv, write_csv
+from .tabular import TableEncoder
 from .timeseries import AEON_SETS, load_aeon, load_ts
 from .ujipen import load_ujipen_v1, load_ujipen_v1_trajectories, load_ujipen_v2, render
 

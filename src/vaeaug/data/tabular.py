@@ -1,26 +1,32 @@
-"""Tables from CSV: numeric and categorical columns to a numeric matrix, and back again.
+"""Tables (a CSV's cells, a frame's columns) as a numeric matrix, and back again; reading CSV
+files is :mod:`vaeaug.data.csvfiles`'s, dates and times :mod:`vaeaug.data.times`'s.
 
 Policy for missing cells (empty, ``?``, ``NA``, ``NaN``, ``null``, ``None``): with
 ``missing="impute"`` (the default) numeric cells take the column median and categorical cells
 the most frequent category, and ``encoder.report_`` says how many were filled per column (a
 ``UserWarning`` says so too); ``missing="raise"`` refuses the file, naming the first missing
 cell. A missing *label* is always an error. A column is categorical when its cells are not
-numbers, or when named in ``categorical``; a column whose cells are nearly all numbers but
-not all is refused (a typo is likelier than a category), naming the line and column.
+numbers nor ISO dates, or when named in ``categorical``; a column whose cells are nearly all
+numbers but not all is refused (a typo is likelier than a category), naming the line and column.
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-from ..fileio import atomic_write_text
-from .dataset import DataFormatError, Dataset
+from .dataset import DataFormatError
+from .times import (
+    ISO_UNITS,
+    TIME_UNITS,
+    from_time_numbers,
+    iso_ns,
+    iso_strings,
+    time_format,
+    time_ns,
+)
 
 MISSING = {"", "?", "na", "n/a", "nan", "null", "none"}
 LABEL_NAMES = ("class", "label", "target", "y")
@@ -62,6 +68,7 @@ class TableEncoder:
         self.categories_: list[list[str] | None] = []
         self.integer_: list[bool] = []
         self.range_: list[tuple[float, float] | None] = []
+        self.times_: list[list[str] | None] = []  # per column: None, or [counting unit, written unit, separator]
         self.report_: dict[str, int] = {}
         for j, name in enumerate(header):
             cells = [r[j] for r in rows]
@@ -76,6 +83,11 @@ class TableEncoder:
                 raise DataFormatError(f"column {name!r} has no values at all", path)
             nums = [(i, _to_float(c)) for i, c in present]
             bad = [(i, c) for (i, c), (_, v) in zip(present, nums) if v is None]
+            time = None if name in self.categorical or not bad else time_format([c for _, c in present])
+            if time is not None:  # ISO dates and times: counts of a unit, written back as they were
+                nums = [(i, iso_ns(c) // TIME_UNITS[time[0]]) for i, c in present]
+                bad = []
+            self.times_.append(time)
             if name in self.categorical or len(bad) > 0.05 * len(present):
                 cats = sorted({c for _, c in present})
                 vals = [c for _, c in present]
@@ -119,11 +131,20 @@ class TableEncoder:
             k = 0
             for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
                 cell = r[j].strip()
+                time = self.times_[j]
                 if _is_missing(cell):
                     if self.missing == "raise":
                         raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, first_line + i)
                     cell = str(fill)
-                if kind == "numeric":
+                    time = None  # the fill is a count already
+                if kind == "numeric" and time is not None:
+                    ns = iso_ns(cell)
+                    if ns is None:
+                        raise DataFormatError(f"cell {cell!r} is not a date or time (YYYY-MM-DD[ HH:MM[:SS]]) as the "
+                                              f"column {self.columns_[j]!r} holds", path, first_line + i)
+                    out[i, k] = ns // TIME_UNITS[time[0]]
+                    k += 1
+                elif kind == "numeric":
                     v = _to_float(cell)
                     if v is None or not math.isfinite(v):
                         raise DataFormatError(
@@ -179,7 +200,7 @@ class TableEncoder:
                 continue
             unit = getattr(self, "frame_time_units_", {}).get(name)
             if unit is not None:  # counts of the unit (categories of them, if named categorical)
-                out[label] = _from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
+                out[label] = from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
             elif pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
             else:
@@ -193,7 +214,8 @@ class TableEncoder:
         """The fitted encoder as plain JSON values, to keep beside a model (``vaeaug train`` on a CSV,
         or in the model of a frame); a frame's column labels (strings or integers) and dtype names too."""
         out = {"missing": self.missing, "categorical": self.categorical,
-               **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE}}
+               **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE},
+               "times_": self.times_}
         if hasattr(self, "frame_columns_"):
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
@@ -220,6 +242,11 @@ class TableEncoder:
         if not ok:
             raise ValueError("not a table encoder's state: its lists disagree with its columns")
         enc.range_ = [None if r is None else (float(r[0]), float(r[1])) for r in enc.range_]
+        enc.times_ = d.get("times_", [None] * n)  # encoders before times were kept: none
+        if not (isinstance(enc.times_, list) and len(enc.times_) == n and all(
+                t is None or (kind == "numeric" and isinstance(t, list) and len(t) == 3 and t[0] in TIME_UNITS
+                              and t[1] in ISO_UNITS and t[2] in ("T", " ")) for t, kind in zip(enc.times_, enc.kinds_))):
+            raise ValueError("not a table encoder's state: its time formats disagree with its columns")
         enc.report_ = {}
         if "frame_columns" in d:
             cols, dtypes = d["frame_columns"], d.get("frame_dtypes", {})
@@ -238,10 +265,13 @@ class TableEncoder:
         X = np.asarray(X, dtype=np.float64)
         rows: list[list] = [[] for _ in range(len(X))]
         k = 0
-        for kind, cats, integer, rng in zip(self.kinds_, self.categories_, self.integer_, self.range_):
+        times = getattr(self, "times_", [None] * len(self.columns_))
+        for kind, cats, integer, rng, time in zip(self.kinds_, self.categories_, self.integer_, self.range_, times):
             if kind == "numeric":
                 v = np.clip(X[:, k], *rng)  # type: ignore[misc]
                 col = np.rint(v).astype(np.int64).tolist() if integer else v.tolist()
+                if time is not None:
+                    col = iso_strings(np.rint(v).astype(np.int64), *time)
                 k += 1
             else:
                 idx = X[:, k : k + len(cats)].argmax(axis=1)  # type: ignore[arg-type]
@@ -250,33 +280,6 @@ class TableEncoder:
             for r, v in zip(rows, col):
                 r.append(v)
         return rows
-
-
-#: Nanoseconds in each unit a time column is counted in, the coarsest first.
-TIME_UNITS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "min": 60 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
-
-
-def _time_ns(col) -> tuple[np.ndarray, np.ndarray]:
-    """A datetime (UTC for a zoned one) or timedelta column as int64 nanoseconds, and where it is missing."""
-    import pandas as pd
-
-    if isinstance(col.dtype, pd.DatetimeTZDtype):
-        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-    kind = "timedelta64[ns]" if pd.api.types.is_timedelta64_dtype(col.dtype) else "datetime64[ns]"
-    return col.to_numpy(kind).view(np.int64), col.isna().to_numpy()
-
-
-def _from_time_numbers(values: np.ndarray, unit: str, dtype):
-    """Counts of ``unit`` back to a column of ``dtype`` (datetime, zoned or not, or timedelta)."""
-    import pandas as pd
-
-    ns = values.astype(np.int64) * TIME_UNITS[unit]
-    if pd.api.types.is_timedelta64_dtype(dtype):
-        return pd.Series(pd.to_timedelta(ns, unit="ns")).astype(dtype)
-    times = pd.Series(pd.to_datetime(ns, unit="ns"))
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_localize("UTC").dt.tz_convert(dtype.tz)
-    return times.astype(dtype)
 
 
 def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
@@ -295,179 +298,9 @@ def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[
         col = frame.iloc[:, j]
         if not (pd.api.types.is_datetime64_any_dtype(col.dtype) or pd.api.types.is_timedelta64_dtype(col.dtype)):
             continue
-        ns, gone = _time_ns(col)
+        ns, gone = time_ns(col)
         unit = (units or {}).get(name) or next(u for u, size in TIME_UNITS.items() if (ns[~gone] % size == 0).all())
         found[name] = unit
         for r, v, g in zip(rows, (ns // TIME_UNITS[unit]).tolist(), gone.tolist()):
             r[j] = "" if g else str(v)
     return header, rows, found
-
-
-#: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
-DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
-
-
-def _dialect(lines: list[str]) -> str:
-    """The separator of a CSV, from its first lines: the one of ``, ; tab |`` that splits every
-    line into the same number of cells (Python's csv sniffer), else a comma."""
-    try:
-        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _is_positional(cells: list[str]) -> bool:
-    """Cells ``0, 1, 2, ...`` (or from 1): the column names pandas writes for an unnamed frame."""
-    nums = [_to_float(c) for c in cells if c.strip()]
-    if len(nums) < 2 or any(v is None or not v.is_integer() for v in nums):
-        return False
-    return [int(v) for v in nums] in (list(range(len(nums))), list(range(1, len(nums) + 1)))
-
-
-def first_row_is_data(first: list[str], rows: list[list[str]], label: str | None = None) -> bool:
-    """Whether a CSV's first row is a sample rather than a header (UCI's files have none): each of
-    its cells is a number, a missing mark or a value its column holds below, as no column's name
-    is; a row naming the label, a label name (class, label, ...) or positional names is a header."""
-    cells = [c.strip() for c in first]
-    if (label is not None and label in cells) or any(c.lower() in LABEL_NAMES for c in cells) or _is_positional(cells):
-        return False
-    for j, c in enumerate(cells):
-        if _to_float(c) is None and not _is_missing(c) and all(r[j].strip() != c for r in rows):
-            return False
-    return True
-
-
-def _read_rows(path: Path, header: bool | None = None,
-               label: str | None = None) -> tuple[list[str], list[list[str]], bool]:
-    """The column names, the rows (blank lines skipped) and whether the file had a header;
-    ``header=None`` decides by :func:`first_row_is_data`; without one, columns are named by
-    position, ``"0"``, ``"1"``, ... as pandas names them."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text("latin-1")
-    lines = text.splitlines()
-    sep = _dialect(lines)
-    reader = csv.reader(lines, delimiter=sep)
-    try:
-        first = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise DataFormatError("the file is empty", str(path)) from None
-    except csv.Error as e:
-        raise DataFormatError(f"unreadable CSV header ({e})", str(path), 1) from None
-    rows = []
-    try:
-        for r in reader:
-            if not r or all(not c.strip() for c in r):
-                continue
-            if len(r) != len(first):
-                raise DataFormatError(
-                    f"row has {len(r)} cells but the first row has {len(first)}", str(path), reader.line_num)
-            rows.append(_decimal_points(r) if sep != "," else r)
-    except csv.Error as e:
-        raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
-    if header is None:
-        header = not first_row_is_data(_decimal_points(first) if sep != "," else first, rows, label)
-    if not header:
-        return [str(j) for j in range(len(first))], [_decimal_points(first) if sep != "," else first, *rows], False
-    if not rows:
-        raise DataFormatError("the file has a header but no rows", str(path))
-    return first, rows, True
-
-
-def _decimal_points(cells: list[str]) -> list[str]:
-    """A decimal comma is a decimal point where the comma does not separate."""
-    return [c.replace(",", ".") if DECIMAL_COMMA.fullmatch(c) else c for c in cells]
-
-
-def _label_column(header: list[str], label: str | None, path: str) -> int:
-    if label is not None:
-        if label not in header:
-            raise ValueError(f"{path} has no column {label!r}; its columns are {header}")
-        return header.index(label)
-    lowered = [h.lower() for h in header]
-    for name in LABEL_NAMES:
-        if name in lowered:
-            return lowered.index(name)
-    return len(header) - 1
-
-
-def load_csv(path: str | Path, label: str | None = None, missing: str = "impute",
-             categorical: list[str] | None = None, header: bool | None = None) -> Dataset:
-    """Read a CSV into a vector :class:`Dataset`; cells separated by commas, semicolons, tabs or
-    bars (found from the first lines), with decimal commas where the comma does not separate.
-
-    ``label``: the label column (default: one named class/label/target/y, any case, else the
-    last column). ``header``: whether the first row names the columns (default: decided by
-    :func:`first_row_is_data`; without one, columns are named ``"0"``, ``"1"``, ... and
-    ``meta["header"]`` is False). Features are encoded by a :class:`TableEncoder`, kept as
-    ``dataset.encoder``.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    header, rows, named = _read_rows(path, header, label)
-    if not named and label is not None and label not in header:
-        raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "
-                         f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
-    j = _label_column(header, label, str(path))
-    y = _labels(rows, j, header[j], path, first_line=2 if named else 1)
-    feats = [r[:j] + r[j + 1 :] for r in rows]
-    names = header[:j] + header[j + 1 :]
-    if not names:
-        raise DataFormatError("the file has a label column but no feature columns", str(path))
-    first = 2 if named else 1
-    enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=first)
-    X = enc.transform(feats, str(path), first_line=first)
-    meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}
-    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
-
-
-def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int = 2) -> np.ndarray:
-    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the strings."""
-    labels = [r[j].strip() for r in rows]
-    for i, lab in enumerate(labels):
-        if _is_missing(lab):
-            raise DataFormatError(f"missing label in column {name!r}", str(path), first_line + i)
-    ints = [_to_float(v) for v in labels]
-    if all(v is not None and float(v).is_integer() for v in ints):
-        return np.array([int(v) for v in ints])
-    return np.array(labels)
-
-
-def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
-                  header: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
-    its columns are found by name, in any order, and must include every one the encoder knows;
-    ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
-    ``header``: as :func:`load_csv`'s (``False`` names the columns by position)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
-    header, rows, named = _read_rows(path, header, label)
-    missing = [c for c in (*encoder.columns_, *([label] if label is not None else [])) if c not in header]
-    if missing:
-        raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
-                              f"(its columns: {header})", str(path))
-    first = 2 if named else 1
-    y = None if label is None else _labels(rows, header.index(label), label, path, first_line=first)
-    return encoder.transform(encoder.in_order(header, rows), str(path), first_line=first), y
-
-
-def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class",
-              header: bool = True) -> None:
-    """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically);
-    ``header=False`` writes the rows alone, as a table read without one was, its label in its place."""
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    # without a header a column is known by its place: the label goes back where it was read
-    at = int(label) if not header and label.isdigit() else len(encoder.columns_)
-    if header:
-        w.writerow([*encoder.columns_, label])
-    for row, lab in zip(encoder.inverse_transform(X), y):
-        row = list(row)
-        row.insert(at, lab.item() if hasattr(lab, "item") else lab)
-        w.writerow(row)
-    atomic_write_text(path, buf.getvalue())

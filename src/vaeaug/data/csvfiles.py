@@ -1,0 +1,185 @@
+"""CSV files as tables: the separator and whether a header names the columns found from the file,
+the label column, the rows encoded by a :class:`~vaeaug.data.tabular.TableEncoder`, and new rows
+written back in the file's own form."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..fileio import atomic_write_text
+from .dataset import DataFormatError, Dataset
+from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _to_float
+from .times import iso_ns
+
+#: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
+DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
+
+
+def _dialect(lines: list[str]) -> str:
+    """The separator of a CSV, from its first lines: the one of ``, ; tab |`` that splits every
+    line into the same number of cells (Python's csv sniffer), else a comma."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _is_positional(cells: list[str]) -> bool:
+    """Cells ``0, 1, 2, ...`` (or from 1): the column names pandas writes for an unnamed frame."""
+    nums = [_to_float(c) for c in cells if c.strip()]
+    if len(nums) < 2 or any(v is None or not v.is_integer() for v in nums):
+        return False
+    return [int(v) for v in nums] in (list(range(len(nums))), list(range(1, len(nums) + 1)))
+
+
+def first_row_is_data(first: list[str], rows: list[list[str]], label: str | None = None) -> bool:
+    """Whether a CSV's first row is a sample rather than a header (UCI's files have none): each of
+    its cells is a number, a missing mark, a date or a value its column holds below, as no column's
+    name is; a row naming the label, a label name (class, label, ...) or positional names is a header."""
+    cells = [c.strip() for c in first]
+    if (label is not None and label in cells) or any(c.lower() in LABEL_NAMES for c in cells) or _is_positional(cells):
+        return False
+    for j, c in enumerate(cells):
+        if _to_float(c) is None and not _is_missing(c) and iso_ns(c) is None and all(r[j].strip() != c for r in rows):
+            return False
+    return True
+
+
+def _read_rows(path: Path, header: bool | None = None,
+               label: str | None = None) -> tuple[list[str], list[list[str]], bool]:
+    """The column names, the rows (blank lines skipped) and whether the file had a header;
+    ``header=None`` decides by :func:`first_row_is_data`; without one, columns are named by
+    position, ``"0"``, ``"1"``, ... as pandas names them."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text("latin-1")
+    lines = text.splitlines()
+    sep = _dialect(lines)
+    reader = csv.reader(lines, delimiter=sep)
+    try:
+        first = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise DataFormatError("the file is empty", str(path)) from None
+    except csv.Error as e:
+        raise DataFormatError(f"unreadable CSV header ({e})", str(path), 1) from None
+    rows = []
+    try:
+        for r in reader:
+            if not r or all(not c.strip() for c in r):
+                continue
+            if len(r) != len(first):
+                raise DataFormatError(
+                    f"row has {len(r)} cells but the first row has {len(first)}", str(path), reader.line_num)
+            rows.append(_decimal_points(r) if sep != "," else r)
+    except csv.Error as e:
+        raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
+    if header is None:
+        header = not first_row_is_data(_decimal_points(first) if sep != "," else first, rows, label)
+    if not header:
+        return [str(j) for j in range(len(first))], [_decimal_points(first) if sep != "," else first, *rows], False
+    if not rows:
+        raise DataFormatError("the file has a header but no rows", str(path))
+    return first, rows, True
+
+
+def _decimal_points(cells: list[str]) -> list[str]:
+    """A decimal comma is a decimal point where the comma does not separate."""
+    return [c.replace(",", ".") if DECIMAL_COMMA.fullmatch(c) else c for c in cells]
+
+
+def _label_column(header: list[str], label: str | None, path: str) -> int:
+    if label is not None:
+        if label not in header:
+            raise ValueError(f"{path} has no column {label!r}; its columns are {header}")
+        return header.index(label)
+    lowered = [h.lower() for h in header]
+    for name in LABEL_NAMES:
+        if name in lowered:
+            return lowered.index(name)
+    return len(header) - 1
+
+
+def load_csv(path: str | Path, label: str | None = None, missing: str = "impute",
+             categorical: list[str] | None = None, header: bool | None = None) -> Dataset:
+    """Read a CSV into a vector :class:`Dataset`; cells separated by commas, semicolons, tabs or
+    bars (found from the first lines), with decimal commas where the comma does not separate.
+
+    ``label``: the label column (default: one named class/label/target/y, any case, else the
+    last column). ``header``: whether the first row names the columns (default: decided by
+    :func:`first_row_is_data`; without one, columns are named ``"0"``, ``"1"``, ... and
+    ``meta["header"]`` is False). Features are encoded by a :class:`TableEncoder`, kept as
+    ``dataset.encoder``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    header, rows, named = _read_rows(path, header, label)
+    if not named and label is not None and label not in header:
+        raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "
+                         f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
+    j = _label_column(header, label, str(path))
+    y = _labels(rows, j, header[j], path, first_line=2 if named else 1)
+    feats = [r[:j] + r[j + 1 :] for r in rows]
+    names = header[:j] + header[j + 1 :]
+    if not names:
+        raise DataFormatError("the file has a label column but no feature columns", str(path))
+    first = 2 if named else 1
+    enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=first)
+    X = enc.transform(feats, str(path), first_line=first)
+    meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}
+    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
+
+
+def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int = 2) -> np.ndarray:
+    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the strings."""
+    labels = [r[j].strip() for r in rows]
+    for i, lab in enumerate(labels):
+        if _is_missing(lab):
+            raise DataFormatError(f"missing label in column {name!r}", str(path), first_line + i)
+    ints = [_to_float(v) for v in labels]
+    if all(v is not None and float(v).is_integer() for v in ints):
+        return np.array([int(v) for v in ints])
+    return np.array(labels)
+
+
+def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
+                  header: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
+    its columns are found by name, in any order, and must include every one the encoder knows;
+    ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
+    ``header``: as :func:`load_csv`'s (``False`` names the columns by position)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    header, rows, named = _read_rows(path, header, label)
+    missing = [c for c in (*encoder.columns_, *([label] if label is not None else [])) if c not in header]
+    if missing:
+        raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
+                              f"(its columns: {header})", str(path))
+    first = 2 if named else 1
+    y = None if label is None else _labels(rows, header.index(label), label, path, first_line=first)
+    return encoder.transform(encoder.in_order(header, rows), str(path), first_line=first), y
+
+
+def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class",
+              header: bool = True) -> None:
+    """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically);
+    ``header=False`` writes the rows alone, as a table read without one was, its label in its place."""
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    # without a header a column is known by its place: the label goes back where it was read
+    at = int(label) if not header and label.isdigit() else len(encoder.columns_)
+    if header:
+        w.writerow([*encoder.columns_, label])
+    for row, lab in zip(encoder.inverse_transform(X), y):
+        row = list(row)
+        row.insert(at, lab.item() if hasattr(lab, "item") else lab)
+        w.writerow(row)
+    atomic_write_text(path, buf.getvalue())
