@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from vaeaug import VAEAugmenter, VAESampler
 from vaeaug.cli import build_parser, main
 from vaeaug.cli_options import COMMON, PYTHON_ONLY, estimator_kwargs
+from vaeaug.validation import split_validation
 
 from .conftest import FAST
 
@@ -111,12 +112,33 @@ def test_a_label_seen_only_in_validation_is_refused(digits):
             VAEAugmenter(**{**FAST, "conditional": conditional}).fit(X[:200][train], y[:200][train], X_val, y_val)
 
 
+def test_a_random_state_instance_seeds_each_fit_with_one_draw(digits, tmp_path):
+    """scikit-learn's convention: a RandomState is taken where an int is; each fit draws its seed
+    (``seed_``) from it, so equal states give equal models and offspring, a refit another draw, and a
+    saved model keeps the draw."""
+    X, y = digits[0][:120], digits[1][:120]
+    quick = {**FAST, "epochs": 1, "strength": 0.5, "decoding": "direct"}
+    a, b = (VAEAugmenter(**quick, random_state=np.random.RandomState(0)).fit(X, y) for _ in range(2))
+    assert isinstance(a.seed_, int) and a.seed_ == b.seed_
+    np.testing.assert_array_equal(a.generate(X, y)[0], b.generate(X, y)[0])
+    first = a.seed_
+    assert a.fit(X, y).seed_ != first  # the same instance, drawn again
+    X1, _ = a.generate(X, y, random_state=np.random.RandomState(5))
+    np.testing.assert_array_equal(X1, a.generate(X, y, random_state=np.random.RandomState(5))[0])
+    a.save(tmp_path / "m")
+    loaded = VAEAugmenter.load(tmp_path / "m")
+    assert loaded.random_state == loaded.seed_ == a.seed_
+    np.testing.assert_array_equal(loaded.generate(X, y)[0], a.generate(X, y)[0])
+    sampler = VAESampler(VAEAugmenter(**quick), random_state=np.random.RandomState(0))
+    assert len(sampler.fit_resample(X[:40], np.r_[np.zeros(30, int), np.ones(10, int)])[1]) == 60
+
+
 def test_the_automatic_hold_out_never_takes_a_class_last_sample(digits):
     X, y = digits
     keep = np.concatenate([np.flatnonzero(y[:300] != 9), [int(np.flatnonzero(y == 9)[0])]])  # one 9 only
     aug = VAEAugmenter(**{**FAST, "epochs": 2, "strength": 0.5, "decoding": "direct"})
-    for seed in range(5):
-        X_tr, X_val, y_tr, y_val = aug.set_params(random_state=seed)._split_validation(X[keep], y[keep])
+    for seed in range(5):  # the split fit makes with its seed
+        X_tr, X_val, y_tr, y_val = split_validation(X[keep], y[keep], aug.validation_fraction, seed)
         assert 9 in y_tr and 9 not in y_val and len(X_tr) + len(X_val) == len(keep)
     aug.fit(X[keep], y[keep])
     assert 9 in aug.classes_

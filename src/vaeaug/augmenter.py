@@ -22,7 +22,7 @@ from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
 from .frames import check_names, encode_table, frame_names, is_frame, labels_like, like
 from .latent import SyntheticCodes, concat_codes
-from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, check_hidden_sizes, check_strength
+from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
@@ -129,8 +129,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         ``None``: one thread for samples under 1,024 features, every core for larger ones
         (:mod:`vaeaug.threads`; never the machine's load, so a seed gives the same bits anywhere).
         The caller's own settings are restored afterwards.
-    random_state : int or None
-        Seeds weights, batch order, the validation hold-out and generation.
+    random_state : int, RandomState instance or None
+        Seeds weights, batch order, the validation hold-out and generation. A ``RandomState``
+        gives each ``fit`` one draw of it (``seed_``), as scikit-learn's estimators take one.
     device : str
         ``"auto"`` (CUDA when present), ``"cpu"``, ``"cuda"``, ``"cuda:1"``, ...
     verbose : int
@@ -144,6 +145,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     history_ : dict — per-epoch ``train_loss``, ``val_loss``, and ``best_epoch``
     latent_spread_ : ndarray of shape (latent_dim,) — per-dimension std of the training codes
     collapse_retried_ : bool — the first training collapsed and was retried
+    seed_ : int or None — the seed this fit used (``random_state``, or a ``RandomState``'s draw);
+        ``generate`` draws from it when not given its own
     method_ : str — what ``generate`` makes when not told (chosen or fixed)
     compose_ : str — the input-space move ``generate`` adds ("none": no move, or one the check dropped)
     image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
@@ -261,7 +264,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
     def _split_validation(self, X: np.ndarray, y: np.ndarray):
         """Hold out ``validation_fraction`` of the training set (:func:`~vaeaug.validation.split_validation`)."""
-        return split_validation(X, y, self.validation_fraction, self.random_state)
+        return split_validation(X, y, self.validation_fraction, self.seed_)
 
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
             resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
@@ -282,6 +285,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """:meth:`fit` under scikit-learn's parameter validation (whose wrapper takes the name
         ``estimator`` for the instance itself)."""
         check_scorer(self.estimator if scorer is None else scorer)
+        self.seed_ = as_seed(self.random_state)  # every seeded step of this fit, and later draws, from it
         names = frame_names(X, categories_ok=True)
         # a frame with category columns: encoded here, and offspring decoded back to its columns
         self.table_encoder_, X, X_val, X_unlabeled = encode_table(X, X_val, X_unlabeled, self.data_kind)
@@ -417,9 +421,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
         small_classes = generation.small_class_rule(small_classes, method)
+        random_state = as_seed(random_state)  # a RandomState: one draw, for the codes and the moves alike
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate")
-        seed = self.random_state if random_state is None else random_state
+        seed = self.seed_ if random_state is None else random_state
         if method == "reconstruction" and compose != "none":  # the VAE's rendering of each moved copy, then the copies
             rec, mv = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                      None)
@@ -455,12 +460,13 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
         small_classes = generation.small_class_rule(small_classes, method)
+        random_state = as_seed(random_state)
         X, y, method, n, strength, rng, decoding = generation.request(
             self, X, y, method, n_per_sample, strength, random_state, decoding, "VAEAugmenter.generate_batches",
             streaming=True)
         if strength is None:
             return iter(())
-        seed = self.random_state if random_state is None else random_state
+        seed = self.seed_ if random_state is None else random_state
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
@@ -503,7 +509,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X = self._model_form(X)[0]
         small_classes = generation.small_class_rule(small_classes, method)
         X, y, method, n, strength, rng, _ = generation.request(
-            self, X, y, method, n_per_sample, strength, random_state, None, "VAEAugmenter.generate_codes")
+            self, X, y, method, n_per_sample, strength, as_seed(random_state), None, "VAEAugmenter.generate_codes")
         if strength is None:
             return generation.no_codes(self, y)
         with work_threads(self.n_jobs, self.n_features_in_):

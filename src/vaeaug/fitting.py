@@ -123,7 +123,7 @@ def train_fold(aug, vae: FittedVAE, X: np.ndarray, y: np.ndarray, X_unlabeled: n
     settings = train_settings(aug)
     settings.epochs, settings.kl_warmup, settings.patience, settings.verbose = int(epochs), int(kl_warmup), None, 0
     T, Y = training_tensors(fold, X, y, X_unlabeled)
-    _, spread = _train_once(fold, (T, Y, None, None), settings, aug.random_state, None, False)
+    _, spread = _train_once(fold, (T, Y, None, None), settings, aug.seed_, None, False)
     return fold, spread
 
 
@@ -141,19 +141,20 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
     settings = train_settings(aug)
     settings.desc = f"training the VAE ({vae.config.architecture})"
     unlabeled = () if X_unlabeled is None else (X_unlabeled,)
-    key = fingerprint(aug.get_params(), X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
+    params = {**aug.get_params(), "random_state": aug.seed_}  # a RandomState as the seed it gave
+    key = fingerprint(params, X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
     ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None
     data = (*training_tensors(vae, X, y, X_unlabeled), vae.to_tensor(X_val), vae.onehot(y_val))
     will_retry = aug.on_collapse == "retry" and aug.beta > 0
     # a run collapsed when β reaches its final value is stopped there, not trained to early stopping first
     settings.collapse_spread = COLLAPSE_SPREAD if will_retry else 0.0
-    hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
+    hist, spread = _train_once(vae, data, settings, aug.seed_, ckpt, resume)
     retried, stopped_at = False, hist.collapsed_at
     if will_retry and (hist.collapsed_at is not None or spread.max() < COLLAPSE_SPREAD):
         settings.kl_warmup, settings.collapse_spread = retry_warmup(int(aug.kl_warmup)), 0.0
         if ckpt is not None:
             ckpt = Checkpointer(Path(checkpoint_dir) / "collapse-retry", key)
-        hist, spread = _train_once(vae, data, settings, aug.random_state, ckpt, resume)
+        hist, spread = _train_once(vae, data, settings, aug.seed_, ckpt, resume)
         retried = True
     if spread.max() < COLLAPSE_SPREAD:
         again = " even after a retry with a longer KL warm-up" if retried else ""

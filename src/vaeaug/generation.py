@@ -77,7 +77,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
                 "or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
     if not streaming and strength is not None:
         check_fits_in_memory(len(X) * n_per_sample, X, owner)
-    rng = np.random.default_rng(aug.random_state if random_state is None else random_state)
+    rng = np.random.default_rng(aug.seed_ if random_state is None else random_state)
     return X, y, method, n_per_sample, strength, rng, decoding
 
 

@@ -70,10 +70,18 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "cv": [StrOptions({"auto"}), Number(Integral, 2, None, closed="left")],
     "estimator": [HasMethods(["fit", "predict"]), None],
     "n_jobs": [Number(Integral, 1, None, closed="left"), Number(Integral, None, -1, closed="right"), None],
-    "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],
+    "random_state": ["random_state"],  # an int, a RandomState or None, as scikit-learn takes it
     "device": [str],
     "verbose": ["verbose"],
 }
+
+
+def as_seed(random_state) -> int | None:
+    """The seed a fit or a draw uses: an int as it is, ``None`` as ``None`` (fresh entropy), and a
+    ``RandomState``'s next draw, so that each fit given one differs, as in scikit-learn."""
+    if random_state is None or isinstance(random_state, Integral):
+        return random_state if random_state is None else int(random_state)
+    return int(random_state.randint(0, 2**32 - 1, dtype=np.int64))
 
 
 def _refuse(name: str, owner: str, allowed: str, value) -> None:
@@ -107,7 +115,7 @@ GENERATE_CONSTRAINTS = {
     "method": [StrOptions({"auto", *METHODS}), None],
     "n_per_sample": [positive_int(), None],
     "strength": [non_negative(), tuple, list, None],
-    "random_state": [Number(Integral, 0, 2**32 - 1, closed="both"), None],
+    "random_state": ["random_state"],
     "small_classes": [StrOptions({"auto", "raise", "skip", "noise"})],
     "decoding": [StrOptions(set(DECODINGS)), None],
     "return_codes": ["boolean"],

@@ -98,7 +98,7 @@ def _write(aug, path: Path) -> None:
         "format": MODEL_FORMAT,
         "format_version": MODEL_FORMAT_VERSION,
         "vaeaug_version": __version__,
-        "params": to_jsonable(aug.get_params()),
+        "params": to_jsonable({**aug.get_params(), "random_state": aug.seed_}),  # a RandomState: its draw
         "vae": vae.config.to_dict(),
         "preprocessor": to_jsonable(pmeta),
         **{key: dump(getattr(aug, attr)) for attr, key, dump, _, _ in FITTED_JSON},
@@ -202,6 +202,7 @@ def load(cls, path: str | os.PathLike, device: str = "auto"):
         params = {**_pairs_to_tuples(dict(config["params"])), "device": device}
         aug = cls(**params)
         aug._validate_params()
+        aug.seed_ = aug.random_state
     except (TypeError, ValueError) as e:  # unknown keys, or values out of their constraints
         raise ModelFileError(f"{path / CONFIG_FILE} holds parameters this vaeaug cannot use: {e}") from None
     try:

@@ -45,7 +45,7 @@ class VAESampler(BaseOverSampler):
         How codes are altered; ``None``: the augmenter's own ``method``.
     strength : "auto", float, (low, high) or None
         σ or λ; ``None``: the augmenter's own ``strength``.
-    random_state : int or None
+    random_state : int, RandomState instance or None
         Seeds the augmenter and which offspring fill each class; ``None``: the augmenter's own.
 
     Attributes
@@ -114,7 +114,7 @@ class VAESampler(BaseOverSampler):
             self.sample_indices_ = np.arange(len(X))
             return _for_imblearn(X), y
         self.augmenter_.fit(X, y)
-        rng = np.random.default_rng(self.augmenter_.random_state)
+        rng = np.random.default_rng(self.augmenter_.seed_)
         ragged = isinstance(X, list)
         take = (lambda A, i: [A[k] for k in i]) if ragged else (lambda A, i: A[i])  # noqa: E731
         X_res, y_res, idx_parts = X, y, [np.arange(len(X))]

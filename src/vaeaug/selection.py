@@ -158,7 +158,7 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     base = np.zeros(len(y), bool)
     diff = {s: np.zeros(len(y), np.int8) for s in settings}
     decodings = tuple(dict.fromkeys(s.decoding for s in settings))
-    split = folds(y, n_folds, aug.random_state)
+    split = folds(y, n_folds, aug.seed_)
     compose = getattr(aug, "compose_", "none")
     # the move's own trial: real data alone beside real + moves; the candidates read both ways if it may go
     alone = np.zeros(len(y), bool) if compose != "none" else None
@@ -175,14 +175,14 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
         if compose != "none":  # the moves generate() adds stand on both sides of the comparison
             alone[te] = scorer.right(S[tr], y[tr], S[te], y[te], scaler, n_real=len(tr))
             X_mv, y_mv = next(moved_copies(fold_aug, compose, S[tr], y[tr], amount,
-                                           moves_rng(aug.random_state)))
+                                           moves_rng(aug.seed_)))
             X_fold, y_fold = np.concatenate([X_fold, X_mv]), np.concatenate([y_fold, y_mv])
         base[te] = scorer.right(X_fold, y_fold, S[te], y[te], scaler, n_real=len(tr))
         by_draw: dict[tuple, list[Setting]] = {}
         for s in settings:  # one decode serves every decoding of a (method, strength)
             by_draw.setdefault((s.method, s.strength), []).append(s)
         for (method, strength), group in by_draw.items():
-            rng = np.random.default_rng(aug.random_state)
+            rng = np.random.default_rng(aug.seed_)
             codes, samples = maker.make(method, amount, strength, rng, "noise",  # as generate(X, y) makes them
                                         tuple(dict.fromkeys(s.decoding for s in group)))
             for s in group:
@@ -233,7 +233,7 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     strength = tuple(aug.strength) if isinstance(aug.strength, list) else aug.strength
     settings = candidates(kind, aug.method, strength, aug.decoding, allowed)
     X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
-    scorer = Scorer(estimator, kind, aug.random_state)
+    scorer = Scorer(estimator, kind, aug.seed_)
     k = n_folds(aug.cv, len(y_all))
     bar = tqdm(total=k, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
     base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar, X_score)

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
 from .frames import categorical_columns, is_frame
+from .params import as_seed
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -49,14 +50,14 @@ class AugmentedDataset(Dataset):
     include_real : bool, default True. False serves only the offspring.
     transform, target_transform : callables applied to each x (a tensor of the input's dtype and
         sample shape) and y (a 0-d tensor for numeric labels, else the label), as in torchvision.
-    random_state : int or None. The draws' seed; ``None``: the augmenter's ``random_state``, or
+    random_state : int, RandomState or None. The draws' seed; ``None``: the augmenter's seed, or
         one drawn at construction when that is ``None`` too.
     **generate_args : ``method``, ``n_per_sample``, ``strength``, ``decoding``, ``compose``,
         ``small_classes``, passed on to :meth:`~vaeaug.VAEAugmenter.generate`; none: ``fit``'s choice.
     """
 
     def __init__(self, augmenter, X, y, *, include_real: bool = True, transform: Callable | None = None,
-                 target_transform: Callable | None = None, random_state: int | None = None, **generate_args):
+                 target_transform: Callable | None = None, random_state=None, **generate_args):
         check_is_fitted(augmenter, "vae_")
         if "random_state" in generate_args or "return_codes" in generate_args:
             raise TypeError("AugmentedDataset takes the seed as random_state and serves samples, not codes")
@@ -66,8 +67,9 @@ class AugmentedDataset(Dataset):
                              "augmenter.generate(X, y)")
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} samples but y has {len(y)} labels")
+        random_state = as_seed(random_state)  # a RandomState: one draw, the seed of every epoch's
         if random_state is None:
-            random_state = augmenter.random_state
+            random_state = getattr(augmenter, "seed_", augmenter.random_state)
         if random_state is None:
             random_state = int(np.random.SeedSequence().generate_state(1)[0])
         self.augmenter = augmenter
