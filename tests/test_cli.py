@@ -107,6 +107,7 @@ def test_a_csv_without_a_header_is_trained_on_and_augmented_as_it_is(tmp_path, c
     assert main(["train", "--data", str(data), "--label", "0", "--out", str(model), "--epochs", "2",
                  "--hidden", "16", "--latent-dim", "2", "--quiet"]) == 0
     assert "first row is data, not a header" in capsys.readouterr().err
+    assert main(["info", "--model", str(model)]) == 0 and "no header row" in capsys.readouterr().out
     assert main(["augment", "--model", str(model), "--data", str(data), "--per-sample", "2", "--out", str(out),
                  "--quiet"]) == 0, capsys.readouterr().err
     new = [line.split(",") for line in out.read_text().splitlines()]

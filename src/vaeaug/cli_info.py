@@ -23,6 +23,8 @@ def model_summary(aug, model) -> dict:
         "classes": [str(v) for v in aug.classes_],
         "csv_label": table["label"] if table else None,
         "csv_columns": list(table["encoder"].columns_) if table else None,
+        "csv_header": table["header"] if table else None,
+        "csv_times": {c: t[0] for c, t in zip(table["encoder"].columns_, table["encoder"].times_) if t} if table else None,
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,
@@ -41,8 +43,13 @@ def describe(s: dict) -> list[str]:
     shape = tuple(s["input_shape"])
     columns = s["csv_columns"]
     if columns:
-        what = (f"a CSV table of {len(columns)} columns ({', '.join(columns[:6])}{', ...' if len(columns) > 6 else ''}; "
-                f"{shape[0]} features encoded), labelled by {s['csv_label']!r}")
+        from .data.times import UNIT_NAMES
+
+        times = s.get("csv_times") or {}
+        named = ", ".join(f"{c} ({UNIT_NAMES[times[c]]})" if c in times else c for c in columns[:6])
+        what = (f"a CSV table of {len(columns)} columns ({named}{', ...' if len(columns) > 6 else ''}; "
+                f"{shape[0]} features encoded), labelled by {s['csv_label']!r}"
+                + ("; no header row: columns named by place" if s.get("csv_header") is False else ""))
     elif s["kind"] == "sequence":
         what = f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
     else:

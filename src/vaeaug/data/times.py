@@ -10,6 +10,8 @@ import numpy as np
 
 #: Nanoseconds in each unit a time column is counted in, the coarsest first.
 TIME_UNITS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "min": 60 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+UNIT_NAMES = {"D": "days", "h": "hours", "min": "minutes", "s": "seconds", "ms": "milliseconds",
+              "us": "microseconds", "ns": "nanoseconds"}
 
 #: ISO 8601 dates and times as CSV files write them (no zone): the written unit from the form.
 ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:([T ])(\d{2}:\d{2})(:\d{2}(?:\.(\d{1,9}))?)?)?")
