@@ -157,6 +157,25 @@ def test_a_category_column_given_to_a_numbers_model_is_refused_by_name(digits):
         VAESampler(VAEAugmenter(**SMALL)).fit_resample(_mixed_frame(), np.repeat([0, 1, 2], 20))
 
 
+class _OtherFrame:
+    """A frame of another library (polars' shape: columns, dtypes, to_numpy), not pandas."""
+
+    def __init__(self, X):
+        self.X, self.columns, self.dtypes = X, [f"c{i}" for i in range(X.shape[1])], [object] * X.shape[1]
+
+    def to_numpy(self):
+        return self.X
+
+
+def test_another_librarys_frame_is_refused_with_the_conversion_to_make(digits):
+    X, y = digits
+    with pytest.raises(TypeError, match=r"tests _OtherFrame was given.*pass X.to_pandas\(\)"):
+        VAEAugmenter(**SMALL).fit(_OtherFrame(X[:60]), y[:60])
+    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(X[:60], y[:60])
+    with pytest.raises(TypeError, match="was given; vaeaug reads pandas DataFrames"):
+        aug.generate(_OtherFrame(X[:60]), y[:60])
+
+
 def test_the_table_encoder_alone_gives_rows_of_a_frames_columns_and_dtypes():
     """TableEncoder's frame methods, for a user who encodes by hand: columns found by name, and the
     frame itself round trips exactly."""
