@@ -132,6 +132,31 @@ def test_the_proxy_subsamples_around_the_real_samples(digits, monkeypatch):
     assert {n for n, k in calls if n > k} == {t * (1 + aug.n_per_sample_) for t in train_sizes}
 
 
+def test_a_check_its_proxy_could_not_score_is_not_run_and_says_so(monkeypatch):
+    """Where every fold trains the proxy on as many real samples as it reads (4,000), offspring
+    would never be scored: no fold generator is trained, the prior's first setting stands, and the
+    reason says it is unchecked. The user's own classifier reads every row, so it still checks."""
+    import vaeaug.fitting as fitting
+    from sklearn.datasets import make_classification
+    from sklearn.neighbors import NearestCentroid
+
+    X, y = make_classification(8200, 8, n_informative=5, n_classes=3, random_state=0)
+    X_val, y_val = X[8000:], y[8000:]
+    quick = {**FAST, "epochs": 1, "hidden_sizes": (16,), "latent_dim": 2}
+    trained, original = [], fitting.train_fold
+    monkeypatch.setattr(fitting, "train_fold", lambda *a, **k: trained.append(1) or original(*a, **k))
+    aug = VAEAugmenter(random_state=0, **quick).fit(X[:8000], y[:8000], X_val, y_val)
+    sel = aug.selection_
+    assert not sel["checked"] and not trained and "unchecked" in sel["reason"] and "estimator=clf" in sel["reason"]
+    assert all(r["gain"] is None and not r["harmful"] for r in sel["candidates"])
+    first = PORTFOLIO["vector"][0]
+    assert (aug.method_, aug.decoding_[aug.method_], aug.strength_[aug.method_]) == (
+        first.method, first.decoding, first.strength)
+    assert len(aug.generate(X_val, y_val)[1]) == 200 * aug.n_per_sample_
+    aug = VAEAugmenter(random_state=0, estimator=NearestCentroid(), **quick).fit(X[:8000], y[:8000], X_val, y_val)
+    assert aug.selection_["checked"] and len(trained) == aug.selection_["folds"] == 2
+
+
 def test_no_fold_generator_sees_its_held_out_samples(digits, monkeypatch):
     import vaeaug.fitting as fitting
     import vaeaug.selection as selection

@@ -141,11 +141,11 @@ def _fixed(aug) -> tuple[dict, dict]:
 
 
 def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X_unlabeled, scorer: Scorer,
-                   n_folds: int, bar=None, X_score: np.ndarray | None = None
+                   split: list[tuple[np.ndarray, np.ndarray]], bar=None, X_score: np.ndarray | None = None
                    ) -> tuple[np.ndarray, dict[Setting, np.ndarray], dict, tuple | None]:
-    """Per pooled sample: whether real data alone (with the moves, under ``compose``) gets it
-    right, and per setting the difference (−1, 0, 1) offspring make; what the folds were (sizes,
-    epochs); and under ``compose`` the same without the moves, (right, {setting: difference}),
+    """Per pooled sample, over the folds of ``split`` (train, held-out indices): whether real data
+    alone (with the moves, under ``compose``) gets it right, and per setting the difference (−1, 0,
+    1) offspring make; what the folds were (sizes, epochs); and under ``compose`` the same without the moves, (right, {setting: difference}),
     its differences only where the move may be dropped (``compose="auto"``), else ``{}``.
     ``X_score``: the same sequences at a length past the model's, which the scorer then reads (real
     samples, moves and offspring, residual ones moved at that length), as the user's classifier would."""
@@ -158,7 +158,6 @@ def cross_validate(aug, settings: list[Setting], X: np.ndarray, y: np.ndarray, X
     base = np.zeros(len(y), bool)
     diff = {s: np.zeros(len(y), np.int8) for s in settings}
     decodings = tuple(dict.fromkeys(s.decoding for s in settings))
-    split = folds(y, n_folds, aug.seed_)
     compose = getattr(aug, "compose_", "none")
     # the move's own trial: real data alone beside real + moves; the candidates read both ways if it may go
     alone = np.zeros(len(y), bool) if compose != "none" else None
@@ -235,11 +234,18 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     X_all, y_all = np.concatenate([X, X_val]), np.concatenate([y, y_val])
     scorer = Scorer(estimator, kind, aug.seed_)
     k = n_folds(aug.cv, len(y_all))
-    bar = tqdm(total=k, desc="choosing settings", unit="fold", disable=aug.verbose <= 0, leave=aug.verbose > 1)
-    base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, k, bar, X_score)
+    alpha = HARM_ALPHA[kind]
+    split = folds(y_all, k, aug.seed_)
+    checked = not proxy_blind(scorer, split)
+    bar = tqdm(total=k if checked else 0, desc="choosing settings", unit="fold", disable=aug.verbose <= 0,
+               leave=aug.verbose > 1)
+    if checked:
+        base, diff, info, plain = cross_validate(aug, settings, X_all, y_all, X_unlabeled, scorer, split, bar,
+                                                 X_score)
+    else:  # every setting stands unscored, in the prior's order
+        base, diff, info, plain = None, {}, {"folds": 0, "compose": getattr(aug, "compose_", "none")}, None
     if X_score is not None:
         info["scored_length"] = int(X_score.shape[1])
-    alpha = HARM_ALPHA[kind]
     if plain is not None:  # the move itself against real data alone: dropped where it hurts, if "auto"
         alone, diff_alone = plain
         move = {"compose": info["compose"], **harm_row(base.astype(np.int8) - alone, alpha)}
@@ -247,8 +253,9 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
         info["move"] = move
         if move["dropped"]:
             base, diff, info["compose"] = alone, diff_alone, "none"
-    rows = [{"method": s.method, "decoding": s.decoding, "strength": s.strength, **harm_row(diff[s], alpha)}
-            for s in settings]
+    unscored = {"gain": None, "interval": None, "wins": 0, "losses": 0, "p_harm": None, "harmful": False}
+    rows = [{"method": s.method, "decoding": s.decoding, "strength": s.strength,
+             **(harm_row(diff[s], alpha) if checked else unscored)} for s in settings]
     kept = [r for r in rows if not r["harmful"]]
     strengths, decodings = dict(DEFAULT_STRENGTH), {m: "direct" for m in METHODS}
     fallback = []
@@ -268,15 +275,34 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     decodings["reconstruction"] = "direct"
     top = kept[0] if kept else rows[0]
     method = top["method"] if auto_method else aug.method
-    reason = _reason(rows, top, method, strengths[method], decodings[method], scorer.name, info, len(y_all), alpha)
+    if checked:
+        reason = _reason(rows, top, method, strengths[method], decodings[method], scorer.name, info, len(y_all),
+                         alpha)
+    else:
+        from .proxy import PROXY_MAX_SAMPLES
+
+        reason = (f"chose {method} (σ/λ {strengths[method]}, {decodings[method]} decoding), the prior's first, "
+                  f"unchecked: each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
+                  f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
+                  "fit(..., estimator=clf) checks with your classifier")
     bar.set_postfix_str(reason)
     bar.close()
     logger.info(reason)
-    selection = {"scorer": scorer.name, "n_scored": int(len(y_all)), "baseline_accuracy": float(base.mean()),
+    selection = {"scorer": scorer.name, "n_scored": int(len(y_all)), "checked": checked,
+                 "baseline_accuracy": None if base is None else float(base.mean()),
                  "harm_alpha": alpha, **info, "candidates": rows, "fallback": fallback,
                  "chosen": {"method": method, "strength": strengths[method], "decoding": decodings[method]},
                  "reason": reason}
     return method, strengths, decodings, selection
+
+
+def proxy_blind(scorer: Scorer, split: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether every fold would train the proxy on as many real samples as it reads: it keeps the
+    real ones when it subsamples, so offspring would never be scored and the check would find
+    nothing at the cost of a generator per fold. Then it is not run (the user's classifier reads all)."""
+    from .proxy import PROXY_MAX_SAMPLES
+
+    return scorer.estimator is None and min(len(tr) for tr, _ in split) >= PROXY_MAX_SAMPLES
 
 
 def _reason(rows: list[dict], top: dict, method: str, strength, decoding: str, scorer: str, info: dict,

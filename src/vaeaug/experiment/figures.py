@@ -193,7 +193,7 @@ def best_scored(selection: dict, method: str) -> tuple[float, str]:
     """The (strength, decoding) of ``method`` that the harm check in ``fit`` estimated best, ties
     to the milder strength: what a figure shows for a method that makes nothing."""
     scored = [(r["gain"], -float(np.mean(r["strength"])), r["decoding"], r["strength"])
-              for r in selection.get("candidates", []) if r["method"] == method]
+              for r in selection.get("candidates", []) if r["method"] == method and r["gain"] is not None]
     if not scored:
         return 0.5, "residual"
     *_, decoding, strength = max(scored)
