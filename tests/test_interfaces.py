@@ -153,8 +153,6 @@ def test_a_category_column_given_to_a_numbers_model_is_refused_by_name(digits):
     aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(pd.DataFrame(X[:60]), y[:60])
     with pytest.raises(TypeError, match=r"\['colour'\] are not numeric.*fitted on numbers only"):
         aug.generate(pd.DataFrame(X[:60]).assign(colour="red"), y[:60])
-    with pytest.raises(TypeError, match="VAESampler reads numeric columns"):
-        VAESampler(VAEAugmenter(**SMALL)).fit_resample(_mixed_frame(), np.repeat([0, 1, 2], 20))
 
 
 class _OtherFrame:
@@ -174,6 +172,19 @@ def test_another_librarys_frame_is_refused_with_the_conversion_to_make(digits):
     aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(X[:60], y[:60])
     with pytest.raises(TypeError, match="was given; vaeaug reads pandas DataFrames"):
         aug.generate(_OtherFrame(X[:60]), y[:60])
+
+
+def test_the_sampler_fills_classes_of_a_frame_with_categories_as_the_frame_was():
+    """imbalanced-learn's contract with a frame of categories, booleans and strings: the caller's
+    rows first, then offspring of the same columns and dtypes, each class filled, each new row's
+    source in sample_indices_."""
+    df, y = _mixed_frame(90), np.r_[np.zeros(70, int), np.ones(20, int)]
+    sampler = VAESampler(VAEAugmenter(**{**SMALL, "epochs": 2}), random_state=0)
+    X_res, y_res = sampler.fit_resample(df, y)
+    assert isinstance(X_res, pd.DataFrame) and (X_res.dtypes == df.dtypes).all() and np.bincount(y_res).tolist() == [70, 70]
+    pd.testing.assert_frame_equal(X_res.iloc[:90], df)
+    assert set(X_res["b"]) <= {"x", "y", "z"} and (y[sampler.sample_indices_[90:]] == 1).all()
+    assert sampler.n_features_in_ == 6 and list(sampler.feature_names_in_) == list(df.columns)
 
 
 def test_the_table_encoder_alone_gives_rows_of_a_frames_columns_and_dtypes():

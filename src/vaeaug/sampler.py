@@ -2,7 +2,9 @@
 
 Built on imbalanced-learn's ``BaseOverSampler`` (needs ``imbalanced-learn``, which the core of
 vaeaug does not): ``sampling_strategy`` says how many samples each class is filled up to, and
-each class's shortfall is made by a :class:`VAEAugmenter` fitted on the training fold only.
+each class's shortfall is made by a :class:`VAEAugmenter` fitted on the training fold only. A
+DataFrame with category, string, boolean or date columns is encoded by the augmenter, and its
+offspring come back as rows of those columns.
 """
 
 from __future__ import annotations
@@ -90,11 +92,11 @@ class VAESampler(BaseOverSampler):
 
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-            if categorical_columns(X):
-                raise TypeError(f"VAESampler reads numeric columns; {categorical_columns(X)[:5]} are not: use "
-                                "VAEAugmenter().fit_resample(X, y), which encodes them and decodes its offspring, or "
-                                "encode them with vaeaug.data.TableEncoder first")
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
+        if categorical_columns(X):  # categories, strings, dates: the augmenter encodes the frame itself
+            y = check_y(y, len(X))
+            self.n_features_in_ = X.shape[1]
+            return X.reset_index(drop=True), y, binarize_y
         if self._sequences(X):
             X, _ = check_sequences(X)
             y = check_y(y, len(X))
@@ -115,16 +117,21 @@ class VAESampler(BaseOverSampler):
             return _for_imblearn(X), y
         self.augmenter_.fit(X, y)
         rng = np.random.default_rng(self.augmenter_.seed_)
-        ragged = isinstance(X, list)
-        take = (lambda A, i: [A[k] for k in i]) if ragged else (lambda A, i: A[i])  # noqa: E731
+        ragged, frame = isinstance(X, list), hasattr(X, "iloc")
+        take = (lambda A, i: [A[k] for k in i]) if ragged else (  # noqa: E731
+            lambda A, i: A.iloc[i].reset_index(drop=True)) if frame else (lambda A, i: A[i])
         X_res, y_res, idx_parts = X, y, [np.arange(len(X))]
         for c, n in need.items():
             rows = np.flatnonzero(y == c)
             per = -(-n // len(rows))  # offspring per sample that cover the shortfall, then a seeded n of them
             X_new, y_new, codes = self._offspring(take(X, rows), y[rows], per)
             keep = np.sort(rng.choice(len(X_new), n, replace=False))
-            X_res, y_res = join_sequences(X_res, y_res, take(X_new, keep), y_new[keep]) if ragged or \
-                isinstance(X_new, list) else (np.concatenate([X_res, X_new[keep]]), np.concatenate([y_res, y_new[keep]]))
+            if ragged or isinstance(X_new, list):
+                X_res, y_res = join_sequences(X_res, y_res, take(X_new, keep), y_new[keep])
+            else:
+                X_res = (__import__("pandas").concat([X_res, take(X_new, keep)], ignore_index=True) if frame
+                         else np.concatenate([X_res, X_new[keep]]))
+                y_res = np.concatenate([y_res, np.asarray(y_new)[keep]])
             idx_parts.append(rows[codes.source[keep]])
         self.sample_indices_ = np.concatenate(idx_parts)
         return _for_imblearn(X_res), y_res
