@@ -101,7 +101,7 @@ def test_bad_input_is_refused_in_one_line(part):
     with pytest.raises(TypeError, match="random_state"):
         AugmentedDataset(aug, X, y, return_codes=True)
     frame = pd.DataFrame({"a": np.arange(6.0), "kind": list("xyxyxy")})
-    with pytest.raises(ValueError, match="category columns"):
+    with pytest.raises(ValueError, match="columns that are not numbers"):
         AugmentedDataset(aug, frame, np.arange(6) % 2)
     with pytest.raises(IndexError):
         AugmentedDataset(aug, X, y, **ARGS)[120]

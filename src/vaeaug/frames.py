@@ -22,7 +22,7 @@ def is_frame(X) -> bool:
 
 
 def categorical_columns(X) -> list[str]:
-    """The columns of a DataFrame that are not numbers (strings, categories, booleans); [] else."""
+    """The columns of a DataFrame that are not numbers (strings, categories, booleans, dates); [] else."""
     if not is_frame(X):
         return []
     return [str(c) for c, t in zip(X.columns, X.dtypes) if not (np.issubdtype(np.dtype(t), np.number)
@@ -36,7 +36,7 @@ def frame_names(X, categories_ok: bool = False) -> np.ndarray | None:
         return None
     bad = [] if categories_ok else categorical_columns(X)
     if bad:
-        raise TypeError(f"column(s) {bad[:5]} are not numeric (string or categorical), and this model was fitted "
+        raise TypeError(f"column(s) {bad[:5]} are not numeric (strings, categories or dates), and this model was fitted "
                         "on numbers only: fit it on the frame with those columns, which encodes them, or encode "
                         "them yourself with vaeaug.data.TableEncoder (fit_frame, transform_frame, inverse_frame)")
     return np.asarray(X.columns, dtype=object)

@@ -62,7 +62,7 @@ class AugmentedDataset(Dataset):
         if "random_state" in generate_args or "return_codes" in generate_args:
             raise TypeError("AugmentedDataset takes the seed as random_state and serves samples, not codes")
         if is_frame(X) and categorical_columns(X):
-            raise ValueError(f"X has category columns {categorical_columns(X)[:5]}: a dataset serves numbers. "
+            raise ValueError(f"X has columns that are not numbers {categorical_columns(X)[:5]}: a dataset serves numbers. "
                              "Encode them for your network first, or take the frame's offspring from "
                              "augmenter.generate(X, y)")
         if len(X) != len(y):
