@@ -136,9 +136,10 @@ def test_a_check_its_proxy_could_not_score_is_not_run_and_says_so(monkeypatch):
     """Where every fold trains the proxy on as many real samples as it reads (4,000), offspring
     would never be scored: no fold generator is trained, the prior's first setting stands, and the
     reason says it is unchecked. The user's own classifier reads every row, so it still checks."""
-    import vaeaug.fitting as fitting
     from sklearn.datasets import make_classification
     from sklearn.neighbors import NearestCentroid
+
+    import vaeaug.fitting as fitting
 
     X, y = make_classification(8200, 8, n_informative=5, n_classes=3, random_state=0)
     X_val, y_val = X[8000:], y[8000:]

@@ -124,7 +124,7 @@ def test_a_csv_of_dates_and_times_is_read_as_counts_and_written_back_as_it_was(t
     write_csv(out, TableEncoder.from_dict(json.loads(json.dumps(ds.encoder.to_dict()))), ds.X, ds.y)
     assert out.read_text() == text.replace("00.0,", "00.000,").replace("00.5,", "00.500,").replace("10.0,", "10.000,")
     moved = ds.encoder.inverse_transform(ds.X + [[0.4, 1e3 * 3600, 0]])  # under a day; an hour
-    assert [r[:2] for r in moved][0] == ["2020-01-05", "2020-01-05T09:00:00.500"]
+    assert moved[0][:2] == ["2020-01-05", "2020-01-05T09:00:00.500"]
     f.write_text("2020-01-05,1.5,a\n2020-03-11,2.0,b\n,1.0,a\n")  # no header, a date missing
     with pytest.warns(UserWarning, match="0: 1"):
         ds = load_csv(f)
