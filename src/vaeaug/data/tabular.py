@@ -127,11 +127,12 @@ class TableEncoder:
 
     def transform(self, rows: list[list[str]], path: str | None = None, first_line: int = 2) -> np.ndarray:
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
+        times = getattr(self, "times_", [None] * len(self.columns_))  # an encoder pickled before times: none
         for i, r in enumerate(rows):
             k = 0
             for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
                 cell = r[j].strip()
-                time = self.times_[j]
+                time = times[j]
                 if _is_missing(cell):
                     if self.missing == "raise":
                         raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, first_line + i)
@@ -215,7 +216,7 @@ class TableEncoder:
         or in the model of a frame); a frame's column labels (strings or integers) and dtype names too."""
         out = {"missing": self.missing, "categorical": self.categorical,
                **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE},
-               "times_": self.times_}
+               "times_": getattr(self, "times_", [None] * len(self.columns_))}
         if hasattr(self, "frame_columns_"):
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
@@ -265,7 +266,7 @@ class TableEncoder:
         X = np.asarray(X, dtype=np.float64)
         rows: list[list] = [[] for _ in range(len(X))]
         k = 0
-        times = getattr(self, "times_", [None] * len(self.columns_))
+        times = getattr(self, "times_", [None] * len(self.columns_))  # as in transform
         for kind, cats, integer, rng, time in zip(self.kinds_, self.categories_, self.integer_, self.range_, times):
             if kind == "numeric":
                 v = np.clip(X[:, k], *rng)  # type: ignore[misc]
