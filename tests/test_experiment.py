@@ -161,3 +161,22 @@ def test_tables_show_exact_copies_beside_which_1nn_is_blind(digits_ds):
     from vaeaug.experiment.evaluation import columns_for
 
     assert "copies" not in columns_for(ExperimentConfig(), "image")
+
+
+def test_per_class_trains_on_a_fresh_scarce_cut_per_seed_and_tests_on_the_whole_split(digits_ds):
+    """``per_class``: N training samples a class (a fifth as many validating), drawn per seed, the
+    test split whole, as the suite measures; the summary says so."""
+    from vaeaug.experiment.evaluation import scarce
+    from vaeaug.experiment.report import data_summary
+
+    train, val, test = digits_ds.train_val_test()
+    cuts = [scarce(train, val, 5, seed) for seed in (0, 1)]
+    for tr, va in cuts:
+        assert np.bincount(tr.y).tolist() == [5] * 10 and np.bincount(va.y).tolist() == [1] * 10
+    assert not np.array_equal(cuts[0][0].X, cuts[1][0].X)  # each seed its own draw
+    assert scarce(train, val, None, 0) == (train, val)
+    config = replace(TINY, seeds=(0, 1), methods=("noise",), comparators=(), per_class=5)
+    r = run_experiment(digits_ds, config, verbose=0)
+    assert r["dataset"]["sizes"] == {"train": 50, "val": 10, "test": len(test)}
+    assert all(rec["quality"]["noise"]["n_synthetic"] == 50 for rec in r["per_seed"])  # one per sample
+    assert "trained on 5 per class (50 samples, 10 validating), drawn per seed" in data_summary(r)

@@ -74,6 +74,9 @@ class ExperimentConfig:
         "mixed": (None,),
     })
     augmenter_params: dict[str, Any] = field(default_factory=dict)
+    #: training samples per class, drawn afresh per seed (validation: a fifth as many, at least 1),
+    #: as the suite measures the scarce regime; ``None``: the whole split. The test split stays whole.
+    per_class: int | None = None
     #: 1-NN DTW is left out when one fit would fill more DTW cells (training × (validation + test)
     #: samples × L²; about 5 ns each here) than this: ~25 s a column, which keeps the aeon sets
     #: and drops UJI's 1,240 trajectories of ~300 steps (hours)
@@ -282,6 +285,18 @@ def summarise(records: list[dict], columns: list[str], classifiers: list[str]) -
             "val_chosen": val_chosen(records, methods, classifiers) if methods else {}}
 
 
+def scarce(train: Dataset, val: Dataset, per_class: int | None, seed: int) -> tuple[Dataset, Dataset]:
+    """The training and validation splits cut to ``per_class`` samples a class (validation: a
+    fifth as many, at least 1), drawn with ``seed``; both whole for ``None``."""
+    if per_class is None:
+        return train, val
+    from ..data import per_class_subsample
+
+    n_val = max(1, per_class // 5)
+    return (train.subset(per_class_subsample(train.y, per_class, seed), f"{train.name}[{per_class}/class]"),
+            val.subset(per_class_subsample(val.y, n_val, seed), f"{val.name}[{n_val}/class]"))
+
+
 def _sample_size(ds: Dataset) -> int:
     """Values per sample (a sequence's: its longest length × channels), for the thread rule."""
     if ds.kind == "sequence":
@@ -309,20 +324,21 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     cols = columns_for(config, dataset.kind)
     records, first = [], None
     for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
+        tr, va = scarce(train, val, config.per_class, seed)
         # the classifiers too, by the same rule as the augmenter's
-        with work_threads(config.augmenter_params.get("n_jobs"), _sample_size(train)):
-            rec, aug, sets = run_seed(train, val, test, seed, config,
+        with work_threads(config.augmenter_params.get("n_jobs"), _sample_size(tr)):
+            rec, aug, sets = run_seed(tr, va, test, seed, config,
                                       verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
         records.append(rec)
         if first is None:
-            first = (aug, sets)
+            first = (aug, sets, tr, va)
     classifiers = list(records[0]["test_accuracy"])
     result = {
         "vaeaug_version": __version__,
         "commit": _git_commit(),
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "processor": platform.machine()},
         "dataset": {"name": dataset.name, "summary": dataset.summary(), "meta": dataset.meta, "kind": dataset.kind,
-                    "sizes": {"train": len(train), "val": len(val), "test": len(test)},
+                    "sizes": {"train": len(first[2]), "val": len(first[3]), "test": len(test)},  # type: ignore[index]
                     "n_classes": int(len(dataset.classes))},
         "config": config.to_dict(),
         "amounts": list(amounts_of(config, dataset.kind)),
@@ -336,5 +352,5 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     if out_dir is not None:
         from .report import write_report
 
-        write_report(result, out_dir, train=train, test=test, augmenter=first[0], chosen_sets=first[1])  # type: ignore[index]
+        write_report(result, out_dir, train=first[2], test=test, augmenter=first[0], chosen_sets=first[1])  # type: ignore[index]
     return result

@@ -74,7 +74,10 @@ def data_summary(result: dict) -> str:
     (``image_shape_``), since the summary alone names the kind the file was loaded as."""
     shapes = {tuple(r["vae"]["image_shape"]) for r in result.get("per_seed", []) if r["vae"].get("image_shape")}
     read = "; the VAE read its columns as " + " or ".join("×".join(map(str, s)) for s in sorted(shapes)) + " images"
-    return result["dataset"]["summary"] + (read if shapes else "")
+    n, sizes = result.get("config", {}).get("per_class"), result["dataset"].get("sizes", {})
+    cut = (f"; trained on {n} per class ({sizes['train']} samples, {sizes['val']} validating), drawn per seed, "
+           f"tested on all {sizes['test']}") if n else ""
+    return result["dataset"]["summary"] + (read if shapes else "") + cut
 
 
 def markdown_table(result: dict) -> str:
