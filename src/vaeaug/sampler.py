@@ -128,10 +128,13 @@ class VAESampler(BaseOverSampler):
             keep = np.sort(rng.choice(len(X_new), n, replace=False))
             if ragged or isinstance(X_new, list):
                 X_res, y_res = join_sequences(X_res, y_res, take(X_new, keep), y_new[keep])
-            else:
-                X_res = (__import__("pandas").concat([X_res, take(X_new, keep)], ignore_index=True) if frame
-                         else np.concatenate([X_res, X_new[keep]]))
+            elif frame:  # pandas is there: the frame came from it
+                import pandas as pd
+
+                X_res = pd.concat([X_res, take(X_new, keep)], ignore_index=True)
                 y_res = np.concatenate([y_res, np.asarray(y_new)[keep]])
+            else:
+                X_res, y_res = np.concatenate([X_res, X_new[keep]]), np.concatenate([y_res, y_new[keep]])
             idx_parts.append(rows[codes.source[keep]])
         self.sample_indices_ = np.concatenate(idx_parts)
         return _for_imblearn(X_res), y_res
