@@ -106,6 +106,25 @@ def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):
     assert out.read_text() == "1,5.1,3.5\n0,4.9,3.0\n1,6.3,3.3\n"
 
 
+def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):
+    """``df.to_csv(path)`` writes the index as a first column without a name: distinct whole
+    numbers that would only number the rows. It is left out, said so; a named column, or one
+    whose numbers repeat, is data."""
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [0.5, 1.5, 2.5, 3.5], "b": [1, 2, 1, 2], "class": list("xyxy")})
+    f = tmp_path / "t.csv"
+    df.sample(frac=1, random_state=0).to_csv(f)  # shuffled: the index is not 0..n-1 in order
+    with pytest.warns(UserWarning, match="first column has no name.*left out"):
+        ds = load_csv(f)
+    assert ds.meta["features"] == ["a", "b"] and ds.X.shape == (4, 2)
+    for text in ("id,a,class\n7,0.5,x\n3,1.5,y\n", ",a,class\n1,0.5,x\n1,1.5,y\n"):
+        f.write_text(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert load_csv(f).X.shape == (2, 2)
+
+
 def test_a_csv_of_dates_and_times_is_read_as_counts_and_written_back_as_it_was(tmp_path):
     """ISO dates and times are numbers (days, minutes, ...), not one category per value: rows
     decode to the column's own form, moved values stay whole units, a missing one is imputed."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,17 @@ def first_row_is_data(first: list[str], rows: list[list[str]], label: str | None
         if _to_float(c) is None and not _is_missing(c) and iso_ns(c) is None and all(r[j].strip() != c for r in rows):
             return False
     return True
+
+
+def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
+    """Whether a CSV's first column is a frame's row index (``df.to_csv(path)``): no name, and
+    distinct non-negative whole numbers, which as a feature would only number the rows."""
+    if len(header) < 2 or header[0] != "":
+        return False
+    values = [_to_float(r[0]) for r in rows]
+    if any(v is None or v < 0 or not v.is_integer() for v in values):
+        return False
+    return len(set(values)) == len(values)
 
 
 def _read_rows(path: Path, header: bool | None = None,
@@ -119,6 +131,11 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     header, rows, named = _read_rows(path, header, label)
+    if named and is_index_column(header, rows):
+        warnings.warn(f"{path}: the first column has no name and holds distinct whole numbers, the row index "
+                      "pandas' to_csv writes by default; it is left out (name it to keep it, or write with "
+                      "index=False)", UserWarning, stacklevel=2)
+        header, rows = header[1:], [r[1:] for r in rows]
     if not named and label is not None and label not in header:
         raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "
                          f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
