@@ -90,10 +90,11 @@ def _read_rows(path: Path, header: bool | None = None,
             rows.append(_decimal_points(r) if sep != "," else r)
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
+    as_data = _decimal_points(first) if sep != "," else first  # the first row, should it be a sample
     if header is None:
-        header = not first_row_is_data(_decimal_points(first) if sep != "," else first, rows, label)
+        header = not first_row_is_data(as_data, rows, label)
     if not header:
-        return [str(j) for j in range(len(first))], [_decimal_points(first) if sep != "," else first, *rows], False
+        return [str(j) for j in range(len(first))], [as_data, *rows], False
     if not rows:
         raise DataFormatError("the file has a header but no rows", str(path))
     return first, rows, True
@@ -139,13 +140,12 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     if not named and label is not None and label not in header:
         raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "
                          f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
-    j = _label_column(header, label, str(path))
-    y = _labels(rows, j, header[j], path, first_line=2 if named else 1)
+    j, first = _label_column(header, label, str(path)), 2 if named else 1  # first: the first row's line
+    y = _labels(rows, j, header[j], path, first_line=first)
     feats = [r[:j] + r[j + 1 :] for r in rows]
     names = header[:j] + header[j + 1 :]
     if not names:
         raise DataFormatError("the file has a label column but no feature columns", str(path))
-    first = 2 if named else 1
     enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=first)
     X = enc.transform(feats, str(path), first_line=first)
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}

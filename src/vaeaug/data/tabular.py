@@ -21,6 +21,7 @@ from .dataset import DataFormatError
 from .times import (
     ISO_UNITS,
     TIME_UNITS,
+    coarsest_unit,
     from_time_numbers,
     iso_ns,
     iso_strings,
@@ -118,6 +119,10 @@ class TableEncoder:
                 + ", ".join(f"{k}: {v}" for k, v in self.report_.items()), UserWarning, stacklevel=3)
         return self
 
+    def _times(self) -> list:
+        """Each column's time format (``None``: not a time); an encoder pickled before times: none."""
+        return getattr(self, "times_", [None] * len(self.columns_))
+
     @property
     def feature_names(self) -> list[str]:
         out = []
@@ -127,7 +132,7 @@ class TableEncoder:
 
     def transform(self, rows: list[list[str]], path: str | None = None, first_line: int = 2) -> np.ndarray:
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
-        times = getattr(self, "times_", [None] * len(self.columns_))  # an encoder pickled before times: none
+        times = self._times()
         for i, r in enumerate(rows):
             k = 0
             for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
@@ -216,7 +221,7 @@ class TableEncoder:
         or in the model of a frame); a frame's column labels (strings or integers) and dtype names too."""
         out = {"missing": self.missing, "categorical": self.categorical,
                **{k: [list(v) if isinstance(v, tuple) else v for v in getattr(self, k)] for k in self._STATE},
-               "times_": getattr(self, "times_", [None] * len(self.columns_))}
+               "times_": self._times()}
         if hasattr(self, "frame_columns_"):
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
@@ -266,7 +271,7 @@ class TableEncoder:
         X = np.asarray(X, dtype=np.float64)
         rows: list[list] = [[] for _ in range(len(X))]
         k = 0
-        times = getattr(self, "times_", [None] * len(self.columns_))  # as in transform
+        times = self._times()
         for kind, cats, integer, rng, time in zip(self.kinds_, self.categories_, self.integer_, self.range_, times):
             if kind == "numeric":
                 v = np.clip(X[:, k], *rng)  # type: ignore[misc]
@@ -300,7 +305,7 @@ def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[
         if not (pd.api.types.is_datetime64_any_dtype(col.dtype) or pd.api.types.is_timedelta64_dtype(col.dtype)):
             continue
         ns, gone = time_ns(col)
-        unit = (units or {}).get(name) or next(u for u, size in TIME_UNITS.items() if (ns[~gone] % size == 0).all())
+        unit = (units or {}).get(name) or coarsest_unit(ns[~gone])
         found[name] = unit
         for r, v, g in zip(rows, (ns // TIME_UNITS[unit]).tolist(), gone.tolist()):
             r[j] = "" if g else str(v)

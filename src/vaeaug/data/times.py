@@ -18,6 +18,11 @@ ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:([T ])(\d{2}:\d{2})(:\d{2}(?:\.(\d
 ISO_UNITS = ("D", "m", "s", "ms", "us", "ns")
 
 
+def coarsest_unit(ns: np.ndarray) -> str:
+    """The coarsest unit of :data:`TIME_UNITS` that every value (nanoseconds) is a whole count of."""
+    return next(u for u, size in TIME_UNITS.items() if (ns % size == 0).all())
+
+
 def iso_ns(cell: str) -> int | None:
     """An ISO date or date and time (no zone) as int64 nanoseconds since 1970, else None."""
     if not ISO_TIME.fullmatch(cell.strip()):
@@ -41,9 +46,7 @@ def time_format(cells: list[str]) -> list[str] | None:
         sep = m.group(2) or sep
         digits = len(m.group(5) or "")
         written = max(written, 0 if not m.group(2) else 1 if not m.group(4) else 2 + (digits + 2) // 3)
-    values = np.array(ns, dtype=np.int64)
-    unit = next(u for u, size in TIME_UNITS.items() if (values % size == 0).all())
-    return [unit, ISO_UNITS[min(written, len(ISO_UNITS) - 1)], sep]
+    return [coarsest_unit(np.array(ns, dtype=np.int64)), ISO_UNITS[min(written, len(ISO_UNITS) - 1)], sep]
 
 
 def iso_strings(counts: np.ndarray, unit: str, written: str, sep: str) -> list[str]:
