@@ -67,7 +67,8 @@ def test_data_kind_resolves_nhw_against_ntc_as_documented():
     rng = np.random.default_rng(0)
     X = rng.random((24, 16, 3)).astype(np.float32)  # an (N, H, W) image stack, or (N, T, C) sequences
     y = np.repeat([0, 1], 12)
-    as_images = VAEAugmenter(**{**SMALL, "epochs": 2}, strength=0.5, decoding="residual").fit(X, y)
+    with pytest.warns(UserWarning, match=r"read as images of 16×3 pixels; if each is a series of 16 steps"):
+        as_images = VAEAugmenter(**{**SMALL, "epochs": 2}, strength=0.5, decoding="residual").fit(X, y)
     assert as_images.config_.architecture == "conv" and as_images.vae_.kind == "image"
     as_seq = VAEAugmenter(**{**SMALL, "epochs": 2}, data_kind="sequence", strength=0.5,
                           decoding="residual").fit(X, y)
@@ -120,6 +121,27 @@ def test_sequence_errors_name_the_sample():
     X[5][2, 1] = np.nan
     with pytest.raises(ValueError, match=r"X\[5\] at step \(2, 1\)"):
         VAEAugmenter(**SMALL).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the reading matters
+def test_sequences_stored_channels_first_as_aeon_holds_them_are_warned_about():
+    X, y = waves(6)
+    stack = np.stack([s[:20].T for s in X])  # (N, channels, time): aeon's and sktime's layout
+    one = {**SMALL, "epochs": 1}
+    with pytest.warns(UserWarning, match=r"read as images of 2×20 pixels.*X.transpose\(0, 2, 1\)"):
+        VAEAugmenter(**one).fit(stack, y)
+    with pytest.warns(UserWarning, match=r"sequences of 2 step\(s\) over 20 channels.*X.transpose\(0, 2, 1\)"):
+        VAEAugmenter(**one, data_kind="sequence").fit(stack, y)
+    with pytest.warns(UserWarning, match=r"\[s.T for s in X\]"):
+        VAEAugmenter(**one).fit(list(stack), y)
+    with pytest.raises(ValueError, match=r"\(channels, time\).*\[s.T for s in X\]"):  # ragged: lengths vary in axis 1
+        VAEAugmenter(**one).fit([s.T for s in X], y)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # time first, as vaeaug reads it: no warning
+        VAEAugmenter(**one, data_kind="sequence").fit(stack.transpose(0, 2, 1), y)
+        VAEAugmenter(**one).fit(X, y)
 
 
 def test_aeon_sets_load_offline_time_first():

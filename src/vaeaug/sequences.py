@@ -132,9 +132,11 @@ def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, 
         if len(a) == 0 or a.shape[1] == 0:
             raise ValueError(f"{name}[{i}] is empty (shape {a.shape}): every sequence needs at least one step")
         if out and a.shape[1] != out[0].shape[1]:
+            hint = (f"; if each is (channels, time), as aeon's and sktime's lists are, pass [s.T for s in {name}]"
+                    if a.shape[0] == out[0].shape[0] else "")  # the same first axis, lengths in the second
             raise ValueError(f"{name} mixes shapes: sample 0 is {np.shape(X[0])} but sample {i} is {np.shape(s)}; "
                              f"sequences (T_i, C) must share C ({out[0].shape[1]} channels against {a.shape[1]}), "
-                             "images one shape")
+                             f"images one shape{hint}")
         _check_finite(a, name, i)
         out.append(a)
     return out, True
@@ -266,10 +268,30 @@ class SequencePreprocessor:
         return p
 
 
+def channels_first_hint(X: np.ndarray | list[np.ndarray]) -> str | None:
+    """A warning for sequences that look stored (channels, time), aeon's and sktime's layout, which
+    vaeaug would read the other way round: every sample has fewer steps than channels (a series
+    rarely does). ``X`` as :func:`check_sequences` gives it; ``None`` when nothing looks wrong."""
+    steps, channels = ((X.shape[1],), X.shape[2]) if isinstance(X, np.ndarray) else \
+        ({len(s) for s in X}, X[0].shape[1])
+    if max(steps) >= channels:
+        return None
+    axes = "X.transpose(0, 2, 1)" if isinstance(X, np.ndarray) else "[s.T for s in X]"
+    return (f"X is read as sequences of {max(steps)} step(s) over {channels} channels (time first: (N, T, C)); "
+            f"if it holds {channels} steps of {max(steps)} channel(s) each, as aeon's and sktime's (N, channels, "
+            f"time) layout does, pass {axes}")
+
+
 def fixed_sequences(X, X_val=None, X_unlabeled=None):
     """Training, validation and unlabeled sequences at one model length, chosen from the training
-    set's: ((N, L, C), (N_val, L, C) or None, (N_u, L, C) or None, the unfitted preprocessor)."""
+    set's: ((N, L, C), (N_val, L, C) or None, (N_u, L, C) or None, the unfitted preprocessor); warns
+    where the training set looks stored channels first (:func:`channels_first_hint`)."""
+    import warnings
+
     X, ragged = check_sequences(X)
+    hint = channels_first_hint(X)
+    if hint:
+        warnings.warn(hint, UserWarning, stacklevel=5)
     pre = SequencePreprocessor.for_input(X, ragged)
     out = [pre.to_fixed(X)[0]]
     for arr, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):

@@ -33,9 +33,21 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
     return None
 
 
+#: Pictures with a side shorter than this are taken for misread sequences (8×8 digits are the smallest images).
+MIN_IMAGE_SIDE = 8
+
+
 def check_kind(X: np.ndarray, kind: str | None) -> str:
-    """``kind`` (or the one X's dimensions say) after checking that checked ``X`` has its form."""
+    """``kind`` (or the one X's dimensions say) after checking that checked ``X`` has its form; a
+    3-D array read as images with a side under :data:`MIN_IMAGE_SIDE` is warned about, since it
+    is more likely sequences in aeon's (N, channels, time) layout or (N, time, channels)."""
     found = data_kind(X)
+    if kind is None and X.ndim == 3 and min(X.shape[1:]) < MIN_IMAGE_SIDE:
+        short, long_ = sorted(X.shape[1:])
+        aeon = ": X.transpose(0, 2, 1) for aeon's and sktime's (N, channels, time)" if X.shape[1] < X.shape[2] else ""
+        warnings.warn(f"X's samples of shape {X.shape[1:]} are read as images of {X.shape[1]}×{X.shape[2]} pixels; if "
+                      f"each is a series of {long_} steps over {short} channel(s), pass data_kind='sequence' with X "
+                      f"as (N, time, channels){aeon}", UserWarning, stacklevel=5)
     if kind is None or kind == "sequence" or kind == found:
         return found if kind is None else kind
     raise ValueError(f"data_kind={kind!r} needs {'(N, D) arrays' if kind == 'vector' else '(N, H, W) or (N, C, H, W) arrays'}"
