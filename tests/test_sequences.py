@@ -367,3 +367,52 @@ def test_the_harm_check_leaves_a_sequence_setting_on_a_lean_to_harm_that_spares_
     assert table.selection_["harm_alpha"] == HARM_ALPHA["vector"]
     assert not any(r["harmful"] for r in table.selection_["candidates"])
     assert table.selection_["chosen"]["strength"] != NEAR_COPY_STRENGTH
+
+
+def long_waves(X: list[np.ndarray]):
+    """``X`` as a (case, time) frame, sktime's and aeon's pd-multiindex: string case ids, time
+    stamps, a float and a whole-number channel."""
+    pd = pytest.importorskip("pandas")
+    frames = [pd.DataFrame({"hr": s[:, 0], "steps": np.rint(10 * s[:, 1]).astype(np.int64)},
+                           index=pd.MultiIndex.from_arrays([[f"p{i}"] * len(s), pd.date_range("2024-01-01",
+                                                           periods=len(s), freq="s")], names=["patient", "time"]))
+              for i, s in enumerate(X)]
+    return pd.concat(frames)
+
+
+def test_a_case_time_frame_is_read_as_its_sequences_and_comes_back_as_one(fitted_waves, tmp_path):
+    pd = pytest.importorskip("pandas")
+    _, X, y = fitted_waves
+    frame, labels = long_waves(X), pd.Series(y, name="activity")
+    as_list = [g.to_numpy(dtype=np.float64) for _, g in frame.groupby(level=0, sort=False)]
+    kw = dict(SMALL, epochs=3, strength=0.5, decoding="residual", method="interpolation")
+    aug, ref = VAEAugmenter(**kw).fit(frame, labels), VAEAugmenter(**kw).fit(as_list, y)
+    assert aug.vae_.kind == "sequence" and list(aug.feature_names_in_) == ["hr", "steps"]
+    np.testing.assert_array_equal(aug.transform(frame), ref.transform(as_list))  # the same model as on the list
+    X_new, y_new, codes = aug.generate(frame, labels, n_per_sample=2, return_codes=True)
+    assert list(X_new.columns) == ["hr", "steps"] and X_new.index.names == ["patient", "time"]
+    assert X_new.dtypes.to_dict() == frame.dtypes.to_dict() and isinstance(y_new, pd.Series) and y_new.name == "activity"
+    cases = X_new.index.get_level_values(0).unique()
+    assert len(cases) == len(y_new) == 2 * len(X) and not set(cases) & set(frame.index.get_level_values(0))
+    lengths = X_new.groupby(level=0, sort=False).size().to_numpy()
+    np.testing.assert_array_equal(lengths, [len(X[i]) for i in codes.source])  # each as long as its source
+    listed, _ = ref.generate(as_list, y, n_per_sample=2)
+    np.testing.assert_allclose(X_new["hr"].to_numpy(), np.concatenate([s[:, 0] for s in listed]))
+    chunks = list(aug.generate_batches(frame, labels, n_per_sample=2, batch_size=7))
+    assert pd.concat([c for c, _ in chunks]).equals(X_new)  # chunks number their cases on
+    aug.save(tmp_path / "m")  # the channel names travel with the model
+    assert VAEAugmenter.load(tmp_path / "m").generate(frame, labels, n_per_sample=2)[0].equals(X_new)
+    assert aug.reconstruct(frame, labels).index.get_level_values(0).unique().equals(frame.index.unique(0))
+    X_res, y_res = VAEAugmenter(**kw).fit_resample(frame, labels)
+    assert X_res.index.get_level_values(0).nunique() == len(y_res)  # the caller's cases as given, then new ones
+    assert X_res.index[: len(frame)].tolist() == frame.index.tolist()
+    np.testing.assert_array_equal(X_res.iloc[: len(frame)].to_numpy(), frame.to_numpy())
+    with pytest.raises(ValueError, match="reordered"):
+        aug.generate(frame[["steps", "hr"]], labels)
+    with pytest.raises(TypeError, match=r"\(case, time\) frame.*\['mood'\] are not numbers"):
+        VAEAugmenter(**kw).fit(frame.assign(mood="ok"), labels)
+    pytest.importorskip("imblearn", reason="VAESampler needs imbalanced-learn")
+    from vaeaug import VAESampler
+
+    with pytest.raises(TypeError, match="a row per sample"):  # imbalanced-learn would split its rows
+        VAESampler(VAEAugmenter(**kw)).fit_resample(frame, y)

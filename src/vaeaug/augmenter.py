@@ -20,7 +20,8 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .frames import check_names, encode_table, frame_names, is_frame, labels_like, like
+from .frames import (check_names, encode_table, frame_names, is_frame, is_long_frame, labels_like, like, long_chunks,
+                     long_frame, long_sequences)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -173,6 +174,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """The :class:`~vaeaug.data.TableEncoder` of a frame fitted with category columns, else ``None``."""
         return getattr(self, "table_encoder_", None)
 
+    def _cases(self, X):
+        """A (case, time) frame (aeon's and sktime's pd-multiindex) as its list of sequences, after
+        checking its channel columns against fit's; anything else as it is."""
+        if not is_long_frame(X):
+            return X
+        check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
+        return long_sequences(X)
+
     def _model_form(self, X, name: str = "X"):
         """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise);
         tables of pixels (``image_shape_``) as the pictures they hold; a frame with category
@@ -287,6 +296,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_scorer(self.estimator if scorer is None else scorer)
         self.seed_ = as_seed(self.random_state)  # every seeded step of this fit, and later draws, from it
         names = frame_names(X, categories_ok=True)
+        if is_long_frame(X):  # a (case, time) frame: its cases are sequences, its columns their channels
+            X, X_val, X_unlabeled = (long_sequences(A, n) if is_long_frame(A) else A
+                                     for A, n in ((X, "X"), (X_val, "X_val"), (X_unlabeled, "X_unlabeled")))
         # a frame with category columns: encoded here, and offspring decoded back to its columns
         self.table_encoder_, X, X_val, X_unlabeled = encode_table(X, X_val, X_unlabeled, self.data_kind)
         kind, seq, scored = resolve_kind(X, self.data_kind), None, None
@@ -369,7 +381,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         ``vaeaugmenter0``, ... under ``set_output(transform="pandas")``."""
         vae = self._vae()
         check_names(X, getattr(self, "feature_names_in_", None), "transform", self._table() is not None)
-        X = self._check_features(check_X(self._model_form(X)[0]))
+        X = self._check_features(check_X(self._model_form(self._cases(X))[0]))
         with work_threads(self.n_jobs, self.n_features_in_):
             return vae.encode(X)
 
@@ -384,8 +396,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def reconstruct(self, X, y=None) -> np.ndarray:
         """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
         their own lengths; a frame in, a frame out)."""
+        frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
-        return like(self.inverse_transform(self.transform(X), y, lengths), X, table=self._table())[0]
+        X_rec = like(self.inverse_transform(self.transform(X), y, lengths), X, table=self._table())[0]
+        return long_frame(X_rec, frame, frame.index.unique(0)) if is_long_frame(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -417,6 +431,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         behind them (``moved`` marks the copies). The same seed gives the same samples
         as :meth:`generate_batches`, whatever its ``batch_size``.
         """
+        frame, X = X, self._cases(X)  # a (case, time) frame in: one out, the new cases numbered after its own
         X_in, y_in = X, y
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
@@ -430,6 +445,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
             X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in, self._table())
+            X_new = long_frame(X_new, frame) if is_long_frame(frame) else X_new
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -448,6 +464,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
         X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in, self._table())
+        X_new = long_frame(X_new, frame) if is_long_frame(frame) else X_new
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -456,6 +473,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """:meth:`generate`'s samples as ``(X_chunk, y_chunk)`` of at most ``batch_size``, for
         millions of samples in bounded memory: one block of codes is held at a time. The
         arguments are checked at the call, before the first chunk; a frame in gives frame chunks."""
+        frame, X = X, self._cases(X)
         X_in, y_in = X, y
         X, lengths = self._model_form(X)
         compose = self._compose(compose)
@@ -470,7 +488,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
-            return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table()) for x, y_chunk, _ in parts)
+            return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
+                                               for x, y_chunk, _ in parts), frame)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -481,7 +500,13 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if compose != "none":  # then the moved copies, from their own stream as in generate()
             stream = itertools.chain(stream, generation.moved_copies(
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
-        return self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table()) for x, y_chunk in stream)
+        return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
+                                           for x, y_chunk in stream), frame)
+
+    @staticmethod
+    def _long(stream, frame):
+        """A stream of chunks as (case, time) frames where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
+        return long_chunks(stream, frame) if is_long_frame(frame) else stream
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
@@ -506,7 +531,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def generate_codes(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
                        small_classes="auto") -> SyntheticCodes:
         """The synthetic latent codes behind :meth:`generate`, with their sources and partners."""
-        X = self._model_form(X)[0]
+        X = self._model_form(self._cases(X))[0]
         small_classes = generation.small_class_rule(small_classes, method)
         X, y, method, n, strength, rng, _ = generation.request(
             self, X, y, method, n_per_sample, strength, as_seed(random_state), None, "VAEAugmenter.generate_codes")
@@ -523,6 +548,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """
         self.fit(X, y)
         X_new, y_new = self.generate(X, y)
+        if is_long_frame(X):  # the caller's cases as given, then the offspring, numbered after them
+            import pandas as pd
+
+            return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)
         if self._table() is not None and is_frame(X):  # the caller's rows as they are, then the decoded offspring

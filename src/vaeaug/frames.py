@@ -97,3 +97,60 @@ def encode_table(X, X_val, X_unlabeled, data_kind: str):
         return table.transform_frame(A)
 
     return table, table.transform_frame(X), encoded(X_val, "X_val"), encoded(X_unlabeled, "X_unlabeled")
+
+
+def is_long_frame(X) -> bool:
+    """Whether ``X`` is a frame indexed by (case, time), one row per time step: the "pd-multiindex"
+    collection of aeon and sktime, read as sequences whose channels are the columns."""
+    return is_frame(X) and getattr(X.index, "nlevels", 1) == 2
+
+
+def long_sequences(X, name: str = "X") -> list[np.ndarray]:
+    """A (case, time) frame as a list of (T_i, C) float arrays: cases in order of first appearance,
+    each case's steps in the frame's row order (aeon's own conversion keeps that order too)."""
+    bad = categorical_columns(X)
+    if bad:
+        raise TypeError(f"{name} is a (case, time) frame, read as sequences, and its column(s) {bad[:5]} are not "
+                        "numbers: a sequence's channels are; encode or drop them first")
+    return [group.to_numpy(dtype=np.float64) for _, group in X.groupby(level=0, sort=False)]
+
+
+def long_frame(seqs: list[np.ndarray], like, ids=None):
+    """Sequences as a (case, time) frame with ``like``'s channel columns, dtypes and level names:
+    case ids ``ids`` (default: after ``like``'s, see :func:`new_case_ids`), steps numbered from 0.
+    Integer channels are rounded, not truncated."""
+    import pandas as pd
+
+    lengths = [len(s) for s in seqs]
+    ids = new_case_ids(like, len(seqs)) if ids is None else ids
+    index = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids), lengths),
+                                       np.concatenate([np.arange(n) for n in lengths] or [np.zeros(0, int)])],
+                                      names=like.index.names)
+    values = np.concatenate(seqs) if seqs else np.zeros((0, like.shape[1]))
+    out = pd.DataFrame(values, index=index, columns=like.columns)
+    dtypes = like.dtypes.to_dict()
+    for c, t in dtypes.items():
+        if pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t):
+            out[c] = np.rint(out[c].to_numpy())
+    return out.astype(dtypes)
+
+
+def new_case_ids(like, n: int, start: int = 0) -> np.ndarray:
+    """Ids for ``n`` new cases beside ``like``'s that none of them repeats: whole numbers after the
+    largest where ``like``'s are whole numbers, else ``"synthetic-<k>"``; ``start`` skips the first k."""
+    from pandas.api.types import is_integer_dtype
+
+    cases = like.index.get_level_values(0)
+    if is_integer_dtype(cases.dtype):
+        first = int(cases.max()) + 1 if len(cases) else 0
+        return np.arange(first + start, first + start + n)
+    return np.array([f"synthetic-{k}" for k in range(start, start + n)], dtype=object)
+
+
+def long_chunks(stream, like):
+    """``(X_chunk, y_chunk)`` of sequences as (case, time) frames like ``like``, the cases numbered
+    on from chunk to chunk as one :func:`long_frame` of them all would number them."""
+    start = 0
+    for X_chunk, y_chunk in stream:
+        yield long_frame(X_chunk, like, new_case_ids(like, len(X_chunk), start)), y_chunk
+        start += len(X_chunk)

@@ -104,7 +104,9 @@ def check_config(config: dict, path) -> None:
         if pre["kind"] != "vector" or width != int(np.prod(shape)):
             _fail(path, "table does not encode as many features as the model reads")
     names = config.get("feature_names")
-    n_names = int(np.prod(shape)) if table is None else len(table["columns_"])
+    # one name per column: of the table, of the features, or a (case, time) frame's channels (shape (C, L))
+    n_names = len(table["columns_"]) if table is not None else shape[0] if pre["kind"] == "sequence" else \
+        int(np.prod(shape))
     if names is not None and not (isinstance(names, list)
                                   and all(isinstance(n, (str, int)) and not isinstance(n, bool) for n in names)
                                   and len(names) == n_names and len(set(names)) == len(names)):

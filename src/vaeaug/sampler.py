@@ -19,7 +19,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
                       "(or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
-from .frames import categorical_columns
+from .frames import categorical_columns, is_long_frame
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
@@ -90,6 +90,11 @@ class VAESampler(BaseOverSampler):
         and counts as scikit-learn keeps them."""
         from imblearn.utils import check_target_type
 
+        if is_long_frame(X):  # imbalanced-learn hands samples on as rows; here a row is a step
+            raise TypeError("X is a (case, time) frame, a row per time step, and imbalanced-learn's samplers "
+                            "take a row per sample: pass the sequences as a list of (T, C) arrays, "
+                            "[g.to_numpy() for _, g in X.groupby(level=0, sort=False)], or use "
+                            "VAEAugmenter.fit_resample, which gives such a frame back")
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
