@@ -319,3 +319,72 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     finally:
         os.close(write_end)
     assert r.returncode == 141 and "Traceback" not in r.stderr, r.stderr
+
+
+def write_log(path, n_cases: int = 12, shuffle: bool = True) -> list[np.ndarray]:
+    """A long CSV of sequences, a row per step (a sensor log): subject, time t, two channels,
+    activity; each case's rows shuffled, so that only --time puts them in order."""
+    rng = np.random.default_rng(0)
+    lines, cases = ["subject,t,ax,ay,activity"], []
+    for i in range(n_cases):
+        T, label = 20 + i, ["walk", "run"][i % 2]
+        s = np.column_stack([np.sin(np.linspace(0, 3 + i % 2, T)), np.cos(np.linspace(0, 6, T)) * (1 + i % 2)])
+        cases.append(s)
+        for t in (rng.permutation(T) if shuffle else range(T)):
+            lines.append(f"c{i},{t * 0.5},{s[t, 0]:.6f},{s[t, 1]:.6f},{label}")
+    path.write_text("\n".join(lines) + "\n")
+    return cases
+
+
+def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_alike(tmp_path):
+    from vaeaug.data import DataFormatError, load_long_csv, write_long_csv
+
+    cases = write_log(tmp_path / "log.csv")
+    ds = load_long_csv(tmp_path / "log.csv", "subject", time="t")
+    assert ds.kind == "sequence" and ds.meta["channels"] == ["ax", "ay"] and ds.meta["label"] == "activity"
+    assert ds.meta["ids"] == [f"c{i}" for i in range(12)] and list(ds.y[:2]) == ["walk", "run"]
+    for got, want in zip(ds.X, cases, strict=True):  # every step, in time order, the time itself left out
+        np.testing.assert_allclose(got, want, atol=1e-6)
+    write_long_csv(tmp_path / "back.csv", ds.X, ds.y, ds.meta["ids"], ds.meta)
+    again = load_long_csv(tmp_path / "back.csv", "subject", time="t")
+    assert again.meta["ids"] == ds.meta["ids"] and all(np.allclose(a, b, atol=1e-6) for a, b in zip(again.X, ds.X))
+    write_log(tmp_path / "ordered.csv", shuffle=False)
+    with pytest.warns(UserWarning, match="'t' rises at every step of every case"):  # a clock read as a channel
+        ordered = load_long_csv(tmp_path / "ordered.csv", "subject")
+    assert ordered.X[0].shape == (20, 3)
+    text = (tmp_path / "log.csv").read_text().splitlines()
+    (tmp_path / "mixed.csv").write_text("\n".join([*text[:5], text[5].replace("walk", "run"), *text[6:]]))
+    with pytest.raises(DataFormatError, match=r"case 'c0' holds labels \['run', 'walk'\]"):
+        load_long_csv(tmp_path / "mixed.csv", "subject", time="t")
+    (tmp_path / "gap.csv").write_text("\n".join([*text[:3], text[3].replace(text[3].split(",")[2], ""), *text[4:]]))
+    with pytest.raises(DataFormatError, match=r"line 4: channel 'ax' is missing \(case 'c0'\)"):
+        load_long_csv(tmp_path / "gap.csv", "subject", time="t")
+    with pytest.raises(ValueError, match="no column 'patient'"):
+        load_long_csv(tmp_path / "log.csv", "patient")
+
+
+def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, capsys):
+    from vaeaug.data import load_long_csv
+
+    write_log(tmp_path / "log.csv")
+    model, out = tmp_path / "model", tmp_path / "new.csv"
+    assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--time", "t",
+                 "--out", str(model), "--epochs", "2", "--hidden", "16", "--latent-dim", "2", "--quiet"]) == 0, \
+        capsys.readouterr().err
+    assert main(["info", "--model", str(model)]) == 0
+    assert "cases by 'subject', steps ordered by 't', 2 channels (ax, ay)" in capsys.readouterr().out
+    assert main(["augment", "--model", str(model), "--data", str(tmp_path / "log.csv"), "--per-sample", "2",
+                 "--compose", "none", "--include-original", "--out", str(out), "--quiet"]) == 0, capsys.readouterr().err
+    new = load_long_csv(out, "subject", time="t")  # the training file's columns, a case per sample
+    assert new.meta["channels"] == ["ax", "ay"] and len(new.y) == 12 * 3
+    assert new.meta["ids"][:2] == ["c0", "c1"] and new.meta["ids"][12:14] == ["c0-vae-0", "c0-vae-1"]
+    assert [len(s) for s in new.X[12:14]] == [20, 20]  # each offspring as long as its source
+    assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--label", "t",
+                 "--out", str(model), "--quiet"]) == 1  # a label that changes within a case
+    assert "holds labels" in capsys.readouterr().err
+    from vaeaug.cli import _load_data, build_parser
+
+    args = build_parser().parse_args(["experiment", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject",
+                                      "--time", "t"])
+    ds = _load_data(args)  # the experiment reads it as train does
+    assert ds.kind == "sequence" and len(ds) == 12 and len(ds.train_val_test()[0]) > 0

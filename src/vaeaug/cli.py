@@ -14,6 +14,7 @@ from .cli_data import (
     is_csv,
     is_folder,
     keep_table,
+    long_csv,
     training_data,
     unlabeled_data,
     write_samples,
@@ -49,8 +50,8 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
-    arrays, table = training_data(args.data, args.label, args.header)
-    if table is not None and not table["header"] and args.header is None:
+    arrays, table = training_data(args.data, args.label, args.header, args.sequence_id, args.time)
+    if table is not None and not table.get("header", True) and args.header is None:
         print(f"{args.data}: its first row is data, not a header: columns are named by place (0, 1, ...) and the "
               f"label is column {table['label']} (--header reads the first row as names)", file=sys.stderr)
     unlabeled = None if args.unlabeled is None else unlabeled_data(args.unlabeled, arrays, table)
@@ -172,6 +173,16 @@ def cmd_augment(args) -> int:
     return 0
 
 
+def add_long_csv_args(p: argparse.ArgumentParser) -> None:
+    """--sequence-id and --time: a long CSV of sequences, one row per time step."""
+    p.add_argument("--sequence-id", default=None, metavar="COLUMN",
+                   help="read the CSV as sequences, one row per time step: COLUMN names each row's sequence (a "
+                        "case); the other columns but --label and --time are its channels (numbers)")
+    p.add_argument("--time", default=None, metavar="COLUMN",
+                   help="with --sequence-id: order each case's steps by COLUMN (numbers or ISO dates) and leave it "
+                        "out of the channels (default: the file's row order)")
+
+
 HEADER_HELP = ("whether the CSV's first row names its columns (default: decided from the file: a first row of "
                "numbers and values its columns hold is data, and columns are then named by place, 0, 1, ...)")
 
@@ -187,6 +198,8 @@ def _load_data(args):
 
     if args.data and args.dataset:
         raise ValueError("give --dataset NAME or --data PATH, not both")
+    if args.data and args.sequence_id:
+        return long_csv(args.data, args.sequence_id, args.label, args.time)
     if args.data:
         csv = {"header": args.header} if args.header is not None and is_csv(args.data) else {}
         return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv)
@@ -283,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "  vaeaug train --data train.npz --out model --epochs 100 --latent-dim 32 --resume\n"
                               "  vaeaug train --data JapaneseVowels_TRAIN.ts --out model   # sequences, ragged\n"
                               "  vaeaug train --data series.npz --data-kind sequence --out model   # X (N, T, C)\n"
+                              "  vaeaug train --data log.csv --sequence-id subject --time t --out model   # a row a step\n"
                               "ragged sequences in an .npz: X_values (all steps stacked, (sum T_i, C)) and "
                               "X_lengths (N,)",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -291,6 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target/y or the last)")
     t.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                    help=HEADER_HELP)
+    add_long_csv_args(t)
     t.add_argument("--unlabeled", default=None, metavar="PATH",
                    help="samples without labels that also train the VAE (not the choice): an .npz with X, a .csv "
                         "with the training table's columns, or a folder of images (any layout)")
@@ -366,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  vaeaug experiment --dataset JapaneseVowels   # sequences: speech frames\n"
                "  vaeaug experiment --data GunPoint_TRAIN.ts   # its _TEST.ts beside it is the test split\n"
                "  vaeaug experiment --data table.csv --label class --out my-run\n"
+               "  vaeaug experiment --data log.csv --sequence-id subject --time t   # sequences, a row a step\n"
                "  vaeaug experiment --data big.csv --per-class 10 --seeds 3   # the scarce regime, drawn per seed",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("--dataset", default=None, help="a named data set (see `vaeaug datasets`; default: ujipen-v1)")
@@ -374,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(N, T, C) sequences with --data-kind sequence, ragged ones as X_values + X_lengths")
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
     e.add_argument("--header", action=argparse.BooleanOptionalAction, default=None, help=HEADER_HELP)
+    add_long_csv_args(e)
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--per-class", type=_positive, default=None, metavar="N",
                    help="train on N samples per class (validate on N/5, at least 1), drawn afresh per seed, and "

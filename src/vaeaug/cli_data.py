@@ -11,6 +11,8 @@ import numpy as np
 
 #: Beside a model trained on a CSV table: its label column and the encoder of its columns (JSON).
 TABLE_FILE = "table.json"
+#: Beside a model trained on a long CSV of sequences: its id, time, channel and label columns (JSON).
+SEQUENCES_FILE = "sequences.json"
 
 
 def is_csv(path) -> bool:
@@ -40,6 +42,21 @@ def model_table(model) -> dict | None:
         raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
 
 
+def model_sequences(model) -> dict | None:
+    """The long CSV a model was trained on (:func:`~vaeaug.data.longcsv.load_long_csv`'s columns), if one."""
+    import json
+
+    p = Path(model) / SEQUENCES_FILE
+    if not p.is_file():
+        return None
+    try:
+        d = json.loads(p.read_text("utf-8"))
+        return {"id": str(d["id"]), "time": None if d["time"] is None else str(d["time"]),
+                "channels": [str(c) for c in d["channels"]], "label": str(d["label"])}
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
+
+
 def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
     """X and y (optionally X_val, y_val) from an .npz, where ragged sequences are stored as
     X_values and X_lengths (:func:`~vaeaug.fileio.pack_ragged`), or from a .ts file."""
@@ -65,9 +82,14 @@ def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
     return arrays
 
 
-def training_data(path, label: str | None, header: bool | None = None) -> tuple[dict, dict | None]:
+def training_data(path, label: str | None, header: bool | None = None, sequence_id: str | None = None,
+                  time: str | None = None) -> tuple[dict, dict | None]:
     """``train``'s arrays, and for a CSV the table to keep beside the model (with whether it
-    had a header, so that ``augment`` reads and writes its files alike)."""
+    had a header, so that ``augment`` reads and writes its files alike); with ``sequence_id``, a
+    long CSV's sequences and its columns (``"sequences"``), kept as :data:`SEQUENCES_FILE`."""
+    if sequence_id is not None:
+        ds = long_csv(path, sequence_id, label, time)
+        return {"X": list(ds.X), "y": ds.y}, {"sequences": {k: ds.meta[k] for k in ("id", "time", "channels", "label")}}
     if Path(path).is_dir():
         return image_folder(path), None
     if not is_csv(path):
@@ -79,6 +101,15 @@ def training_data(path, label: str | None, header: bool | None = None) -> tuple[
                                     "header": ds.meta["header"]}
 
 
+def long_csv(path, sequence_id: str, label: str | None, time: str | None):
+    """A long CSV's :class:`~vaeaug.data.Dataset` of sequences; ``--sequence-id`` names a CSV's column."""
+    if not is_csv(path):
+        raise ValueError(f"--sequence-id names a column of a long CSV (a row per time step); {path} is not a .csv")
+    from .data.longcsv import load_long_csv
+
+    return load_long_csv(path, sequence_id, label, time)
+
+
 def unlabeled_data(path, arrays: dict, table: dict | None):
     """``train --unlabeled``: samples without labels, read as the training data was: an .npz's X
     (or X_values and X_lengths), a CSV with the training table's columns (a label column is
@@ -88,8 +119,9 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
 
         return load_image_folder(path, tuple(np.shape(arrays["X"])[-2:]), anywhere=True).X
     if is_csv(path):
-        if table is None:
-            raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not: give it as the training data is")
+        if table is None or "sequences" in table:
+            raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not a table: give it as an "
+                             ".npz (X, or X_values and X_lengths for ragged sequences)")
         from .data import TableEncoder
         from .data.csvfiles import read_csv_with
 
@@ -99,14 +131,17 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
 
 
 def keep_table(model, table: dict | None) -> None:
-    """Write the table beside a saved model, or remove an earlier model's (``save`` keeps other files)."""
+    """Write the table (or a long CSV's columns) beside a saved model, and remove an earlier
+    model's other one (``save`` keeps other files)."""
     from .fileio import atomic_write_json
 
-    p = Path(model) / TABLE_FILE
-    if table is not None:
-        atomic_write_json(p, table)
-    elif p.exists():
-        p.unlink()
+    long_ = None if table is None else table.get("sequences")
+    for name, content in ((TABLE_FILE, None if long_ is not None else table), (SEQUENCES_FILE, long_)):
+        p = Path(model) / name
+        if content is not None:
+            atomic_write_json(p, content)
+        elif p.exists():
+            p.unlink()
 
 
 def image_folder(path, size: tuple[int, int] | None = None) -> dict:
@@ -127,7 +162,17 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
     the model's ``image_size`` (H, W); a CSV with a header row or without one as the training
     file was, unless ``header`` says."""
-    table = model_table(model)
+    table, long_ = model_table(model), model_sequences(model)
+    if long_ is not None:  # a long CSV of sequences in, and out
+        if is_csv(out) and sharded:
+            raise ValueError(f"--out {out}: a CSV is written whole, without --shard-size; write an .npz")
+        if not is_csv(path):
+            return load_arrays(path), {"sequences": long_}
+        ds = long_csv(path, long_["id"], label or long_["label"], long_["time"])
+        if ds.meta["channels"] != long_["channels"]:
+            raise ValueError(f"{path} has channels {ds.meta['channels']}, but {model} was trained on "
+                             f"{long_['channels']}")
+        return {"X": list(ds.X), "y": ds.y, "names": np.array(ds.meta["ids"], dtype=object)}, {"sequences": long_}
     if table is None and is_csv(path):
         raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
     if is_csv(out) and (table is None or sharded):
@@ -158,6 +203,12 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
 
         names = np.arange(int(source.max()) + 1 if len(source) else 0) if names is None else names
         write_image_folder(out, X_new, y_new, sample_names(names, source, moved, n_original))
+        return
+    if is_csv(out) and table is not None and "sequences" in table:  # a long CSV: a case per sample
+        from .data.longcsv import write_long_csv
+
+        names = np.arange(int(source.max()) + 1 if len(source) else 0) if names is None else names
+        write_long_csv(out, X_new, y_new, sample_names(names, source, moved, n_original), table["sequences"])
         return
     if is_csv(out):
         from .data import write_csv

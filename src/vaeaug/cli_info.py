@@ -10,7 +10,7 @@ def model_summary(aug, model) -> dict:
     """What a saved model is and what it will make: its data, its VAE, its training and its choice."""
     import json
 
-    from .cli_data import model_table
+    from .cli_data import model_sequences, model_table
     from .persistence import CONFIG_FILE
 
     h, c = aug.history_, aug.vae_.config
@@ -25,6 +25,7 @@ def model_summary(aug, model) -> dict:
         "csv_columns": list(table["encoder"].columns_) if table else None,
         "csv_header": table["header"] if table else None,
         "csv_times": {c: t[0] for c, t in zip(table["encoder"].columns_, table["encoder"].times_) if t} if table else None,
+        "csv_sequences": model_sequences(model),
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,
@@ -50,6 +51,12 @@ def describe(s: dict) -> list[str]:
         what = (f"a CSV table of {len(columns)} columns ({named}{', ...' if len(columns) > 6 else ''}; "
                 f"{shape[0]} features encoded), labelled by {s['csv_label']!r}"
                 + ("; no header row: columns named by place" if s.get("csv_header") is False else ""))
+    elif s.get("csv_sequences"):
+        q = s["csv_sequences"]
+        order = f"ordered by {q['time']!r}" if q["time"] else "in row order"
+        named = ", ".join(q["channels"][:6]) + (", ..." if len(q["channels"]) > 6 else "")
+        what = (f"sequences from a long CSV, a row per step: cases by {q['id']!r}, steps {order}, {shape[0]} "
+                f"channels ({named}), labelled by {q['label']!r}; resampled to {shape[1]} steps in the model")
     elif s["kind"] == "sequence":
         what = f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
     else:

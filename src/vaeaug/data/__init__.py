@@ -1,5 +1,5 @@
 """Data sources: UJI Pen Characters (v1 embedded as the default, v2), scikit-learn's digits, CSV
-tables, image folders and ``.npz``. Every loader returns a :class:`Dataset`."""
+tables, long CSV files of sequences, image folders and ``.npz``. Every loader returns a :class:`Dataset`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .csvfiles import load_csv, write_csv
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
 from .images import load_image_folder
+from .longcsv import load_long_csv, write_long_csv
 from .npzfile import load_npz_dataset
 from .tabular import TableEncoder
 from .timeseries import AEON_SETS, load_aeon, load_ts
@@ -64,6 +65,7 @@ def load_path(path: str | Path, label: str | None = None, kind: str | None = Non
 
 __all__ = [
     "AEON_SETS", "DATASETS", "DataFormatError", "Dataset", "DownloadError", "TableEncoder", "cache_dir", "fetch",
-    "load_aeon", "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_npz_dataset", "load_path",
-    "load_ts", "load_ujipen_v1", "load_ujipen_v1_trajectories", "load_ujipen_v2", "per_class_subsample", "render", "write_csv",
+    "load_aeon", "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_long_csv",
+    "load_npz_dataset", "load_path", "load_ts", "load_ujipen_v1", "load_ujipen_v1_trajectories", "load_ujipen_v2",
+    "per_class_subsample", "render", "write_csv", "write_long_csv",
 ]

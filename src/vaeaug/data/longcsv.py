@@ -1,0 +1,116 @@
+"""Sequences in a long CSV, one row per time step, as sensor logs and sktime's and aeon's long
+frames are written: a case id column, optionally a time column that orders each case's steps,
+numeric channel columns and a label that each case holds on all its rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from ..fileio import atomic_write_text
+from ..sequences import object_array
+from .csvfiles import _label_column, _labels, _read_rows
+from .dataset import DataFormatError, Dataset
+from .tabular import _is_missing, _to_float
+from .times import iso_ns
+
+#: Significant digits written per value: the model decodes in float32, which holds about seven.
+DIGITS = 7
+
+
+def _column(header: list[str], name: str, what: str, path: Path) -> int:
+    if name not in header:
+        raise ValueError(f"{path} has no column {name!r} ({what}); its columns are {header}")
+    return header.index(name)
+
+
+def _time_value(cell: str, path: Path, line: int, name: str) -> float:
+    """A time cell as a number to sort by: a number, or an ISO date or time (nanoseconds)."""
+    v = _to_float(cell)
+    if v is None:
+        v = iso_ns(cell.strip())
+    if v is None:
+        raise DataFormatError(f"time column {name!r} holds {cell!r}, neither a number nor an ISO date or time",
+                              str(path), line)
+    return float(v)
+
+
+def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str | None = None) -> Dataset:
+    """Read a long CSV into a sequence :class:`Dataset`: one sequence per value of column ``id``
+    (cases in order of first appearance; ``X`` an object array of (T_i, C) arrays), its steps in file order or, with ``time``, ordered by
+    that column (numbers or ISO dates), every other column but the label a channel (numbers, none
+    missing). ``label``: as :func:`~vaeaug.data.load_csv` finds it; each case must hold one.
+    ``meta`` keeps the column names and each case's id (``ids``), so :func:`write_long_csv`
+    writes new cases alike."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    header, rows, _ = _read_rows(path, True, label)
+    j_id = _column(header, id, "the case id", path)
+    j_time = None if time is None else _column(header, time, "the time", path)
+    j_label = _label_column([h if k not in (j_id, j_time) else "" for k, h in enumerate(header)], label, str(path))
+    if j_label in (j_id, j_time):
+        raise ValueError(f"{path}: the label column cannot be the case id or the time column; name it with --label")
+    chans = [k for k in range(len(header)) if k not in (j_id, j_time, j_label)]
+    if not chans:
+        raise DataFormatError("the file has no channel columns beside the id, time and label", str(path))
+    cases: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        cases.setdefault(r[j_id].strip(), []).append(i)
+    X, first_rows = [], []
+    for case, idx in cases.items():
+        if j_time is not None:  # a stable sort: steps with one time stamp keep their file order
+            idx = sorted(idx, key=lambda i: _time_value(rows[i][j_time], path, i + 2, header[j_time]))
+        labels = {rows[i][j_label].strip() for i in idx}
+        if len(labels) > 1:
+            raise DataFormatError(f"case {case!r} holds labels {sorted(labels)[:5]} in column {header[j_label]!r}; "
+                                  "each case has one", str(path), idx[0] + 2)
+        values = np.empty((len(idx), len(chans)))
+        for t, i in enumerate(idx):
+            for c, k in enumerate(chans):
+                v = _to_float(rows[i][k])
+                if v is None:
+                    what = "missing" if _is_missing(rows[i][k]) else f"{rows[i][k]!r}, not a number"
+                    raise DataFormatError(f"channel {header[k]!r} is {what} (case {case!r}): a sequence's channels "
+                                          "are numbers, none missing; impute, drop or name the column with --time",
+                                          str(path), i + 2)
+                values[t, c] = v
+        X.append(values)
+        first_rows.append(rows[idx[0]])
+    y = _labels(first_rows, j_label, header[j_label], path)
+    names = [header[k] for k in chans]
+    if time is None:
+        _warn_clock(X, names, path)
+    meta = {"source": str(path), "label": header[j_label], "id": id, "time": time, "channels": names,
+            "ids": list(cases)}
+    return Dataset(name=path.stem, X=object_array(X), y=y, kind="sequence", meta=meta)
+
+
+def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
+    """Warn about a channel that rises at every step of every case (of at least 3 steps): a clock
+    read as a signal, which the VAE would learn and make."""
+    long_ = [s for s in X if len(s) >= 3]
+    for c, name in enumerate(names):
+        if long_ and all((np.diff(s[:, c]) > 0).all() for s in long_):
+            warnings.warn(f"{path}: column {name!r} rises at every step of every case, a time stamp read as a "
+                          f"channel; time={name!r} (--time {name}) orders the steps by it instead", UserWarning,
+                          stacklevel=3)
+
+
+def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict) -> None:
+    """Write sequences as a long CSV with the columns of ``meta`` (:func:`load_long_csv`'s): the
+    case id from ``ids``, the step number (0, 1, ...) in the time column where the file had one,
+    the channels to :data:`DIGITS` significant digits, and the label (atomically)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    time = meta.get("time")
+    w.writerow([meta["id"], *([time] if time else []), *meta["channels"], meta["label"]])
+    for s, lab, case in zip(X, y, ids, strict=True):
+        lab = lab.item() if hasattr(lab, "item") else lab
+        for t, step in enumerate(np.asarray(s, dtype=np.float64)):
+            w.writerow([case, *([t] if time else []), *(format(v, f".{DIGITS}g") for v in step), lab])
+    atomic_write_text(path, buf.getvalue())
