@@ -416,3 +416,16 @@ def test_a_case_time_frame_is_read_as_its_sequences_and_comes_back_as_one(fitted
 
     with pytest.raises(TypeError, match="a row per sample"):  # imbalanced-learn would split its rows
         VAESampler(VAEAugmenter(**kw)).fit_resample(frame, y)
+
+
+def test_a_table_indexed_by_two_keys_stays_a_table():
+    """Two index levels with a label per row are a table's rows (patient, visit), not (case, time) steps."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    index = pd.MultiIndex.from_product([range(20), [1, 2]], names=["patient", "visit"])
+    X, y = pd.DataFrame(rng.normal(size=(40, 3)), columns=list("abc"), index=index), np.tile([0, 1], 20)
+    aug = VAEAugmenter(**{**SMALL, "epochs": 2}).fit(X, y)
+    assert aug.vae_.kind == "vector"
+    X_new, y_new = aug.generate(X, y, n_per_sample=1)
+    assert list(X_new.columns) == ["a", "b", "c"] and len(X_new) == len(y_new) == 40
+    assert len(aug.fit_resample(X, y)[0]) == 40 * (1 + aug.n_per_sample_)

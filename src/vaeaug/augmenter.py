@@ -21,7 +21,7 @@ from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
 from .frames import (check_names, encode_table, frame_names, is_frame, is_long_frame, labels_like, like, long_chunks,
-                     long_frame, long_sequences)
+                     long_frame, long_sequences, reads_as_cases)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -174,10 +174,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """The :class:`~vaeaug.data.TableEncoder` of a frame fitted with category columns, else ``None``."""
         return getattr(self, "table_encoder_", None)
 
+    def _is_cases(self, X) -> bool:
+        """Whether ``X`` is a (case, time) frame for this model: two index levels, and a sequence model."""
+        return is_long_frame(X) and self._vae().kind == "sequence"
+
     def _cases(self, X):
         """A (case, time) frame (aeon's and sktime's pd-multiindex) as its list of sequences, after
         checking its channel columns against fit's; anything else as it is."""
-        if not is_long_frame(X):
+        if not self._is_cases(X):
             return X
         check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
         return long_sequences(X)
@@ -296,7 +300,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_scorer(self.estimator if scorer is None else scorer)
         self.seed_ = as_seed(self.random_state)  # every seeded step of this fit, and later draws, from it
         names = frame_names(X, categories_ok=True)
-        if is_long_frame(X):  # a (case, time) frame: its cases are sequences, its columns their channels
+        if reads_as_cases(X, y, self.data_kind):  # a (case, time) frame: cases are sequences, columns channels
             X, X_val, X_unlabeled = (long_sequences(A, n) if is_long_frame(A) else A
                                      for A, n in ((X, "X"), (X_val, "X_val"), (X_unlabeled, "X_unlabeled")))
         # a frame with category columns: encoded here, and offspring decoded back to its columns
@@ -399,7 +403,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
         X_rec = like(self.inverse_transform(self.transform(X), y, lengths), X, table=self._table())[0]
-        return long_frame(X_rec, frame, frame.index.unique(0)) if is_long_frame(frame) else X_rec
+        return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -445,7 +449,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
             X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in, self._table())
-            X_new = long_frame(X_new, frame) if is_long_frame(frame) else X_new
+            X_new = long_frame(X_new, frame) if self._is_cases(frame) else X_new
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -464,7 +468,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
         X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in, self._table())
-        X_new = long_frame(X_new, frame) if is_long_frame(frame) else X_new
+        X_new = long_frame(X_new, frame) if self._is_cases(frame) else X_new
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -503,10 +507,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
                                            for x, y_chunk in stream), frame)
 
-    @staticmethod
-    def _long(stream, frame):
+    def _long(self, stream, frame):
         """A stream of chunks as (case, time) frames where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
-        return long_chunks(stream, frame) if is_long_frame(frame) else stream
+        return long_chunks(stream, frame) if self._is_cases(frame) else stream
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
@@ -548,7 +551,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """
         self.fit(X, y)
         X_new, y_new = self.generate(X, y)
-        if is_long_frame(X):  # the caller's cases as given, then the offspring, numbered after them
+        if self._is_cases(X):  # the caller's cases as given, then the offspring, numbered after them
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)

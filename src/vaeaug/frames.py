@@ -100,9 +100,18 @@ def encode_table(X, X_val, X_unlabeled, data_kind: str):
 
 
 def is_long_frame(X) -> bool:
-    """Whether ``X`` is a frame indexed by (case, time), one row per time step: the "pd-multiindex"
-    collection of aeon and sktime, read as sequences whose channels are the columns."""
+    """Whether ``X`` is a frame indexed by two levels, as the (case, time) "pd-multiindex"
+    collection of aeon and sktime is, one row per time step (:func:`reads_as_cases` decides)."""
     return is_frame(X) and getattr(X.index, "nlevels", 1) == 2
+
+
+def reads_as_cases(X, y, data_kind: str) -> bool:
+    """Whether ``fit`` reads ``X`` as a (case, time) frame of sequences: a two-level frame with one
+    label per case rather than per row (or ``data_kind="sequence"``). A table indexed by two keys
+    (patient, visit) has a label per row, and stays a table."""
+    if not is_long_frame(X) or data_kind not in ("auto", "sequence"):
+        return False
+    return data_kind == "sequence" or (y is not None and len(y) != len(X))
 
 
 def long_sequences(X, name: str = "X") -> list[np.ndarray]:

@@ -19,7 +19,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
                       "(or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
-from .frames import categorical_columns, is_long_frame
+from .frames import categorical_columns, reads_as_cases
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
@@ -90,7 +90,7 @@ class VAESampler(BaseOverSampler):
         and counts as scikit-learn keeps them."""
         from imblearn.utils import check_target_type
 
-        if is_long_frame(X):  # imbalanced-learn hands samples on as rows; here a row is a step
+        if reads_as_cases(X, y, (self.augmenter or VAEAugmenter()).data_kind):  # here a row is a step
             raise TypeError("X is a (case, time) frame, a row per time step, and imbalanced-learn's samplers "
                             "take a row per sample: pass the sequences as a list of (T, C) arrays, "
                             "[g.to_numpy() for _, g in X.groupby(level=0, sort=False)], or use "
