@@ -3,7 +3,7 @@
 Runs the full experiment (VAE fit with the validation choice of strength and decoding, every
 method, SMOTE and affine, SVM / 1-NN / NN on each, quality metrics) for one seed, and writes
 ``benchmarks/results/profile-experiment.json`` and ``.md``: the wall time, the experiment's own
-phase timings, and the functions with the largest cumulative time. The target of issue 6 is
+phase timings, and the functions with the largest cumulative time. The target of issue 6 was
 ≤ 5 minutes on 2 cores.
 
     python benchmarks/studies/profile_experiment.py --seed 0
@@ -34,7 +34,8 @@ PHASES = {
     "generation, all calls incl. the choice (VAEAugmenter.generate)": ("augmenter.py", "generate"),
     "SVM fits (RBFSVC.fit)": ("classifiers.py", "fit"),
     "NN fits (TorchMLPClassifier.fit)": ("classifiers.py", "fit"),
-    "affine comparator (baselines.affine)": ("baselines.py", "affine"),
+    "affine moves, alone and inside affine_blur (moves.affine)": ("moves.py", "affine"),
+    "affine-blur moves, the images' compose (moves.affine_blur)": ("moves.py", "affine_blur"),
     "quality metrics (metrics.prdc)": ("metrics.py", "prdc"),
 }
 
