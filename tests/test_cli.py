@@ -382,6 +382,8 @@ def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, cap
     assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--label", "t",
                  "--out", str(model), "--quiet"]) == 1  # a label that changes within a case
     assert "holds labels" in capsys.readouterr().err
+    (model / "sequences.json").write_text('{"id": "subject"}')  # its columns lost: refused, not guessed
+    assert main(["info", "--model", str(model)]) == 1 and "sequences.json is damaged" in capsys.readouterr().err
     from vaeaug.cli import _load_data, build_parser
 
     args = build_parser().parse_args(["experiment", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject",

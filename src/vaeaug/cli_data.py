@@ -25,36 +25,34 @@ def is_folder(path) -> bool:
     return p.is_dir() or str(path).endswith(("/", "\\")) or (not p.exists() and p.suffix == "")
 
 
-def model_table(model) -> dict | None:
-    """The table a model was trained on (label column, :class:`~vaeaug.data.TableEncoder`), if a CSV."""
+def _sidecar(model, name: str, parse):
+    """A JSON file kept beside a saved model, parsed by ``parse``; ``None`` where there is none,
+    and a damaged one refused."""
     import json
 
-    from .data import TableEncoder
-
-    p = Path(model) / TABLE_FILE
+    p = Path(model) / name
     if not p.is_file():
         return None
     try:
-        d = json.loads(p.read_text("utf-8"))
-        return {"label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"]),
-                "header": bool(d.get("header", True))}  # models before the header was kept: one
+        return parse(json.loads(p.read_text("utf-8")))
     except (ValueError, KeyError, TypeError) as e:
         raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
+
+
+def model_table(model) -> dict | None:
+    """The table a model was trained on (label column, :class:`~vaeaug.data.TableEncoder`), if a CSV."""
+    from .data import TableEncoder
+
+    return _sidecar(model, TABLE_FILE, lambda d: {
+        "label": str(d["label"]), "encoder": TableEncoder.from_dict(d["encoder"]),
+        "header": bool(d.get("header", True))})  # models before the header was kept: one
 
 
 def model_sequences(model) -> dict | None:
     """The long CSV a model was trained on (:func:`~vaeaug.data.longcsv.load_long_csv`'s columns), if one."""
-    import json
-
-    p = Path(model) / SEQUENCES_FILE
-    if not p.is_file():
-        return None
-    try:
-        d = json.loads(p.read_text("utf-8"))
-        return {"id": str(d["id"]), "time": None if d["time"] is None else str(d["time"]),
-                "channels": [str(c) for c in d["channels"]], "label": str(d["label"])}
-    except (ValueError, KeyError, TypeError) as e:
-        raise ValueError(f"{p} is damaged ({e}); retrain the model from its CSV") from None
+    return _sidecar(model, SEQUENCES_FILE, lambda d: {
+        "id": str(d["id"]), "time": None if d["time"] is None else str(d["time"]),
+        "channels": [str(c) for c in d["channels"]], "label": str(d["label"])})
 
 
 def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
