@@ -264,8 +264,9 @@ def cmd_datasets(args) -> int:
     print(f"\nDownloads are cached in {cache_dir()} (set VAEAUG_DATA_DIR to change it).")
     print("Your own data (--data PATH): a .csv table (--label COLUMN), an .npz with X and y "
           "(optional X_val/y_val, X_test/y_test), a folder with one sub-folder of images per class, or "
-          "time series: a .ts file (its _TEST.ts beside it is the test split), or an .npz of sequences "
-          "(X_values + X_lengths, or X (N, T, C) with --data-kind sequence).")
+          "time series: a .ts file (its _TEST.ts beside it is the test split), an .npz of sequences "
+          "(X_values + X_lengths, or X (N, T, C) with --data-kind sequence), or a long .csv with a row per "
+          "time step (--sequence-id COLUMN, --time COLUMN).")
     return 0
 
 
