@@ -345,6 +345,8 @@ def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_
     assert ds.meta["ids"] == [f"c{i}" for i in range(12)] and list(ds.y[:2]) == ["walk", "run"]
     for got, want in zip(ds.X, cases, strict=True):  # every step, in time order, the time itself left out
         np.testing.assert_allclose(got, want, atol=1e-6)
+    swapped = load_long_csv(tmp_path / "log.csv", "subject", time="t", channels=["ay", "ax"], labelled=False)
+    assert swapped.y is None and np.array_equal(swapped.X[3], ds.X[3][:, ::-1])  # a model's channels, by name
     write_long_csv(tmp_path / "back.csv", ds.X, ds.y, ds.meta["ids"], ds.meta)
     again = load_long_csv(tmp_path / "back.csv", "subject", time="t")
     assert again.meta["ids"] == ds.meta["ids"] and all(np.allclose(a, b, atol=1e-6) for a, b in zip(again.X, ds.X))
@@ -382,6 +384,14 @@ def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, cap
     assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--label", "t",
                  "--out", str(model), "--quiet"]) == 1  # a label that changes within a case
     assert "holds labels" in capsys.readouterr().err
+    pool = tmp_path / "pool.csv"  # unlabeled cases: no label column, an extra one, the channels reordered
+    pool.write_text("\n".join(f"u{i},{t},{np.cos(t / 3 + i):.4f},{np.sin(t / 4):.4f},{i}" for i in range(6)
+                              for t in range(15)))
+    pool.write_text("subject,t,ay,ax,room\n" + pool.read_text())
+    assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--time", "t",
+                 "--unlabeled", str(pool), "--out", str(model), "--epochs", "2", "--hidden", "16", "--latent-dim", "2",
+                 "--quiet"]) == 0, capsys.readouterr().err
+    assert "with 6 unlabeled samples" in capsys.readouterr().out
     (model / "sequences.json").write_text('{"id": "subject"}')  # its columns lost: refused, not guessed
     assert main(["info", "--model", str(model)]) == 1 and "sequences.json is damaged" in capsys.readouterr().err
     from vaeaug.cli import _load_data, build_parser

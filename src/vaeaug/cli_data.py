@@ -99,25 +99,30 @@ def training_data(path, label: str | None, header: bool | None = None, sequence_
                                     "header": ds.meta["header"]}
 
 
-def long_csv(path, sequence_id: str, label: str | None, time: str | None):
-    """A long CSV's :class:`~vaeaug.data.Dataset` of sequences; ``--sequence-id`` names a CSV's column."""
+def long_csv(path, sequence_id: str, label: str | None, time: str | None, **kwargs):
+    """A long CSV's :class:`~vaeaug.data.Dataset` of sequences; ``--sequence-id`` names a CSV's column
+    (``kwargs``: :func:`~vaeaug.data.load_long_csv`'s ``channels`` and ``labelled``)."""
     if not is_csv(path):
         raise ValueError(f"--sequence-id names a column of a long CSV (a row per time step); {path} is not a .csv")
     from .data.longcsv import load_long_csv
 
-    return load_long_csv(path, sequence_id, label, time)
+    return load_long_csv(path, sequence_id, label, time, **kwargs)
 
 
 def unlabeled_data(path, arrays: dict, table: dict | None):
     """``train --unlabeled``: samples without labels, read as the training data was: an .npz's X
     (or X_values and X_lengths), a CSV with the training table's columns (a label column is
-    ignored), or every image under a folder, at the training images' size."""
+    ignored), a long CSV with the training file's id, time and channel columns, or every image
+    under a folder, at the training images' size."""
     if Path(path).is_dir():
         from .data import load_image_folder
 
         return load_image_folder(path, tuple(np.shape(arrays["X"])[-2:]), anywhere=True).X
+    if is_csv(path) and table is not None and "sequences" in table:  # a long CSV read as train's, labels or not
+        q = table["sequences"]
+        return list(long_csv(path, q["id"], None, q["time"], channels=q["channels"], labelled=False).X)
     if is_csv(path):
-        if table is None or "sequences" in table:
+        if table is None:
             raise ValueError(f"--unlabeled {path} is a CSV, but the training data is not a table: give it as an "
                              ".npz (X, or X_values and X_lengths for ragged sequences)")
         from .data import TableEncoder
@@ -166,10 +171,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
             raise ValueError(f"--out {out}: a CSV is written whole, without --shard-size; write an .npz")
         if not is_csv(path):
             return load_arrays(path), {"sequences": long_}
-        ds = long_csv(path, long_["id"], label or long_["label"], long_["time"])
-        if ds.meta["channels"] != long_["channels"]:
-            raise ValueError(f"{path} has channels {ds.meta['channels']}, but {model} was trained on "
-                             f"{long_['channels']}")
+        ds = long_csv(path, long_["id"], label or long_["label"], long_["time"], channels=long_["channels"])
         return {"X": list(ds.X), "y": ds.y, "names": np.array(ds.meta["ids"], dtype=object)}, {"sequences": long_}
     if table is None and is_csv(path):
         raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")

@@ -39,23 +39,35 @@ def _time_value(cell: str, path: Path, line: int, name: str) -> float:
     return float(v)
 
 
-def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str | None = None) -> Dataset:
+def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str | None = None,
+                  channels: list[str] | None = None, labelled: bool = True) -> Dataset:
     """Read a long CSV into a sequence :class:`Dataset`: one sequence per value of column ``id``
-    (cases in order of first appearance; ``X`` an object array of (T_i, C) arrays), its steps in file order or, with ``time``, ordered by
-    that column (numbers or ISO dates), every other column but the label a channel (numbers, none
-    missing). ``label``: as :func:`~vaeaug.data.load_csv` finds it; each case must hold one.
-    ``meta`` keeps the column names and each case's id (``ids``), so :func:`write_long_csv`
-    writes new cases alike."""
+    (cases in order of first appearance; ``X`` an object array of (T_i, C) arrays), its steps in
+    file order or, with ``time``, ordered by that column (numbers or ISO dates), every other column
+    but the label a channel (numbers, none missing). ``label``: as :func:`~vaeaug.data.load_csv`
+    finds it; each case must hold one. ``channels``: read these columns, by name, as the channels
+    (a trained model's; others are left out); ``labelled=False``: no labels (``y`` None; unlabeled
+    data). ``meta`` keeps the column names and each case's id (``ids``), so
+    :func:`write_long_csv` writes new cases alike."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     header, rows, _ = _read_rows(path, True, label)
     j_id = _column(header, id, "the case id", path)
     j_time = None if time is None else _column(header, time, "the time", path)
-    j_label = _label_column([h if k not in (j_id, j_time) else "" for k, h in enumerate(header)], label, str(path))
-    if j_label in (j_id, j_time):
-        raise ValueError(f"{path}: the label column cannot be the case id or the time column; name it with --label")
-    chans = [k for k in range(len(header)) if k not in (j_id, j_time, j_label)]
+    taken = {j_id, j_time, *(() if channels is None else (header.index(c) for c in channels if c in header))}
+    j_label = _label_column([h if k not in taken else "" for k, h in enumerate(header)], label, str(path)) \
+        if labelled else None
+    if j_label is not None and j_label in taken:
+        raise ValueError(f"{path}: the label column cannot be the case id, the time or a channel; name it with --label")
+    if channels is not None:
+        missing = [c for c in channels if c not in header]
+        if missing:
+            raise DataFormatError(f"channel column(s) {missing} of the model are missing (its columns: {header})",
+                                  str(path))
+        chans = [header.index(c) for c in channels]
+    else:
+        chans = [k for k in range(len(header)) if k not in (j_id, j_time, j_label)]
     if not chans:
         raise DataFormatError("the file has no channel columns beside the id, time and label", str(path))
     cases: dict[str, list[int]] = {}
@@ -65,7 +77,7 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
     for case, idx in cases.items():
         if j_time is not None:  # a stable sort: steps with one time stamp keep their file order
             idx = sorted(idx, key=lambda i: _time_value(rows[i][j_time], path, i + 2, header[j_time]))
-        labels = {rows[i][j_label].strip() for i in idx}
+        labels = {rows[i][j_label].strip() for i in idx} if j_label is not None else set()
         if len(labels) > 1:
             raise DataFormatError(f"case {case!r} holds labels {sorted(labels)[:5]} in column {header[j_label]!r}; "
                                   "each case has one", str(path), idx[0] + 2)
@@ -81,11 +93,12 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
                 values[t, c] = v
         X.append(values)
         first_rows.append(rows[idx[0]])
-    y = _labels(first_rows, j_label, header[j_label], path)
+    y = None if j_label is None else _labels(first_rows, j_label, header[j_label], path)
     names = [header[k] for k in chans]
-    if time is None:
+    if time is None and channels is None:  # a model's channels were chosen already
         _warn_clock(X, names, path)
-    meta = {"source": str(path), "label": header[j_label], "id": id, "time": time, "channels": names,
+    meta = {"source": str(path), "label": None if j_label is None else header[j_label], "id": id, "time": time,
+            "channels": names,
             "ids": list(cases)}
     return Dataset(name=path.stem, X=object_array(X), y=y, kind="sequence", meta=meta)
 
