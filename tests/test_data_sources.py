@@ -187,6 +187,30 @@ def test_image_folder_resizes_and_labels(tmp_path):
         load_image_folder(tmp_path)
 
 
+def test_sixteen_bit_grey_images_keep_their_depth_both_ways(tmp_path):
+    """16-bit PNGs (scanners, microscopes, X-rays) were converted to 8 bits by PIL, which clips at
+    255: nearly every pixel of a 12-bit image came in white."""
+    from PIL import Image
+
+    from vaeaug.data.images import write_image_folder
+
+    rng = np.random.default_rng(0)
+    deep = (rng.random((4, 12, 10)) * 4000).astype(np.uint16)
+    for label in ("a", "b"):
+        (tmp_path / label).mkdir()
+        for i in range(2):
+            Image.fromarray(deep[2 * (label == "b") + i]).save(tmp_path / label / f"{i}.png")
+    ds = load_image_folder(tmp_path)
+    assert ds.X.dtype == np.uint16 and ds.meta["mode"] == "I;16"
+    np.testing.assert_array_equal(ds.X, deep)  # every value as written
+    write_image_folder(tmp_path / "out", ds.X, ds.y, ["x", "y", "x", "y"])  # written back as 16-bit PNG
+    np.testing.assert_array_equal(load_image_folder(tmp_path / "out").X, deep)
+    Image.fromarray(np.full((24, 20), 255, np.uint8)).save(tmp_path / "a" / "byte.png")  # 8 bits among 16, larger
+    mixed = load_image_folder(tmp_path)
+    assert mixed.X.dtype == np.uint16 and mixed.X[mixed.extras["files"].index(str(tmp_path / "a" / "byte.png"))].min() \
+        == 65535  # white stays white, resized to the common 12×10
+
+
 def test_npz_and_load_path(tmp_path, digits):
     X, y = digits
     p = tmp_path / "d.npz"

@@ -21,7 +21,9 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
 
     Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
-    colour, all load as (N, 3, H, W) RGB.
+    colour, all load as (N, 3, H, W) RGB. Grey images of more than 8 bits (16-bit PNG or TIFF,
+    as scanners and microscopes write them) keep their depth: (N, H, W) uint16, 8-bit ones among
+    them scaled by 257, or float32 where any holds floats.
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -49,32 +51,52 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         w, h = Counter(im.size for im in images).most_common(1)[0][0]
     else:
         w, h = (size, size) if isinstance(size, int) else (size[1], size[0])
-    colour = any(im.mode not in ("L", "1", "I", "I;16", "F", "LA") for im in images)
-    mode = "RGB" if colour else "L"
-    arrs = []
-    for im in images:
-        im = im.convert(mode)
-        if im.size != (w, h):
-            im = im.resize((w, h), Image.Resampling.BILINEAR)
-        a = np.asarray(im, dtype=np.uint8)
-        arrs.append(a.transpose(2, 0, 1) if colour else a)
+    colour = any(im.mode not in GREY_MODES for im in images)
+    deep = not colour and any(im.mode in DEEP_MODES for im in images)
+    mode = "RGB" if colour else "L" if not deep else "F" if any(im.mode == "F" for im in images) else "I;16"
+    arrs = [_pixels(im, mode, (w, h)) for im in images]
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
     return Dataset(name=root.name, X=np.stack(arrs), y=np.array(labels), kind="image", meta=meta,
                    extras={"files": [str(f) for _, f in files]})
 
 
+#: PIL modes of grey images, and of those deeper than 8 bits, which converting to "L" would clip at 255.
+GREY_MODES = ("L", "1", "I", "I;16", "I;16B", "I;16L", "F", "LA")
+DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
+
+
+def _pixels(im, mode: str, size: tuple[int, int]) -> np.ndarray:
+    """One image as an array in the folder's ``mode`` at ``size`` (W, H): RGB (3, H, W) and L (H, W)
+    bytes; grey images deeper than 8 bits resized as 32-bit floats, then uint16 ("I;16") or float32 ("F")."""
+    from PIL import Image
+
+    if mode in ("RGB", "L"):
+        im = im.convert(mode)
+        if im.size != size:
+            im = im.resize(size, Image.Resampling.BILINEAR)
+        a = np.asarray(im, dtype=np.uint8)
+        return a.transpose(2, 0, 1) if mode == "RGB" else a
+    scale = 257.0 if im.mode in ("L", "1", "LA") else 1.0  # an 8-bit image among 16-bit ones: white stays white
+    im = im.convert("L").convert("F") if im.mode in ("1", "LA") else im.convert("F")
+    if im.size != size:
+        im = im.resize(size, Image.Resampling.BILINEAR)
+    a = np.asarray(im, dtype=np.float32) * scale
+    return a if mode == "F" else np.clip(np.rint(a), 0, 65535).astype(np.uint16)
+
+
 def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
-    """Write images ``X`` ((N, H, W) grey or (N, 3, H, W) RGB, bytes) as ``path/<label>/<name>.png``,
-    the layout :func:`load_image_folder` reads, replacing an earlier folder whole; returns N.
-    ``names`` (N,) are file stems, unique per label."""
+    """Write images ``X`` ((N, H, W) grey or (N, 3, H, W) RGB, bytes; grey also uint16, as 16-bit
+    PNG) as ``path/<label>/<name>.png``, the layout :func:`load_image_folder` reads, replacing an
+    earlier folder whole; returns N. ``names`` (N,) are file stems, unique per label."""
     from PIL import Image
 
     from ..fileio import atomic_write_json, folder_in_place
 
     X = np.asarray(X)
-    if X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3))):
-        raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, got {X.dtype} of shape {X.shape}: "
-                         "write an .npz")
+    grey16 = X.dtype == np.uint16 and (X.ndim == 3 or (X.ndim == 4 and X.shape[1] == 1))
+    if not grey16 and (X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3)))):
+        raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, or (N, H, W) uint16, got {X.dtype} "
+                         f"of shape {X.shape}: write an .npz")
     with folder_in_place(path, marker=IMAGES_MANIFEST) as tmp:
         for x, label, name in zip(X, y, names, strict=True):
             folder = tmp / _safe_name(str(label))
