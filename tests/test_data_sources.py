@@ -180,8 +180,10 @@ def test_image_folder_resizes_and_labels(tmp_path):
     ds = load_image_folder(tmp_path)
     assert ds.X.shape == (3, 12, 10) and ds.X.dtype == np.uint8  # the most common size
     assert ds.y.tolist() == ["cat", "cat", "dog"]
+    Image.fromarray(np.full((12, 10), 90, np.uint8)).convert("P").save(tmp_path / "dog" / "grey.gif")
+    assert load_image_folder(tmp_path).X.shape == (4, 12, 10)  # a grey palette GIF is grey
     Image.fromarray(np.zeros((12, 10, 3), np.uint8)).save(tmp_path / "dog" / "rgb.png")
-    assert load_image_folder(tmp_path, size=8).X.shape == (4, 3, 8, 8)
+    assert load_image_folder(tmp_path, size=8).X.shape == (5, 3, 8, 8)
     (tmp_path / "dog" / "broken.png").write_bytes(b"not an image")
     with pytest.raises(DataFormatError, match="broken.png"):
         load_image_folder(tmp_path)

@@ -51,7 +51,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         w, h = Counter(im.size for im in images).most_common(1)[0][0]
     else:
         w, h = (size, size) if isinstance(size, int) else (size[1], size[0])
-    colour = any(im.mode not in GREY_MODES for im in images)
+    colour = any(_is_colour(im) for im in images)
     deep = not colour and any(im.mode in DEEP_MODES for im in images)
     mode = "RGB" if colour else "L" if not deep else "F" if any(im.mode == "F" for im in images) else "I;16"
     arrs = [_pixels(im, mode, (w, h)) for im in images]
@@ -63,6 +63,16 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
 #: PIL modes of grey images, and of those deeper than 8 bits, which converting to "L" would clip at 255.
 GREY_MODES = ("L", "1", "I", "I;16", "I;16B", "I;16L", "F", "LA")
 DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
+
+
+def _is_colour(im) -> bool:
+    """Whether an image holds colour: not a grey mode, and for a palette (GIF), a colour in use."""
+    if im.mode in GREY_MODES:
+        return False
+    if im.mode in ("P", "PA"):  # palette images are often grey (GIF): judged by their pixels
+        a = np.asarray(im.convert("RGB"))
+        return bool((a[..., 0] != a[..., 1]).any() or (a[..., 1] != a[..., 2]).any())
+    return True
 
 
 def _pixels(im, mode: str, size: tuple[int, int]) -> np.ndarray:
