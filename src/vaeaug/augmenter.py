@@ -449,7 +449,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
             X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in, self._table())
-            X_new = long_frame(X_new, frame) if self._is_cases(frame) else X_new
+            X_new = self._long_out(X_new, frame)
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -468,7 +468,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
         X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in, self._table())
-        X_new = long_frame(X_new, frame) if self._is_cases(frame) else X_new
+        X_new = self._long_out(X_new, frame)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -506,6 +506,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
         return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
                                            for x, y_chunk in stream), frame)
+
+    def _long_out(self, X_new, frame):
+        """Offspring as a (case, time) frame, numbered after ``frame``'s cases, where the input was one."""
+        return long_frame(X_new, frame) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
         """A stream of chunks as (case, time) frames where the input was one (:func:`~vaeaug.frames.long_chunks`)."""

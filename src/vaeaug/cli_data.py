@@ -201,13 +201,11 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
     if images:
         from .data.images import write_image_folder
 
-        names = np.arange(int(source.max()) + 1 if len(source) else 0) if names is None else names
         write_image_folder(out, X_new, y_new, sample_names(names, source, moved, n_original))
         return
     if is_csv(out) and table is not None and "sequences" in table:  # a long CSV: a case per sample
         from .data.longcsv import write_long_csv
 
-        names = np.arange(int(source.max()) + 1 if len(source) else 0) if names is None else names
         write_long_csv(out, X_new, y_new, sample_names(names, source, moved, n_original), table["sequences"])
         return
     if is_csv(out):
@@ -223,7 +221,9 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
 
 def sample_names(names, source, moved, n_original: int = 0) -> list[str]:
     """Each sample's file stem: the first ``n_original`` their source's own name, then
-    ``<source>-vae-<k>`` and ``<source>-moved-<k>``, k counting per source and kind."""
+    ``<source>-vae-<k>`` and ``<source>-moved-<k>``, k counting per source and kind; ``names``
+    ``None``: the sources' row numbers."""
+    names = np.arange(int(np.max(source)) + 1 if len(source) else 0) if names is None else names
     seen: dict[tuple[int, bool], int] = {}
     stems = []
     for i, (s, m) in enumerate(zip(np.asarray(source).tolist(), np.asarray(moved).tolist(), strict=True)):
