@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,14 @@ def shared_data(*parts: str) -> Path:
     if not p.exists():
         pytest.skip(f"real data set not available here: {p} (see ../shared/data/README.md)")
     return p
+
+
+def warned_here(record, match: str) -> bool:
+    """The warnings in a ``pytest.warns`` record whose message matches ``match`` (a regex) name the
+    calling test's file: the user's line, not the library line that found the problem."""
+    caller = sys._getframe(1).f_code.co_filename
+    hits = [w for w in record if re.search(match, str(w.message))]
+    return bool(hits) and all(w.filename == caller for w in hits)
 
 
 @pytest.fixture(scope="session")

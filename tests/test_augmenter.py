@@ -9,7 +9,7 @@ from sklearn.base import clone
 
 from vaeaug import ModelFileError, VAEAugmenter, VAESampler
 
-from .conftest import FAST
+from .conftest import FAST, warned_here
 
 
 
@@ -348,10 +348,10 @@ def test_posterior_collapse_is_reported(digits, fitted_mlp):
     X, y = digits
     assert fitted_mlp.collapsed_ is False  # a healthy model: no warning was due
     # a KL weight this large drives every code to the prior: the decoder can only ignore z
-    with pytest.warns(PosteriorCollapseWarning, match="posterior collapse"):
+    with pytest.warns(PosteriorCollapseWarning, match="posterior collapse") as record:
         aug = VAEAugmenter(random_state=0, beta=200.0, free_bits=0.0, strength=0.5, decoding="direct",
                            **{**FAST, "conditional": True, "kl_warmup": 0}).fit(X[:300], y[:300], X[300:400], y[300:400])
-    assert aug.collapsed_
+    assert aug.collapsed_ and warned_here(record, "posterior collapse")  # at the user's fit, not inside it
     with warnings.catch_warnings():
         warnings.simplefilter("error", PosteriorCollapseWarning)
         VAEAugmenter(random_state=0, strength=0.5, decoding="direct", **FAST).fit(X[:300], y[:300], X[300:400], y[300:400])

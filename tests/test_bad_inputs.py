@@ -9,7 +9,7 @@ from vaeaug.cli import main
 from vaeaug.data import Dataset
 from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 
-from .conftest import FAST
+from .conftest import FAST, warned_here
 
 
 @pytest.mark.parametrize("make, error, message", [
@@ -113,14 +113,38 @@ def test_a_scorer_that_is_no_classifier_is_refused_or_warned_before_training():
         VAEAugmenter(**FAST).fit(X, y, estimator="svm")  # refused before any training: no history
     with pytest.raises(TypeError, match=r"an instance, e.g. KMeans\(\)"):
         VAEAugmenter(**FAST).fit(X, y, estimator=KMeans)
-    with pytest.warns(UserWarning, match="KMeans is not a classifier"):
+    with pytest.warns(UserWarning, match="KMeans is not a classifier") as record:
         VAEAugmenter(**FAST).fit(X, y, estimator=KMeans(3, n_init=1))
+    assert warned_here(record, "not a classifier")
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the scale warning matters
 def test_a_validation_or_unlabeled_set_on_another_scale_is_warned_about(digit_images):
     X, y = digit_images
     X, y = X[:60], y[:60]
-    with pytest.warns(UserWarning, match="X_val's values span 1 and X's 255: are they on the same scale"):
+    with pytest.warns(UserWarning, match="X_val's values span 1 and X's 255: are they on the same scale") as record:
         VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}).fit(X[:48], y[:48], X[48:] / 255.0, y[48:])
-    with pytest.warns(UserWarning, match="X_unlabeled's values span"):
+    with pytest.warns(UserWarning, match="X_unlabeled's values span") as more:
         VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}).fit(X, y, X_unlabeled=X / 255.0)
+    assert warned_here(record, "X_val's values") and warned_here(more, "X_unlabeled's values")
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the warning's line matters
+def test_a_warning_names_the_users_line_through_a_pipeline_and_cross_validation(digit_images):
+    """A warning found deep in fit (here: samples too narrow for images) points at the user's line,
+    past VAESampler, imbalanced-learn's pipeline, scikit-learn's decorators and cross_val_score."""
+    from imblearn.pipeline import make_pipeline
+    from sklearn.model_selection import cross_val_score
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import FunctionTransformer
+
+    from vaeaug import VAESampler
+
+    X, y = digit_images
+    keep = np.concatenate([np.flatnonzero(y == 0)[:20], np.flatnonzero(y == 1)[:10]])  # imbalanced: oversampled
+    narrow, y = X[keep].reshape(-1, 4, 16), y[keep]  # 4 × 16: read as images, and warned about
+    aug = VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}, strength=0.5, decoding="direct", compose="none")
+    pipe = make_pipeline(VAESampler(aug), FunctionTransformer(lambda A: A.reshape(len(A), -1)), KNeighborsClassifier(1))
+    with pytest.warns(UserWarning, match="read as images of 4×16 pixels") as record:
+        cross_val_score(pipe, narrow, y, cv=2)
+    assert warned_here(record, "read as images")

@@ -13,7 +13,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from vaeaug import NoGainWarning, VAEAugmenter
 from vaeaug.priors import NEAR_COPY_STRENGTH, PORTFOLIO, Setting, candidates, n_folds
 
-from .conftest import FAST
+from .conftest import FAST, warned_here
 
 
 def small(digits, n_train=200, n_val=60):
@@ -205,14 +205,16 @@ def test_when_every_setting_hurts(digits, monkeypatch, tmp_path, on_no_gain):
         assert len(aug.generate(X[:20], y[:20], "noise", 3)[0]) == 60
         return
     assert aug.strength_["noise"] is None and "makes nothing" in aug.selection_["reason"]
-    with pytest.warns(NoGainWarning, match="no samples"):
+    with pytest.warns(NoGainWarning, match="no samples") as record:
         X_new, y_new, codes = aug.generate(X[:20], y[:20], "noise", 3, return_codes=True)
+    assert warned_here(record, "no samples")  # the warning names the user's line
     assert X_new.shape == (0, X.shape[1]) and X_new.dtype == X.dtype and y_new.shape == (0,)
     assert len(codes.Z) == len(codes.source) == 0
-    with pytest.warns(NoGainWarning):
+    with pytest.warns(NoGainWarning) as record:
         assert list(aug.generate_batches(X[:20], y[:20], "interpolation", 3)) == []
-    with pytest.warns(NoGainWarning):
+    with pytest.warns(NoGainWarning) as more:
         X_res, y_res = aug.fit_resample(X, y)
+    assert warned_here(record, "no samples") and warned_here(more, "no samples")
     assert len(X_res) == len(X)  # the originals alone
     assert len(aug.generate(X[:20], y[:20], "noise", 3, strength=0.5)[0]) == 60  # a given strength generates
     aug.save(tmp_path / "m")

@@ -10,6 +10,8 @@ from vaeaug.cli import main
 from vaeaug.fileio import load_npz
 from vaeaug.priors import AMOUNT
 
+from .conftest import warned_here
+
 
 @pytest.fixture()
 def npz(tmp_path, digits):
@@ -351,8 +353,9 @@ def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_
     again = load_long_csv(tmp_path / "back.csv", "subject", time="t")
     assert again.meta["ids"] == ds.meta["ids"] and all(np.allclose(a, b, atol=1e-6) for a, b in zip(again.X, ds.X))
     write_log(tmp_path / "ordered.csv", shuffle=False)
-    with pytest.warns(UserWarning, match="'t' rises at every step of every case"):  # a clock read as a channel
+    with pytest.warns(UserWarning, match="'t' rises at every step of every case") as record:  # a clock as a channel
         ordered = load_long_csv(tmp_path / "ordered.csv", "subject")
+    assert warned_here(record, "rises at every step")
     assert ordered.X[0].shape == (20, 3)
     text = (tmp_path / "log.csv").read_text().splitlines()
     (tmp_path / "mixed.csv").write_text("\n".join([*text[:5], text[5].replace("walk", "run"), *text[6:]]))

@@ -15,7 +15,7 @@ from vaeaug.data import (
 )
 from vaeaug.data.download import fetch
 
-from .conftest import shared_data
+from .conftest import shared_data, warned_here
 
 
 @pytest.mark.parametrize("name, n, d, k", [("optdigits", 5620, 64, 10), ("pendigits", 10992, 16, 10), ("wdbc", 569, 30, 2)])
@@ -115,8 +115,9 @@ def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):
     df = pd.DataFrame({"a": [0.5, 1.5, 2.5, 3.5], "b": [1, 2, 1, 2], "class": list("xyxy")})
     f = tmp_path / "t.csv"
     df.sample(frac=1, random_state=0).to_csv(f)  # shuffled: the index is not 0..n-1 in order
-    with pytest.warns(UserWarning, match="first column has no name.*left out"):
+    with pytest.warns(UserWarning, match="first column has no name.*left out") as record:
         ds = load_csv(f)
+    assert warned_here(record, "first column has no name")
     assert ds.meta["features"] == ["a", "b"] and ds.X.shape == (4, 2)
     for text in ("id,a,class\n7,0.5,x\n3,1.5,y\n", ",a,class\n1,0.5,x\n1,1.5,y\n"):
         f.write_text(text)
@@ -159,8 +160,9 @@ def test_table_encoder_round_trips_through_json(tmp_path):
 
     f = tmp_path / "t.csv"
     f.write_text("a,c,k,y\n1.5,red,3,x\n2.5,blue,4,y\n,red,5,x\n")
-    with pytest.warns(UserWarning, match="imputed"):
+    with pytest.warns(UserWarning, match="imputed") as record:
         ds = load_csv(f)
+    assert warned_here(record, "imputed")
     again = TableEncoder.from_dict(json.loads(json.dumps(ds.encoder.to_dict())))
     rows = [["0.1", "blue", "4"], ["9", "green", "?"]]  # an unseen category, a missing cell
     np.testing.assert_array_equal(again.transform(rows), ds.encoder.transform(rows))

@@ -9,6 +9,8 @@ import pytest
 from vaeaug import VAEAugmenter
 from vaeaug.timewarp import dtw_alignment, shift_along
 
+from .conftest import warned_here
+
 SMALL = dict(compose="none", epochs=15, batch_size=16, latent_dim=4, hidden_sizes=(16, 32), verbose=0, random_state=0)
 
 
@@ -128,10 +130,11 @@ def test_sequences_stored_channels_first_as_aeon_holds_them_are_warned_about():
     X, y = waves(6)
     stack = np.stack([s[:20].T for s in X])  # (N, channels, time): aeon's and sktime's layout
     one = {**SMALL, "epochs": 1}
-    with pytest.warns(UserWarning, match=r"read as images of 2×20 pixels.*X.transpose\(0, 2, 1\)"):
+    with pytest.warns(UserWarning, match=r"read as images of 2×20 pixels.*X.transpose\(0, 2, 1\)") as record:
         VAEAugmenter(**one).fit(stack, y)
-    with pytest.warns(UserWarning, match=r"sequences of 2 step\(s\) over 20 channels.*X.transpose\(0, 2, 1\)"):
+    with pytest.warns(UserWarning, match=r"sequences of 2 step\(s\) over 20 channels.*X.transpose\(0, 2, 1\)") as more:
         VAEAugmenter(**one, data_kind="sequence").fit(stack, y)
+    assert warned_here(record, "read as images") and warned_here(more, "over 20 channels")  # at the user's fit, however deep it was found
     with pytest.warns(UserWarning, match=r"\[s.T for s in X\]"):
         VAEAugmenter(**one).fit(list(stack), y)
     with pytest.raises(ValueError, match=r"\(channels, time\).*\[s.T for s in X\]"):  # ragged: lengths vary in axis 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 
 class PosteriorCollapseWarning(UserWarning):
     """The codes of the training set barely differ (posterior collapse): the decoder ignores z,
@@ -15,3 +18,18 @@ class NoGainWarning(UserWarning):
 
 class ModelFileError(ValueError):
     """A model directory is missing files, truncated, tampered with or of an unknown format."""
+
+
+#: Modules whose frames stand between a user's line and vaeaug: the library itself, and the
+#: scikit-learn machinery that wraps or drives estimators (_fit_context, set_output, Pipeline,
+#: cross_val_score and its joblib workers).
+_DRIVERS = ("vaeaug", "sklearn", "imblearn", "joblib")
+
+
+def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn at the first frame outside vaeaug and scikit-learn's machinery, so the warning names the
+    user's line however deep it was found (fit, generate, a sampler in a pipeline, a loader)."""
+    frame, level = sys._getframe(0), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _DRIVERS:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

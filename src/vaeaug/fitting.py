@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from .checkpoint import Checkpointer
-from .errors import PosteriorCollapseWarning
+from .errors import PosteriorCollapseWarning, warn_caller
 from .fileio import to_jsonable
 from .fitted import FittedVAE
 from .latent import latent_spread
@@ -158,11 +157,11 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
         retried = True
     if spread.max() < COLLAPSE_SPREAD:
         again = " even after a retry with a longer KL warm-up" if retried else ""
-        warnings.warn(
+        warn_caller(
             f"posterior collapse{again}: the training codes spread at most {spread.max():.3g} on "
             "any latent dimension (the prior's is 1), so the decoder ignores z. Every method will decode a "
             "class to (nearly) its prototype; methods and strengths will not differ. A lower beta, a longer "
             "kl_warmup, no free_bits or an unconditional decoder keep z in use (at some cost in label fidelity).",
-            PosteriorCollapseWarning, stacklevel=3)
+            PosteriorCollapseWarning)
     # collapse_stopped_at: the epoch (0-based) the collapsed first run was stopped at, if it was
     return {**hist.to_dict(), "kl_warmup": settings.kl_warmup, "collapse_stopped_at": stopped_at}, spread, retried

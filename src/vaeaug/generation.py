@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import copy
 import os
-import warnings
 from collections.abc import Iterator
 
 import numpy as np
 
 from .decoding import Sources, allowed_decodings, decode_model, sources_for
-from .errors import NoGainWarning
+from .errors import NoGainWarning, warn_caller
 from .frames import check_names
 from .latent import (
     DEFAULT_STRENGTH,
@@ -71,10 +70,10 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     if strength is None:
         strength = aug.strength_.get(method, DEFAULT_STRENGTH.get(method))  # a model saved before the method
         if strength is None:  # the choice found no setting that helps: nothing to make
-            warnings.warn(
+            warn_caller(
                 f"the harm check rejected every setting of {method!r} (selection_['fallback']), and "
                 "on_no_gain='skip', so no samples are made for it; pass a strength to generate anyway, "
-                "or fit with on_no_gain='near_copies'", NoGainWarning, stacklevel=4)
+                "or fit with on_no_gain='near_copies'", NoGainWarning)
     if not streaming and strength is not None:
         check_fits_in_memory(len(X) * n_per_sample, X, owner)
     rng = np.random.default_rng(aug.seed_ if random_state is None else random_state)

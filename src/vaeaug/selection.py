@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 
 from .decoding import allowed_decodings, auto_decodings, warp_settings
+from .errors import warn_caller
 from .generation import OffspringMaker, moved_copies, moves_rng
 from .latent import DEFAULT_STRENGTH, METHODS, NEIGHBOUR_METHODS
 from .priors import HARM_ALPHA, NEAR_COPY_STRENGTH, Setting, candidates, n_folds, resolved_n_per_sample
@@ -81,8 +82,8 @@ def check_scorer(estimator) -> None:
         raise TypeError(f"estimator must be a classifier with fit and predict (the one the harm check scores "
                         f"with), got {estimator!r}")
     if not is_classifier(estimator):
-        warnings.warn(f"estimator {type(estimator).__name__} is not a classifier (scikit-learn's is_classifier); "
-                      "the harm check compares its predictions with the labels", UserWarning, stacklevel=5)
+        warn_caller(f"estimator {type(estimator).__name__} is not a classifier (scikit-learn's is_classifier); "
+                    "the harm check compares its predictions with the labels", UserWarning)
 
 
 class Scorer:

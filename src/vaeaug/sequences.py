@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import warn_caller
 from .preprocess import CLIP, _cast_back
 
 #: The longest model length: longer sequences are resampled down to it (and back up on output),
@@ -286,12 +287,10 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
     """Training, validation and unlabeled sequences at one model length, chosen from the training
     set's: ((N, L, C), (N_val, L, C) or None, (N_u, L, C) or None, the unfitted preprocessor); warns
     where the training set looks stored channels first (:func:`channels_first_hint`)."""
-    import warnings
-
     X, ragged = check_sequences(X)
     hint = channels_first_hint(X)
     if hint:
-        warnings.warn(hint, UserWarning, stacklevel=5)
+        warn_caller(hint, UserWarning)
     pre = SequencePreprocessor.for_input(X, ragged)
     out = [pre.to_fixed(X)[0]]
     for arr, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):

@@ -3,9 +3,9 @@ problem and, where there is one, the index — before any expensive work is done
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
+
+from .errors import warn_caller
 
 
 def data_kind(X: np.ndarray) -> str:
@@ -45,9 +45,9 @@ def check_kind(X: np.ndarray, kind: str | None) -> str:
     if kind is None and X.ndim == 3 and min(X.shape[1:]) < MIN_IMAGE_SIDE:
         short, long_ = sorted(X.shape[1:])
         aeon = ": X.transpose(0, 2, 1) for aeon's and sktime's (N, channels, time)" if X.shape[1] < X.shape[2] else ""
-        warnings.warn(f"X's samples of shape {X.shape[1:]} are read as images of {X.shape[1]}×{X.shape[2]} pixels; if "
-                      f"each is a series of {long_} steps over {short} channel(s), pass data_kind='sequence' with X "
-                      f"as (N, time, channels){aeon}", UserWarning, stacklevel=5)
+        warn_caller(f"X's samples of shape {X.shape[1:]} are read as images of {X.shape[1]}×{X.shape[2]} pixels; if "
+                    f"each is a series of {long_} steps over {short} channel(s), pass data_kind='sequence' with X "
+                    f"as (N, time, channels){aeon}", UserWarning)
     if kind is None or kind == "sequence" or kind == found:
         return found if kind is None else kind
     raise ValueError(f"data_kind={kind!r} needs {'(N, D) arrays' if kind == 'vector' else '(N, H, W) or (N, C, H, W) arrays'}"
@@ -229,8 +229,8 @@ def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
         return
     span, other_span = float(np.ptp(X)), float(np.ptp(other))
     if span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO:
-        warnings.warn(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
-                      f"(the model scales {name} as it scales X)", UserWarning, stacklevel=6)
+        warn_caller(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
+                    f"(the model scales {name} as it scales X)", UserWarning)
 
 
 def unlabeled_array(X_unlabeled, X: np.ndarray) -> np.ndarray | None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from .dataset import DataFormatError, Dataset
 from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _to_float
@@ -133,9 +133,9 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
         raise FileNotFoundError(f"no such file: {path}")
     header, rows, named = _read_rows(path, header, label)
     if named and is_index_column(header, rows):
-        warnings.warn(f"{path}: the first column has no name and holds distinct whole numbers, the row index "
-                      "pandas' to_csv writes by default; it is left out (name it to keep it, or write with "
-                      "index=False)", UserWarning, stacklevel=2)
+        warn_caller(f"{path}: the first column has no name and holds distinct whole numbers, the row index "
+                    "pandas' to_csv writes by default; it is left out (name it to keep it, or write with "
+                    "index=False)", UserWarning)
         header, rows = header[1:], [r[1:] for r in rows]
     if not named and label is not None and label not in header:
         raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "

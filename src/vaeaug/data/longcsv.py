@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from ..sequences import object_array
 from .csvfiles import _label_column, _labels, _read_rows
@@ -109,9 +109,8 @@ def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
     long_ = [s for s in X if len(s) >= 3]
     for c, name in enumerate(names):
         if long_ and all((np.diff(s[:, c]) > 0).all() for s in long_):
-            warnings.warn(f"{path}: column {name!r} rises at every step of every case, a time stamp read as a "
-                          f"channel; time={name!r} (--time {name}) orders the steps by it instead", UserWarning,
-                          stacklevel=3)
+            warn_caller(f"{path}: column {name!r} rises at every step of every case, a time stamp read as a "
+                        f"channel; time={name!r} (--time {name}) orders the steps by it instead", UserWarning)
 
 
 def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict) -> None:

@@ -13,10 +13,10 @@ numbers but not all is refused (a typo is likelier than a category), naming the 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
+from ..errors import warn_caller
 from .dataset import DataFormatError
 from .times import (
     ISO_UNITS,
@@ -114,9 +114,9 @@ class TableEncoder:
             self.integer_.append(bool(np.all(values == np.round(values))))
             self.range_.append((float(values.min()), float(values.max())))
         if self.report_:
-            warnings.warn(
+            warn_caller(
                 "missing values imputed (median for numbers, most frequent category otherwise): "
-                + ", ".join(f"{k}: {v}" for k, v in self.report_.items()), UserWarning, stacklevel=3)
+                + ", ".join(f"{k}: {v}" for k, v in self.report_.items()), UserWarning)
         return self
 
     def _times(self) -> list:
