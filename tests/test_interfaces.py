@@ -126,18 +126,20 @@ def _mixed_frame(n=60, seed=0):
 def test_a_frame_with_categories_is_encoded_and_its_offspring_decoded(tmp_path):
     """Numbers, categories, strings and booleans in: new rows of the same columns and dtypes out,
     each category one the frame held, from generate, streaming, fit_resample and a loaded model."""
-    df, y = _mixed_frame(), pd.Series(np.repeat(["p", "q", "r"], 20), name="kind")
+    df, y = _mixed_frame(), pd.Series(pd.Categorical(np.repeat(["p", "q", "r"], 20)), name="kind")
     aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 2}).fit(df, y)
     assert aug.vae_.kind == "vector" and list(aug.feature_names_in_) == list(df.columns)
     assert aug.n_features_in_ == 10  # a, b=x/y/z, c=False/True, d, e=u/v, f
     X_new, y_new = aug.generate(df, y, n_per_sample=2)
     assert list(X_new.columns) == list(df.columns) and (X_new.dtypes == df.dtypes).all() and y_new.name == "kind"
+    assert y_new.dtype == y.dtype  # categorical labels stay categorical: pd.concat([y, y_new]) keeps the dtype
     assert set(X_new["b"]) <= {"x", "y", "z"} and set(X_new["e"]) <= {"u", "v"} and X_new["d"].between(1, 4).all()
     chunks = list(aug.generate_batches(df, y, n_per_sample=2, batch_size=50))
     pd.testing.assert_frame_equal(pd.concat([c for c, _ in chunks], ignore_index=True), X_new)
     X_res, y_res = aug.fit_resample(df, y)
     pd.testing.assert_frame_equal(X_res.iloc[:60], df)  # the caller's rows as they were, then offspring
     assert len(X_res) == len(y_res) == 60 * (1 + AMOUNT["vector"]) and (X_res.dtypes == df.dtypes).all()
+    assert y_res.dtype == y.dtype and pd.concat([y, y_new]).dtype == y.dtype
     aug.save(tmp_path / "m")
     loaded = VAEAugmenter.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.generate(df, y, n_per_sample=2)[0], aug.generate(df, y, n_per_sample=2)[0],

@@ -67,9 +67,10 @@ def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None, ta
 
 
 def labels_like(y_new: np.ndarray, y_in):
-    """Labels in the input labels' form: a Series with the input Series' name, else as they are."""
+    """Labels in the input labels' form: a Series with the input Series' name and dtype (categories,
+    nullable integers and strings kept, so ``pd.concat([y, y_new])`` keeps them), else as they are."""
     if hasattr(y_in, "to_numpy") and hasattr(y_in, "name") and not is_frame(y_in):
-        return type(y_in)(y_new, name=y_in.name)
+        return type(y_in)(y_new, name=y_in.name, dtype=y_in.dtype)
     return y_new
 
 
