@@ -170,6 +170,14 @@ def test_table_encoder_round_trips_through_json(tmp_path):
     assert again.inverse_transform(X) == ds.encoder.inverse_transform(X) == [[2.5, "red", 3]]
     with pytest.raises(ValueError, match="lists disagree"):
         TableEncoder.from_dict({**ds.encoder.to_dict(), "kinds_": ["numeric"]})
+    import pandas as pd  # a frame's categorical columns keep their categories and order through JSON
+
+    frame = pd.DataFrame({"g": pd.Categorical(["lo", "hi", "lo"], categories=["lo", "mid", "hi"], ordered=True)})
+    state = json.loads(json.dumps(TableEncoder().fit_frame(frame).to_dict()))
+    assert state["frame_dtypes"] == {"g": {"categories": ["lo", "mid", "hi"], "ordered": True}}
+    assert TableEncoder.from_dict(state).inverse_frame(np.eye(2)).dtypes["g"] == frame.dtypes["g"]
+    with pytest.raises(ValueError, match="frame columns disagree"):  # an edited file: categories twice
+        TableEncoder.from_dict({**state, "frame_dtypes": {"g": {"categories": ["lo", "lo"], "ordered": True}}})
 
 
 def test_image_folder_resizes_and_labels(tmp_path):

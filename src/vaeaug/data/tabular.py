@@ -197,7 +197,9 @@ class TableEncoder:
         out = pd.DataFrame(self.inverse_transform(X), columns=getattr(self, "frame_columns_", self.columns_))
         for label, name in zip(out.columns, self.columns_):
             dtype = dtypes.get(name)
-            if isinstance(dtype, str):  # as to_dict keeps it (a category's dtype then infers its categories)
+            if isinstance(dtype, dict):  # a categorical's categories and order, as to_dict keeps them
+                dtype = pd.CategoricalDtype(dtype["categories"], ordered=dtype["ordered"])
+            elif isinstance(dtype, str):  # as to_dict keeps it (a category of dates then infers its categories)
                 try:
                     dtype = pd.api.types.pandas_dtype(dtype)
                 except TypeError:
@@ -225,7 +227,7 @@ class TableEncoder:
         if hasattr(self, "frame_columns_"):
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
-            out["frame_dtypes"] = {k: str(v) for k, v in self.frame_dtypes_.items()}
+            out["frame_dtypes"] = {k: _dtype_state(v) for k, v in self.frame_dtypes_.items()}
             out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
         return out
 
@@ -258,7 +260,7 @@ class TableEncoder:
             cols, dtypes = d["frame_columns"], d.get("frame_dtypes", {})
             if not (isinstance(cols, list) and len(cols) == n and isinstance(dtypes, dict)
                     and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cols)
-                    and all(isinstance(k, str) and isinstance(v, str) for k, v in dtypes.items())):
+                    and all(isinstance(k, str) and _is_dtype_state(v) for k, v in dtypes.items())):
                 raise ValueError("not a table encoder's state: its frame columns disagree with its columns")
             units = d.get("frame_time_units", {})
             if not (isinstance(units, dict) and all(k in enc.columns_ and v in TIME_UNITS for k, v in units.items())):
@@ -286,6 +288,26 @@ class TableEncoder:
             for r, v in zip(rows, col):
                 r.append(v)
         return rows
+
+
+def _dtype_state(dtype) -> str | dict:
+    """A frame column's dtype as JSON: its name, or a categorical's categories and order, which a
+    loaded model would otherwise infer from what it makes (losing unseen categories and the order)."""
+    categories = getattr(dtype, "categories", None)
+    if categories is not None and all(isinstance(v, (str, int, float)) for v in categories.tolist()):
+        return {"categories": categories.tolist(), "ordered": bool(dtype.ordered)}
+    return str(dtype)
+
+
+def _is_dtype_state(state) -> bool:
+    """What :func:`_dtype_state` writes: a name, or distinct finite categories and an order flag."""
+    if isinstance(state, str):
+        return True
+    if not (isinstance(state, dict) and set(state) == {"categories", "ordered"} and isinstance(state["ordered"], bool)):
+        return False
+    cats = state["categories"]
+    return (isinstance(cats, list) and all(isinstance(c, (str, int)) or (isinstance(c, float) and math.isfinite(c))
+                                           for c in cats) and len(set(cats)) == len(cats))
 
 
 def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
