@@ -70,7 +70,7 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     import csv
 
     rng = np.random.default_rng(0)
-    rows = [[f"{rng.normal():.3f}", rng.choice(["red", "blue"]), str(int(rng.integers(1, 5))), lab]
+    rows = [[f"{rng.normal() * 1000:.6f}", rng.choice(["red", "blue"]), str(int(rng.integers(1, 5))), lab]
             for lab in ["x"] * 30 + ["y"] * 30]
     data = tmp_path / "t.csv"
     data.write_text("a;colour;size;species\n" + "".join(";".join(r) + "\n" for r in rows))
@@ -88,6 +88,12 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert len(new) == 120 and list(new[0]) == ["a", "colour", "size", "species"]
     assert {r["colour"] for r in new} <= {"red", "blue"} and {r["species"] for r in new} == {"x", "y"}
     assert all(r["size"].isdigit() and 1 <= int(r["size"]) <= 4 for r in new)
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--per-sample", "1", "--out", str(out),
+                 "--include-original", "--quiet"]) == 0
+    with open(out) as f:  # originals as read (10 digits); offspring to the 7 digits a float32 decoder holds
+        a = [r["a"] for r in csv.DictReader(f)]
+    assert [float(v) for v in a[:60]] == [float(r[0]) for r in rows]
+    assert all(len(v.lstrip("-").replace(".", "").lstrip("0")) <= 7 for v in a[60:] if "e" not in v)
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
                  "--quiet"]) == 0 and load_npz(tmp_path / "n.npz")["X"].shape[1] == 4  # a, two colours, size
     npz = tmp_path / "d.npz"
@@ -352,6 +358,11 @@ def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_
     write_long_csv(tmp_path / "back.csv", ds.X, ds.y, ds.meta["ids"], ds.meta)
     again = load_long_csv(tmp_path / "back.csv", "subject", time="t")
     assert again.meta["ids"] == ds.meta["ids"] and all(np.allclose(a, b, atol=1e-6) for a, b in zip(again.X, ds.X))
+    fine = [s * 1000 + 1 / 3 for s in ds.X]  # 10 significant digits: originals keep them, offspring need only 7
+    write_long_csv(tmp_path / "fine.csv", fine, ds.y, ds.meta["ids"], ds.meta, exact_rows=6)
+    back = load_long_csv(tmp_path / "fine.csv", "subject", time="t").X
+    assert all(np.array_equal(a, b) for a, b in zip(back[:6], fine[:6]))
+    assert all(not np.array_equal(a, b) and np.allclose(a, b, rtol=1e-6) for a, b in zip(back[6:], fine[6:]))
     write_log(tmp_path / "ordered.csv", shuffle=False)
     with pytest.warns(UserWarning, match="'t' rises at every step of every case") as record:  # a clock as a channel
         ordered = load_long_csv(tmp_path / "ordered.csv", "subject")

@@ -206,12 +206,14 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
     if is_csv(out) and table is not None and "sequences" in table:  # a long CSV: a case per sample
         from .data.longcsv import write_long_csv
 
-        write_long_csv(out, X_new, y_new, sample_names(names, source, moved, n_original), table["sequences"])
+        write_long_csv(out, X_new, y_new, sample_names(names, source, moved, n_original), table["sequences"],
+                       exact_rows=n_original)
         return
     if is_csv(out):
         from .data import write_csv
 
-        write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"])
+        write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"],
+                  exact_rows=n_original)
         return
     from .fileio import pack_ragged, save_npz
 

@@ -183,10 +183,17 @@ def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
     return encoder.transform(encoder.in_order(header, rows), str(path), first_line=first), y
 
 
+#: Significant digits written per synthetic value: the model decodes in float32, which holds about
+#: seven; more would be noise (and a file twice the size).
+DIGITS = 7
+
+
 def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class",
-              header: bool = True) -> None:
+              header: bool = True, exact_rows: int = 0) -> None:
     """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically);
-    ``header=False`` writes the rows alone, as a table read without one was, its label in its place."""
+    ``header=False`` writes the rows alone, as a table read without one was, its label in its place.
+    Numbers go to :data:`DIGITS` significant digits, but for the first ``exact_rows`` rows (originals,
+    written back as they were read)."""
     import io
 
     buf = io.StringIO()
@@ -195,8 +202,8 @@ def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndar
     at = int(label) if not header and label.isdigit() else len(encoder.columns_)
     if header:
         w.writerow([*encoder.columns_, label])
-    for row, lab in zip(encoder.inverse_transform(X), y):
-        row = list(row)
+    for i, (row, lab) in enumerate(zip(encoder.inverse_transform(X), y)):
+        row = list(row) if i < exact_rows else [format(v, f".{DIGITS}g") if isinstance(v, float) else v for v in row]
         row.insert(at, lab.item() if hasattr(lab, "item") else lab)
         w.writerow(row)
     atomic_write_text(path, buf.getvalue())

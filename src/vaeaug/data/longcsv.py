@@ -13,13 +13,10 @@ import numpy as np
 from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from ..sequences import object_array
-from .csvfiles import _label_column, _labels, _read_rows
+from .csvfiles import DIGITS, _label_column, _labels, _read_rows
 from .dataset import DataFormatError, Dataset
 from .tabular import _is_missing, _to_float
 from .times import iso_ns
-
-#: Significant digits written per value: the model decodes in float32, which holds about seven.
-DIGITS = 7
 
 
 def _column(header: list[str], name: str, what: str, path: Path) -> int:
@@ -113,16 +110,18 @@ def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
                         f"channel; time={name!r} (--time {name}) orders the steps by it instead", UserWarning)
 
 
-def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict) -> None:
+def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, exact_rows: int = 0) -> None:
     """Write sequences as a long CSV with the columns of ``meta`` (:func:`load_long_csv`'s): the
     case id from ``ids``, the step number (0, 1, ...) in the time column where the file had one,
-    the channels to :data:`DIGITS` significant digits, and the label (atomically)."""
+    the channels to :data:`DIGITS` significant digits (the first ``exact_rows`` sequences, originals,
+    as they were read), and the label (atomically)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     time = meta.get("time")
     w.writerow([meta["id"], *([time] if time else []), *meta["channels"], meta["label"]])
-    for s, lab, case in zip(X, y, ids, strict=True):
+    for n, (s, lab, case) in enumerate(zip(X, y, ids, strict=True)):
         lab = lab.item() if hasattr(lab, "item") else lab
-        for t, step in enumerate(np.asarray(s, dtype=np.float64)):
-            w.writerow([case, *([t] if time else []), *(format(v, f".{DIGITS}g") for v in step), lab])
+        cell = repr if n < exact_rows else lambda v: format(v, f".{DIGITS}g")  # repr: the shortest exact form
+        for t, step in enumerate(np.asarray(s, dtype=np.float64).tolist()):
+            w.writerow([case, *([t] if time else []), *map(cell, step), lab])
     atomic_write_text(path, buf.getvalue())
