@@ -245,6 +245,28 @@ def test_embedded_default_is_offline_and_scarce():
     assert ds.X.dtype == np.uint8 and ds.X.max() == 255
 
 
+def test_a_class_too_small_to_split_is_trained_on_and_the_rest_split_as_before():
+    """A class of one or two samples cannot be in train, validation and test at once. It used to
+    send the whole split to plain random, and could leave a label out of train: the experiment then
+    failed on a label it never saw. Now its first sample trains, a second tests, and the other
+    classes split as they did."""
+    from sklearn.model_selection import train_test_split
+
+    from vaeaug.data.dataset import stratified_split
+
+    y = np.array([0] * 10 + [1] * 10 + [2] * 2 + [3])
+    for seed in range(5):
+        parts = stratified_split(y, 0.1, 0.3, seed)
+        assert np.array_equal(np.sort(np.concatenate(list(parts.values()))), np.arange(len(y)))  # each sample once
+        assert set(y[parts["train"]]) == {0, 1, 2, 3} and list(y[parts["test"]]).count(2) == 1
+        assert all({0, 1} <= set(y[parts[k]]) for k in ("val", "test"))
+        two = stratified_split(y, 0.2, 0.0, seed, two_way=True)
+        assert set(y[two["train"]]) == {0, 1, 2, 3} and set(two) == {"train", "val"}
+    big = y[:20]  # no small class: sklearn's stratified split, as before
+    rest, test = train_test_split(np.arange(20), test_size=0.3, stratify=big, random_state=0)
+    assert np.array_equal(stratified_split(big, 0.1, 0.3, 0)["test"], np.sort(test))
+
+
 # ---------------------------------------------------------------- downloader on a local server
 @pytest.fixture()
 def server(tmp_path):

@@ -87,21 +87,29 @@ class Dataset:
 
 def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_state: int | None,
                      two_way: bool = False) -> dict[str, np.ndarray]:
-    """Index arrays for a stratified train / val / test split (plain random where a class is too
-    small); ``two_way``: only train / val, ``val_size`` of the samples held out."""
-    n = len(y)
-    idx = np.arange(n)
-    _, counts = np.unique(y, return_counts=True)
-    if two_way:
-        strat = y if counts.min() >= 2 else None
-        train, val = train_test_split(idx, test_size=val_size, stratify=strat, random_state=random_state)
-        return {"train": np.sort(train), "val": np.sort(val)}
-    strat = y if counts.min() >= 3 else None
-    rest, test = train_test_split(idx, test_size=test_size, stratify=strat, random_state=random_state)
-    strat_rest = y[rest] if strat is not None else None
-    train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=strat_rest,
-                                  random_state=random_state)
-    return {"train": np.sort(train), "val": np.sort(val), "test": np.sort(test)}
+    """Index arrays for a stratified train / val / test split; ``two_way``: only train / val,
+    ``val_size`` of the samples held out. A class too small to be in every part (under 3 samples,
+    2 for ``two_way``) is trained on: its first sample goes to train, a second to test, so that no
+    label is held out that the model never saw."""
+    labels, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    small = counts[inverse] < (2 if two_way else 3)
+    idx = np.flatnonzero(~small)
+    parts = {"train": [], "val": [], "test": []}
+    if len(idx) and two_way:
+        train, val = train_test_split(idx, test_size=val_size, stratify=y[idx], random_state=random_state)
+        parts["train"], parts["val"] = [train], [val]
+    elif len(idx):
+        rest, test = train_test_split(idx, test_size=test_size, stratify=y[idx], random_state=random_state)
+        train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=y[rest],
+                                      random_state=random_state)
+        parts["train"], parts["val"], parts["test"] = [train], [val], [test]
+    rng = np.random.default_rng(random_state)
+    for c in np.unique(inverse[small]):
+        members = rng.permutation(np.flatnonzero(inverse == c))
+        parts["train"].append(members[:1])
+        parts["test"].append(members[1:])
+    out = {k: np.sort(np.concatenate(v)).astype(np.intp) if v else np.zeros(0, np.intp) for k, v in parts.items()}
+    return {k: out[k] for k in (("train", "val") if two_way else ("train", "val", "test"))}
 
 
 def group_split(groups: np.ndarray, val_size: float, test_size: float, random_state: int | None) -> dict[str, np.ndarray]:
