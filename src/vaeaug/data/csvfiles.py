@@ -188,6 +188,11 @@ def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
 DIGITS = 7
 
 
+def short_float(v: float) -> str:
+    """``v`` to :data:`DIGITS` significant digits, written as Python writes floats (``2.0``, not ``2``)."""
+    return repr(float(format(v, f".{DIGITS}g")))
+
+
 def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class",
               header: bool = True, exact_rows: int = 0) -> None:
     """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically);
@@ -203,7 +208,7 @@ def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndar
     if header:
         w.writerow([*encoder.columns_, label])
     for i, (row, lab) in enumerate(zip(encoder.inverse_transform(X), y)):
-        row = list(row) if i < exact_rows else [format(v, f".{DIGITS}g") if isinstance(v, float) else v for v in row]
+        row = list(row) if i < exact_rows else [short_float(v) if isinstance(v, float) else v for v in row]
         row.insert(at, lab.item() if hasattr(lab, "item") else lab)
         w.writerow(row)
     atomic_write_text(path, buf.getvalue())

@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from ..sequences import object_array
-from .csvfiles import DIGITS, _label_column, _labels, _read_rows
+from .csvfiles import _label_column, _labels, _read_rows, short_float
 from .dataset import DataFormatError, Dataset
 from .tabular import _is_missing, _to_float
 from .times import iso_ns
@@ -113,15 +113,15 @@ def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
 def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, exact_rows: int = 0) -> None:
     """Write sequences as a long CSV with the columns of ``meta`` (:func:`load_long_csv`'s): the
     case id from ``ids``, the step number (0, 1, ...) in the time column where the file had one,
-    the channels to :data:`DIGITS` significant digits (the first ``exact_rows`` sequences, originals,
-    as they were read), and the label (atomically)."""
+    the channels to 7 significant digits (:func:`~vaeaug.data.csvfiles.short_float`; the first
+    ``exact_rows`` sequences, originals, as they were read), and the label (atomically)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     time = meta.get("time")
     w.writerow([meta["id"], *([time] if time else []), *meta["channels"], meta["label"]])
     for n, (s, lab, case) in enumerate(zip(X, y, ids, strict=True)):
         lab = lab.item() if hasattr(lab, "item") else lab
-        cell = repr if n < exact_rows else lambda v: format(v, f".{DIGITS}g")  # repr: the shortest exact form
+        cell = repr if n < exact_rows else short_float  # repr: the shortest exact form
         for t, step in enumerate(np.asarray(s, dtype=np.float64).tolist()):
             w.writerow([case, *([t] if time else []), *map(cell, step), lab])
     atomic_write_text(path, buf.getvalue())
