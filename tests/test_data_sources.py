@@ -194,6 +194,20 @@ def test_image_folder_resizes_and_labels(tmp_path):
     assert load_image_folder(tmp_path).X.shape == (4, 12, 10)  # a grey palette GIF is grey
     Image.fromarray(np.zeros((12, 10, 3), np.uint8)).save(tmp_path / "dog" / "rgb.png")
     assert load_image_folder(tmp_path, size=8).X.shape == (5, 3, 8, 8)
+    # a class's images at any depth (torchvision's ImageFolder reads them so); hidden files and
+    # folders passed over: macOS's ._x.png and .DS_Store, Jupyter's .ipynb_checkpoints
+    (tmp_path / "cat" / "batch2").mkdir()
+    Image.fromarray(np.full((12, 10), 7, np.uint8)).save(tmp_path / "cat" / "batch2" / "0.png")
+    for hidden in ("._0.png", ".DS_Store", ".ipynb_checkpoints/0.png"):
+        (tmp_path / "cat" / hidden).parent.mkdir(exist_ok=True)
+        (tmp_path / "cat" / hidden).write_bytes(b"no image")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    Image.fromarray(np.full((12, 10), 1, np.uint8)).save(tmp_path / ".ipynb_checkpoints" / "x.png")
+    deep = load_image_folder(tmp_path)
+    assert deep.y.tolist() == ["cat"] * 3 + ["dog"] * 3 and (deep.X[2] == 7).all()
+    from vaeaug.cli_data import image_folder
+
+    assert image_folder(tmp_path)["names"].tolist() == ["0", "1", "batch2/0", "0", "grey", "rgb"]
     (tmp_path / "dog" / "broken.png").write_bytes(b"not an image")
     with pytest.raises(DataFormatError, match="broken.png"):
         load_image_folder(tmp_path)

@@ -148,15 +148,17 @@ def keep_table(model, table: dict | None) -> None:
 
 
 def image_folder(path, size: tuple[int, int] | None = None) -> dict:
-    """A folder of class sub-folders as X, y and each image's file stem (``names``)."""
+    """A folder of class sub-folders as X, y and each image's name (``names``): its file stem, with
+    the folders below its class folder where it lies deeper (``batch1/a``, written ``batch1_a``)."""
     from collections import Counter
 
     from .data import load_image_folder
 
     ds = load_image_folder(path, size)
-    files = [Path(f) for f in ds.extras["files"]]
-    twice = Counter((f.parent, f.stem) for f in files)  # a.png beside a.jpg: named by their whole file names
-    return {"X": ds.X, "y": ds.y, "names": np.array([f.name if twice[f.parent, f.stem] > 1 else f.stem for f in files])}
+    files = [(str(label), Path(f).relative_to(Path(path) / str(label))) for f, label in zip(ds.extras["files"], ds.y)]
+    twice = Counter((c, f.with_suffix("")) for c, f in files)  # a.png beside a.jpg: named by their whole names
+    return {"X": ds.X, "y": ds.y, "names": np.array([f.as_posix() if twice[c, f.with_suffix("")] > 1
+                                                     else f.with_suffix("").as_posix() for c, f in files])}
 
 
 def augment_data(path, model, out, label: str | None, sharded: bool,

@@ -15,9 +15,11 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 
 def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = None, anywhere: bool = False) -> Dataset:
-    """``path/<class>/<image>`` → an image :class:`Dataset`, labels from the sub-folder names;
-    ``anywhere``: every image under ``path``, at any depth (unlabeled data: labels are the
-    folders they lie in).
+    """``path/<class>/<image>`` → an image :class:`Dataset`, labels from the sub-folder names,
+    each class's images at any depth below its folder (as torchvision's ``ImageFolder`` reads
+    them); ``anywhere``: every image under ``path`` (unlabeled data: labels are the folders they
+    lie in). Hidden files and folders (``.DS_Store``, macOS's ``._x.png``, ``.ipynb_checkpoints``)
+    are passed over.
 
     Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
@@ -31,10 +33,10 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
     if anywhere:
-        files = sorted((f.parent.name, f) for f in root.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
+        files = sorted((f.parent.name, f) for f in _images_under(root))
     else:
-        files = sorted((d.name, f) for d in root.iterdir() if d.is_dir()
-                       for f in sorted(d.iterdir()) if f.suffix.lower() in IMAGE_SUFFIXES)
+        files = sorted((d.name, f) for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")
+                       for f in _images_under(d))
     if not files:
         raise DataFormatError("no images found: expected " + ("PNG/JPEG files" if anywhere else
                               "one sub-folder per class holding PNG/JPEG files"), str(root))
@@ -58,6 +60,12 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
     return Dataset(name=root.name, X=np.stack(arrs), y=np.array(labels), kind="image", meta=meta,
                    extras={"files": [str(f) for _, f in files]})
+
+
+def _images_under(folder: Path) -> list[Path]:
+    """The image files at any depth below ``folder``, in path order, none hidden or in a hidden folder."""
+    return sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES and f.is_file()
+                  and not any(part.startswith(".") for part in f.relative_to(folder).parts))
 
 
 #: PIL modes of grey images, and of those deeper than 8 bits, which converting to "L" would clip at 255.
