@@ -277,7 +277,7 @@ def test_a_class_too_small_to_split_is_trained_on_and_the_rest_split_as_before()
         two = stratified_split(y, 0.2, 0.0, seed, two_way=True)
         assert set(y[two["train"]]) == {0, 1, 2, 3} and set(two) == {"train", "val"}
     big = y[:20]  # no small class: sklearn's stratified split, as before
-    rest, test = train_test_split(np.arange(20), test_size=0.3, stratify=big, random_state=0)
+    _, test = train_test_split(np.arange(20), test_size=0.3, stratify=big, random_state=0)
     assert np.array_equal(stratified_split(big, 0.1, 0.3, 0)["test"], np.sort(test))
 
 

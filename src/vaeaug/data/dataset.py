@@ -91,7 +91,7 @@ def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_st
     ``val_size`` of the samples held out. A class too small to be in every part (under 3 samples,
     2 for ``two_way``) is trained on: its first sample goes to train, a second to test, so that no
     label is held out that the model never saw."""
-    labels, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     small = counts[inverse] < (2 if two_way else 3)
     idx = np.flatnonzero(~small)
     parts = {"train": [], "val": [], "test": []}
