@@ -133,6 +133,7 @@ class TableEncoder:
     def transform(self, rows: list[list[str]], path: str | None = None, first_line: int = 2) -> np.ndarray:
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
         times = self._times()
+        unseen: dict[int, tuple[list[str], int]] = {}  # column → its unseen categories, the first one's row
         for i, r in enumerate(rows):
             k = 0
             for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
@@ -160,8 +161,16 @@ class TableEncoder:
                 else:
                     if cell in cats:  # type: ignore[operator]
                         out[i, k + cats.index(cell)] = 1.0  # type: ignore[union-attr]
-                    # an unseen category encodes as all zeros
+                    else:  # an unseen category encodes as all zeros
+                        values, _ = unseen.setdefault(j, ([], i))
+                        values.extend([cell] if cell not in values else [])
                     k += len(cats)  # type: ignore[arg-type]
+        if unseen:  # said, as scikit-learn's OneHotEncoder(handle_unknown="warn") says it
+            where = "row" if first_line == 0 else "line"
+            warn_caller(f"{path or 'the rows'}: " + "; ".join(
+                f"column {self.columns_[j]!r} holds {values[:5]} (first at {where} {first_line + i})"
+                for j, (values, i) in unseen.items()) + ", categories it was not fitted on: such a cell encodes as "
+                "none of the known ones, and its offspring take a known one", UserWarning)
         return out
 
     # ---------------------------------------------------------------- pandas frames
