@@ -43,6 +43,18 @@ def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
         grey.transform(np.repeat(X[:3, None], 3, axis=1))  # the same pictures in RGB
 
 
+def test_a_column_vector_of_labels_is_read_and_said_as_scikit_learn_does(fitted_mlp, digits):
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = digits
+    with pytest.warns(DataConversionWarning, match=r"column-vector y .* y.ravel\(\)") as record:
+        X_new, y_new = fitted_mlp.generate(X[:20], y[:20, None], n_per_sample=1, random_state=0)
+    assert warned_here(record, "column-vector")
+    X_flat, y_flat = fitted_mlp.generate(X[:20], y[:20], n_per_sample=1, random_state=0)
+    np.testing.assert_array_equal(X_new, X_flat)
+    np.testing.assert_array_equal(y_new, y_flat)
+
+
 def test_class_too_small_for_the_method(fitted_mlp, digits):
     X, y = digits
     yy = y[:30].copy()

@@ -136,7 +136,11 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
     if hasattr(y, "to_numpy"):
         y = y.to_numpy()
     y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
+    if y.ndim == 2 and y.shape[1] == 1:  # read, and said, as scikit-learn's column_or_1d does
+        from sklearn.exceptions import DataConversionWarning
+
+        warn_caller(f"a column-vector {name} was passed where a 1-D array was expected; it is read as "
+                    f"{name}.ravel(): pass shape (n_samples,)", DataConversionWarning)
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D labels, got shape {y.shape}")
