@@ -163,7 +163,8 @@ class TableEncoder:
                         out[i, k + cats.index(cell)] = 1.0  # type: ignore[union-attr]
                     else:  # an unseen category encodes as all zeros
                         values, _ = unseen.setdefault(j, ([], i))
-                        values.extend([cell] if cell not in values else [])
+                        if cell not in values:
+                            values.append(cell)
                     k += len(cats)  # type: ignore[arg-type]
         if unseen:  # said, as scikit-learn's OneHotEncoder(handle_unknown="warn") says it
             where = "row" if first_line == 0 else "line"
