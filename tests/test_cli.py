@@ -141,24 +141,28 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
             Image.fromarray(X[i]).save(data / f"d{label}" / f"s{i}.png")
     Image.fromarray(X[0]).resize((12, 12)).save(data / "d3" / "big.png")  # another size: read at the model's
     Image.fromarray(X[0]).save(data / "d3" / "big.bmp")  # the same stem: each keeps its own offspring
+    (data / "d3" / "b").mkdir()  # a nested image, and one whose flat name its path would take
+    Image.fromarray(X[1]).save(data / "d3" / "b" / "0.png")
+    Image.fromarray(X[2]).save(data / "d3" / "b_0.png")
     model, out = tmp_path / "model", tmp_path / "new"
     tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
     assert main(["train", "--data", str(data), "--out", str(model), *tiny]) == 0
     for per_sample in ("2", "1"):
         assert main(["augment", "--model", str(model), "--data", str(data), "--out", f"{out}/", "--per-sample",
                      per_sample, "--compose", "affine", "--quiet"]) == 0, capsys.readouterr().err
-    stems = sorted(p.name if p.stem == "big" else p.stem for p in (data / "d3").iterdir())
-    assert sorted(p.stem for p in (out / "d3").iterdir()) == sorted(
+    stems = [(p.name if p.stem == "big" else p.relative_to(data / "d3").with_suffix("").as_posix())
+             for p in (data / "d3").rglob("*.*")]  # b/0 is written as b/0-vae-0.png, beside b_0-vae-0.png
+    assert sorted(p.relative_to(out / "d3").with_suffix("").as_posix() for p in (out / "d3").rglob("*.png")) == sorted(
         [f"{s}-vae-0" for s in stems] + [f"{s}-moved-0" for s in stems])  # the first run's -1 files are gone
     made = load_image_folder(out)
-    assert made.X.shape == (44, 8, 8) and made.X.dtype == np.uint8 and set(made.y) == {"d3", "d7"}
+    assert made.X.shape == (48, 8, 8) and made.X.dtype == np.uint8 and set(made.y) == {"d3", "d7"}
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "with"),
                  "--per-sample", "1", "--compose", "none", "--include-original", "--quiet"]) == 0
     assert sorted(p.stem for p in (tmp_path / "with" / "d7").iterdir())[:2] == ["s17", "s17-vae-0"]
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "x.csv")]) == 1
     assert "a CSV is written for a model trained on a CSV table" in capsys.readouterr().err
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(data / "d3")]) == 1  # the user's
-    assert "vaeaug did not write" in capsys.readouterr().err and len(list((data / "d3").iterdir())) == 12
+    assert "vaeaug did not write" in capsys.readouterr().err and len(list((data / "d3").iterdir())) == 14
     table = tmp_path / "table"
     np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
     assert main(["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(table), *tiny]) == 0

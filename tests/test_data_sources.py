@@ -233,6 +233,9 @@ def test_sixteen_bit_grey_images_keep_their_depth_both_ways(tmp_path):
     np.testing.assert_array_equal(ds.X, deep)  # every value as written
     write_image_folder(tmp_path / "out", ds.X, ds.y, ["x", "y", "x", "y"])  # written back as 16-bit PNG
     np.testing.assert_array_equal(load_image_folder(tmp_path / "out").X, deep)
+    with pytest.raises(ValueError, match="two images would be written to a/x.png"):  # one would overwrite the other
+        write_image_folder(tmp_path / "clash", ds.X, ds.y, ["x", "x", "y", "z"])
+    assert not (tmp_path / "clash").exists()
     Image.fromarray(np.full((24, 20), 255, np.uint8)).save(tmp_path / "a" / "byte.png")  # 8 bits among 16, larger
     mixed = load_image_folder(tmp_path)
     assert mixed.X.dtype == np.uint16 and mixed.X[mixed.extras["files"].index(str(tmp_path / "a" / "byte.png"))].min() \

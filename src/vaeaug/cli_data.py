@@ -149,7 +149,7 @@ def keep_table(model, table: dict | None) -> None:
 
 def image_folder(path, size: tuple[int, int] | None = None) -> dict:
     """A folder of class sub-folders as X, y and each image's name (``names``): its file stem, with
-    the folders below its class folder where it lies deeper (``batch1/a``, written ``batch1_a``)."""
+    the folders below its class folder where it lies deeper (``batch1/a``, written there too)."""
     from collections import Counter
 
     from .data import load_image_folder

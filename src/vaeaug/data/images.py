@@ -105,7 +105,8 @@ def _pixels(im, mode: str, size: tuple[int, int]) -> np.ndarray:
 def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     """Write images ``X`` ((N, H, W) grey or (N, 3, H, W) RGB, bytes; grey also uint16, as 16-bit
     PNG) as ``path/<label>/<name>.png``, the layout :func:`load_image_folder` reads, replacing an
-    earlier folder whole; returns N. ``names`` (N,) are file stems, unique per label."""
+    earlier folder whole; returns N. ``names`` (N,) are file stems, unique per label; a name's
+    ``/`` makes sub-folders (``batch1/a``), as the images it was made from lay."""
     from PIL import Image
 
     from ..fileio import atomic_write_json, folder_in_place
@@ -115,16 +116,25 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     if not grey16 and (X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3)))):
         raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, or (N, H, W) uint16, got {X.dtype} "
                          f"of shape {X.shape}: write an .npz")
+    files = [_image_file(label, name) for label, name in zip(y, names, strict=True)]
+    twice = next((f for f, n in Counter(files).items() if n > 1), None)
+    if twice is not None:  # one image would overwrite another: refused before anything is written
+        raise ValueError(f"two images would be written to {twice.as_posix()}: give each a name of its own per label")
     with folder_in_place(path, marker=IMAGES_MANIFEST) as tmp:
-        for x, label, name in zip(X, y, names, strict=True):
-            folder = tmp / _safe_name(str(label))
-            folder.mkdir(exist_ok=True)
+        for x, file in zip(X, files):
+            (tmp / file).parent.mkdir(parents=True, exist_ok=True)
             picture = x if x.ndim == 2 else x[0] if len(x) == 1 else x.transpose(1, 2, 0)
-            Image.fromarray(np.ascontiguousarray(picture)).save(folder / f"{_safe_name(str(name))}.png")
+            Image.fromarray(np.ascontiguousarray(picture)).save(tmp / file)
         if len(X):  # marks the folder as written here: a rerun may replace it, and nothing else is
             atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": len(X),
                                                       "labels": sorted({_safe_name(str(v)) for v in y})})
     return len(X)
+
+
+def _image_file(label, name) -> Path:
+    """A sample's file below the folder: its label's folder, then the folders its name gives."""
+    parts = [_safe_name(part) for part in str(name).split("/") if part] or ["_"]
+    return Path(_safe_name(str(label)), *parts[:-1], parts[-1] + ".png")
 
 
 def _safe_name(text: str) -> str:
