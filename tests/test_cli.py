@@ -96,6 +96,11 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert all(len(v.lstrip("-").replace(".", "").lstrip("0")) <= 7 for v in a[60:] if "e" not in v)
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
                  "--quiet"]) == 0 and load_npz(tmp_path / "n.npz")["X"].shape[1] == 4  # a, two colours, size
+    lines = shuffled.read_text().splitlines()
+    shuffled.write_text("\n".join([*lines[:5], "", "z" + lines[5][1:], *lines[6:]]))  # a label the model lacks
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(out)]) == 1
+    assert "s.csv, line 7: label 'z' in column 'species' is not one the model was trained on" \
+        in capsys.readouterr().err  # its line in the file, past a blank one: it was named by its index
     npz = tmp_path / "d.npz"
     np.savez(npz, X=rng.normal(size=(40, 3)), y=np.repeat([0, 1], 20))
     assert main(["train", "--data", str(npz), "--out", str(model), "--epochs", "2", "--quiet"]) == 0
@@ -376,8 +381,8 @@ def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_
     (tmp_path / "mixed.csv").write_text("\n".join([*text[:5], text[5].replace("walk", "run"), *text[6:]]))
     with pytest.raises(DataFormatError, match=r"case 'c0' holds labels \['run', 'walk'\]"):
         load_long_csv(tmp_path / "mixed.csv", "subject", time="t")
-    (tmp_path / "gap.csv").write_text("\n".join([*text[:3], text[3].replace(text[3].split(",")[2], ""), *text[4:]]))
-    with pytest.raises(DataFormatError, match=r"line 4: channel 'ax' is missing \(case 'c0'\)"):
+    (tmp_path / "gap.csv").write_text("\n".join([*text[:3], "", text[3].replace(text[3].split(",")[2], ""), *text[4:]]))
+    with pytest.raises(DataFormatError, match=r"line 5: channel 'ax' is missing \(case 'c0'\)"):  # past the blank
         load_long_csv(tmp_path / "gap.csv", "subject", time="t")
     with pytest.raises(ValueError, match="no column 'patient'"):
         load_long_csv(tmp_path / "log.csv", "patient")

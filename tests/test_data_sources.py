@@ -65,6 +65,13 @@ def test_csv_errors_are_clear(tmp_path):
     f.write_text("a,b,y\n1,2,x\n1,2\n")
     with pytest.raises(DataFormatError, match="line 3: row has 2 cells"):
         load_csv(f)
+    # lines are the file's own, counted past blank lines and a cell that spans two: they were the row's index + 2
+    f.write_text('a,b,y\n1,2,x\n\n\n3,4,"z\nw"\n' + rows + "\n41,8O,c1\n5,6,c0\n")
+    with pytest.raises(DataFormatError, match=r"line 48: non-numeric cell '8O' in numeric column 'b'"):
+        load_csv(f)
+    f.write_text('a,b,y\n1,2,x\n\n\n3,4,"z\nw"\n' + rows + "\n41,8,c1\n5,6,\n")
+    with pytest.raises(DataFormatError, match="line 49: missing label"):
+        load_csv(f)
     f.write_text("")
     with pytest.raises(DataFormatError, match="empty"):
         load_csv(f)

@@ -146,7 +146,8 @@ def cmd_augment(args) -> int:
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose is None else args.compose
     arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
-                                 tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header)
+                                 tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header,
+                                 aug.classes_)
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "

@@ -161,12 +161,12 @@ def image_folder(path, size: tuple[int, int] | None = None) -> dict:
                                                      else f.with_suffix("").as_posix() for c, f in files])}
 
 
-def augment_data(path, model, out, label: str | None, sharded: bool,
-                 image_size: tuple[int, int] | None = None, header: bool | None = None) -> tuple[dict, dict | None]:
+def augment_data(path, model, out, label: str | None, sharded: bool, image_size: tuple[int, int] | None = None,
+                 header: bool | None = None, classes=None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
     the model's ``image_size`` (H, W); a CSV with a header row or without one as the training
-    file was, unless ``header`` says."""
+    file was, unless ``header`` says, its labels among ``classes`` (the model's)."""
     table, long_ = model_table(model), model_sequences(model)
     if long_ is not None:  # a long CSV of sequences in, and out
         if is_csv(out) and sharded:
@@ -190,7 +190,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool,
 
     if header is not None:
         table = {**table, "header": header}  # and written alike
-    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"])
+    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"], classes)
     return {"X": X, "y": y}, table
 
 

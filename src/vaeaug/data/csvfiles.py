@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from .dataset import DataFormatError, Dataset
-from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _to_float
+from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _line, _to_float
 from .times import iso_ns
 
 #: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
@@ -62,10 +63,11 @@ def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
 
 
 def _read_rows(path: Path, header: bool | None = None,
-               label: str | None = None) -> tuple[list[str], list[list[str]], bool]:
-    """The column names, the rows (blank lines skipped) and whether the file had a header;
-    ``header=None`` decides by :func:`first_row_is_data`; without one, columns are named by
-    position, ``"0"``, ``"1"``, ... as pandas names them."""
+               label: str | None = None) -> tuple[list[str], list[list[str]], bool, list[int]]:
+    """The column names, the rows (blank lines skipped), whether the file had a header, and the
+    line each row starts on (for errors that name it); ``header=None`` decides by
+    :func:`first_row_is_data`; without one, columns are named by position, ``"0"``, ``"1"``, ...
+    as pandas names them."""
     try:
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
@@ -79,25 +81,27 @@ def _read_rows(path: Path, header: bool | None = None,
         raise DataFormatError("the file is empty", str(path)) from None
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV header ({e})", str(path), 1) from None
-    rows = []
+    rows, lines, end = [], [], reader.line_num  # end: the last line read; a row starts on the next
     try:
         for r in reader:
+            start, end = end + 1, reader.line_num
             if not r or all(not c.strip() for c in r):
                 continue
             if len(r) != len(first):
                 raise DataFormatError(
-                    f"row has {len(r)} cells but the first row has {len(first)}", str(path), reader.line_num)
+                    f"row has {len(r)} cells but the first row has {len(first)}", str(path), start)
             rows.append(_decimal_points(r) if sep != "," else r)
+            lines.append(start)
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
     as_data = _decimal_points(first) if sep != "," else first  # the first row, should it be a sample
     if header is None:
         header = not first_row_is_data(as_data, rows, label)
     if not header:
-        return [str(j) for j in range(len(first))], [as_data, *rows], False
+        return [str(j) for j in range(len(first))], [as_data, *rows], False, [1, *lines]
     if not rows:
         raise DataFormatError("the file has a header but no rows", str(path))
-    return first, rows, True
+    return first, rows, True, lines
 
 
 def _decimal_points(cells: list[str]) -> list[str]:
@@ -131,7 +135,7 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    header, rows, named = _read_rows(path, header, label)
+    header, rows, named, lines = _read_rows(path, header, label)
     if named and is_index_column(header, rows):
         warn_caller(f"{path}: the first column has no name and holds distinct whole numbers, the row index "
                     "pandas' to_csv writes by default; it is left out (name it to keep it, or write with "
@@ -140,24 +144,25 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     if not named and label is not None and label not in header:
         raise ValueError(f"{path} has no column {label!r}: its first row was read as data, so its columns are "
                          f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
-    j, first = _label_column(header, label, str(path)), 2 if named else 1  # first: the first row's line
-    y = _labels(rows, j, header[j], path, first_line=first)
+    j = _label_column(header, label, str(path))
+    y = _labels(rows, j, header[j], path, first_line=lines)
     feats = [r[:j] + r[j + 1 :] for r in rows]
     names = header[:j] + header[j + 1 :]
     if not names:
         raise DataFormatError("the file has a label column but no feature columns", str(path))
-    enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=first)
-    X = enc.transform(feats, str(path), first_line=first)
+    enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=lines)
+    X = enc.transform(feats, str(path), first_line=lines)
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}
     return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
 
 
-def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int = 2) -> np.ndarray:
-    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the strings."""
+def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int | Sequence[int] = 2) -> np.ndarray:
+    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the
+    strings; ``first_line`` as :meth:`TableEncoder.fit`'s."""
     labels = [r[j].strip() for r in rows]
     for i, lab in enumerate(labels):
         if _is_missing(lab):
-            raise DataFormatError(f"missing label in column {name!r}", str(path), first_line + i)
+            raise DataFormatError(f"missing label in column {name!r}", str(path), _line(first_line, i))
     ints = [_to_float(v) for v in labels]
     if all(v is not None and float(v).is_integer() for v in ints):
         return np.array([int(v) for v in ints])
@@ -165,22 +170,29 @@ def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: in
 
 
 def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
-                  header: bool | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+                  header: bool | None = None, classes=None) -> tuple[np.ndarray, np.ndarray | None]:
     """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
     its columns are found by name, in any order, and must include every one the encoder knows;
     ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
-    ``header``: as :func:`load_csv`'s (``False`` names the columns by position)."""
+    ``header``: as :func:`load_csv`'s (``False`` names the columns by position); ``classes``:
+    the labels the model knows, another refused with its line."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    header, rows, named = _read_rows(path, header, label)
+    header, rows, _, lines = _read_rows(path, header, label)
     missing = [c for c in (*encoder.columns_, *([label] if label is not None else [])) if c not in header]
     if missing:
         raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
                               f"(its columns: {header})", str(path))
-    first = 2 if named else 1
-    y = None if label is None else _labels(rows, header.index(label), label, path, first_line=first)
-    return encoder.transform(encoder.in_order(header, rows), str(path), first_line=first), y
+    y = None if label is None else _labels(rows, header.index(label), label, path, first_line=lines)
+    if y is not None and classes is not None:
+        unknown = ~np.isin(y.astype(str), np.asarray(classes).astype(str))  # '1' among 'x' is the model's 1
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise DataFormatError(f"label {y[i].item()!r} in column {label!r} is not one the model was trained on "
+                                  f"({int(unknown.sum())} such row(s)); it knows {np.asarray(classes).tolist()[:10]}"
+                                  f"{' …' if len(classes) > 10 else ''}", str(path), lines[i])
+    return encoder.transform(encoder.in_order(header, rows), str(path), first_line=lines), y
 
 
 #: Significant digits written per synthetic value: the model decodes in float32, which holds about

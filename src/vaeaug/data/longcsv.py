@@ -49,7 +49,7 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
-    header, rows, _ = _read_rows(path, True, label)
+    header, rows, _, lines = _read_rows(path, True, label)
     j_id = _column(header, id, "the case id", path)
     j_time = None if time is None else _column(header, time, "the time", path)
     taken = {j_id, j_time, *(() if channels is None else (header.index(c) for c in channels if c in header))}
@@ -73,11 +73,11 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
     X, first_rows = [], []
     for case, idx in cases.items():
         if j_time is not None:  # a stable sort: steps with one time stamp keep their file order
-            idx = sorted(idx, key=lambda i: _time_value(rows[i][j_time], path, i + 2, header[j_time]))
+            idx = sorted(idx, key=lambda i: _time_value(rows[i][j_time], path, lines[i], header[j_time]))
         labels = {rows[i][j_label].strip() for i in idx} if j_label is not None else set()
         if len(labels) > 1:
             raise DataFormatError(f"case {case!r} holds labels {sorted(labels)[:5]} in column {header[j_label]!r}; "
-                                  "each case has one", str(path), idx[0] + 2)
+                                  "each case has one", str(path), lines[idx[0]])
         values = np.empty((len(idx), len(chans)))
         for t, i in enumerate(idx):
             for c, k in enumerate(chans):
@@ -86,11 +86,12 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
                     what = "missing" if _is_missing(rows[i][k]) else f"{rows[i][k]!r}, not a number"
                     raise DataFormatError(f"channel {header[k]!r} is {what} (case {case!r}): a sequence's channels "
                                           "are numbers, none missing; impute, drop or name the column with --time",
-                                          str(path), i + 2)
+                                          str(path), lines[i])
                 values[t, c] = v
         X.append(values)
-        first_rows.append(rows[idx[0]])
-    y = None if j_label is None else _labels(first_rows, j_label, header[j_label], path)
+        first_rows.append(idx[0])
+    y = None if j_label is None else _labels([rows[i] for i in first_rows], j_label, header[j_label], path,
+                                             first_line=[lines[i] for i in first_rows])
     names = [header[k] for k in chans]
     if time is None and channels is None:  # a model's channels were chosen already
         _warn_clock(X, names, path)

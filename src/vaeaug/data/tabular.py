@@ -13,6 +13,7 @@ numbers but not all is refused (a typo is likelier than a category), naming the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -31,6 +32,11 @@ from .times import (
 
 MISSING = {"", "?", "na", "n/a", "nan", "null", "none"}
 LABEL_NAMES = ("class", "label", "target", "y")
+
+
+def _line(first_line: int | Sequence[int], i: int) -> int:
+    """Row ``i``'s line: ``first_line[i]`` where each row's is given, else counted on from the first's."""
+    return first_line + i if isinstance(first_line, int) else int(first_line[i])
 
 
 def _is_missing(cell: str) -> bool:
@@ -59,7 +65,10 @@ class TableEncoder:
         self.missing = missing
         self.categorical = list(categorical or [])
 
-    def fit(self, header: list[str], rows: list[list[str]], path: str | None = None, first_line: int = 2) -> "TableEncoder":
+    def fit(self, header: list[str], rows: list[list[str]], path: str | None = None,
+            first_line: int | Sequence[int] = 2) -> "TableEncoder":
+        """Learn each column's kind, categories, fill and range from the rows; an error names the
+        cell's line: ``first_line``, the first row's (rows counted on from it), or each row's."""
         unknown = set(self.categorical) - set(header)
         if unknown:
             raise ValueError(f"categorical names unknown column(s) {sorted(unknown)}; columns are {header}")
@@ -77,7 +86,7 @@ class TableEncoder:
             n_missing = len(cells) - len(present)
             if n_missing and self.missing == "raise":
                 i = next(i for i, c in enumerate(cells) if _is_missing(c))
-                raise DataFormatError(f"missing value in column {name!r} (missing='raise')", path, first_line + i)
+                raise DataFormatError(f"missing value in column {name!r} (missing='raise')", path, _line(first_line, i))
             if n_missing:
                 self.report_[name] = n_missing
             if not present:
@@ -103,11 +112,11 @@ class TableEncoder:
                 i, c = bad[0]
                 raise DataFormatError(
                     f"non-numeric cell {c!r} in numeric column {name!r} ({len(bad)} such cell(s)); fix it, "
-                    f"mark it missing, or pass categorical=[{name!r}]", path, first_line + i)
+                    f"mark it missing, or pass categorical=[{name!r}]", path, _line(first_line, i))
             values = np.array([v for _, v in nums])
             if not np.isfinite(values).all():
                 i = nums[int(np.flatnonzero(~np.isfinite(values))[0])][0]
-                raise DataFormatError(f"non-finite number in column {name!r}", path, first_line + i)
+                raise DataFormatError(f"non-finite number in column {name!r}", path, _line(first_line, i))
             self.kinds_.append("numeric")
             self.categories_.append(None)
             self.fill_.append(float(np.median(values)))
@@ -130,7 +139,9 @@ class TableEncoder:
             out += [name] if kind == "numeric" else [f"{name}={c}" for c in cats]  # type: ignore[union-attr]
         return out
 
-    def transform(self, rows: list[list[str]], path: str | None = None, first_line: int = 2) -> np.ndarray:
+    def transform(self, rows: list[list[str]], path: str | None = None,
+                  first_line: int | Sequence[int] = 2) -> np.ndarray:
+        """The rows as numbers (one-hot categories); ``first_line`` as :meth:`fit`'s."""
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
         times = self._times()
         unseen: dict[int, tuple[list[str], int]] = {}  # column → its unseen categories, the first one's row
@@ -141,21 +152,21 @@ class TableEncoder:
                 time = times[j]
                 if _is_missing(cell):
                     if self.missing == "raise":
-                        raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, first_line + i)
+                        raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, _line(first_line, i))
                     cell = str(fill)
                     time = None  # the fill is a count already
                 if kind == "numeric" and time is not None:
                     ns = iso_ns(cell)
                     if ns is None:
                         raise DataFormatError(f"cell {cell!r} is not a date or time (YYYY-MM-DD[ HH:MM[:SS]]) as the "
-                                              f"column {self.columns_[j]!r} holds", path, first_line + i)
+                                              f"column {self.columns_[j]!r} holds", path, _line(first_line, i))
                     out[i, k] = ns // TIME_UNITS[time[0]]
                     k += 1
                 elif kind == "numeric":
                     v = _to_float(cell)
                     if v is None or not math.isfinite(v):
                         raise DataFormatError(
-                            f"non-numeric cell {cell!r} in numeric column {self.columns_[j]!r}", path, first_line + i)
+                            f"non-numeric cell {cell!r} in numeric column {self.columns_[j]!r}", path, _line(first_line, i))
                     out[i, k] = v
                     k += 1
                 else:
@@ -167,9 +178,9 @@ class TableEncoder:
                             values.append(cell)
                     k += len(cats)  # type: ignore[arg-type]
         if unseen:  # said, as scikit-learn's OneHotEncoder(handle_unknown="warn") says it
-            where = "row" if first_line == 0 else "line"
+            where = "row" if isinstance(first_line, int) and first_line == 0 else "line"
             warn_caller(f"{path or 'the rows'}: " + "; ".join(
-                f"column {self.columns_[j]!r} holds {values[:5]} (first at {where} {first_line + i})"
+                f"column {self.columns_[j]!r} holds {values[:5]} (first at {where} {_line(first_line, i)})"
                 for j, (values, i) in unseen.items()) + ", categories it was not fitted on: such a cell encodes as "
                 "none of the known ones, and its offspring take a known one", UserWarning)
         return out
