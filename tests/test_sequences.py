@@ -121,8 +121,20 @@ def test_sequence_errors_name_the_sample():
         VAEAugmenter(**SMALL).fit(X, y)
     X, y = waves(4)
     X[5][2, 1] = np.nan
-    with pytest.raises(ValueError, match=r"X\[5\] at step \(2, 1\)"):
+    with pytest.raises(ValueError, match=r"X\[5\] at step \(2, 1\)") as missing:
         VAEAugmenter(**SMALL).fit(X, y)
+    assert "tslearn" not in str(missing.value)  # a missing value inside a sequence is no padding
+    X, y = waves(4)  # unequal lengths padded with NaN to one (N, T, C) array, as tslearn stores them
+    padded = np.full((len(X), max(map(len, X)), 2), np.nan)
+    for i, s in enumerate(X):
+        padded[i, : len(s)] = s
+    with pytest.raises(ValueError, match=r"as tslearn pads .*\[s\[~np.isnan\(s\).all\(axis=1\)\] for s in X\]"):
+        VAEAugmenter(**SMALL, data_kind="sequence").fit(padded, y)
+    with pytest.raises(ValueError, match="as tslearn pads unequal lengths.*data_kind='sequence'"):
+        VAEAugmenter(**SMALL).fit(padded, y)  # read as images: the hint names the kind too
+    seqs = [s[~np.isnan(s).all(axis=1)] for s in padded]  # the recipe the message gives
+    X_new, _ = VAEAugmenter(**{**SMALL, "epochs": 2}).fit(seqs, y).generate(seqs, y, n_per_sample=1)
+    assert [len(s) for s in X_new] == [len(s) for s in X]
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the reading matters

@@ -147,7 +147,19 @@ def _check_finite(a: np.ndarray, name: str, i: int | None) -> None:
     if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all():
         idx = tuple(int(j) for j in np.argwhere(~np.isfinite(a))[0])
         where = f"{name}[{i}] at step {idx}" if i is not None else f"{name} at index {idx}"
+        if is_nan_padded(a):  # tslearn's to_time_series_dataset pads unequal lengths so: say how to pass them
+            raise ValueError(f"{where} holds NaN in every channel to the end, as tslearn pads sequences of "
+                             f"unequal lengths: pass them as a list of (T_i, C) arrays, [s[~np.isnan(s).all(axis=1)] "
+                             f"for s in {name}], and each offspring comes back as long as its source")
         raise ValueError(f"{where} holds a non-finite value: impute or drop it first (resampling would spread it)")
+
+
+def is_nan_padded(a: np.ndarray) -> bool:
+    """Whether the non-finite values of sequences ``a`` ((T, C) or (N, T, C)) are all steps of NaN
+    in every channel at the end of their sequence: padding, not missing values."""
+    gone = np.isnan(a).all(axis=-1)  # steps that are NaN in every channel
+    tail = np.flip(np.logical_and.accumulate(np.flip(gone, -1), axis=-1), -1)  # each sequence's last run of them
+    return bool(np.isfinite(a[~tail]).all())
 
 
 def object_array(seqs) -> np.ndarray:

@@ -96,10 +96,16 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
         bad = ~np.isfinite(X)
         if bad.any():
             idx = np.argwhere(bad)[0]
+            from .sequences import is_nan_padded
+
             what = "NaN" if np.isnan(X[tuple(idx)]) else "an infinite value"
+            padded = X.ndim == 3 and is_nan_padded(X)  # tslearn's (N, T, C) of unequal lengths, padded with NaN
             raise ValueError(
                 f"{name} holds {what} at index {tuple(int(i) for i in idx)} "
-                f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first"
+                f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first" + (
+                    "; if these are sequences padded with NaN at the end, as tslearn pads unequal lengths, "
+                    f"pass a list of (T_i, C) arrays, [s[~np.isnan(s).all(axis=1)] for s in {name}], with "
+                    "data_kind='sequence'" if padded else "")
             )
     _check_magnitude(X, name)
     return X
