@@ -322,6 +322,12 @@ def test_every_subcommand_help_shows_examples():
         assert "examples:" in r.stdout and f"vaeaug {sub}" in r.stdout
     r = subprocess.run([sys.executable, "-m", "vaeaug.cli", "--version"], capture_output=True, text=True)
     assert r.stdout.startswith("vaeaug ")
+    from vaeaug.cli import build_parser
+
+    subs = next(a for a in build_parser()._actions if a.choices and not a.option_strings).choices
+    bare = [f"{name} {a.option_strings[0]}" for name, sub in subs.items() for a in sub._actions
+            if a.option_strings and not a.help]
+    assert not bare, f"options without help: {bare}"  # augment's --device had none
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback():

@@ -19,7 +19,7 @@ from .cli_data import (
     unlabeled_data,
     write_samples,
 )
-from .cli_options import _strength, add_estimator_args, estimator_kwargs
+from .cli_options import _strength, add_estimator_args, estimator_kwargs, parameter_help
 from .fileio import sha256_file
 from .priors import MOVE_KIND
 
@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")
-    a.add_argument("--device", default="auto")
+    a.add_argument("--device", default="auto", help=parameter_help(VAEAugmenter)["device"] + " (default: auto)")
     a.set_defaults(func=cmd_augment)
 
     e = sub.add_parser(
