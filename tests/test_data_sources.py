@@ -75,6 +75,12 @@ def test_csv_errors_are_clear(tmp_path):
     f.write_text("")
     with pytest.raises(DataFormatError, match="empty"):
         load_csv(f)
+    # UCI's wine.data: the class first, no header, a count last: the last column is no label
+    f.write_text("".join(f"{i % 3 + 1},{i * 0.37:.2f},{1000 + 7 * i}\n" for i in range(60)))
+    with pytest.raises(DataFormatError, match=r"last column, '2', by default.*60 values in 60 rows.*"
+                                              r"--label COLUMN.*column '0' holds 3 values"):
+        load_csv(f)
+    assert load_csv(f, label="0").y.tolist()[:4] == [1, 2, 3, 1]  # named, it is read
 
 
 def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):

@@ -146,6 +146,8 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
                          f"named by place, 0 to {len(header) - 1} (header=True, or --header, reads them as names)")
     j = _label_column(header, label, str(path))
     y = _labels(rows, j, header[j], path, first_line=lines)
+    if label is None and not any(h.lower() in LABEL_NAMES for h in header):  # the last column, by default
+        _check_default_label(y, header, rows, j, path)
     feats = [r[:j] + r[j + 1 :] for r in rows]
     names = header[:j] + header[j + 1 :]
     if not names:
@@ -154,6 +156,20 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     X = enc.transform(feats, str(path), first_line=lines)
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}
     return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
+
+
+def _check_default_label(y: np.ndarray, header: list[str], rows: list[list[str]], j: int, path: Path) -> None:
+    """Refuse a label taken as the last column by default that holds mostly one row per value: a
+    measurement (UCI's wine.data puts its class first and a count last), not classes to augment."""
+    values, counts = np.unique(y, return_counts=True)
+    if len(values) < 10 or (counts == 1).sum() <= len(values) / 2:
+        return
+    few = sorted((len({r[k].strip() for r in rows}), k) for k in range(len(header)) if k != j)
+    likely = ", ".join(f"column {header[k]!r} holds {n} values" for n, k in few[:3] if 2 <= n <= 20)
+    raise DataFormatError(
+        f"the label was taken as the last column, {header[j]!r}, by default, and it holds {len(values)} values in "
+        f"{len(y)} rows, {int((counts == 1).sum())} of them once: a measurement, not a label. Name the label "
+        f"column (--label COLUMN, or label=)" + (f"; {likely}" if likely else ""), str(path))
 
 
 def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int | Sequence[int] = 2) -> np.ndarray:
