@@ -297,6 +297,10 @@ def test_a_class_too_small_to_split_is_trained_on_and_the_rest_split_as_before()
     big = y[:20]  # no small class: sklearn's stratified split, as before
     _, test = train_test_split(np.arange(20), test_size=0.3, stratify=big, random_state=0)
     assert np.array_equal(stratified_split(big, 0.1, 0.3, 0)["test"], np.sort(test))
+    many = np.repeat(np.arange(13), 4)  # 10 % of 52 is 6 samples, fewer than 13 classes: sklearn refused it
+    parts = stratified_split(many, 0.1, 0.1, 0)
+    assert all(set(many[parts[k]]) == set(range(13)) for k in parts) and sum(map(len, parts.values())) == 52
+    assert set(many[stratified_split(many, 0.1, 0.0, 0, two_way=True)["val"]]) == set(range(13))
 
 
 # ---------------------------------------------------------------- downloader on a local server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -90,18 +91,22 @@ def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_st
     """Index arrays for a stratified train / val / test split; ``two_way``: only train / val,
     ``val_size`` of the samples held out. A class too small to be in every part (under 3 samples,
     2 for ``two_way``) is trained on: its first sample goes to train, a second to test, so that no
-    label is held out that the model never saw."""
+    label is held out that the model never saw. A part smaller than the number of classes takes
+    one sample of each (scikit-learn's stratified split refuses it)."""
     _, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
     small = counts[inverse] < (2 if two_way else 3)
     idx = np.flatnonzero(~small)
+    k = len(np.unique(inverse[idx]))  # the classes split by stratum
     parts = {"train": [], "val": [], "test": []}
     if len(idx) and two_way:
-        train, val = train_test_split(idx, test_size=val_size, stratify=y[idx], random_state=random_state)
+        train, val = train_test_split(idx, test_size=_at_least(val_size, len(idx), k), stratify=y[idx],
+                                      random_state=random_state)
         parts["train"], parts["val"] = [train], [val]
     elif len(idx):
-        rest, test = train_test_split(idx, test_size=test_size, stratify=y[idx], random_state=random_state)
-        train, val = train_test_split(rest, test_size=val_size / (1 - test_size), stratify=y[rest],
+        rest, test = train_test_split(idx, test_size=_at_least(test_size, len(idx), k), stratify=y[idx],
                                       random_state=random_state)
+        train, val = train_test_split(rest, test_size=_at_least(val_size / (1 - test_size), len(rest), k),
+                                      stratify=y[rest], random_state=random_state)
         parts["train"], parts["val"], parts["test"] = [train], [val], [test]
     rng = np.random.default_rng(random_state)
     for c in np.unique(inverse[small]):
@@ -110,6 +115,12 @@ def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_st
         parts["test"].append(members[1:])
     out = {k: np.sort(np.concatenate(v)).astype(np.intp) if v else np.zeros(0, np.intp) for k, v in parts.items()}
     return {k: out[k] for k in (("train", "val") if two_way else ("train", "val", "test"))}
+
+
+def _at_least(fraction: float, n: int, k: int) -> float | int:
+    """A part of ``n`` samples as :func:`train_test_split` takes it: ``fraction`` (it rounds up), or
+    ``k`` samples, one per class, where that fraction would hold fewer than the ``k`` classes."""
+    return fraction if math.ceil(fraction * n) >= k else k
 
 
 def group_split(groups: np.ndarray, val_size: float, test_size: float, random_state: int | None) -> dict[str, np.ndarray]:
