@@ -411,13 +411,16 @@ def test_a_case_time_frame_is_read_as_its_sequences_and_comes_back_as_one(fitted
     assert len(cases) == len(y_new) == 2 * len(X) and not set(cases) & set(frame.index.get_level_values(0))
     lengths = X_new.groupby(level=0, sort=False).size().to_numpy()
     np.testing.assert_array_equal(lengths, [len(X[i]) for i in codes.source])  # each as long as its source
+    stamps = [g.index.get_level_values(1) for _, g in frame.groupby(level=0, sort=False)]
+    assert all(X_new.loc[c].index.equals(stamps[i]) for c, i in zip(cases, codes.source))  # at its source's
+    assert pd.concat([frame, X_new]).index.levels[1].dtype == frame.index.levels[1].dtype  # times stay times
     listed, _ = ref.generate(as_list, y, n_per_sample=2)
     np.testing.assert_allclose(X_new["hr"].to_numpy(), np.concatenate([s[:, 0] for s in listed]))
     chunks = list(aug.generate_batches(frame, labels, n_per_sample=2, batch_size=7))
     assert pd.concat([c for c, _ in chunks]).equals(X_new)  # chunks number their cases on
     aug.save(tmp_path / "m")  # the channel names travel with the model
     assert VAEAugmenter.load(tmp_path / "m").generate(frame, labels, n_per_sample=2)[0].equals(X_new)
-    assert aug.reconstruct(frame, labels).index.get_level_values(0).unique().equals(frame.index.unique(0))
+    assert aug.reconstruct(frame, labels).index.equals(frame.index)
     X_res, y_res = VAEAugmenter(**kw).fit_resample(frame, labels)
     assert X_res.index.get_level_values(0).nunique() == len(y_res)  # the caller's cases as given, then new ones
     assert X_res.index[: len(frame)].tolist() == frame.index.tolist()

@@ -449,7 +449,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                                      None)
             codes = concat_codes([rec[2], mv[2]], self.vae_.config.latent_dim, y.dtype)
             X_new, y_new = like(self._flat(join_samples(rec[0], mv[0])), X_in, codes.y, y_in, self._table())
-            X_new = self._long_out(X_new, frame)
+            X_new = self._long_out(X_new, frame, codes.source)
             return (X_new, y_new, codes) if return_codes else (X_new, y_new)
         if strength is None:
             codes = generation.no_codes(self, y)
@@ -468,7 +468,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X_new = join_samples(X_new, X_mv)
             codes = concat_codes([codes, generation.moved_codes(maker.Z, y, n)], codes.Z.shape[1], y.dtype)
         X_new, y_new = like(self._flat(X_new), X_in, codes.y, y_in, self._table())
-        X_new = self._long_out(X_new, frame)
+        X_new = self._long_out(X_new, frame, codes.source)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -492,8 +492,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if method == "reconstruction" and compose != "none":  # as generate(): renderings of the copies, then the copies
             parts = generation.reconstructed_moves(self, compose, X, X if lengths is None else X_in, y, n, seed,
                                                    batch_size)
-            return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
-                                               for x, y_chunk, _ in parts), frame)
+            return self._long(self._in_threads((like(self._flat(x), X_in, y_chunk, y_in, self._table()), codes.source)
+                                               for x, y_chunk, codes in parts), frame)
         with work_threads(self.n_jobs, self.n_features_in_):  # the sources' codes, as generate() finds them
             maker = generation.OffspringMaker(self, X, y, (decoding,))
         parts = maker.blocks(method, n, strength, rng, small_classes)
@@ -502,18 +502,20 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                      for b, out in parts)
         stream = generation.chunks(parts, decoding, batch_size)
         if compose != "none":  # then the moved copies, from their own stream as in generate()
-            stream = itertools.chain(stream, generation.moved_copies(
-                self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size))
-        return self._long(self._in_threads(like(self._flat(x), X_in, y_chunk, y_in, self._table())
-                                           for x, y_chunk in stream), frame)
+            stream = itertools.chain(stream, generation.with_sources(generation.moved_copies(
+                self, compose, X if lengths is None else X_in, y, n, generation.moves_rng(seed), batch_size), n))
+        return self._long(self._in_threads((like(self._flat(x), X_in, y_chunk, y_in, self._table()), source)
+                                           for x, y_chunk, source in stream), frame)
 
-    def _long_out(self, X_new, frame):
-        """Offspring as a (case, time) frame, numbered after ``frame``'s cases, where the input was one."""
-        return long_frame(X_new, frame) if self._is_cases(frame) else X_new
+    def _long_out(self, X_new, frame, source):
+        """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
+        and at their sources' time stamps, where the input was one."""
+        return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
-        """A stream of chunks as (case, time) frames where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
-        return long_chunks(stream, frame) if self._is_cases(frame) else stream
+        """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
+        (case, time) frame where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
+        return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""

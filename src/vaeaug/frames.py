@@ -125,17 +125,23 @@ def long_sequences(X, name: str = "X") -> list[np.ndarray]:
     return [group.to_numpy(dtype=np.float64) for _, group in X.groupby(level=0, sort=False)]
 
 
-def long_frame(seqs: list[np.ndarray], like, ids=None):
+def long_frame(seqs: list[np.ndarray], like, ids=None, source=None, stamps=None):
     """Sequences as a (case, time) frame with ``like``'s channel columns, dtypes and level names:
-    case ids ``ids`` (default: after ``like``'s, see :func:`new_case_ids`), steps numbered from 0.
-    Integer channels are rounded, not truncated."""
+    case ids ``ids`` (default: after ``like``'s, see :func:`new_case_ids`); each sequence's steps
+    at the time stamps of its source case ``source[i]`` of ``like`` (default: case i), so that the
+    time level keeps its dtype (dates stay dates) and concatenates with ``like``'s. Integer
+    channels are rounded, not truncated. ``stamps``: :func:`case_times` of ``like``, where known."""
     import pandas as pd
 
     lengths = [len(s) for s in seqs]
     ids = new_case_ids(like, len(seqs)) if ids is None else ids
-    index = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids), lengths),
-                                       np.concatenate([np.arange(n) for n in lengths] or [np.zeros(0, int)])],
-                                      names=like.index.names)
+    stamps = case_times(like) if stamps is None else stamps
+    source = np.arange(len(seqs)) if source is None else np.asarray(source)
+    times = [stamps[s] for s in source.tolist()]
+    if any(len(t) != n for t, n in zip(times, lengths)):  # each offspring is as long as its source
+        raise ValueError(f"sequences of {lengths[:5]} steps cannot take their sources' time stamps")
+    level = times[0].append(times[1:]) if times else like.index.levels[1][:0]
+    index = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids), lengths), level], names=like.index.names)
     values = np.concatenate(seqs) if seqs else np.zeros((0, like.shape[1]))
     out = pd.DataFrame(values, index=index, columns=like.columns)
     dtypes = like.dtypes.to_dict()
@@ -143,6 +149,12 @@ def long_frame(seqs: list[np.ndarray], like, ids=None):
         if pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t):
             out[c] = np.rint(out[c].to_numpy())
     return out.astype(dtypes)
+
+
+def case_times(like) -> list:
+    """Each case's time stamps (an Index per case) of a (case, time) frame, cases in order of first
+    appearance as :func:`long_sequences` reads them."""
+    return [group.index.get_level_values(1) for _, group in like.groupby(level=0, sort=False)]
 
 
 def new_case_ids(like, n: int, start: int = 0) -> np.ndarray:
@@ -158,9 +170,10 @@ def new_case_ids(like, n: int, start: int = 0) -> np.ndarray:
 
 
 def long_chunks(stream, like):
-    """``(X_chunk, y_chunk)`` of sequences as (case, time) frames like ``like``, the cases numbered
-    on from chunk to chunk as one :func:`long_frame` of them all would number them."""
-    start = 0
-    for X_chunk, y_chunk in stream:
-        yield long_frame(X_chunk, like, new_case_ids(like, len(X_chunk), start)), y_chunk
+    """``((X_chunk, y_chunk), source_chunk)`` of sequences as ``(X_chunk, y_chunk)``, X_chunk a
+    (case, time) frame like ``like``, the cases numbered on from chunk to chunk as one
+    :func:`long_frame` of them all would number them."""
+    start, stamps = 0, case_times(like)
+    for (X_chunk, y_chunk), source in stream:
+        yield long_frame(X_chunk, like, new_case_ids(like, len(X_chunk), start), source, stamps), y_chunk
         start += len(X_chunk)

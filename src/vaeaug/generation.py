@@ -247,11 +247,21 @@ def reconstructed_moves(aug, compose: str, X: np.ndarray, X_in, y: np.ndarray, n
 
 
 def chunks(parts: Iterator[tuple[SyntheticCodes, dict[str, np.ndarray]]], decoding: str,
-           batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(X_chunk, y_chunk) of at most ``batch_size`` samples from :meth:`OffspringMaker.blocks`."""
+           batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(X_chunk, y_chunk, source_chunk) of at most ``batch_size`` samples from :meth:`OffspringMaker.blocks`."""
     for block, samples in parts:
         X_new = samples[decoding]
         for s in range(0, len(X_new), batch_size):
-            yield X_new[s : s + batch_size], block.y[s : s + batch_size]
+            yield X_new[s : s + batch_size], block.y[s : s + batch_size], block.source[s : s + batch_size]
+
+
+def with_sources(copies: Iterator[tuple[object, np.ndarray]], n_per_sample: int):
+    """:func:`moved_copies`' chunks as (X_chunk, y_chunk, source_chunk): ``n_per_sample`` copies of
+    each sample in turn."""
+    start = 0
+    for X_mv, y_mv in copies:
+        k = len(y_mv) // n_per_sample
+        yield X_mv, y_mv, np.arange(start, start + k).repeat(n_per_sample)
+        start += k
 
 
