@@ -410,6 +410,9 @@ def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, cap
     assert new.meta["channels"] == ["ax", "ay"] and len(new.y) == 12 * 3
     assert new.meta["ids"][:2] == ["c0", "c1"] and new.meta["ids"][12:14] == ["c0-vae-0", "c0-vae-1"]
     assert [len(s) for s in new.X[12:14]] == [20, 20]  # each offspring as long as its source
+    rows = [r.split(",") for r in out.read_text().splitlines()[1:]]  # times as read: they were rewritten 0, 1, ...
+    assert [r[1] for r in rows if r[0] == "c0"] == [r[1] for r in rows if r[0] == "c0-vae-1"] == [
+        str(t * 0.5) for t in range(20)]
     assert main(["train", "--data", str(tmp_path / "log.csv"), "--sequence-id", "subject", "--label", "t",
                  "--out", str(model), "--quiet"]) == 1  # a label that changes within a case
     assert "holds labels" in capsys.readouterr().err

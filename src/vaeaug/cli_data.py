@@ -174,7 +174,8 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
         if not is_csv(path):
             return load_arrays(path), {"sequences": long_}
         ds = long_csv(path, long_["id"], label or long_["label"], long_["time"], channels=long_["channels"])
-        return {"X": list(ds.X), "y": ds.y, "names": np.array(ds.meta["ids"], dtype=object)}, {"sequences": long_}
+        return {"X": list(ds.X), "y": ds.y, "names": np.array(ds.meta["ids"], dtype=object),
+                "times": ds.meta["times"]}, {"sequences": long_}
     if table is None and is_csv(path):
         raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
     if is_csv(out) and (table is None or sharded):
@@ -195,11 +196,12 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
 
 
 def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: bool = False, names=None,
-                  n_original: int = 0) -> None:
+                  n_original: int = 0, times=None) -> None:
     """The new samples: a CSV of the table's columns (numbers in range, categories valid), a folder
     of PNG images (``out/<label>/<source>-vae-<k>.png``; ``-moved-`` for the moved copies, the
     source's own name for the first ``n_original``), else an .npz with each sample's source row and
-    whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers)."""
+    whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers);
+    ``times``: a long CSV's time stamps per input, each sample written at its source's."""
     if images:
         from .data.images import write_image_folder
 
@@ -209,7 +211,7 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
         from .data.longcsv import write_long_csv
 
         write_long_csv(out, X_new, y_new, sample_names(names, source, moved, n_original), table["sequences"],
-                       exact_rows=n_original)
+                       exact_rows=n_original, times=None if times is None else [times[s] for s in source])
         return
     if is_csv(out):
         from .data import write_csv

@@ -70,10 +70,11 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
     cases: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         cases.setdefault(r[j_id].strip(), []).append(i)
-    X, first_rows = [], []
+    X, first_rows, stamps = [], [], []
     for case, idx in cases.items():
         if j_time is not None:  # a stable sort: steps with one time stamp keep their file order
             idx = sorted(idx, key=lambda i: _time_value(rows[i][j_time], path, lines[i], header[j_time]))
+            stamps.append([rows[i][j_time].strip() for i in idx])
         labels = {rows[i][j_label].strip() for i in idx} if j_label is not None else set()
         if len(labels) > 1:
             raise DataFormatError(f"case {case!r} holds labels {sorted(labels)[:5]} in column {header[j_label]!r}; "
@@ -96,8 +97,7 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
     if time is None and channels is None:  # a model's channels were chosen already
         _warn_clock(X, names, path)
     meta = {"source": str(path), "label": None if j_label is None else header[j_label], "id": id, "time": time,
-            "channels": names,
-            "ids": list(cases)}
+            "channels": names, "ids": list(cases), "times": stamps if j_time is not None else None}
     return Dataset(name=path.stem, X=object_array(X), y=y, kind="sequence", meta=meta)
 
 
@@ -111,11 +111,14 @@ def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
                         f"channel; time={name!r} (--time {name}) orders the steps by it instead", UserWarning)
 
 
-def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, exact_rows: int = 0) -> None:
+def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, exact_rows: int = 0,
+                   times=None) -> None:
     """Write sequences as a long CSV with the columns of ``meta`` (:func:`load_long_csv`'s): the
-    case id from ``ids``, the step number (0, 1, ...) in the time column where the file had one,
-    the channels to 7 significant digits (:func:`~vaeaug.data.csvfiles.short_float`; the first
-    ``exact_rows`` sequences, originals, as they were read), and the label (atomically)."""
+    case id from ``ids``, in the time column where the file had one each sequence's ``times``
+    (its source's stamps as read, :func:`load_long_csv`'s ``meta["times"]``; ``None``: the step
+    numbers 0, 1, ...), the channels to 7 significant digits
+    (:func:`~vaeaug.data.csvfiles.short_float`; the first ``exact_rows`` sequences, originals, as
+    they were read), and the label (atomically)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     time = meta.get("time")
@@ -123,6 +126,10 @@ def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, ex
     for n, (s, lab, case) in enumerate(zip(X, y, ids, strict=True)):
         lab = lab.item() if hasattr(lab, "item") else lab
         cell = repr if n < exact_rows else short_float  # repr: the shortest exact form
-        for t, step in enumerate(np.asarray(s, dtype=np.float64).tolist()):
+        steps = np.asarray(s, dtype=np.float64).tolist()
+        stamps = range(len(steps)) if times is None else times[n]
+        if len(stamps) != len(steps):
+            raise ValueError(f"sequence {case!r} has {len(steps)} steps but {len(stamps)} time stamps")
+        for t, step in zip(stamps, steps):
             w.writerow([case, *([t] if time else []), *map(cell, step), lab])
     atomic_write_text(path, buf.getvalue())
