@@ -101,7 +101,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     warp_gain : float
         Warp decoding: how many times over the fitted motion is applied.
     enforce_range : bool
-        Keep every generated feature (pixel) within the range it spans in the training set.
+        Keep every generated feature (pixel) within the range it spans in the training set. Under
+        ``match_moments`` the range is kept before the match, whose per-feature shift and stretch
+        may carry a value a little past it (a clip after it would pile the tails up at the bounds).
     match_moments : "auto" or bool
         Give each request's offspring the per-feature mean and standard deviation of the samples
         they came from (:mod:`vaeaug.moments`), so that a scaler fitted on real + synthetic data
