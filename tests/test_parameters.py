@@ -64,6 +64,12 @@ def test_the_cli_has_an_option_for_every_parameter_with_the_estimators_defaults(
         "n_per_sample": 5, "strength": (0.2, 0.4), "enforce_range": False, "on_no_gain": "skip",
         "learning_rate": 0.01, "cv": 4}
     assert parser.parse_args(["train", "--data", "d", "--out", "m", "--patience", "none"]).patience is None
+    for name, constraints in VAEAugmenter._parameter_constraints.items():  # every switch can be turned off
+        if "boolean" in constraints:  # match_moments ("auto" or a boolean) offered auto alone
+            flag = "--" + name.replace("_", "-")
+            off = [flag, "false"] if len(constraints) > 1 else ["--no-" + flag[2:]]
+            assert getattr(parser.parse_args(["train", "--data", "d", "--out", "m", *off]), name) is False, name
+    assert parser.parse_args(["train", "--data", "d", "--out", "m", "--match-moments", "true"]).match_moments is True
 
 
 def test_a_bad_option_value_is_one_line_naming_the_parameter(tmp_path, digits, capsys):

@@ -48,6 +48,18 @@ def _int_or_none(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected an integer or none, got {text!r}") from None
 
 
+def _word_or_bool(words):
+    """A parser for options such as ``--match-moments auto`` / ``true`` / ``false``."""
+    def parse(text: str):
+        if text in words:
+            return text
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise argparse.ArgumentTypeError(f"expected {', '.join(sorted(words))}, true or false; got {text!r}")
+
+    return parse
+
+
 def _word_or_number(words, numeric):
     """A parser for options such as ``--cv auto`` / ``--cv 5``: one of ``words``, else a number."""
     def parse(text: str):
@@ -83,6 +95,8 @@ def _kind(name: str, constraints: list) -> dict:
     if words is not None and number is not None:  # e.g. cv: "auto" or an integer
         return {"type": _word_or_number(words.options, int if number.type.__name__ == "Integral" else float),
                 "metavar": "|".join(sorted(words.options)) + "|N"}
+    if words is not None and "boolean" in constraints:  # e.g. match_moments: "auto", true or false
+        return {"type": _word_or_bool(words.options), "metavar": "|".join(sorted(words.options)) + "|true|false"}
     for c in constraints:
         if c == "boolean":
             return {"action": argparse.BooleanOptionalAction}
