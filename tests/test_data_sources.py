@@ -265,7 +265,10 @@ def test_npz_and_load_path(tmp_path, digits):
     with pytest.raises(DataFormatError, match="needs arrays 'X' and 'y'"):
         load_npz_dataset(p)
     np.savez(p, X=np.array([{"a": 1}], dtype=object), y=np.zeros(1))
-    with pytest.raises(ValueError, match="pickle"):
+    with pytest.raises(ValueError, match="pickl.*X_values .* and X_lengths"):
+        load_npz_dataset(p)
+    np.savez(p, X=X[:2], y=np.array(["a", "b"], dtype=object))  # labels as Python strings: the array it was
+    with pytest.raises(ValueError, match=r"its array 'y' holds Python objects.*labels as y.astype\(str\)"):
         load_npz_dataset(p)
 
 

@@ -123,11 +123,19 @@ def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file: {path}")
+    key = None
     try:
         with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+            out = {}
+            for key in z.files:
+                out[key] = z[key]
+            return out
     except ValueError as e:  # object arrays need pickle
-        raise ValueError(f"{path}: refused to load (it holds pickled objects): {e}") from None
+        what = f"its array {key!r} holds" if key is not None else "it holds"
+        hint = (f"labels as {key}.astype(str)" if key and not key.startswith("X") else
+                "sequences of unequal lengths as X_values (all steps, stacked) and X_lengths")
+        raise ValueError(f"{path}: refused to load: {what} Python objects, which only unpickling reads ({e}); "
+                         f"save numbers or strings instead: {hint}") from None
     except Exception as e:
         raise ValueError(f"{path} is not a readable .npz file: {e}") from None
 
