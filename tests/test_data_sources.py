@@ -223,6 +223,12 @@ def test_image_folder_resizes_and_labels(tmp_path):
     from vaeaug.cli_data import image_folder
 
     assert image_folder(tmp_path)["names"].tolist() == ["0", "1", "batch2/0", "0", "grey", "rgb"]
+    (tmp_path / "bird").mkdir()  # a class without images: it vanished without a word (ImageFolder refuses it)
+    (tmp_path / "bird" / "notes.txt").write_text("to do")
+    with pytest.raises(DataFormatError, match=r"class folder\(s\) \['bird'\] hold no images"):
+        load_image_folder(tmp_path)
+    (tmp_path / "bird" / "notes.txt").unlink()
+    (tmp_path / "bird").rmdir()
     (tmp_path / "dog" / "broken.png").write_bytes(b"not an image")
     with pytest.raises(DataFormatError, match="broken.png"):
         load_image_folder(tmp_path)

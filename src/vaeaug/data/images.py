@@ -35,8 +35,12 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     if anywhere:
         files = sorted((f.parent.name, f) for f in _images_under(root))
     else:
-        files = sorted((d.name, f) for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")
-                       for f in _images_under(d))
+        classes = {d.name: _images_under(d) for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")}
+        empty = sorted(name for name, found in classes.items() if not found)
+        if empty and len(empty) < len(classes):  # a class without images would vanish: said, as ImageFolder does
+            raise DataFormatError(f"class folder(s) {empty[:5]} hold no images ({', '.join(sorted(IMAGE_SUFFIXES))}): "
+                                  "add their images, or move the folders out", str(root))
+        files = sorted((name, f) for name, found in classes.items() for f in found)
     if not files:
         raise DataFormatError("no images found: expected " + ("PNG/JPEG files" if anywhere else
                               "one sub-folder per class holding PNG/JPEG files"), str(root))
