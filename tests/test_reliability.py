@@ -91,6 +91,25 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, digits):
     np.testing.assert_allclose(resumed.transform(X[:20]), ref.transform(X[:20]), rtol=1e-4, atol=1e-5)
 
 
+def test_ctrl_c_says_how_to_go_on(tmp_path, digits):
+    """Ctrl-C (SIGINT) in `vaeaug train`: exit 130, no model that looks complete, and the line
+    says that --resume continues from the checkpoint (it said "interrupted" alone)."""
+    X, y = digits
+    data = tmp_path / "d.npz"
+    np.savez(data, X=X[:400], y=y[:400], X_val=X[400:500], y_val=y[400:500])
+    out = tmp_path / "stopped"
+    proc = subprocess.Popen(_train_cmd(data, out), stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and _saved_epoch(out / ".checkpoint" / "state.safetensors") < 2:
+        time.sleep(0.01)
+    if proc.poll() is not None:
+        pytest.fail("training finished before it could be interrupted; make it longer")
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and not (out / "config.json").exists()
+    assert "interrupted; the same command with --resume continues" in err and "Traceback" not in err
+
+
 def test_a_foreign_or_damaged_checkpoint_is_refused(tmp_path, digits):
     X, y = digits
     ck = tmp_path / "ck"
