@@ -180,3 +180,32 @@ def test_per_class_trains_on_a_fresh_scarce_cut_per_seed_and_tests_on_the_whole_
     assert r["dataset"]["sizes"] == {"train": 50, "val": 10, "test": len(test)}
     assert all(rec["quality"]["noise"]["n_synthetic"] == 50 for rec in r["per_seed"])  # one per sample
     assert "trained on 5 per class (50 samples, 10 validating), drawn per seed" in data_summary(r)
+
+
+def test_an_interrupt_after_a_seed_keeps_its_report(digits_ds, tmp_path, monkeypatch, capsys):
+    """Ctrl-C in seed 1 of 2: seed 0's report is written, marked interrupted, and the interrupt
+    goes on (a CLI exit of 130 naming it). The seeds done were lost with the run."""
+    import vaeaug.experiment.evaluation as evaluation
+    from vaeaug.experiment.evaluation import ExperimentInterrupted
+
+    real = evaluation.run_seed
+
+    def stopped_at_seed_1(tr, va, test, seed, *a, **k):
+        if seed == 1:
+            raise KeyboardInterrupt
+        return real(tr, va, test, seed, *a, **k)
+
+    monkeypatch.setattr(evaluation, "run_seed", stopped_at_seed_1)
+    with pytest.raises(ExperimentInterrupted) as stop:
+        run_experiment(digits_ds, replace(TINY, seeds=(0, 1)), out_dir=tmp_path / "exp", verbose=0)
+    saved = json.loads((tmp_path / "exp" / "results.json").read_text())
+    assert saved["seeds"] == stop.value.result["seeds"] == [0] and saved["interrupted"] == {"seeds_asked": [0, 1]}
+    assert "**Interrupted:** seed(s) [0] of the [0, 1]" in (tmp_path / "exp" / "report.md").read_text()
+    with pytest.raises(KeyboardInterrupt):  # nothing done yet, or no folder to keep it in: the plain interrupt
+        run_experiment(digits_ds, replace(TINY, seeds=(1,)), out_dir=tmp_path / "none", verbose=0)
+    assert not (tmp_path / "none").exists()
+    from vaeaug.cli import main
+
+    assert main(["experiment", "--dataset", "digits", "--seeds", "2", "--epochs", "2", "--latent-dim", "4",
+                 "--amounts", "1", "--quiet", "--out", str(tmp_path / "cli")]) == 130
+    assert f"interrupted after seed(s) [0] of [0, 1]; their report is in {tmp_path / 'cli'}" in capsys.readouterr().err

@@ -323,15 +323,22 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
                          "a classifier needs at least two classes")
     cols = columns_for(config, dataset.kind)
     records, first = [], None
-    for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
-        tr, va = scarce(train, val, config.per_class, seed)
-        # the classifiers too, by the same rule as the augmenter's
-        with work_threads(config.augmenter_params.get("n_jobs"), _sample_size(tr)):
-            rec, aug, sets = run_seed(tr, va, test, seed, config,
-                                      verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
-        records.append(rec)
-        if first is None:
-            first = (aug, sets, tr, va)
+    try:
+        for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
+            tr, va = scarce(train, val, config.per_class, seed)
+            # the classifiers too, by the same rule as the augmenter's
+            with work_threads(config.augmenter_params.get("n_jobs"), _sample_size(tr)):
+                rec, aug, sets = run_seed(tr, va, test, seed, config,
+                                          verbose=max(verbose - 1, 0) if len(config.seeds) > 1 else verbose)
+            records.append(rec)
+            if first is None:
+                first = (aug, sets, tr, va)
+    except KeyboardInterrupt:
+        if not records or out_dir is None:
+            raise
+        interrupted = True  # the seeds done are reported, then the interrupt goes on
+    else:
+        interrupted = False
     classifiers = list(records[0]["test_accuracy"])
     result = {
         "vaeaug_version": __version__,
@@ -344,7 +351,8 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
         "amounts": list(amounts_of(config, dataset.kind)),
         "columns": cols,
         "classifiers": classifiers,
-        "seeds": list(config.seeds),
+        "seeds": [r["seed"] for r in records],
+        **({"interrupted": {"seeds_asked": list(config.seeds)}} if interrupted else {}),
         **summarise(records, cols, classifiers),
         "per_seed": records,
         "seconds": time.perf_counter() - t0,
@@ -353,4 +361,16 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
         from .report import write_report
 
         write_report(result, out_dir, train=first[2], test=test, augmenter=first[0], chosen_sets=first[1])  # type: ignore[index]
+    if interrupted:
+        raise ExperimentInterrupted(result, out_dir)
     return result
+
+
+class ExperimentInterrupted(KeyboardInterrupt):
+    """An interrupt (Ctrl-C) after some seeds of :func:`run_experiment` were done: their report
+    was written to ``out_dir`` (``result``, marked ``"interrupted"``), and the interrupt goes on."""
+
+    def __init__(self, result: dict, out_dir):
+        super().__init__(f"interrupted after seed(s) {result['seeds']} of {result['interrupted']['seeds_asked']}; "
+                         f"their report is in {out_dir}")
+        self.result, self.out_dir = result, out_dir

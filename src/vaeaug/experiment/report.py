@@ -66,6 +66,9 @@ def _how_chosen(result: dict) -> str:
                  "mean ± std over three.")
     for name, why in result["per_seed"][0].get("dropped_classifiers", {}).items():
         text += f" {name} is {why}."
+    if "interrupted" in result:
+        text += (f" **Interrupted:** seed(s) {result['seeds']} of the {result['interrupted']['seeds_asked']} "
+                 "asked were done; the table stands on them alone.")
     return text + "\n"
 
 
