@@ -5,6 +5,6 @@ An optional extra (``pip install "vaeaug[experiment]"``: matplotlib, imbalanced-
 package never imports it.
 """
 
-from .evaluation import ExperimentConfig, run_experiment
+from .evaluation import ExperimentConfig, ExperimentInterrupted, run_experiment
 
-__all__ = ["ExperimentConfig", "run_experiment"]
+__all__ = ["ExperimentConfig", "ExperimentInterrupted", "run_experiment"]
