@@ -75,6 +75,9 @@ def test_csv_errors_are_clear(tmp_path):
     f.write_text("")
     with pytest.raises(DataFormatError, match="empty"):
         load_csv(f)
+    f.write_text("a,a,y\n1,100,x\n2,200,z\n")  # found by name, the second 'a' was read as the first
+    with pytest.raises(DataFormatError, match=r"line 1: column name\(s\) \['a'\] repeat"):
+        load_csv(f)
     # UCI's wine.data: the class first, no header, a count last: the last column is no label
     f.write_text("".join(f"{i % 3 + 1},{i * 0.37:.2f},{1000 + 7 * i}\n" for i in range(60)))
     with pytest.raises(DataFormatError, match=r"last column, '2', by default.*60 values in 60 rows.*"

@@ -101,6 +101,10 @@ def _read_rows(path: Path, header: bool | None = None,
         return [str(j) for j in range(len(first))], [as_data, *rows], False, [1, *lines]
     if not rows:
         raise DataFormatError("the file has a header but no rows", str(path))
+    repeated = sorted({h for h in first if first.count(h) > 1})
+    if repeated:  # columns are found by name: the second would be read as the first
+        raise DataFormatError(f"column name(s) {repeated[:5]} repeat in the header: give each column a name of "
+                              "its own", str(path), 1)
     return first, rows, True, lines
 
 
