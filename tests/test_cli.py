@@ -107,6 +107,12 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert not (model / "table.json").exists()  # the arrays' model keeps no earlier table
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(out)]) == 1
     assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
+    theirs = tmp_path / "theirs"  # a folder with a table.json of the user's: refused before training, not lost
+    theirs.mkdir()
+    (theirs / "table.json").write_text("{}")
+    assert main(["train", "--data", str(npz), "--out", str(theirs), "--epochs", "2", "--quiet"]) == 1
+    assert "holds ['table.json'] that vaeaug did not write" in capsys.readouterr().err
+    assert [p.name for p in theirs.iterdir()] == ["table.json"]
 
 
 def test_a_csv_without_a_header_is_trained_on_and_augmented_as_it_is(tmp_path, capsys):

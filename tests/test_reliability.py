@@ -174,6 +174,15 @@ def test_save_overwrites_atomically(fitted_mlp, tmp_path):
     fitted_mlp.save(d)  # saving again over an existing model
     assert sorted(p.name for p in d.iterdir()) == ["config.json", "manifest.json", "model.safetensors"]  # no temp files
     VAEAugmenter.load(d)
+    other = tmp_path / "bert"  # another tool's model folder: its config.json was replaced without a word
+    other.mkdir()
+    (other / "config.json").write_text('{"model_type": "bert"}')
+    with pytest.raises(ValueError, match=r"holds \['config.json'\] that vaeaug did not write"):
+        fitted_mlp.save(other)
+    assert (other / "config.json").read_text() == '{"model_type": "bert"}' and len(list(other.iterdir())) == 1
+    (d / "notes.txt").write_text("mine")  # a vaeaug model's folder: saved over, the user's other files kept
+    fitted_mlp.save(d)
+    assert (d / "notes.txt").read_text() == "mine"
 
 
 def test_a_conv_vae_resumes_exactly(tmp_path, digit_images):

@@ -10,6 +10,8 @@ import numpy as np
 
 from . import __version__
 from .cli_data import (
+    SEQUENCES_FILE,
+    TABLE_FILE,
     augment_data,
     is_csv,
     is_folder,
@@ -50,6 +52,9 @@ def cmd_train(args) -> int:
         raise ValueError(f"--out {args.out} is a file; a model is saved as a directory")
     if Path(args.out).resolve() == Path(args.data).resolve():
         raise ValueError(f"--out {args.out} is --data; give a directory for the model")
+    from .persistence import refuse_foreign
+
+    refuse_foreign(Path(args.out), (TABLE_FILE, SEQUENCES_FILE))  # before training, not after it
     arrays, table = training_data(args.data, args.label, args.header, args.sequence_id, args.time)
     if table is not None and not table.get("header", True) and args.header is None:
         print(f"{args.data}: its first row is data, not a header: columns are named by place (0, 1, ...) and the "

@@ -65,12 +65,32 @@ def save(aug, path: str | os.PathLike) -> Path:
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise ValueError(f"{target} is a file; a model is saved as a directory")
+    refuse_foreign(target)
     with folder_in_place(target) as tmp:
         _write(aug, tmp)
         for p in target.glob("*") if target.is_dir() else ():  # keep what else the user put there
             if p.name not in (CONFIG_FILE, WEIGHTS_FILE, MANIFEST_FILE) and not (tmp / p.name).exists():
                 p.rename(tmp / p.name)
     return target
+
+
+def refuse_foreign(target: Path, names: tuple[str, ...] = ()) -> None:
+    """Saving a model replaces its files in ``target`` (and ``names``, files the caller writes
+    beside it): refused where the folder holds one of them and is no vaeaug model folder, so that
+    another tool's config.json or model.safetensors, or a file of the user's, is never lost."""
+    there = [n for n in (CONFIG_FILE, WEIGHTS_FILE, MANIFEST_FILE, *names) if (target / n).exists()]
+    if not there or any(_is_ours(target / n) for n in (CONFIG_FILE, MANIFEST_FILE)):
+        return
+    raise ValueError(f"{target} holds {there} that vaeaug did not write, and saving a model there would replace "
+                     "them: give a new folder, or one that holds a vaeaug model")
+
+
+def _is_ours(p: Path) -> bool:
+    """Whether ``p`` is a JSON file that a vaeaug model's save wrote (its ``format``)."""
+    try:
+        return p.is_file() and json.loads(p.read_text("utf-8")).get("format") == MODEL_FORMAT
+    except (ValueError, UnicodeDecodeError, AttributeError, OSError):
+        return False
 
 
 def _names_json(names) -> list | None:
