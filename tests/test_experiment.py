@@ -209,3 +209,15 @@ def test_an_interrupt_after_a_seed_keeps_its_report(digits_ds, tmp_path, monkeyp
     assert main(["experiment", "--dataset", "digits", "--seeds", "2", "--epochs", "2", "--latent-dim", "4",
                  "--amounts", "1", "--quiet", "--out", str(tmp_path / "cli")]) == 130
     assert f"interrupted after seed(s) [0] of [0, 1]; their report is in {tmp_path / 'cli'}" in capsys.readouterr().err
+
+
+def test_a_report_folder_of_the_users_is_refused_before_the_run(result, digits_ds, tmp_path):
+    """A report.md (or results.json ...) that vaeaug did not write is not replaced; a folder that
+    holds an earlier report of vaeaug's is written again."""
+    from vaeaug.experiment.report import refuse_foreign_report
+
+    (tmp_path / "report.md").write_text("# my notes")
+    with pytest.raises(ValueError, match=r"holds \['report.md'\] that vaeaug did not write"):
+        run_experiment(digits_ds, TINY, out_dir=tmp_path, verbose=0)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    refuse_foreign_report(result[1])  # the earlier run's own folder: no error

@@ -314,6 +314,10 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     """
     config = config or ExperimentConfig()
     t0 = time.perf_counter()
+    if out_dir is not None:
+        from .report import refuse_foreign_report
+
+        refuse_foreign_report(out_dir)
     train, val, test = dataset.train_val_test(random_state=split_seed)
     for part, d in (("training", train), ("validation", val), ("test", test)):
         if len(d) == 0:

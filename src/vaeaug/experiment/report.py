@@ -172,6 +172,29 @@ def paper_comparison(result: dict) -> str:
 
 
 # ------------------------------------------------------------------------------ report
+#: What :func:`write_report` writes in its folder.
+REPORT_FILES = ("results.json", "results.md", "report.md", "report.html", "figures")
+
+
+def refuse_foreign_report(out_dir: str | Path) -> None:
+    """Refuse a report folder that holds one of :data:`REPORT_FILES` and no earlier report of
+    vaeaug's (a ``results.json`` with its ``vaeaug_version``): writing would replace a file of the
+    user's. Called before the experiment runs, not after."""
+    import json
+
+    out = Path(out_dir)
+    there = [n for n in REPORT_FILES if (out / n).exists()]
+    if not there:
+        return
+    try:
+        ours = "vaeaug_version" in json.loads((out / "results.json").read_text("utf-8"))
+    except (OSError, ValueError, TypeError):
+        ours = False
+    if not ours:
+        raise ValueError(f"{out} holds {there} that vaeaug did not write, and the report would replace them: "
+                         "give another --out folder")
+
+
 def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chosen_sets: dict) -> dict[str, Path]:
     """Write results.json, results.md, report.md, report.html and figures/*.png to ``out_dir``."""
     from ..proxy import FeatureScaler
