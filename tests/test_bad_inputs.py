@@ -160,3 +160,19 @@ def test_a_warning_names_the_users_line_through_a_pipeline_and_cross_validation(
     with pytest.warns(UserWarning, match="read as images of 4×16 pixels") as record:
         cross_val_score(pipe, narrow, y, cv=2)
     assert warned_here(record, "read as images")
+
+
+def test_a_device_this_machine_lacks_is_said_as_such(fitted_mlp, digits, tmp_path):
+    """device='gpu' raised torch's list of device types; a saved model loaded on a CUDA this
+    machine lacks was called an inconsistent model file."""
+    import torch
+
+    X, y = digits
+    with pytest.raises(ValueError, match="device='gpu' is not a device torch knows"):
+        VAEAugmenter(**{**FAST, "device": "gpu"}).fit(X[:60], y[:60])
+    fitted_mlp.save(tmp_path / "m")
+    with pytest.raises(ValueError, match="device='gpu' is not a device torch knows"):
+        VAEAugmenter.load(tmp_path / "m", device="gpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="^device='cuda' was asked for but CUDA is not available here"):
+            VAEAugmenter.load(tmp_path / "m", device="cuda")

@@ -217,6 +217,7 @@ def _json(p: Path):
 def load(cls, path: str | os.PathLike, device: str = "auto"):
     """A ``cls`` (a :class:`~vaeaug.VAEAugmenter`) as :func:`save` wrote it, on ``device``."""
     path = Path(path)
+    resolve_device(device)  # a device this machine lacks is the caller's error, not the model file's
     config, tensors = _read(path)
     try:
         params = {**_pairs_to_tuples(dict(config["params"])), "device": device}

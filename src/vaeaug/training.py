@@ -15,12 +15,19 @@ from .models import VAE, optimal_log_sigma2, vae_loss
 
 
 def resolve_device(device: str | torch.device) -> torch.device:
-    """``"auto"`` → CUDA when present, else CPU; anything else is passed to ``torch.device``."""
+    """``"auto"`` → CUDA when present, else CPU; anything else is passed to ``torch.device``. A
+    name torch does not know, or a CUDA or MPS device this machine lacks, is a ``ValueError``."""
     if str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"device={device!r} is not a device torch knows: 'auto', 'cpu', 'cuda', 'cuda:1', "
+                         "'mps', ...") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was asked for but CUDA is not available here")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r} was asked for but MPS (Apple's GPU) is not available here")
     return dev
 
 
