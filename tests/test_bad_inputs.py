@@ -176,3 +176,24 @@ def test_a_device_this_machine_lacks_is_said_as_such(fitted_mlp, digits, tmp_pat
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="^device='cuda' was asked for but CUDA is not available here"):
             VAEAugmenter.load(tmp_path / "m", device="cuda")
+
+
+def test_a_frames_bad_row_is_named_by_its_index_label_too(digits):
+    """After train_test_split a frame's index labels are not its positions: "index 5" alone sent
+    a pandas user to df.loc[5], another row."""
+    pd = pytest.importorskip("pandas")
+    X, y = digits
+    rows = np.arange(1000, 1060)
+    frame, labels = pd.DataFrame(X[:60].astype(float), index=rows), pd.Series(y[:60], index=rows)
+    holed = frame.copy()
+    holed.iloc[5, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at index \(5, 1\) \(row 1005 of its index\)"):
+        VAEAugmenter(**FAST).fit(holed, labels)
+    with pytest.raises(ValueError, match=r"missing or infinite label at index 3 \(row 1003 of its index\)"):
+        VAEAugmenter(**FAST).fit(frame, labels.astype(object).where(labels.index != 1003, None))
+    conditional = VAEAugmenter(**{**FAST, "epochs": 1, "conditional": True}).fit(frame, labels)
+    with pytest.raises(ValueError, match=r"not seen at fit time \(first at index 7; row 1007 of its index\)"):
+        conditional.generate(frame, labels.where(labels.index != 1007, 99))
+    plain, unseen = frame.reset_index(drop=True), labels.reset_index(drop=True).where(lambda s: s.index != 7, 99)
+    with pytest.raises(ValueError, match=r"first at index 7\)"):  # positions and labels agree: said once
+        conditional.generate(plain, unseen)

@@ -58,10 +58,11 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     vae = aug._vae()
     check_strength(strength, owner=owner)
     check_names(X, getattr(aug, "feature_names_in_", None), owner)
+    index = getattr(y, "index", getattr(X, "index", None))  # pandas row labels, for the message
     X, y = check_X_y(X, y)
     aug._check_features(X)
     if vae.config.n_classes:
-        check_labels_known(y, aug.classes_)
+        check_labels_known(y, aug.classes_, index=index)
     method = aug.method_ if method in (None, "auto") else method
     n_per_sample = resolved_n_per_sample(aug.n_per_sample if n_per_sample is None else n_per_sample, vae.kind)
     decoding = aug.decoding_.get(method, "direct") if decoding is None else decoding

@@ -59,6 +59,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
         raise TypeError(f"{name} is a sparse matrix, and sparse input is not supported: pass X.toarray() "
                         "(a VAE reads every feature of every sample)")
+    index = getattr(X, "index", None)  # a frame's row labels, for the messages
     if hasattr(X, "to_numpy"):  # pandas
         X = X.to_numpy()
     if isinstance(X, list) and X and hasattr(X[0], "shape"):
@@ -101,7 +102,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
             what = "NaN" if np.isnan(X[tuple(idx)]) else "an infinite value"
             padded = X.ndim == 3 and is_nan_padded(X)  # tslearn's (N, T, C) of unequal lengths, padded with NaN
             raise ValueError(
-                f"{name} holds {what} at index {tuple(int(i) for i in idx)} "
+                f"{name} holds {what} at index {tuple(int(i) for i in idx)}{row_label(index, int(idx[0]))} "
                 f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first" + (
                     "; if these are sequences padded with NaN at the end, as tslearn pads unequal lengths, "
                     f"pass a list of (T_i, C) arrays, [s[~np.isnan(s).all(axis=1)] for s in {name}], with "
@@ -139,6 +140,7 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
     if y is None:
         raise ValueError(f"this estimator requires y to be passed, but the target {name} is None: the labels "
                          "pick same-class neighbours and condition the decoder")
+    index = getattr(y, "index", None)  # a Series' row labels, for the messages
     if hasattr(y, "to_numpy"):
         y = y.to_numpy()
     y = np.asarray(y)
@@ -154,14 +156,16 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
         raise ValueError(f"X and {name} have different lengths: {n} samples but {len(y)} labels")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         i = int(np.flatnonzero(~np.isfinite(y))[0])
-        raise ValueError(f"{name} holds {'NaN' if np.isnan(y[i]) else 'an infinite value'} at index {i}: "
+        raise ValueError(f"{name} holds {'NaN' if np.isnan(y[i]) else 'an infinite value'} at index "
+                         f"{i}{row_label(index, i)}: "
                          "labels must be finite")
     if y.dtype.kind == "c":
         raise ValueError(f"{name} is complex: labels must be integers or strings")
     if y.dtype == object:
         missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and not np.isfinite(v))]
         if missing:
-            raise ValueError(f"{name} holds a missing or infinite label at index {missing[0]}")
+            raise ValueError(f"{name} holds a missing or infinite label at index {missing[0]}"
+                             f"{row_label(index, missing[0])}")
         kinds = {"string" if isinstance(v, (str, np.str_)) else "number" for v in y}
         if len(kinds) > 1:
             i = next(i for i, v in enumerate(y) if isinstance(v, (str, np.str_)) != isinstance(y[0], (str, np.str_)))
@@ -176,13 +180,28 @@ def check_X_y(X, y, name: str = "X", min_samples: int = 1) -> tuple[np.ndarray, 
     return X, check_y(y, len(X), "y" if name == "X" else f"y for {name}")
 
 
-def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y") -> None:
-    """Every label in ``y`` must be one seen at fit time."""
+def row_label(index, i: int, sep: str = " ") -> str:
+    """``" (row L of its index)"`` where a pandas object's index labels position ``i`` as L, not i
+    (``sep`` in place of ``" ("``, without the closing parenthesis): ``.loc`` takes the label, and
+    after ``train_test_split`` a frame's labels are not its positions."""
+    if index is None or len(index) <= i:
+        return ""
+    label = index[i]
+    label = label.item() if hasattr(label, "item") else label
+    if isinstance(label, int) and label == i:
+        return ""
+    return f"{sep}row {label!r} of its index" if sep != " " else f" (row {label!r} of its index)"
+
+
+def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y", index=None) -> None:
+    """Every label in ``y`` must be one seen at fit time; ``index``: the row labels of the Series
+    ``y`` came as, for the message."""
     unseen = np.setdiff1d(np.unique(y), classes)
     if len(unseen):
         idx = int(np.flatnonzero(np.isin(y, unseen))[0])
         raise ValueError(
-            f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index {idx}); "
+            f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index "
+            f"{idx}{row_label(index, idx, '; ')}); "
             f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}"
         )
 
