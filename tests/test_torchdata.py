@@ -90,6 +90,15 @@ def test_sequences_are_served_at_their_own_lengths():
     assert len(ds) == 24
     assert [tuple(ds[i][0].shape) for i in range(12)] == [s.shape for s in X]
     assert [len(ds[12 + i][0]) for i in range(12)] == [len(s) for s in X]  # each offspring as long as its source
+    from .test_sequences import long_waves
+
+    frame = long_waves(X)[["hr"]].astype(float)  # a (case, time) frame: one item per case, as the list gives
+    as_list = [s[:, :1] for s in X]
+    aug = VAEAugmenter(**{**SEQUENCE_SMALL, "epochs": 3}, strength=0.5, decoding="residual").fit(frame, y)
+    by_case, listed = AugmentedDataset(aug, frame, y, n_per_sample=1), AugmentedDataset(aug, as_list, y, n_per_sample=1)
+    assert len(by_case) == len(listed) == 24  # it was refused: "X has 360 samples but y has 12 labels"
+    for i in (0, 11, 12, 23):
+        torch.testing.assert_close(by_case[i][0], listed[i][0])
 
 
 def test_bad_input_is_refused_in_one_line(part):

@@ -25,8 +25,11 @@ def epoch_seed(seed: int, epoch: int) -> int:
     return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0])
 
 
-def _samples(X) -> list | np.ndarray:
-    """Samples as the dataset serves them: an array (a frame's values) or a list of sequences."""
+def _samples(X, cases: bool = False) -> list | np.ndarray:
+    """Samples as the dataset serves them: an array (a frame's values) or a list of sequences
+    (``cases``: a (case, time) frame's, one (T_i, C) array per case)."""
+    if cases:
+        return [group.to_numpy() for _, group in X.groupby(level=0, sort=False)]
     if is_frame(X):
         return X.to_numpy()
     return list(X) if isinstance(X, list) else np.asarray(X)
@@ -45,7 +48,8 @@ class AugmentedDataset(Dataset):
     ----------
     augmenter : a fitted :class:`~vaeaug.VAEAugmenter` (fitted on ``X``'s kind of data).
     X : samples as ``generate`` takes them: (N, ...) array, a numbers-only DataFrame, or a list
-        of (T_i, C) sequences (then batch them with your own ``collate_fn``, e.g. padding).
+        of (T_i, C) sequences or a (case, time) frame of them, served one (T_i, C) tensor per case
+        (then batch them with your own ``collate_fn``, e.g. padding).
     y : (N,) labels.
     include_real : bool, default True. False serves only the offspring.
     transform, target_transform : callables applied to each x (a tensor of the input's dtype and
@@ -65,8 +69,10 @@ class AugmentedDataset(Dataset):
             raise ValueError(f"X has columns that are not numbers {categorical_columns(X)[:5]}: a dataset serves numbers. "
                              "Encode them for your network first, or take the frame's offspring from "
                              "augmenter.generate(X, y)")
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} samples but y has {len(y)} labels")
+        self._cases = augmenter._is_cases(X)  # a (case, time) frame: its cases are the samples
+        n = X.index.get_level_values(0).nunique() if self._cases else len(X)
+        if n != len(y):
+            raise ValueError(f"X has {n} samples but y has {len(y)} labels")
         random_state = as_seed(random_state)  # a RandomState: one draw, the seed of every epoch's
         if random_state is None:
             random_state = getattr(augmenter, "seed_", augmenter.random_state)
@@ -78,7 +84,7 @@ class AugmentedDataset(Dataset):
         self.transform, self.target_transform = transform, target_transform
         self.random_state = int(random_state)
         self.generate_args = generate_args
-        self._real_X = _samples(X) if include_real else []
+        self._real_X = _samples(X, self._cases) if include_real else []
         self._real_y = np.asarray(y) if include_real else np.empty(0)
         self.epoch = None
         self.set_epoch(0)
@@ -92,7 +98,7 @@ class AugmentedDataset(Dataset):
             if self.epoch is not None:  # a warning (no gain, ...) is said once, at the first draw
                 warnings.simplefilter("ignore")
             X_new, y_new = self.augmenter.generate(self.X, self.y, random_state=seed, **self.generate_args)
-        self._new_X, self._new_y = _samples(X_new), np.asarray(y_new)
+        self._new_X, self._new_y = _samples(X_new, self._cases), np.asarray(y_new)
         self.epoch = int(epoch)
 
     def __len__(self) -> int:
