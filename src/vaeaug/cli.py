@@ -127,6 +127,17 @@ def cmd_verify(args) -> int:
 
 
 def cmd_augment(args) -> int:
+    from .latent import SmallClassError
+
+    try:
+        return _augment(args)
+    except SmallClassError as e:  # the library's advice in the options' own spelling
+        raise ValueError(f"{e.method} needs at least two samples per class; class(es) {', '.join(e.classes)} have "
+                         "one. Give more samples, --method noise, --small-classes noise to give those samples noise "
+                         "offspring, or --small-classes skip to give them none") from None
+
+
+def _augment(args) -> int:
     from .augmenter import VAEAugmenter
 
     if args.verify:

@@ -30,7 +30,12 @@ SMALL_CLASS_RULES = ("raise", "skip", "noise")
 
 
 class SmallClassError(ValueError):
-    """A class has too few samples for a neighbour-based method (it needs at least two)."""
+    """A class has too few samples for a neighbour-based method (it needs at least two):
+    ``method`` and the ``classes`` of one sample, for a caller that words its own message."""
+
+    def __init__(self, message: str, method: str | None = None, classes: list[str] | None = None):
+        super().__init__(message)
+        self.method, self.classes = method, list(classes or [])
 
 
 def latent_spread(Z: np.ndarray) -> np.ndarray:
@@ -210,7 +215,7 @@ def synthesize_blocks(
                     f"{method} needs at least two samples per class; class(es) "
                     f"{', '.join(lonely)} have one. Give more samples, use method='noise', "
                     "small_classes='noise' to give those samples noise offspring, or "
-                    "small_classes='skip' to give them none."
+                    "small_classes='skip' to give them none.", method, lonely
                 )
             if small_classes == "skip":
                 sources = np.flatnonzero(has)
