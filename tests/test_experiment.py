@@ -185,8 +185,7 @@ def test_per_class_trains_on_a_fresh_scarce_cut_per_seed_and_tests_on_the_whole_
 def test_an_interrupt_after_a_seed_keeps_its_report(digits_ds, tmp_path, monkeypatch, capsys):
     """Ctrl-C in seed 1 of 2: seed 0's report is written, marked interrupted, and the interrupt
     goes on (a CLI exit of 130 naming it). The seeds done were lost with the run."""
-    from vaeaug.experiment import evaluation
-    from vaeaug.experiment import ExperimentInterrupted
+    from vaeaug.experiment import ExperimentInterrupted, evaluation
 
     real = evaluation.run_seed
 
