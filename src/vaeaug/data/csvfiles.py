@@ -72,7 +72,11 @@ def _read_rows(path: Path, header: bool | None = None,
         text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         text = path.read_text("latin-1")
-    lines = text.splitlines()
+    # lines end at \n, \r\n or \r alone, as csv reads them: str.splitlines also splits at U+2028,
+    # form feeds and the like, which a cell pasted from the web or a PDF may hold
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     sep = _dialect(lines)
     reader = csv.reader(lines, delimiter=sep)
     try:
