@@ -98,6 +98,13 @@ def _read_rows(path: Path, header: bool | None = None,
             lines.append(start)
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
+    k = len(first)  # every line ending in a separator, as spreadsheets write past formatted cells: an
+    while k > 1 and not first[k - 1].strip() and all(not r[k - 1].strip() for r in rows):  # empty, unnamed column
+        k -= 1
+    if k < len(first):
+        warn_caller(f"{path}: its last {len(first) - k} column(s) have no name and no values (each line ends in "
+                    "a separator, as spreadsheets write): left out", UserWarning)
+        first, rows = first[:k], [r[:k] for r in rows]
     as_data = _decimal_points(first) if sep != "," else first  # the first row, should it be a sample
     if header is None:
         header = not first_row_is_data(as_data, rows, label)
