@@ -1,7 +1,8 @@
 """Tables (a CSV's cells, a frame's columns) as a numeric matrix, and back again; reading CSV
 files is :mod:`vaeaug.data.csvfiles`'s, dates and times :mod:`vaeaug.data.times`'s.
 
-Policy for missing cells (empty, ``?``, ``NA``, ``NaN``, ``null``, ``None``): with
+Policy for missing cells (empty, ``?``, ``NA``, ``NaN``, ``null``, ``None``, Excel's ``#N/A``,
+pandas' ``<NA>``: :data:`MISSING`): with
 ``missing="impute"`` (the default) numeric cells take the column median and categorical cells
 the most frequent category, and ``encoder.report_`` says how many were filled per column (a
 ``UserWarning`` says so too); ``missing="raise"`` refuses the file, naming the first missing
@@ -30,7 +31,9 @@ from .times import (
     time_ns,
 )
 
-MISSING = {"", "?", "na", "n/a", "nan", "null", "none"}
+#: Missing cells, in any case: pandas' default ``na_values`` (Excel's ``#N/A`` among them) and UCI's ``?``.
+MISSING = {"", "?", "na", "n/a", "nan", "-nan", "null", "none", "<na>", "#n/a", "#n/a n/a", "#na", "1.#ind",
+           "-1.#ind", "1.#qnan", "-1.#qnan"}
 LABEL_NAMES = ("class", "label", "target", "y")
 
 
