@@ -104,6 +104,11 @@ def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):
         assert ds.y.tolist() == ["x", "y", "x"] and ds.meta["features"] == ["a", "b"]
     f.write_text('a,b,class\n1,2,"x; y"\n3,4,y\n5,6,"x; y"\n')  # commas separate: a ';' in a cell stays
     assert load_csv(f).y.tolist() == ["x; y", "y", "x; y"]
+    for encoding in ("utf-16", "utf-16-be", "utf-8-sig", "latin-1"):  # Excel's "Unicode Text" is UTF-16
+        text = "a\tb\tclass\n1.5\t2\tx\n3\t-4.25\ty\n5\t6\tÄ\n"
+        f.write_bytes(("\ufeff" if encoding == "utf-16-be" else "").encode(encoding) + text.encode(encoding))
+        np.testing.assert_array_equal(load_csv(f).X, want)  # UTF-16 read as Latin-1 had no feature columns
+        assert load_csv(f).y.tolist() == ["x", "y", "Ä"]
 
 
 def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):

@@ -62,16 +62,25 @@ def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
     return len(set(values)) == len(values)
 
 
+def _text(path: Path) -> str:
+    """A CSV's text: UTF-16 where it opens with that byte-order mark (Excel's "Unicode Text"),
+    else UTF-8 (a BOM dropped), else Latin-1 (every byte is a character)."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def _read_rows(path: Path, header: bool | None = None,
                label: str | None = None) -> tuple[list[str], list[list[str]], bool, list[int]]:
     """The column names, the rows (blank lines skipped), whether the file had a header, and the
     line each row starts on (for errors that name it); ``header=None`` decides by
     :func:`first_row_is_data`; without one, columns are named by position, ``"0"``, ``"1"``, ...
     as pandas names them."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text("latin-1")
+    text = _text(path)
     # lines end at \n, \r\n or \r alone, as csv reads them: str.splitlines also splits at U+2028,
     # form feeds and the like, which a cell pasted from the web or a PDF may hold
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
