@@ -115,14 +115,15 @@ def reads_as_cases(X, y, data_kind: str) -> bool:
     return data_kind == "sequence" or (y is not None and len(y) != len(X))
 
 
-def long_sequences(X, name: str = "X") -> list[np.ndarray]:
-    """A (case, time) frame as a list of (T_i, C) float arrays: cases in order of first appearance,
-    each case's steps in the frame's row order (aeon's own conversion keeps that order too)."""
+def long_sequences(X, name: str = "X", dtype=np.float64) -> list[np.ndarray]:
+    """A (case, time) frame as a list of (T_i, C) arrays of ``dtype`` (``None``: the frame's common
+    one): cases in order of first appearance, each case's steps in the frame's row order (aeon's
+    own conversion keeps that order too)."""
     bad = categorical_columns(X)
     if bad:
         raise TypeError(f"{name} is a (case, time) frame, read as sequences, and its column(s) {bad[:5]} are not "
                         "numbers: a sequence's channels are; encode or drop them first")
-    return [group.to_numpy(dtype=np.float64) for _, group in X.groupby(level=0, sort=False)]
+    return [group.to_numpy(dtype=dtype) for _, group in X.groupby(level=0, sort=False)]
 
 
 def long_frame(seqs: list[np.ndarray], like, ids=None, source=None, stamps=None):

@@ -232,10 +232,8 @@ def reconstructed_moves(aug, compose: str, X: np.ndarray, X_in, y: np.ndarray, n
     (drawn twice from one seed: the same copies, in bounded memory). So ``n`` reconstructions
     differ where ``z' = z`` would repeat one decode."""
     for moved in (False, True):
-        start, Z_src = 0, None
-        for X_mv, y_mv in moved_copies(aug, compose, X_in, y, n, moves_rng(seed), batch_size):
-            source = np.arange(start, start + len(y_mv) // n).repeat(n)
-            start += len(y_mv) // n
+        Z_src = None
+        for X_mv, y_mv, source in with_sources(moved_copies(aug, compose, X_in, y, n, moves_rng(seed), batch_size), n):
             with work_threads(aug.n_jobs, aug.n_features_in_):
                 if moved:  # a copy's row holds its source's code, as in generate()
                     Z_src = aug.vae_.encode(X) if Z_src is None else Z_src

@@ -16,7 +16,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from .frames import categorical_columns, is_frame
+from .frames import categorical_columns, is_frame, long_sequences
 from .params import as_seed
 
 
@@ -29,7 +29,7 @@ def _samples(X, cases: bool = False) -> list | np.ndarray:
     """Samples as the dataset serves them: an array (a frame's values) or a list of sequences
     (``cases``: a (case, time) frame's, one (T_i, C) array per case)."""
     if cases:
-        return [group.to_numpy() for _, group in X.groupby(level=0, sort=False)]
+        return long_sequences(X, dtype=None)
     if is_frame(X):
         return X.to_numpy()
     return list(X) if isinstance(X, list) else np.asarray(X)
