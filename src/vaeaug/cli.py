@@ -459,11 +459,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vaeaug {args.command}: error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as e:
-        ckpt = Path(getattr(args, "out", None) or ".") / ".checkpoint" / "state.safetensors"
-        resume = args.command == "train" and ckpt.is_file()  # saved every epoch: nothing before it is lost
+        from .checkpoint import Checkpointer
+
+        ckpt = Path(getattr(args, "out", None) or ".") / ".checkpoint"
+        resume = args.command == "train" and Checkpointer(ckpt, "").exists()  # saved every epoch: nothing is lost
         said = str(e) or "interrupted"  # the experiment's says which seeds' report it wrote
         print(said + ("; the same command with --resume continues from the last epoch's checkpoint in "
-                      f"{ckpt.parent}" if resume else ""), file=sys.stderr)
+                      f"{ckpt}" if resume else ""), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `vaeaug info --json | head`: the reader left; no traceback (Python's docs' recipe)
         import os

@@ -149,9 +149,14 @@ def _check_finite(a: np.ndarray, name: str, i: int | None) -> None:
         where = f"{name}[{i}] at step {idx}" if i is not None else f"{name} at index {idx}"
         if is_nan_padded(a):  # tslearn's to_time_series_dataset pads unequal lengths so: say how to pass them
             raise ValueError(f"{where} holds NaN in every channel to the end, as tslearn pads sequences of "
-                             f"unequal lengths: pass them as a list of (T_i, C) arrays, [s[~np.isnan(s).all(axis=1)] "
-                             f"for s in {name}], and each offspring comes back as long as its source")
+                             f"unequal lengths: pass them as a list of (T_i, C) arrays, {unpadded(name)}, and each "
+                             "offspring comes back as long as its source")
         raise ValueError(f"{where} holds a non-finite value: impute or drop it first (resampling would spread it)")
+
+
+def unpadded(name: str) -> str:
+    """The expression that turns NaN-padded sequences ``name`` into the list vaeaug reads."""
+    return f"[s[~np.isnan(s).all(axis=1)] for s in {name}]"
 
 
 def is_nan_padded(a: np.ndarray) -> bool:

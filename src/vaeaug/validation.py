@@ -97,7 +97,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
         bad = ~np.isfinite(X)
         if bad.any():
             idx = np.argwhere(bad)[0]
-            from .sequences import is_nan_padded
+            from .sequences import is_nan_padded, unpadded
 
             what = "NaN" if np.isnan(X[tuple(idx)]) else "an infinite value"
             padded = X.ndim == 3 and is_nan_padded(X)  # tslearn's (N, T, C) of unequal lengths, padded with NaN
@@ -105,8 +105,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
                 f"{name} holds {what} at index {tuple(int(i) for i in idx)}{row_label(index, int(idx[0]))} "
                 f"({int(bad.sum())} non-finite value(s) in all); impute or drop them first" + (
                     "; if these are sequences padded with NaN at the end, as tslearn pads unequal lengths, "
-                    f"pass a list of (T_i, C) arrays, [s[~np.isnan(s).all(axis=1)] for s in {name}], with "
-                    "data_kind='sequence'" if padded else "")
+                    f"pass a list of (T_i, C) arrays, {unpadded(name)}, with data_kind='sequence'" if padded else "")
             )
     _check_magnitude(X, name)
     return X
@@ -180,17 +179,17 @@ def check_X_y(X, y, name: str = "X", min_samples: int = 1) -> tuple[np.ndarray, 
     return X, check_y(y, len(X), "y" if name == "X" else f"y for {name}")
 
 
-def row_label(index, i: int, sep: str = " ") -> str:
-    """``" (row L of its index)"`` where a pandas object's index labels position ``i`` as L, not i
-    (``sep`` in place of ``" ("``, without the closing parenthesis): ``.loc`` takes the label, and
-    after ``train_test_split`` a frame's labels are not its positions."""
+def row_label(index, i: int, before: str = " (", after: str = ")") -> str:
+    """``" (row L of its index)"`` where a pandas object's index labels position ``i`` as L, not i,
+    else nothing: ``.loc`` takes the label, and after ``train_test_split`` a frame's labels are
+    not its positions."""
     if index is None or len(index) <= i:
         return ""
     label = index[i]
     label = label.item() if hasattr(label, "item") else label
     if isinstance(label, int) and label == i:
         return ""
-    return f"{sep}row {label!r} of its index" if sep != " " else f" (row {label!r} of its index)"
+    return f"{before}row {label!r} of its index{after}"
 
 
 def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y", index=None) -> None:
@@ -201,7 +200,7 @@ def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y", inde
         idx = int(np.flatnonzero(np.isin(y, unseen))[0])
         raise ValueError(
             f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index "
-            f"{idx}{row_label(index, idx, '; ')}); "
+            f"{idx}{row_label(index, idx, '; ', '')}); "
             f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}"
         )
 
