@@ -376,3 +376,23 @@ def test_the_latent_columns_have_names_for_set_output(fitted_mlp, digits):
     np.testing.assert_allclose(encoded.to_numpy(), fitted_mlp.transform(X[:5]))
     with pytest.raises(NotFittedError):
         VAEAugmenter().get_feature_names_out()
+
+
+def test_fit_refuses_validation_and_unlabeled_frames_whose_columns_differ_from_Xs(digits):
+    """X_val and X_unlabeled are read by position: a frame of X's columns in another order (a
+    second CSV, a join) would train and watch the model on scrambled features without a word."""
+    X, y = digits
+    df = pd.DataFrame(X[:120], columns=[f"px{i}" for i in range(64)])
+    other = pd.DataFrame(X[120:180], columns=df.columns)
+    for kw in ({"X_val": other[other.columns[::-1]], "y_val": y[120:180]},
+               {"X_unlabeled": other[other.columns[::-1]]},
+               {"X_unlabeled": other.rename(columns={"px0": "PX0"})}):
+        name = next(iter(kw))
+        with pytest.raises(ValueError, match=rf"fit \({name}\): the frame's columns differ.*pass {name}\[X\.columns\]"):
+            VAEAugmenter(**{**SMALL, "epochs": 1}).fit(df, y[:120], **kw)
+    aug = VAEAugmenter(random_state=0, **{**SMALL, "epochs": 1}).fit(df, y[:120], X_unlabeled=other.to_numpy())
+    assert list(aug.feature_names_in_) == list(df.columns)  # arrays beside a frame are read as they are
+    mixed = _mixed_frame()
+    with pytest.raises(ValueError, match=r"fit \(X_val\).*reordered"):  # a table's frames too
+        VAEAugmenter(**SMALL).fit(mixed, np.repeat([0, 1], 30), X_val=mixed[mixed.columns[::-1]],
+                                  y_val=np.repeat([0, 1], 30))

@@ -302,6 +302,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_scorer(self.estimator if scorer is None else scorer)
         self.seed_ = as_seed(self.random_state)  # every seeded step of this fit, and later draws, from it
         names = frame_names(X, categories_ok=True)
+        for A, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):  # read by position from here on
+            check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if reads_as_cases(X, y, self.data_kind):  # a (case, time) frame: cases are sequences, columns channels
             X, X_val, X_unlabeled = (long_sequences(A, n) if is_long_frame(A) else A
                                      for A, n in ((X, "X"), (X_val, "X_val"), (X_unlabeled, "X_unlabeled")))

@@ -42,8 +42,9 @@ def frame_names(X, categories_ok: bool = False) -> np.ndarray | None:
     return np.asarray(X.columns, dtype=object)
 
 
-def check_names(X, fitted: np.ndarray | None, owner: str, categories_ok: bool = False) -> None:
-    """A frame's columns must be the fitted ones, in the fitted order."""
+def check_names(X, fitted: np.ndarray | None, owner: str, categories_ok: bool = False,
+                fix: str = "X[aug.feature_names_in_]") -> None:
+    """A frame's columns must be the fitted ones, in the fitted order (``fix``: the call that mends it)."""
     names = frame_names(X, categories_ok)
     if names is None or fitted is None:
         return
@@ -52,7 +53,7 @@ def check_names(X, fitted: np.ndarray | None, owner: str, categories_ok: bool = 
         unseen = [str(c) for c in names if c not in set(fitted)][:5]
         what = (f"missing {missing}" if missing else "") + (f" unseen {unseen}" if unseen else "")
         raise ValueError(f"{owner}: the frame's columns differ from those seen at fit ({what.strip() or 'reordered'}); "
-                         "pass X[aug.feature_names_in_]")
+                         f"pass {fix}")
 
 
 def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None, table=None):
@@ -77,8 +78,8 @@ def labels_like(y_new: np.ndarray, y_in):
 def encode_table(X, X_val, X_unlabeled, data_kind: str):
     """``(table, X, X_val, X_unlabeled)``: a frame with string, categorical or boolean columns
     encoded by a :class:`~vaeaug.data.TableEncoder` fitted on ``X`` (numbers as they are,
-    categories one-hot, missing cells imputed), the other frames by the same one; anything else as
-    it is, with no table (``None``)."""
+    categories one-hot, missing cells imputed), the other frames (whose columns ``fit`` has checked
+    against ``X``'s) by the same one; anything else as it is, with no table (``None``)."""
     if not categorical_columns(X):
         return None, X, X_val, X_unlabeled
     if data_kind not in ("auto", "vector"):
@@ -87,14 +88,12 @@ def encode_table(X, X_val, X_unlabeled, data_kind: str):
     from .data.tabular import TableEncoder
 
     table = TableEncoder().fit_frame(X)
-    names = frame_names(X, categories_ok=True)
 
     def encoded(A, name):
         if A is None:
             return None
         if not is_frame(A):
             raise TypeError(f"{name} must be a DataFrame with X's columns, since X holds category columns")
-        check_names(A, names, f"fit ({name})", categories_ok=True)
         return table.transform_frame(A)
 
     return table, table.transform_frame(X), encoded(X_val, "X_val"), encoded(X_unlabeled, "X_unlabeled")
