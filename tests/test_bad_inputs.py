@@ -37,6 +37,8 @@ def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
         fitted_mlp.transform(np.zeros((3, 10)))
     with pytest.raises(ValueError, match="must be 2-D"):
         fitted_mlp.transform(np.zeros(10))
+    with pytest.raises(ValueError, match=r"^X_unlabeled must be 2-D.*X_unlabeled\.reshape\(1, -1\)"):  # named as given
+        VAEAugmenter(**FAST).fit(X[:40].reshape(40, -1), y[:40], X_unlabeled=np.zeros(64))
     grey = VAEAugmenter(epochs=1, hidden_sizes=(4,), latent_dim=2, verbose=0, random_state=0, method="noise",
                         strength=0.5, decoding="direct", compose="none").fit(X[:40], y[:40])  # the mechanics only
     with pytest.raises(ValueError, match=r"fitted on \(8, 8\); colour against grey"):

@@ -8,17 +8,17 @@ import numpy as np
 from .errors import warn_caller
 
 
-def data_kind(X: np.ndarray) -> str:
-    """``"vector"`` for (N, D), ``"image"`` for (N, H, W) or (N, C, H, W)."""
+def data_kind(X: np.ndarray, name: str = "X") -> str:
+    """``"vector"`` for (N, D), ``"image"`` for (N, H, W) or (N, C, H, W) (``name``: the argument, for the message)."""
     if X.ndim == 2:
         return "vector"
     if X.ndim in (3, 4):
         return "image"
-    hint = ("Reshape your data: X.reshape(-1, 1) if it has a single feature, X.reshape(1, -1) if a single sample"
-            if X.ndim < 2 else "Fold the extra axes into channels, (N, C, H, W), or flatten each sample, "
-            "X.reshape(len(X), -1); sequences come as a list of (T, C) arrays")
+    hint = (f"Reshape your data: {name}.reshape(-1, 1) if it has a single feature, {name}.reshape(1, -1) if a single "
+            "sample" if X.ndim < 2 else "Fold the extra axes into channels, (N, C, H, W), or flatten each sample, "
+            f"{name}.reshape(len({name}), -1); sequences come as a list of (T, C) arrays")
     raise ValueError(
-        f"X must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}. {hint}"
+        f"{name} must be 2-D (N, D) feature vectors or 3-/4-D (N, H, W) / (N, C, H, W) images; got shape {X.shape}. {hint}"
     )
 
 
@@ -90,7 +90,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
         raise TypeError(f"{name} must be numeric, got dtype {X.dtype}")
     if X.ndim == 0 or len(X) < min_samples:
         raise ValueError(f"{name} is empty: need at least {min_samples} sample(s), got shape {X.shape}")
-    data_kind(X)
+    data_kind(X, name)
     if X[0].size == 0:
         raise ValueError(f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
     if np.issubdtype(X.dtype, np.floating):
