@@ -253,6 +253,32 @@ def test_image_folder_resizes_and_labels(tmp_path):
         load_image_folder(tmp_path)
 
 
+def test_transparent_images_load_as_viewers_show_them_over_white(tmp_path):
+    """Black strokes drawn on a transparent canvas (an HTML canvas, a sketch app) hide black under
+    their transparent pixels: converting dropped alpha, and every image loaded all black."""
+    from PIL import Image
+
+    strokes = np.zeros((12, 10), bool)
+    strokes[3:9, 4:6] = True
+    rgba = np.zeros((12, 10, 4), np.uint8)  # black everywhere, opaque on the strokes alone
+    rgba[..., 3] = np.where(strokes, 255, 0)
+    half = rgba.copy()
+    half[..., 3] = np.where(strokes, 255, 128)  # half-transparent black background: mid grey
+    for label, image in {"rgba": Image.fromarray(rgba), "la": Image.fromarray(rgba).convert("LA"),
+                         "half": Image.fromarray(half).convert("LA")}.items():
+        (tmp_path / label).mkdir()
+        image.save(tmp_path / label / "0.png")
+    ds = load_image_folder(tmp_path)
+    assert ds.meta["mode"] == "RGB"  # an RGBA image is read as colour, as RGB ones are
+    for label, background in {"rgba": 255, "la": 255, "half": 127}.items():
+        x = ds.X[ds.y.tolist().index(label)]
+        assert (x[:, strokes] == 0).all() and (np.abs(x[:, ~strokes].astype(int) - background) <= 1).all(), label
+    (tmp_path / "rgba" / "0.png").unlink()
+    (tmp_path / "rgba").rmdir()
+    grey = load_image_folder(tmp_path)  # grey with alpha stays grey
+    assert grey.meta["mode"] == "L" and (grey.X[:, strokes] == 0).all() and (grey.X[grey.y == "la"][:, ~strokes] == 255).all()
+
+
 def test_sixteen_bit_grey_images_keep_their_depth_both_ways(tmp_path):
     """16-bit PNGs (scanners, microscopes, X-rays) were converted to 8 bits by PIL, which clips at
     255: nearly every pixel of a 12-bit image came in white."""

@@ -21,7 +21,8 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     lie in). Hidden files and folders (``.DS_Store``, macOS's ``._x.png``, ``.ipynb_checkpoints``)
     are passed over.
 
-    Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
+    Transparent pixels are shown over white, as image viewers show them (black strokes on a
+    transparent canvas stay black on white). Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
     colour, all load as (N, 3, H, W) RGB. Grey images of more than 8 bits (16-bit PNG or TIFF,
     as scanners and microscopes write them) keep their depth: (N, H, W) uint16, 8-bit ones among
@@ -49,7 +50,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         try:
             with Image.open(f) as im:
                 im.load()
-                images.append(im.copy())
+                images.append(_over_white(im))
         except (UnidentifiedImageError, OSError) as e:
             raise DataFormatError(f"cannot read image ({e})", str(f)) from None
         labels.append(label)
@@ -75,6 +76,20 @@ def _images_under(folder: Path) -> list[Path]:
 #: PIL modes of grey images, and of those deeper than 8 bits, which converting to "L" would clip at 255.
 GREY_MODES = ("L", "1", "I", "I;16", "I;16B", "I;16L", "F", "LA")
 DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
+
+
+def _over_white(im):
+    """An image with transparency as viewers show it, over white, in a mode without alpha (a copy):
+    converting drops alpha and keeps the colour hidden under it, often black, and black strokes
+    drawn on a transparent canvas then vanish into a black picture."""
+    from PIL import Image
+
+    if im.mode in DEEP_MODES or (im.mode not in ("RGBA", "RGBa", "LA", "La", "PA") and "transparency" not in im.info):
+        return im.copy()
+    grey = not _is_colour(im)  # judged before alpha is dropped: LA is grey, a palette by its colours
+    rgba = im.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    return flat.convert("L") if grey else flat
 
 
 def _is_colour(im) -> bool:
