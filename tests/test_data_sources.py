@@ -279,6 +279,23 @@ def test_transparent_images_load_as_viewers_show_them_over_white(tmp_path):
     assert grey.meta["mode"] == "L" and (grey.X[:, strokes] == 0).all() and (grey.X[grey.y == "la"][:, ~strokes] == 255).all()
 
 
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    """Phones store a portrait photo as landscape pixels and an EXIF tag that viewers obey: read
+    without it, the photo came in on its side, and was squeezed to the other photos' size."""
+    from PIL import Image
+
+    upright = np.zeros((12, 8), np.uint8)
+    upright[:3] = 255  # a white band at the top
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    (tmp_path / "a").mkdir()
+    Image.fromarray(np.rot90(upright, k=1)).save(tmp_path / "a" / "phone.png", exif=exif)  # stored on its side
+    Image.fromarray(upright).save(tmp_path / "a" / "plain.png")
+    ds = load_image_folder(tmp_path)
+    assert ds.X.shape == (2, 12, 8)
+    np.testing.assert_array_equal(ds.X[0], upright)
+
+
 def test_sixteen_bit_grey_images_keep_their_depth_both_ways(tmp_path):
     """16-bit PNGs (scanners, microscopes, X-rays) were converted to 8 bits by PIL, which clips at
     255: nearly every pixel of a 12-bit image came in white."""

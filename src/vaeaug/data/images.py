@@ -21,8 +21,8 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     lie in). Hidden files and folders (``.DS_Store``, macOS's ``._x.png``, ``.ipynb_checkpoints``)
     are passed over.
 
-    Transparent pixels are shown over white, as image viewers show them (black strokes on a
-    transparent canvas stay black on white). Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
+    Images are read as viewers show them: turned upright by their EXIF orientation (phone photos),
+    transparent pixels over white (black strokes on a transparent canvas stay black on white). Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
     colour, all load as (N, 3, H, W) RGB. Grey images of more than 8 bits (16-bit PNG or TIFF,
     as scanners and microscopes write them) keep their depth: (N, H, W) uint16, 8-bit ones among
@@ -50,7 +50,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         try:
             with Image.open(f) as im:
                 im.load()
-                images.append(_over_white(im))
+                images.append(_as_shown(im))
         except (UnidentifiedImageError, OSError) as e:
             raise DataFormatError(f"cannot read image ({e})", str(f)) from None
         labels.append(label)
@@ -78,14 +78,16 @@ GREY_MODES = ("L", "1", "I", "I;16", "I;16B", "I;16L", "F", "LA")
 DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
 
 
-def _over_white(im):
-    """An image with transparency as viewers show it, over white, in a mode without alpha (a copy):
-    converting drops alpha and keeps the colour hidden under it, often black, and black strokes
-    drawn on a transparent canvas then vanish into a black picture."""
-    from PIL import Image
+def _as_shown(im):
+    """An image as viewers show it (a copy): turned as its EXIF orientation says (phones store
+    portrait photos as landscape pixels and a tag), and transparency over white, in a mode without
+    alpha: converting drops alpha and keeps the colour hidden under it, often black, and black
+    strokes drawn on a transparent canvas then vanish into a black picture."""
+    from PIL import Image, ImageOps
 
+    im = ImageOps.exif_transpose(im)
     if im.mode in DEEP_MODES or (im.mode not in ("RGBA", "RGBa", "LA", "La", "PA") and "transparency" not in im.info):
-        return im.copy()
+        return im
     grey = not _is_colour(im)  # judged before alpha is dropped: LA is grey, a palette by its colours
     rgba = im.convert("RGBA")
     flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
