@@ -184,6 +184,35 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert "is a folder" in capsys.readouterr().err
 
 
+def test_image_size_reads_a_folder_of_large_photos_smaller(tmp_path, npz, capsys):
+    """Photos of hundreds of pixels a side were read at their own size, with no option to read
+    them smaller, and training on them took hours on a CPU; --image-size reads them at H×W."""
+    from PIL import Image
+
+    from vaeaug import VAEAugmenter
+
+    rng = np.random.default_rng(0)
+    data = tmp_path / "photos"
+    for label in ("cat", "dog"):
+        (data / label).mkdir(parents=True)
+        for i in range(4):
+            Image.fromarray((rng.random((150, 130, 3)) * 255).astype(np.uint8)).save(data / label / f"{i}.jpg")
+    tiny = ["--epochs", "1", "--hidden", "4,8", "--latent-dim", "2", "--method", "noise", "--quiet"]
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--image-size", "24,20", *tiny]) == 0
+    assert VAEAugmenter.load(tmp_path / "m").vae_.config.input_shape == (3, 24, 20)
+    assert "--image-size" not in capsys.readouterr().err  # asked for: no hint
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "big"), *tiny]) == 0
+    assert "images of 150×130 pixels; training on them takes long" in capsys.readouterr().err
+    assert main(["train", "--data", str(npz), "--out", str(tmp_path / "n"), "--image-size", "16", *tiny]) == 1
+    assert "--image-size reads a folder of images" in capsys.readouterr().err
+    assert main(["experiment", "--data", str(npz), "--image-size", "16", "--out", str(tmp_path / "e")]) == 1
+    assert "--image-size reads a folder of images" in capsys.readouterr().err
+    for bad in ("0", "16,16,3", "big"):
+        with pytest.raises(SystemExit):
+            main(["train", "--data", str(data), "--out", str(tmp_path / "x"), "--image-size", bad])
+        assert "an image size is N (N×N pixels) or H,W" in capsys.readouterr().err
+
+
 def test_info_says_what_a_saved_model_is_and_makes(tmp_path, npz, capsys):
     import json
 

@@ -12,10 +12,12 @@ from . import __version__
 from .cli_data import (
     SEQUENCES_FILE,
     TABLE_FILE,
+    add_image_size_arg,
     augment_data,
     is_csv,
     is_folder,
     keep_table,
+    large_images_hint,
     long_csv,
     training_data,
     unlabeled_data,
@@ -55,7 +57,9 @@ def cmd_train(args) -> int:
     from .persistence import refuse_foreign
 
     refuse_foreign(Path(args.out), (TABLE_FILE, SEQUENCES_FILE))  # before training, not after it
-    arrays, table = training_data(args.data, args.label, args.header, args.sequence_id, args.time)
+    arrays, table = training_data(args.data, args.label, args.header, args.sequence_id, args.time, args.image_size)
+    if Path(args.data).is_dir() and args.image_size is None and (hint := large_images_hint(arrays["X"], args.data)):
+        print(hint, file=sys.stderr)
     if table is not None and not table.get("header", True) and args.header is None:
         print(f"{args.data}: its first row is data, not a header: columns are named by place (0, 1, ...) and the "
               f"label is column {table['label']} (--header reads the first row as names)", file=sys.stderr)
@@ -218,9 +222,12 @@ def _load_data(args):
         raise ValueError("give --dataset NAME or --data PATH, not both")
     if args.data and args.sequence_id:
         return long_csv(args.data, args.sequence_id, args.label, args.time)
+    if args.image_size is not None and not (args.data and Path(args.data).is_dir()):
+        raise ValueError("--image-size reads a folder of images: give one as --data")
     if args.data:
         csv = {"header": args.header} if args.header is not None and is_csv(args.data) else {}
-        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv)
+        size = {"size": args.image_size} if args.image_size is not None else {}
+        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv, **size)
     return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
 
 
@@ -241,6 +248,9 @@ def cmd_experiment(args) -> int:
         config.amounts = tuple(args.amounts)
     if not args.quiet:
         print(ds.summary(), file=sys.stderr)
+        if args.data and Path(args.data).is_dir() and args.image_size is None and (
+                hint := large_images_hint(ds.X, args.data)):
+            print(hint, file=sys.stderr)
         n_train = len(ds.train_val_test()[0])
         if args.per_class is None and n_train > LARGE_TRAINING:
             print(f"the training split holds {n_train} samples: classifiers on them and their offspring take long, "
@@ -325,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                    help=HEADER_HELP)
     add_long_csv_args(t)
+    add_image_size_arg(t)
     t.add_argument("--unlabeled", default=None, metavar="PATH",
                    help="samples without labels that also train the VAE (not the choice): an .npz with X, a .csv "
                         "with the training table's columns, or a folder of images (any layout)")
@@ -410,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
     e.add_argument("--header", action=argparse.BooleanOptionalAction, default=None, help=HEADER_HELP)
     add_long_csv_args(e)
+    add_image_size_arg(e)
     e.add_argument("--seeds", type=_positive, default=1, help="how many seeds, from --seed on (default: 1)")
     e.add_argument("--per-class", type=_positive, default=None, metavar="N",
                    help="train on N samples per class (validate on N/5, at least 1), drawn afresh per seed, and "

@@ -15,6 +15,39 @@ TABLE_FILE = "table.json"
 SEQUENCES_FILE = "sequences.json"
 
 
+#: Images past this many pixels get the hint to read them smaller: a VAE on CPU trains slowly on photos.
+LARGE_IMAGE = 128 * 128
+
+
+def image_size(text: str) -> tuple[int, int]:
+    """``--image-size``: ``64`` → (64, 64); ``48,64`` → (48, 64), height then width."""
+    import argparse
+
+    try:
+        sides = tuple(int(p) for p in text.split(","))
+    except ValueError:
+        sides = ()
+    if len(sides) not in (1, 2) or min(sides) < 1:
+        raise argparse.ArgumentTypeError(f"an image size is N (N×N pixels) or H,W, whole numbers ≥ 1; got {text!r}")
+    return (sides[0], sides[-1])
+
+
+def add_image_size_arg(p) -> None:
+    """``--image-size``, for commands that read a folder of images to train on."""
+    p.add_argument("--image-size", type=image_size, default=None, metavar="H,W",
+                   help="with a folder of images: read them at H×W pixels (N: N×N), each resized (default: the "
+                        "folder's most common size); a VAE on CPU trains slowly on large photos, 64 is quick")
+
+
+def large_images_hint(X, path) -> str | None:
+    """A line for images read at their own large size: the option that reads them smaller."""
+    h, w = np.shape(X)[-2:]
+    if h * w <= LARGE_IMAGE:
+        return None
+    return (f"{path}: images of {h}×{w} pixels; training on them takes long on a CPU, and --image-size 64 reads "
+            "them at 64×64")
+
+
 def is_csv(path) -> bool:
     return str(path).lower().endswith(".csv")
 
@@ -81,15 +114,18 @@ def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
 
 
 def training_data(path, label: str | None, header: bool | None = None, sequence_id: str | None = None,
-                  time: str | None = None) -> tuple[dict, dict | None]:
+                  time: str | None = None, size: tuple[int, int] | None = None) -> tuple[dict, dict | None]:
     """``train``'s arrays, and for a CSV the table to keep beside the model (with whether it
     had a header, so that ``augment`` reads and writes its files alike); with ``sequence_id``, a
-    long CSV's sequences and its columns (``"sequences"``), kept as :data:`SEQUENCES_FILE`."""
+    long CSV's sequences and its columns (``"sequences"``), kept as :data:`SEQUENCES_FILE`; a
+    folder's images at ``size`` (H, W), which is refused for any other data."""
+    if size is not None and not Path(path).is_dir():
+        raise ValueError(f"--image-size reads a folder of images, and {path} is not one")
     if sequence_id is not None:
         ds = long_csv(path, sequence_id, label, time)
         return {"X": list(ds.X), "y": ds.y}, {"sequences": {k: ds.meta[k] for k in ("id", "time", "channels", "label")}}
     if Path(path).is_dir():
-        return image_folder(path), None
+        return image_folder(path, size), None
     if not is_csv(path):
         return load_arrays(path), None
     from .data import load_csv
