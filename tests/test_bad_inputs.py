@@ -199,3 +199,7 @@ def test_a_frames_bad_row_is_named_by_its_index_label_too(digits):
     plain, unseen = frame.reset_index(drop=True), labels.reset_index(drop=True).where(lambda s: s.index != 7, 99)
     with pytest.raises(ValueError, match=r"first at index 7\)"):  # positions and labels agree: said once
         conditional.generate(plain, unseen)
+    with pytest.raises(ValueError, match=r"known labels as str, and the model's are int: pass y\.astype\(int\)"):
+        conditional.generate(plain, labels.astype(str).to_numpy())  # labels read from a file as text
+    with pytest.raises(ValueError, match=r"known labels: \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]$"):  # 99 is no typing slip
+        conditional.generate(plain, unseen.astype(str).to_numpy())

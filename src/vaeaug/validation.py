@@ -198,10 +198,14 @@ def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y", inde
     unseen = np.setdiff1d(np.unique(y), classes)
     if len(unseen):
         idx = int(np.flatnonzero(np.isin(y, unseen))[0])
+        theirs, ours = type(unseen.tolist()[0]).__name__, type(classes.tolist()[0]).__name__
+        as_text = {str(c) for c in classes.tolist()}  # '3' against 3: labels read from a file as text, or typed
+        typed = (f"; these are the known labels as {theirs}, and the model's are {ours}: pass {name}.astype({ours})"
+                 if theirs != ours and all(str(u) in as_text for u in unseen.tolist()) else "")
         raise ValueError(
             f"{name} holds label(s) {unseen.tolist()[:5]} not seen at fit time (first at index "
             f"{idx}{row_label(index, idx, '; ', '')}); "
-            f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}"
+            f"known labels: {classes.tolist()[:10]}{' …' if len(classes) > 10 else ''}{typed}"
         )
 
 
