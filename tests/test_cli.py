@@ -97,6 +97,13 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert all(len(v.lstrip("-").replace(".", "").lstrip("0")) <= 7 for v in a[60:] if "e" not in v)
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
                  "--quiet"]) == 0 and load_npz(tmp_path / "n.npz")["X"].shape[1] == 4  # a, two colours, size
+    assert "were not in the table" not in capsys.readouterr().err
+    with_id = tmp_path / "id.csv"  # a column the model lacks is left out of what is written: said, not silent
+    with_id.write_text("id,species,size,a,colour\n" + "".join(f"{i},{r[3]},{r[2]},{r[0]},{r[1]}\n"
+                                                              for i, r in enumerate(rows)))
+    assert main(["augment", "--model", str(model), "--data", str(with_id), "--per-sample", "1", "--out", str(out),
+                 "--include-original", "--quiet"]) == 0
+    assert "id.csv: column(s) ['id'] were not in the table the model was trained on" in capsys.readouterr().err
     lines = shuffled.read_text().splitlines()
     shuffled.write_text("\n".join([*lines[:5], "", "z" + lines[5][1:], *lines[6:]]))  # a label the model lacks
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(out)]) == 1

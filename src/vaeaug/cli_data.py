@@ -227,7 +227,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
 
     if header is not None:
         table = {**table, "header": header}  # and written alike
-    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"], classes)
+    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"], classes, say_left_out=True)
     return {"X": X, "y": y}, table
 
 

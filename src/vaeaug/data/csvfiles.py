@@ -210,12 +210,13 @@ def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: in
 
 
 def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
-                  header: bool | None = None, classes=None) -> tuple[np.ndarray, np.ndarray | None]:
+                  header: bool | None = None, classes=None, say_left_out: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
     its columns are found by name, in any order, and must include every one the encoder knows;
     ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
     ``header``: as :func:`load_csv`'s (``False`` names the columns by position); ``classes``:
-    the labels the model knows, another refused with its line."""
+    the labels the model knows, another refused with its line; ``say_left_out``: warn of the
+    columns the model does not know, which nothing written from (X, y) can hold."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -224,6 +225,10 @@ def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
     if missing:
         raise DataFormatError(f"column(s) {missing} of the table the model was trained on are missing "
                               f"(its columns: {header})", str(path))
+    left_out = [c for c in header if c not in (*encoder.columns_, label)]
+    if say_left_out and left_out:
+        warn_caller(f"{path}: column(s) {left_out[:5]} were not in the table the model was trained on: what is "
+                    "written leaves them out, the inputs' own rows too")
     y = None if label is None else _labels(rows, header.index(label), label, path, first_line=lines)
     if y is not None and classes is not None:
         unknown = ~np.isin(y.astype(str), np.asarray(classes).astype(str))  # '1' among 'x' is the model's 1
