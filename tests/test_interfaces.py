@@ -147,6 +147,8 @@ def test_a_frame_with_categories_is_encoded_and_its_offspring_decoded(tmp_path):
     assert (pd.concat([df, loaded.generate(df, y)[0]]).dtypes == df.dtypes).all()  # categories and order saved
     with pytest.raises(ValueError, match="reordered"):
         aug.generate(df[df.columns[::-1]], y)
+    decoded = aug.inverse_transform(aug.transform(df), y)  # the frame's columns, not the internal encoding
+    pd.testing.assert_frame_equal(decoded, aug.reconstruct(df, y).reset_index(drop=True))
     with pytest.raises(TypeError, match="X_val must be a DataFrame"):
         VAEAugmenter(**SMALL).fit(df, y, X_val=df.to_numpy(), y_val=y)
 

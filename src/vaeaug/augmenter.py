@@ -396,7 +396,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def inverse_transform(self, Z, y=None, lengths=None) -> np.ndarray:
         """Decode codes ``Z`` (M, latent_dim) to samples in the input's scale, dtype and shape (the
         likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder. Sequences fitted
-        ragged come back as a list, each ``lengths[i]`` steps long (default: the model length)."""
+        ragged come back as a list, each ``lengths[i]`` steps long (default: the model length). A
+        model fitted on a frame with category columns gives a frame of those columns (its encoding
+        is internal); one of numbers alone, an array, as scikit-learn's ``inverse_transform`` does."""
+        X = self._decoded(Z, y, lengths)
+        return X if self._table() is None else self._table().inverse_frame(X)
+
+    def _decoded(self, Z, y=None, lengths=None) -> np.ndarray:
+        """:meth:`inverse_transform` in the model's own columns (a table's encoded ones)."""
         vae = self._vae()
         with work_threads(self.n_jobs, self.n_features_in_):
             return self._flat(self._caller_form(vae.to_input(vae.decode(Z, y), self.enforce_range), lengths))
@@ -406,7 +413,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         their own lengths; a frame in, a frame out)."""
         frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
-        X_rec = like(self.inverse_transform(self.transform(X), y, lengths), X, table=self._table())[0]
+        X_rec = like(self._decoded(self.transform(X), y, lengths), X, table=self._table())[0]
         return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
