@@ -180,6 +180,9 @@ def test_per_class_trains_on_a_fresh_scarce_cut_per_seed_and_tests_on_the_whole_
     assert r["dataset"]["sizes"] == {"train": 50, "val": 10, "test": len(test)}
     assert all(rec["quality"]["noise"]["n_synthetic"] == 50 for rec in r["per_seed"])  # one per sample
     assert "trained on 5 per class (50 samples, 10 validating), drawn per seed" in data_summary(r)
+    few = {**r, "config": {**r["config"], "per_class": 100}}  # classes hold fewer: "100 per class" of 50 was false
+    assert "trained on up to 100 per class (50 samples, 10 validating; a class that holds fewer gives all it has)" \
+        in data_summary(few)
 
 
 def test_an_interrupt_after_a_seed_keeps_its_report(digits_ds, tmp_path, monkeypatch, capsys):

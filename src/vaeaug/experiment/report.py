@@ -78,7 +78,9 @@ def data_summary(result: dict) -> str:
     shapes = {tuple(r["vae"]["image_shape"]) for r in result.get("per_seed", []) if r["vae"].get("image_shape")}
     read = "; the VAE read its columns as " + " or ".join("×".join(map(str, s)) for s in sorted(shapes)) + " images"
     n, sizes = result.get("config", {}).get("per_class"), result["dataset"].get("sizes", {})
-    cut = (f"; trained on {n} per class ({sizes['train']} samples, {sizes['val']} validating), drawn per seed, "
+    short = n and sizes.get("train", 0) < n * result["dataset"].get("n_classes", 0)  # some class holds fewer
+    cut = (f"; trained on {'up to ' if short else ''}{n} per class ({sizes['train']} samples, {sizes['val']} "
+           f"validating{'; a class that holds fewer gives all it has' if short else ''}), drawn per seed, "
            f"tested on all {sizes['test']}") if n else ""
     return result["dataset"]["summary"] + (read if shapes else "") + cut
 
