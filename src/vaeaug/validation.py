@@ -42,6 +42,11 @@ def check_kind(X: np.ndarray, kind: str | None) -> str:
     3-D array read as images with a side under :data:`MIN_IMAGE_SIDE` is warned about, since it
     is more likely sequences in aeon's (N, channels, time) layout or (N, time, channels)."""
     found = data_kind(X)
+    if kind in (None, "image") and X.ndim == 4 and X.shape[3] in (1, 3, 4) and X.shape[1] >= MIN_IMAGE_SIDE:
+        # read as (C, H, W), an (H, W, C) picture is H channels of W × C pixels: a model of nothing, without a word
+        raise ValueError(f"X's samples of shape {X.shape[1:]} are (height, width, channels) pictures, as PIL, Keras and "
+                         "OpenCV store them; vaeaug reads images channels first, (N, C, H, W), as PyTorch does: pass "
+                         "X.transpose(0, 3, 1, 2), and turn the offspring back with X_new.transpose(0, 2, 3, 1)")
     if kind is None and X.ndim == 3 and min(X.shape[1:]) < MIN_IMAGE_SIDE:
         short, long_ = sorted(X.shape[1:])
         aeon = ": X.transpose(0, 2, 1) for aeon's and sktime's (N, channels, time)" if X.shape[1] < X.shape[2] else ""
