@@ -30,6 +30,7 @@ def test_fit_refuses_bad_data_before_training(digits, make, error, message):
         VAEAugmenter(**FAST).fit(Xb, yb)
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected
 def test_channels_last_pictures_are_refused_with_the_transpose_to_make(digit_images):
     """(N, H, W, C), as PIL, Keras and OpenCV give pictures, was read as H channels of W × C
     pixels: a model of nothing, and affine moves on 8×3 "pictures", without a word."""
@@ -43,6 +44,9 @@ def test_channels_last_pictures_are_refused_with_the_transpose_to_make(digit_ima
             VAEAugmenter(**{**FAST, "data_kind": data_kind}).fit(rgb, y[:40])
     with pytest.raises(ValueError, match="height, width, channels"):  # a list of PIL images comes as (N, H, W, 3)
         VAEAugmenter(**{**FAST, "data_kind": "auto"}).fit([Image.fromarray(x) for x in rgb], y[:40])
+    aug = VAEAugmenter(**{**FAST, "data_kind": "auto", "epochs": 1}).fit(rgb.transpose(0, 3, 1, 2), y[:40])
+    with pytest.raises(ValueError, match=r"fitted on \(3, 8, 8\); these are channels last.*transpose\(0, 3, 1, 2\)"):
+        aug.generate(rgb, y[:40])
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected

@@ -78,6 +78,8 @@ class ImagePreprocessor:
             colours = [len(s) == 3 and s[0] == 3 for s in (tuple(X.shape[1:]), self.shape_)]
             hint = ("; colour against grey: convert the images to the model's (e.g. PIL's .convert('L') or "
                     "'RGB')" if colours[0] != colours[1] and X.shape[-2:] == self.shape_[-2:] else "")
+            if len(self.shape_) == 3 and tuple(X.shape[1:]) == (*self.shape_[1:], self.shape_[0]):
+                hint = "; these are channels last, as PIL, Keras and OpenCV give them: pass X.transpose(0, 3, 1, 2)"
             raise ValueError(f"images of shape {tuple(X.shape[1:])} given to a model fitted on {self.shape_}{hint}")
 
     def transform(self, X: np.ndarray) -> np.ndarray:
