@@ -98,6 +98,11 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
                  "--quiet"]) == 0 and load_npz(tmp_path / "n.npz")["X"].shape[1] == 4  # a, two colours, size
     assert "were not in the table" not in capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
+                 "--compose", "affine"]) == 1  # the advice names auto, which the option takes: the model's own
+    assert "vector data takes 'none' or 'auto'" in capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(shuffled), "--out", str(tmp_path / "n.npz"),
+                 "--compose", "auto", "--quiet"]) == 0
     with_id = tmp_path / "id.csv"  # a column the model lacks is left out of what is written: said, not silent
     with_id.write_text("id,species,size,a,colour\n" + "".join(f"{i},{r[3]},{r[2]},{r[0]},{r[1]}\n"
                                                               for i, r in enumerate(rows)))

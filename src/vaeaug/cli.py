@@ -164,7 +164,7 @@ def _augment(args) -> int:
     args.small_classes = small_class_rule(args.small_classes, args.method)  # as generate(X, y): no --method, no refusal
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
-    args.compose = aug.compose_ if args.compose is None else args.compose
+    args.compose = aug.compose_ if args.compose in (None, "auto") else args.compose
     arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
                                  tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header,
                                  aug.classes_)
@@ -382,9 +382,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--small-classes", choices=["auto", "raise", "skip", "noise"], default="auto",
                    help="what a neighbour method does with a sample alone in its class: refuse it, make it no "
                         "offspring, or make them by noise; auto: noise unless --method names one (default: auto)")
-    a.add_argument("--compose", choices=["none", *MOVE_KIND], default=None,
+    a.add_argument("--compose", choices=["auto", "none", *MOVE_KIND], default=None,
                    help="also write as many input-space moves of each input: affine, blur or affine_blur "
-                        "(images), time_warp (sequences), or none (default: the model's own compose_)")
+                        "(images), time_warp (sequences), or none; auto, the default: the model's own compose_")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source, moved); a .csv of the table's columns for a model "
                                  "trained on a CSV; a folder with --shard-size; for an image model, a folder "
