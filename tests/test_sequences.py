@@ -436,6 +436,37 @@ def test_a_case_time_frame_is_read_as_its_sequences_and_comes_back_as_one(fitted
         VAESampler(VAEAugmenter(**kw)).fit_resample(frame, y)
 
 
+def test_a_list_of_frames_is_read_as_its_sequences_and_comes_back_as_frames(fitted_waves, tmp_path):
+    """A recording a frame (``pd.read_csv`` per file) was refused as "X mixes shapes ... resize
+    them to one shape first"; it is sequences, channels by name, each offspring indexed as its source."""
+    pd = pytest.importorskip("pandas")
+    _, X, y = fitted_waves
+    frames = [pd.DataFrame(s, columns=["hr", "steps"], index=pd.date_range("2026-01-01", periods=len(s), freq="s"))
+              .astype({"steps": "int64"}) for s in X]
+    as_list = [f.to_numpy(dtype=np.float64) for f in frames]
+    kw = dict(SMALL, epochs=3, strength=0.5, decoding="residual", method="interpolation")
+    aug, ref = VAEAugmenter(**kw).fit(frames, y), VAEAugmenter(**kw).fit(as_list, y)
+    assert aug.vae_.kind == "sequence" and list(aug.feature_names_in_) == ["hr", "steps"]
+    np.testing.assert_array_equal(aug.transform(frames), ref.transform(as_list))  # the same model as on the list
+    X_new, y_new, codes = aug.generate(frames, y, n_per_sample=2, return_codes=True)
+    assert len(X_new) == len(y_new) == 2 * len(X) and all(isinstance(f, pd.DataFrame) for f in X_new)
+    assert all(f.index.equals(frames[i].index) and f.dtypes.equals(frames[i].dtypes)  # as long as its source, at its
+               for f, i in zip(X_new, codes.source))                                    # stamps, steps whole
+    listed, _ = ref.generate(as_list, y, n_per_sample=2)
+    np.testing.assert_allclose(X_new[3]["hr"].to_numpy(), listed[3][:, 0])
+    chunks = [f for c, _ in aug.generate_batches(frames, y, n_per_sample=2, batch_size=7) for f in c]
+    assert len(chunks) == len(X_new) and all(a.equals(b) for a, b in zip(chunks, X_new))
+    assert all(r.index.equals(f.index) for r, f in zip(aug.reconstruct(frames, y), frames))
+    X_res, y_res = VAEAugmenter(**kw).fit_resample(frames, y)
+    assert X_res[: len(frames)] == frames and len(X_res) == len(y_res)  # the caller's own frames, then offspring
+    with pytest.raises(ValueError, match=r"\(X\[4\]\): the frame's columns differ.*reordered"):
+        aug.generate([f[["steps", "hr"]] if i == 4 else f for i, f in enumerate(frames)], y)
+    with pytest.raises(ValueError, match=r"fit \(X\[2\]\).*missing \['steps'\]"):
+        VAEAugmenter(**kw).fit([f[["hr"]] if i == 2 else f for i, f in enumerate(frames)], y)
+    with pytest.raises(TypeError, match=r"X\[0\] is a frame read as a sequence.*\['mood'\] are not numbers"):
+        VAEAugmenter(**kw).fit([f.assign(mood="ok") for f in frames], y)
+
+
 def test_a_table_indexed_by_two_keys_stays_a_table():
     """Two index levels with a label per row are a table's rows (patient, visit), not (case, time) steps."""
     pd = pytest.importorskip("pandas")

@@ -20,8 +20,8 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .frames import (check_names, encode_table, frame_names, is_frame, is_long_frame, labels_like, like, long_chunks,
-                     long_frame, long_sequences, reads_as_cases)
+from .frames import (check_names, encode_table, frame_list_sequences, frame_names, frames_like, is_frame, is_frame_list,
+                     is_long_frame, labels_like, like, long_chunks, long_frame, long_sequences, reads_as_cases)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -181,8 +181,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return is_long_frame(X) and self._vae().kind == "sequence"
 
     def _cases(self, X):
-        """A (case, time) frame (aeon's and sktime's pd-multiindex) as its list of sequences, after
-        checking its channel columns against fit's; anything else as it is."""
+        """A (case, time) frame (aeon's and sktime's pd-multiindex), or a list of frames, as its
+        list of sequences, after checking its channel columns against fit's; anything else as it is."""
+        if is_frame_list(X) and self._vae().kind == "sequence":
+            return frame_list_sequences(X, getattr(self, "feature_names_in_", None), type(self).__name__)
         if not self._is_cases(X):
             return X
         check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
@@ -304,6 +306,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         names = frame_names(X, categories_ok=True)
         for A, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):  # read by position from here on
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
+        if is_frame_list(X) and self.data_kind in ("auto", "sequence"):  # a frame a sequence: columns are channels
+            names = np.asarray(X[0].columns, dtype=object)
+            X, X_val, X_unlabeled = (frame_list_sequences(A, names, "fit", n, "X[0].columns") if is_frame_list(A)
+                                     else A for A, n in ((X, "X"), (X_val, "X_val"), (X_unlabeled, "X_unlabeled")))
         if reads_as_cases(X, y, self.data_kind):  # a (case, time) frame: cases are sequences, columns channels
             X, X_val, X_unlabeled = (long_sequences(A, n) if is_long_frame(A) else A
                                      for A, n in ((X, "X"), (X_val, "X_val"), (X_unlabeled, "X_unlabeled")))
@@ -414,6 +420,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
         X_rec = like(self._decoded(self.transform(X), y, lengths), X, table=self._table())[0]
+        if is_frame_list(frame) and self.vae_.kind == "sequence":
+            return frames_like(X_rec, frame, np.arange(len(frame)))
         return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
@@ -520,12 +528,17 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
     def _long_out(self, X_new, frame, source):
         """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
-        and at their sources' time stamps, where the input was one."""
+        and at their sources' time stamps, where the input was one; as frames indexed as their
+        sources, where it was a list of them."""
+        if is_frame_list(frame) and self.vae_.kind == "sequence":
+            return frames_like(X_new, frame, source)
         return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
         """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
-        (case, time) frame where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
+        (case, time) frame, or a list of frames, where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
+        if is_frame_list(frame) and self.vae_.kind == "sequence":
+            return ((frames_like(X_chunk, frame, source), y_chunk) for (X_chunk, y_chunk), source in stream)
         return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
 
     def _compose(self, compose) -> str:
@@ -572,6 +585,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
+        if is_frame_list(X) and self.vae_.kind == "sequence":  # the caller's frames as given, then the offspring's
+            return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)
         if self._table() is not None and is_frame(X):  # the caller's rows as they are, then the decoded offspring

@@ -105,6 +105,46 @@ def is_long_frame(X) -> bool:
     return is_frame(X) and getattr(X.index, "nlevels", 1) == 2
 
 
+def is_frame_list(X) -> bool:
+    """Whether ``X`` is a list (or tuple) of DataFrames: one sequence a frame, its channels the
+    columns, as recordings read one file each come (``pd.read_csv`` per file)."""
+    return isinstance(X, (list, tuple)) and len(X) > 0 and all(is_frame(x) for x in X)
+
+
+def frame_list_sequences(X, fitted: np.ndarray | None, owner: str, name: str = "X",
+                         ref: str = "aug.feature_names_in_") -> list[np.ndarray]:
+    """A list of frames as (T_i, C) arrays, after checking that every frame has ``fitted``'s
+    columns in their order (``None``: the first frame's), since they are read by position;
+    ``ref`` spells those columns in the advice."""
+    names = np.asarray(X[0].columns, dtype=object) if fitted is None else fitted
+    for i, frame in enumerate(X):
+        bad = categorical_columns(frame)
+        if bad:
+            raise TypeError(f"{name}[{i}] is a frame read as a sequence, and its column(s) {bad[:5]} are not numbers: "
+                            "a sequence's channels are; encode or drop them first")
+        check_names(frame, names, f"{owner} ({name}[{i}])", fix=f"[x[{ref}] for x in {name}]")
+    return [frame.to_numpy(dtype=np.float64) for frame in X]
+
+
+def frames_like(seqs: list[np.ndarray], like: list, source) -> list:
+    """Sequences as frames like the list ``like``'s: its columns and dtypes, each indexed as its
+    source frame ``like[source[i]]`` is (each offspring is as long as its source)."""
+    import pandas as pd
+
+    return [_typed(pd.DataFrame(s, index=like[j].index, columns=like[j].columns), like[j].dtypes.to_dict())
+            for s, j in zip(seqs, np.asarray(source).tolist())]
+
+
+def _typed(out, dtypes: dict):
+    """``out`` in ``dtypes``, integer and boolean channels rounded first (not truncated)."""
+    import pandas as pd
+
+    for c, t in dtypes.items():
+        if pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t):
+            out[c] = np.rint(out[c].to_numpy())
+    return out.astype(dtypes)
+
+
 def reads_as_cases(X, y, data_kind: str) -> bool:
     """Whether ``fit`` reads ``X`` as a (case, time) frame of sequences: a two-level frame with one
     label per case rather than per row (or ``data_kind="sequence"``). A table indexed by two keys
@@ -143,12 +183,7 @@ def long_frame(seqs: list[np.ndarray], like, ids=None, source=None, stamps=None)
     level = times[0].append(times[1:]) if times else like.index.levels[1][:0]
     index = pd.MultiIndex.from_arrays([np.repeat(np.asarray(ids), lengths), level], names=like.index.names)
     values = np.concatenate(seqs) if seqs else np.zeros((0, like.shape[1]))
-    out = pd.DataFrame(values, index=index, columns=like.columns)
-    dtypes = like.dtypes.to_dict()
-    for c, t in dtypes.items():
-        if pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t):
-            out[c] = np.rint(out[c].to_numpy())
-    return out.astype(dtypes)
+    return _typed(pd.DataFrame(values, index=index, columns=like.columns), like.dtypes.to_dict())
 
 
 def case_times(like) -> list:
