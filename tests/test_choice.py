@@ -158,6 +158,24 @@ def test_a_check_its_proxy_could_not_score_is_not_run_and_says_so(monkeypatch):
     assert aug.selection_["checked"] and len(trained) == aug.selection_["folds"] == 2
 
 
+def test_one_class_is_not_checked_and_says_why(digits, monkeypatch):
+    """One class (the minority alone, augmented apart) is right for every classifier: the check
+    trained a generator per fold to report "+0.0 points [+0.0, +0.0]", and a user's SVC refuses one class."""
+    from sklearn.svm import SVC
+
+    import vaeaug.fitting as fitting
+
+    X, y = digits
+    trained, original = [], fitting.train_fold
+    monkeypatch.setattr(fitting, "train_fold", lambda *a, **k: trained.append(1) or original(*a, **k))
+    ones = X[y == 3][:40]
+    for estimator in (None, SVC()):
+        aug = VAEAugmenter(random_state=0, estimator=estimator, **{**FAST, "epochs": 1}).fit(ones, np.full(40, 3))
+        sel = aug.selection_
+        assert not sel["checked"] and not trained and "unchecked: the data hold one class" in sel["reason"]
+        assert len(aug.generate(ones, np.full(40, 3))[1]) == 40 * aug.n_per_sample_
+
+
 def test_no_fold_generator_sees_its_held_out_samples(digits, monkeypatch):
     import vaeaug.fitting as fitting
     import vaeaug.selection as selection

@@ -237,7 +237,8 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     k = n_folds(aug.cv, len(y_all))
     alpha = HARM_ALPHA[kind]
     split = folds(y_all, k, aug.seed_)
-    checked = not proxy_blind(scorer, split)
+    one_class = len(np.unique(y_all)) < 2  # any classifier is right on every sample: nothing to judge by
+    checked = not one_class and not proxy_blind(scorer, split)
     bar = tqdm(total=k if checked else 0, desc="choosing settings", unit="fold", disable=aug.verbose <= 0,
                leave=aug.verbose > 1)
     if checked:
@@ -282,10 +283,12 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     else:
         from .proxy import PROXY_MAX_SAMPLES
 
+        why = ("the data hold one class, which any classifier gets right, so no offspring could be judged"
+               if one_class else f"each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
+               f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
+               "fit(..., estimator=clf) checks with your classifier")
         reason = (f"chose {method} (σ/λ {strengths[method]}, {decodings[method]} decoding), the prior's first, "
-                  f"unchecked: each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
-                  f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
-                  "fit(..., estimator=clf) checks with your classifier")
+                  f"unchecked: {why}")
     bar.set_postfix_str(reason)
     bar.close()
     logger.info(reason)
