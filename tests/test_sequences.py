@@ -465,6 +465,14 @@ def test_a_list_of_frames_is_read_as_its_sequences_and_comes_back_as_frames(fitt
         VAEAugmenter(**kw).fit([f[["hr"]] if i == 2 else f for i, f in enumerate(frames)], y)
     with pytest.raises(TypeError, match=r"X\[0\] is a frame read as a sequence.*\['mood'\] are not numbers"):
         VAEAugmenter(**kw).fit([f.assign(mood="ok") for f in frames], y)
+    pytest.importorskip("imblearn", reason="VAESampler needs imbalanced-learn")
+    from vaeaug import VAESampler
+
+    few = frames[:16]  # 12 of class 0, 4 of class 1: filled with frames of the same columns
+    sampler = VAESampler(VAEAugmenter(**kw))
+    X_res, y_res = sampler.fit_resample(few, y[:16])
+    assert np.bincount(y_res).tolist() == [12, 12] and all(isinstance(f, pd.DataFrame) for f in X_res)
+    assert all(f.index.equals(few[i].index) for f, i in zip(X_res, sampler.sample_indices_))
 
 
 def test_a_table_indexed_by_two_keys_stays_a_table():

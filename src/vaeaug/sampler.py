@@ -19,7 +19,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
                       "(or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
-from .frames import categorical_columns, reads_as_cases
+from .frames import categorical_columns, is_frame_list, reads_as_cases
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
@@ -102,7 +102,10 @@ class VAESampler(BaseOverSampler):
             y = check_y(y, len(X))
             self.n_features_in_ = X.shape[1]
             return X.reset_index(drop=True), y, binarize_y
-        if self._sequences(X):
+        if is_frame_list(X) and self._sequences(X):  # a recording a frame: the augmenter reads their columns
+            y = check_y(y, len(X))
+            self.feature_names_in_ = np.asarray(X[0].columns, dtype=object)
+        elif self._sequences(X):
             X, _ = check_sequences(X)
             y = check_y(y, len(X))
         else:

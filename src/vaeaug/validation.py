@@ -28,7 +28,7 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
     if data_kind != "auto":
         return data_kind
     listlike = isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1)
-    if listlike and len(X) and np.ndim(X[0]) == 2 and not hasattr(X[0], "columns"):
+    if listlike and len(X) and np.ndim(X[0]) == 2:  # (T_i, C) arrays, or frames: a recording a frame
         return "sequence"
     return None
 
