@@ -128,6 +128,23 @@ def test_train_and_augment_a_csv_table_write_its_rows_back(tmp_path, capsys):
     assert [p.name for p in theirs.iterdir()] == ["table.json"]
 
 
+def test_uci_data_files_are_tables_and_a_tsv_is_written_with_tabs(tmp_path, capsys):
+    """``iris.data``, as UCI ships it, was refused: train and augment read .csv alone."""
+    rng = np.random.default_rng(0)
+    data = tmp_path / "iris.data"
+    data.write_text("".join(f"{rng.normal():.3f},{rng.normal():.3f},Iris-{['setosa', 'virginica'][i % 2]}\n"
+                            for i in range(30)))
+    model, out = tmp_path / "m", tmp_path / "new.tsv"
+    assert main(["train", "--data", str(data), "--out", str(model), "--epochs", "2", "--hidden", "8",
+                 "--latent-dim", "2", "--quiet"]) == 0, capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(out), "--per-sample", "1",
+                 "--quiet"]) == 0
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert len(rows) == 30 and {len(r) for r in rows} == {3} and {r[2] for r in rows} == {"Iris-setosa", "Iris-virginica"}
+    assert main(["train", "--data", str(tmp_path / "t.parquet"), "--out", str(model)]) == 1
+    assert "write a CSV first: pandas.read_excel(path).to_csv" in capsys.readouterr().err
+
+
 def test_a_csv_without_a_header_is_trained_on_and_augmented_as_it_is(tmp_path, capsys):
     """A headerless file (UCI's) loses no row, is said to have been read so, and its new rows come
     back without a header, the label where it was."""

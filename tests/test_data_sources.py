@@ -135,6 +135,36 @@ def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):
     assert out.read_text() == "1,5.1,3.5\n0,4.9,3.0\n1,6.3,3.3\n"
 
 
+def test_a_uci_table_of_names_and_spaces_is_read_as_uci_writes_it(tmp_path):
+    """UCI's yeast.data: columns apart by runs of spaces, a protein name first, no header. It was
+    refused by suffix; read as .csv, its first row became a header (a name is in no row below) and
+    the names a 200-column one-hot block. Now: spaces separate, names are left out, said so."""
+    from vaeaug.data import load_path
+
+    rng = np.random.default_rng(0)
+    lines = [f"P{i:04d}_YEAST  " + "  ".join(f"{v:.2f}" for v in rng.random(3)) + "  " + ["MIT", "CYT"][i % 2]
+             for i in range(40)]
+    f = tmp_path / "yeast.data"
+    f.write_text("\n".join(lines) + "\n")
+    with pytest.warns(UserWarning, match=r"column\(s\) \['0'\] name their rows"):
+        ds = load_path(f)
+    assert ds.meta["header"] is False and ds.meta["features"] == ["1", "2", "3"] and ds.X.shape == (40, 3)
+    assert ds.meta["label"] == "4" and ds.y[:2].tolist() == ["MIT", "CYT"] and ds.X[0, 0] == float(lines[0].split()[1])
+    assert load_csv(f, categorical=["0"]).X.shape == (40, 43)  # named a category: kept as one
+    f.write_text("name mcg gvh alm site\n" + "\n".join(lines) + "\n")  # a header over the names: still one
+    with pytest.warns(UserWarning, match=r"\['name'\] name their rows"):
+        assert load_csv(f).meta["features"] == ["mcg", "gvh", "alm"]
+    dated = tmp_path / "d.tsv"  # distinct dates measure, and a few rows are too few to call names names
+    dated.write_text("when\tx\tclass\n" + "".join(f"2026-01-{d:02d}\t{d}\t{d % 2}\n" for d in range(1, 29)))
+    assert load_path(dated).meta["features"] == ["when", "x"]
+    few = tmp_path / "few.txt"
+    few.write_text("a,1,x\nb,2,y\nc,3,x\n")
+    assert load_path(few).meta["features"] == ["0", "1"]
+    from vaeaug.data.csvfiles import separator_for
+
+    assert separator_for("new.tsv") == "\t" and separator_for("new.data") == ","
+
+
 def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):
     """``df.to_csv(path)`` writes the index as a first column without a name: distinct whole
     numbers that would only number the rows. It is left out, said so; a named column, or one

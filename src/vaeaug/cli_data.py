@@ -49,7 +49,10 @@ def large_images_hint(X, path) -> str | None:
 
 
 def is_csv(path) -> bool:
-    return str(path).lower().endswith(".csv")
+    """Whether ``path`` is a text table, read (and written) as a CSV: ``.csv``, UCI's ``.data``, ``.tsv``, ..."""
+    from .data.csvfiles import is_text_table
+
+    return is_text_table(path)
 
 
 def is_folder(path) -> bool:
@@ -99,8 +102,10 @@ def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
         ds = load_ts(path)
         return {"X": list(ds.X), "y": ds.y}
     if not str(path).endswith(".npz"):
-        raise ValueError(f"{path}: train and augment read .csv tables, .npz files with arrays X and y "
-                         "(np.savez(path, X=..., y=...)), .ts files or folders of images (one sub-folder per class)")
+        raise ValueError(f"{path}: train and augment read text tables (.csv, .tsv, .txt, .data, .dat), .npz files "
+                         "with arrays X and y (np.savez(path, X=..., y=...)), .ts files or folders of images (one "
+                         "sub-folder per class); from a spreadsheet or Parquet file, write a CSV first: "
+                         "pandas.read_excel(path).to_csv('table.csv', index=False), or read_parquet")
 
     arrays: dict = load_npz(path)
     for name in ("X", "X_val"):

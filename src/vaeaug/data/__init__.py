@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .builtin import load_digits_dataset
-from .csvfiles import load_csv, write_csv
+from .csvfiles import TEXT_TABLES, is_text_table, load_csv, write_csv
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
 from .images import load_image_folder
@@ -45,13 +45,13 @@ def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset
 
 
 def load_path(path: str | Path, label: str | None = None, kind: str | None = None, **kwargs) -> Dataset:
-    """A user's data by its path: ``.csv`` (table), ``.npz`` (X, y; ``kind="sequence"`` reads
-    (N, T, C) arrays as sequences), ``.ts`` (time series; a ``_TRAIN.ts`` file brings its
+    """A user's data by its path: a text table (``.csv``, UCI's ``.data``, ...), ``.npz`` (X, y;
+    ``kind="sequence"`` reads (N, T, C) arrays as sequences), ``.ts`` (time series; a ``_TRAIN.ts`` file brings its
     ``_TEST.ts`` beside it), or a folder of class folders."""
     p = Path(path)
     if p.is_dir():
         return load_image_folder(p, **kwargs)
-    if p.suffix.lower() == ".csv":
+    if is_text_table(p):
         return load_csv(p, label=label, **kwargs)
     if p.suffix.lower() == ".npz":
         return load_npz_dataset(p, kind)
@@ -60,7 +60,9 @@ def load_path(path: str | Path, label: str | None = None, kind: str | None = Non
         return load_ts(p, test if test is not None and test.is_file() else None)
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
-    raise ValueError(f"{p}: unknown data format; use .csv, .npz, .ts or a folder of class sub-folders")
+    raise ValueError(f"{p}: unknown data format; use a text table ({', '.join(TEXT_TABLES)}), .npz, .ts or a folder "
+                     "of class sub-folders; from a spreadsheet or Parquet file, write a CSV first: "
+                     "pandas.read_excel(path).to_csv('table.csv', index=False), or read_parquet")
 
 
 __all__ = [

@@ -21,13 +21,37 @@ from .times import iso_ns
 DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
 
 
+#: Suffixes of text tables read as CSV files are (the separator found from the file): UCI ships
+#: its tables as ``.data``, other archives as ``.txt``, ``.dat`` or ``.tsv``.
+TEXT_TABLES = (".csv", ".tsv", ".tab", ".txt", ".data", ".dat")
+#: The separator :func:`_dialect` gives a table whose columns are runs of spaces.
+WHITESPACE = " "
+
+
+def is_text_table(path) -> bool:
+    """Whether ``path`` names a text table, read as a CSV (:data:`TEXT_TABLES`)."""
+    return Path(str(path)).suffix.lower() in TEXT_TABLES
+
+
+def separator_for(path) -> str:
+    """The separator to write a table with: tabs in a ``.tsv`` or ``.tab`` file, else commas."""
+    return "\t" if Path(str(path)).suffix.lower() in (".tsv", ".tab") else ","
+
+
 def _dialect(lines: list[str]) -> str:
     """The separator of a CSV, from its first lines: the one of ``, ; tab |`` that splits every
-    line into the same number of cells (Python's csv sniffer), else a comma."""
+    line into the same number of cells (Python's csv sniffer), else runs of spaces where no such
+    separator is in the file and they split every line alike into two or more cells (UCI's
+    ``yeast.data``: :data:`WHITESPACE`), else a comma."""
     try:
-        return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
+        sep = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters=",;\t|").delimiter
     except csv.Error:
-        return ","
+        sep = ","
+    sample = [line for line in lines[:20] if line.strip()]
+    if sample and not any(sep in line for line in sample) and len({len(line.split()) for line in sample}) == 1 \
+            and len(sample[0].split()) >= 2:
+        return WHITESPACE
+    return sep
 
 
 def _is_positional(cells: list[str]) -> bool:
@@ -47,8 +71,36 @@ def first_row_is_data(first: list[str], rows: list[list[str]], label: str | None
         return False
     for j, c in enumerate(cells):
         if _to_float(c) is None and not _is_missing(c) and iso_ns(c) is None and all(r[j].strip() != c for r in rows):
-            return False
+            below = [r[j].strip() for r in rows]  # a column of names, each row's its own: a new one is no header's
+            if len(below) < 2 or len(set(below)) < len(below) or any(_to_float(v) is not None for v in below):
+                return False
     return True
+
+
+#: Rows a table needs before a text column that names its rows is taken for an identifier.
+MIN_ROWS_FOR_IDENTIFIER = 20
+
+
+def identifier_columns(names: list[str], rows: list[list[str]], keep: Sequence[str] = ()) -> list[str]:
+    """Feature columns that name their rows rather than measure them: text (neither numbers nor
+    dates) where more than half of the rows, at least :data:`MIN_ROWS_FOR_IDENTIFIER`, hold a value
+    no other row holds (yeast.data's protein names). One-hot encoded, each would add a column a
+    row, and offspring would carry names drawn at random. ``keep``: columns named categorical."""
+    from collections import Counter
+
+    from .times import time_format
+
+    if len(rows) < MIN_ROWS_FOR_IDENTIFIER:
+        return []
+    out = []
+    for k, name in enumerate(names):
+        present = [r[k].strip() for r in rows if not _is_missing(r[k])]
+        text = [c for c in present if _to_float(c) is None]
+        if name in keep or len(text) <= 0.05 * len(present) or time_format(present) is not None:
+            continue  # as TableEncoder reads them: numbers, or times
+        if sum(n == 1 for n in Counter(present).values()) > len(rows) / 2:
+            out.append(name)
+    return out
 
 
 def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
@@ -87,6 +139,8 @@ def _read_rows(path: Path, header: bool | None = None,
     if lines and lines[-1] == "":
         lines.pop()
     sep = _dialect(lines)
+    if sep == WHITESPACE:  # cells are the runs of other characters: tabs between them, none inside
+        lines, sep = ["\t".join(line.split()) for line in lines], "\t"
     reader = csv.reader(lines, delimiter=sep)
     try:
         first = [h.strip() for h in next(reader)]
@@ -174,6 +228,13 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
         _check_default_label(y, header, rows, j, path)
     feats = [r[:j] + r[j + 1 :] for r in rows]
     names = header[:j] + header[j + 1 :]
+    ids = identifier_columns(names, feats, categorical or ())
+    if ids:
+        warn_caller(f"{path}: column(s) {ids[:5]} name their rows (most rows hold a value no other row holds), as "
+                    "identifiers do: left out of the features (load_csv(..., categorical=[name]) keeps one as a category)",
+                    UserWarning)
+        kept = [k for k, h in enumerate(names) if h not in ids]
+        names, feats = [names[k] for k in kept], [[r[k] for k in kept] for r in feats]
     if not names:
         raise DataFormatError("the file has a label column but no feature columns", str(path))
     enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=lines)
@@ -259,7 +320,7 @@ def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndar
     import io
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, delimiter=separator_for(path), lineterminator="\n")
     # without a header a column is known by its place: the label goes back where it was read
     at = int(label) if not header and label.isdigit() else len(encoder.columns_)
     if header:

@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import warn_caller
 from ..fileio import atomic_write_text
 from ..sequences import object_array
-from .csvfiles import _label_column, _labels, _read_rows, short_float
+from .csvfiles import _label_column, _labels, _read_rows, separator_for, short_float
 from .dataset import DataFormatError, Dataset
 from .tabular import _is_missing, _to_float
 from .times import iso_ns
@@ -120,7 +120,7 @@ def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, ex
     (:func:`~vaeaug.data.csvfiles.short_float`; the first ``exact_rows`` sequences, originals, as
     they were read), and the label (atomically)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, delimiter=separator_for(path), lineterminator="\n")
     time = meta.get("time")
     w.writerow([meta["id"], *([time] if time else []), *meta["channels"], meta["label"]])
     for n, (s, lab, case) in enumerate(zip(X, y, ids, strict=True)):
