@@ -163,6 +163,7 @@ def test_tables_show_exact_copies_beside_which_1nn_is_blind(digits_ds):
     assert "copies" not in columns_for(ExperimentConfig(), "image")
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a tiny VAE: the mechanics only
 def test_per_class_trains_on_a_fresh_scarce_cut_per_seed_and_tests_on_the_whole_split(digits_ds):
     """``per_class``: N training samples a class (a fifth as many validating), drawn per seed, the
     test split whole, as the suite measures; the summary says so."""

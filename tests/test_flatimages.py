@@ -86,6 +86,7 @@ def test_pixels_standardised_column_by_column_stay_a_table(digit_images, caplog)
     assert aug.image_shape_ == () and aug.vae_.kind == "vector"
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a tiny VAE: the mechanics only
 def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, tmp_path):
     import json
 
@@ -99,6 +100,7 @@ def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, t
         check_config({**config, "image_shape": [4, 8]}, "bad")
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a tiny VAE: the mechanics only
 def test_a_table_named_image_is_read_as_its_one_square_layout_or_refused():
     rng = np.random.default_rng(0)
     y = np.arange(60) % 3
