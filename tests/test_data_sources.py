@@ -110,6 +110,13 @@ def test_csv_separated_by_semicolons_tabs_or_bars_and_decimal_commas(tmp_path):
         f.write_bytes(("\ufeff" if encoding == "utf-16-be" else "").encode(encoding) + text.encode(encoding))
         np.testing.assert_array_equal(load_csv(f).X, want)  # UTF-16 read as Latin-1 had no feature columns
         assert load_csv(f).y.tolist() == ["x", "y", "Ä"]
+    # numbers a spreadsheet grouped in thousands were read as text, each its own category
+    rows = [("1,234.5", "0.5", "x"), ("-12,345,678", "1", "y"), ("999", "2", "x")] * 8
+    f.write_text("amount,b,class\n" + "".join(f'"{a}",{b},{c}\n' for a, b, c in rows))
+    np.testing.assert_array_equal(load_csv(f).X[:3, 0], [1234.5, -12345678, 999])
+    f.write_text("amount;b;class\n" + "".join(f"{a};{b};{c}\n" for a, b, c in
+                                              [("1.234,5", "0,5", "x"), ("12.345.678,25", "1", "y"), ("1.5", "2", "x")]))
+    np.testing.assert_array_equal(load_csv(f).X[:, 0], [1234.5, 12345678.25, 1.5])  # a point alone is decimal
 
 
 def test_a_csv_without_a_header_keeps_its_first_row(tmp_path):

@@ -19,6 +19,10 @@ from .times import iso_ns
 
 #: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
 DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
+#: Numbers grouped in thousands, as spreadsheets format them: "1,234.5" (quoted in a comma-separated
+#: file) and, with a decimal comma, "1.234,5" (the comma makes the point a grouping, not a decimal).
+GROUPED_POINT = re.compile(r"\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
+GROUPED_COMMA = re.compile(r"\s*[+-]?\d{1,3}(?:\.\d{3})+,\d+\s*")
 
 
 #: Suffixes of text tables read as CSV files are (the separator found from the file): UCI ships
@@ -157,7 +161,7 @@ def _read_rows(path: Path, header: bool | None = None,
             if len(r) != len(first):
                 raise DataFormatError(
                     f"row has {len(r)} cells but the first row has {len(first)}", str(path), start)
-            rows.append(_decimal_points(r) if sep != "," else r)
+            rows.append(_numbers(r, sep))
             lines.append(start)
     except csv.Error as e:
         raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
@@ -168,7 +172,7 @@ def _read_rows(path: Path, header: bool | None = None,
         warn_caller(f"{path}: its last {len(first) - k} column(s) have no name and no values (each line ends in "
                     "a separator, as spreadsheets write): left out", UserWarning)
         first, rows = first[:k], [r[:k] for r in rows]
-    as_data = _decimal_points(first) if sep != "," else first  # the first row, should it be a sample
+    as_data = _numbers(first, sep)  # the first row, should it be a sample
     if header is None:
         header = not first_row_is_data(as_data, rows, label)
     if not header:
@@ -182,9 +186,13 @@ def _read_rows(path: Path, header: bool | None = None,
     return first, rows, True, lines
 
 
-def _decimal_points(cells: list[str]) -> list[str]:
-    """A decimal comma is a decimal point where the comma does not separate."""
-    return [c.replace(",", ".") if DECIMAL_COMMA.fullmatch(c) else c for c in cells]
+def _numbers(cells: list[str], sep: str) -> list[str]:
+    """Cells of numbers as Python reads them: a decimal comma is a decimal point where the comma
+    does not separate, and thousands groupings are dropped (``"1,234.5"``, ``"1.234,5"``)."""
+    if sep == ",":  # a comma inside a cell: quoted, and a number only if grouped
+        return [c.replace(",", "") if "," in c and GROUPED_POINT.fullmatch(c) else c for c in cells]
+    return [c.replace(".", "").replace(",", ".") if GROUPED_COMMA.fullmatch(c) else
+            c.replace(",", ".") if DECIMAL_COMMA.fullmatch(c) else c for c in cells]
 
 
 def _label_column(header: list[str], label: str | None, path: str) -> int:
