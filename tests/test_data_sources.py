@@ -164,6 +164,9 @@ def test_a_uci_table_of_names_and_spaces_is_read_as_uci_writes_it(tmp_path):
     dated = tmp_path / "d.tsv"  # distinct dates measure, and a few rows are too few to call names names
     dated.write_text("when\tx\tclass\n" + "".join(f"2026-01-{d:02d}\t{d}\t{d % 2}\n" for d in range(1, 29)))
     assert load_path(dated).meta["features"] == ["when", "x"]
+    amounts = tmp_path / "pct.csv"  # amounts with a unit are no names: kept (as categories, as before)
+    amounts.write_text("share,x,class\n" + "".join(f"{d}.5 %,{d},{d % 2}\n" for d in range(30)))
+    assert load_path(amounts).meta["features"] == ["share", "x"]
     few = tmp_path / "few.txt"
     few.write_text("a,1,x\nb,2,y\nc,3,x\n")
     assert load_path(few).meta["features"] == ["0", "1"]

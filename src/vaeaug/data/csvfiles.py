@@ -86,9 +86,9 @@ MIN_ROWS_FOR_IDENTIFIER = 20
 
 
 def identifier_columns(names: list[str], rows: list[list[str]], keep: Sequence[str] = ()) -> list[str]:
-    """Feature columns that name their rows rather than measure them: text (neither numbers nor
-    dates) where more than half of the rows, at least :data:`MIN_ROWS_FOR_IDENTIFIER`, hold a value
-    no other row holds (yeast.data's protein names). One-hot encoded, each would add a column a
+    """Feature columns that name their rows rather than measure them: text with letters (neither
+    numbers, nor dates, nor amounts such as "12 %") where more than half of the rows, at least
+    :data:`MIN_ROWS_FOR_IDENTIFIER`, hold a value no other row holds (yeast.data's protein names). One-hot encoded, each would add a column a
     row, and offspring would carry names drawn at random. ``keep``: columns named categorical."""
     from collections import Counter
 
@@ -102,7 +102,8 @@ def identifier_columns(names: list[str], rows: list[list[str]], keep: Sequence[s
         text = [c for c in present if _to_float(c) is None]
         if name in keep or len(text) <= 0.05 * len(present) or time_format(present) is not None:
             continue  # as TableEncoder reads them: numbers, or times
-        if sum(n == 1 for n in Counter(present).values()) > len(rows) / 2:
+        named = sum(any(ch.isalpha() for ch in c) for c in present) > len(present) / 2  # names, not "12 %" or "$5"
+        if named and sum(n == 1 for n in Counter(present).values()) > len(rows) / 2:
             out.append(name)
     return out
 
