@@ -15,7 +15,7 @@ from vaeaug import VAEAugmenter, VAESampler
 from vaeaug.cli import main
 from vaeaug.priors import AMOUNT
 
-from .conftest import FAST
+from .conftest import FAST, warned_here
 
 SMALL = {**FAST, "epochs": 3}
 
@@ -398,3 +398,20 @@ def test_fit_refuses_validation_and_unlabeled_frames_whose_columns_differ_from_X
     with pytest.raises(ValueError, match=r"fit \(X_val\).*reordered"):  # a table's frames too
         VAEAugmenter(**SMALL).fit(mixed, np.repeat([0, 1], 30), X_val=mixed[mixed.columns[::-1]],
                                   y_val=np.repeat([0, 1], 30))
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: the warning only
+def test_a_frame_that_still_holds_its_label_column_is_warned_about(digits):
+    """fit(df, df["target"]): the VAE learnt the label as a feature, and offspring carried a
+    decoded copy of it that may disagree with their label, without a word."""
+    X, y = digits
+    df = pd.DataFrame(X[:120], columns=[f"px{i}" for i in range(64)]).assign(target=y[:120])
+    quick = {**SMALL, "epochs": 1}
+    with pytest.warns(UserWarning, match=r"X holds the label column 'target' itself.*X\.drop\(columns='target'\)") as rec:
+        VAEAugmenter(**quick).fit(df, df["target"])
+    assert warned_here(rec, "label column")
+    with pytest.warns(UserWarning, match="X holds the label column 'target'"):
+        VAESampler(VAEAugmenter(**quick)).fit_resample(df.iloc[:100], df["target"].iloc[:100])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a column of that name but other values: no warning
+        VAEAugmenter(**quick).fit(df.assign(target=y[1:121]), df["target"])

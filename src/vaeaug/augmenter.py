@@ -21,7 +21,8 @@ from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
 from .frames import (check_names, encode_table, frame_list_sequences, frame_names, frames_like, is_frame, is_frame_list,
-                     is_long_frame, labels_like, like, long_chunks, long_frame, long_sequences, reads_as_cases)
+                     is_long_frame, labels_like, like, long_chunks, long_frame, long_sequences, reads_as_cases,
+                     warn_label_in_frame)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .priors import resolved_compose, resolved_n_per_sample
@@ -304,6 +305,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         check_scorer(self.estimator if scorer is None else scorer)
         self.seed_ = as_seed(self.random_state)  # every seeded step of this fit, and later draws, from it
         names = frame_names(X, categories_ok=True)
+        warn_label_in_frame(X, y)
         for A, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):  # read by position from here on
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if is_frame_list(X) and self.data_kind in ("auto", "sequence"):  # a frame a sequence: columns are channels

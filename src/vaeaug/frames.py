@@ -21,6 +21,21 @@ def is_frame(X) -> bool:
     return True
 
 
+def warn_label_in_frame(X, y) -> None:
+    """Warn where a frame ``X`` still holds its label Series ``y`` as a column (``fit(df,
+    df["target"])``): the VAE would learn the label as a feature and offspring carry a decoded
+    copy of it, which may disagree with their label, and a classifier reads it as the answer."""
+    from .errors import warn_caller
+
+    name = getattr(y, "name", None)
+    if not is_frame(X) or is_long_frame(X) or name is None or name not in X.columns or len(X) != len(y):
+        return
+    column = X[name]
+    if getattr(column, "ndim", 1) == 1 and np.array_equal(column.to_numpy(), np.asarray(y)):
+        warn_caller(f"X holds the label column {name!r} itself: drop it from the features, "
+                    f"X.drop(columns={name!r})", UserWarning)
+
+
 def categorical_columns(X) -> list[str]:
     """The columns of a DataFrame that are not numbers (strings, categories, booleans, dates); [] else."""
     if not is_frame(X):

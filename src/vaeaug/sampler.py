@@ -19,7 +19,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
                       "(or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
-from .frames import categorical_columns, is_frame_list, reads_as_cases
+from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_label_in_frame
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
@@ -95,6 +95,7 @@ class VAESampler(BaseOverSampler):
                             "take a row per sample: pass the sequences as a list of (T, C) arrays, "
                             "[g.to_numpy() for _, g in X.groupby(level=0, sort=False)], or use "
                             "VAEAugmenter.fit_resample, which gives such a frame back")
+        warn_label_in_frame(X, y)
         if hasattr(X, "columns"):
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)  # one-hot labels: back to classes
