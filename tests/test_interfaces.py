@@ -271,9 +271,12 @@ def test_cli_path_mistakes_are_one_line(trained, tmp_path, capsys):
     (tmp_path / "x.csv").write_text("a,b\n1,2\n")
     assert main(["augment", "--model", str(model), "--data", str(tmp_path / "x.csv"), "--out", "o.npz"]) == 1
     assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
-    (tmp_path / "x.txt").write_text("1 2\n")
+    (tmp_path / "x.txt").write_text("1 2\n")  # a text table, as UCI's .data and .txt files are
     assert main(["augment", "--model", str(model), "--data", str(tmp_path / "x.txt"), "--out", "o.npz"]) == 1
-    assert "read .csv tables, .npz files" in capsys.readouterr().err
+    assert "trained on arrays, not on a CSV table" in capsys.readouterr().err
+    (tmp_path / "x.json").write_text("{}")
+    assert main(["augment", "--model", str(model), "--data", str(tmp_path / "x.json"), "--out", "o.npz"]) == 1
+    assert "read text tables (.csv, .tsv, .txt, .data, .dat), .npz files" in capsys.readouterr().err
     (tmp_path / "file").write_text("")
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(tmp_path / "file"),
                  "--shard-size", "10", "--strength", "0.5"]) == 1
