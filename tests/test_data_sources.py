@@ -175,6 +175,20 @@ def test_a_uci_table_of_names_and_spaces_is_read_as_uci_writes_it(tmp_path):
     assert separator_for("new.tsv") == "\t" and separator_for("new.data") == ","
 
 
+def test_label_codes_with_leading_zeros_stay_as_written(tmp_path):
+    """Class codes "01", "02" were read as integers: written back as "1", "2", and "01" beside "1"
+    merged into one class."""
+    f = tmp_path / "codes.csv"
+    f.write_text("a,class\n" + "".join(f"{i},{c}\n" for i, c in enumerate(["01", "1", "10", "02"] * 3)))
+    ds = load_csv(f)
+    assert sorted(set(ds.y.tolist())) == ["01", "02", "1", "10"]
+    out = tmp_path / "o.csv"
+    write_csv(out, ds.encoder, ds.X, ds.y, label="class")
+    assert out.read_text() == f.read_text()
+    f.write_text("a,class\n1,0\n2,1\n3,-2\n")  # whole numbers as such: integers, as before
+    assert load_csv(f).y.tolist() == [0, 1, -2]
+
+
 def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):
     """``df.to_csv(path)`` writes the index as a first column without a name: distinct whole
     numbers that would only number the rows. It is left out, said so; a named column, or one

@@ -19,6 +19,8 @@ from .times import iso_ns
 
 #: Decimal-comma numbers ("1,5"), as files separated by ';' or tabs write them in many locales.
 DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+(?:[eE][+-]?\d+)?\s*")
+#: A code written with leading zeros ("01", "-007"): text that a number would lose.
+LEADING_ZERO = re.compile(r"[+-]?0\d")
 #: Numbers grouped in thousands, as spreadsheets format them: "1,234.5" (quoted in a comma-separated
 #: file) and, with a decimal comma, "1.234,5" (the comma makes the point a grouping, not a decimal).
 GROUPED_POINT = re.compile(r"\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
@@ -268,13 +270,14 @@ def _check_default_label(y: np.ndarray, header: list[str], rows: list[list[str]]
 
 def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int | Sequence[int] = 2) -> np.ndarray:
     """Column ``j`` as labels, none missing: integers where every one is a whole number, else the
-    strings; ``first_line`` as :meth:`TableEncoder.fit`'s."""
+    strings; codes with leading zeros ("01", "007") stay text, so that they are written back as
+    they were and "01" is not merged with "1"; ``first_line`` as :meth:`TableEncoder.fit`'s."""
     labels = [r[j].strip() for r in rows]
     for i, lab in enumerate(labels):
         if _is_missing(lab):
             raise DataFormatError(f"missing label in column {name!r}", str(path), _line(first_line, i))
     ints = [_to_float(v) for v in labels]
-    if all(v is not None and float(v).is_integer() for v in ints):
+    if all(v is not None and v.is_integer() for v in ints) and not any(LEADING_ZERO.match(lab) for lab in labels):
         return np.array([int(v) for v in ints])
     return np.array(labels)
 
