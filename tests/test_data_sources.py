@@ -236,6 +236,36 @@ def test_a_csv_of_dates_and_times_is_read_as_counts_and_written_back_as_it_was(t
         ds.encoder.transform([["soon", "1"]], str(f))
 
 
+def test_zoned_times_are_instants_and_written_back_in_their_zone(tmp_path):
+    """ISO times with a zone ("Z", "+01:00"), as loggers and web services write them, were
+    refused as a long CSV's --time and read as text in a table; across a change to summer time
+    the wall clock runs back, so steps are ordered by instant."""
+    from vaeaug.data import TableEncoder, load_long_csv
+
+    f = tmp_path / "t.csv"
+    f.write_text("when,utc,x,class\n" + "".join(f"2026-03-{1 + i:02d}T08:{i:02d}:00+01:00,2026-03-{1 + i:02d}T08:00:00Z,"
+                                               f"{i},{i % 2}\n" for i in range(30)))
+    ds = load_csv(f)
+    assert ds.meta["features"] == ["when", "utc", "x"] and ds.encoder.times_[:2] == [["min", "s", "T", "+01:00"],
+                                                                                 ["h", "s", "T", "Z"]]
+    assert ds.X[0, 0] == np.datetime64("2026-03-01T07:00").astype("datetime64[m]").astype(np.int64)  # in UTC
+    out = tmp_path / "o.csv"
+    write_csv(out, TableEncoder.from_dict(ds.encoder.to_dict()), ds.X, ds.y, label="class")
+    assert out.read_text() == f.read_text()  # each time in its own zone, as written
+    f.write_text("when,x,class\n2026-03-29T01:30:00+01:00,1,0\n2026-03-29T03:10:00+02:00,2,1\n"
+                 "2026-03-29T01:00:00,3,0\n")  # an instant beside a wall-clock time: not one time column
+    assert load_csv(f).encoder.times_[0] is None
+    log = tmp_path / "log.csv"  # 02:40+02:00 (00:40 UTC) comes before 01:50+01:00 (00:50 UTC)
+    log.write_text("case,t,x,y,act\n" + "".join(f"c{c},{t},{v},{v},{a}\n" for c, a in ((0, "walk"), (1, "run"))
+                                                for t, v in (("2026-03-29T01:50:00+01:00", 2),
+                                                             ("2026-03-29T03:40:00+02:00", 3),
+                                                             ("2026-03-29T02:40:00+02:00", 1))))
+    with pytest.raises(DataFormatError, match=r"column 'y'; each case has one; column\(s\) \['act'\] hold one value"):
+        load_long_csv(log, "case", time="t")  # a channel named y is no label
+    seqs = load_long_csv(log, "case", time="t", label="act")
+    assert seqs.X[0][:, 0].tolist() == [1, 2, 3] and seqs.y.tolist() == ["walk", "run"]
+
+
 def test_table_encoder_round_trips_through_json(tmp_path):
     import json
 

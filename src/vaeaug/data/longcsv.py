@@ -77,8 +77,12 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
             stamps.append([rows[i][j_time].strip() for i in idx])
         labels = {rows[i][j_label].strip() for i in idx} if j_label is not None else set()
         if len(labels) > 1:
+            constant = [header[k] for k in range(len(header)) if k not in (j_id, j_time, j_label)
+                        and all(len({rows[i][k].strip() for i in rows_of}) == 1 for rows_of in cases.values())]
+            hint = (f"; column(s) {constant[:3]} hold one value a case: name the label with --label (label=)"
+                    if label is None and constant else "")
             raise DataFormatError(f"case {case!r} holds labels {sorted(labels)[:5]} in column {header[j_label]!r}; "
-                                  "each case has one", str(path), lines[idx[0]])
+                                  f"each case has one{hint}", str(path), lines[idx[0]])
         values = np.empty((len(idx), len(chans)))
         for t, i in enumerate(idx):
             for c, k in enumerate(chans):

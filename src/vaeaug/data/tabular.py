@@ -23,6 +23,7 @@ from .dataset import DataFormatError
 from .times import (
     ISO_UNITS,
     TIME_UNITS,
+    ZONE,
     coarsest_unit,
     from_time_numbers,
     iso_ns,
@@ -81,7 +82,7 @@ class TableEncoder:
         self.categories_: list[list[str] | None] = []
         self.integer_: list[bool] = []
         self.range_: list[tuple[float, float] | None] = []
-        self.times_: list[list[str] | None] = []  # per column: None, or [counting unit, written unit, separator]
+        self.times_: list[list[str] | None] = []  # per column: None, or [counting unit, written unit, separator(, zone)]
         self.report_: dict[str, int] = {}
         for j, name in enumerate(header):
             cells = [r[j] for r in rows]
@@ -276,8 +277,10 @@ class TableEncoder:
         enc.range_ = [None if r is None else (float(r[0]), float(r[1])) for r in enc.range_]
         enc.times_ = d.get("times_", [None] * n)  # encoders before times were kept: none
         if not (isinstance(enc.times_, list) and len(enc.times_) == n and all(
-                t is None or (kind == "numeric" and isinstance(t, list) and len(t) == 3 and t[0] in TIME_UNITS
-                              and t[1] in ISO_UNITS and t[2] in ("T", " ")) for t, kind in zip(enc.times_, enc.kinds_))):
+                t is None or (kind == "numeric" and isinstance(t, list) and len(t) in (3, 4) and t[0] in TIME_UNITS
+                              and t[1] in ISO_UNITS and t[2] in ("T", " ")
+                              and (len(t) == 3 or (isinstance(t[3], str) and ZONE.fullmatch(t[3]) is not None)))
+                for t, kind in zip(enc.times_, enc.kinds_))):
             raise ValueError("not a table encoder's state: its time formats disagree with its columns")
         enc.report_ = {}
         if "frame_columns" in d:

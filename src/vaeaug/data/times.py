@@ -13,9 +13,11 @@ TIME_UNITS = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "min": 60 * 10**9, "s": 1
 UNIT_NAMES = {"D": "days", "h": "hours", "min": "minutes", "s": "seconds", "ms": "milliseconds",
               "us": "microseconds", "ns": "nanoseconds"}
 
-#: ISO 8601 dates and times as CSV files write them (no zone): the written unit from the form.
-ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:([T ])(\d{2}:\d{2})(:\d{2}(?:\.(\d{1,9}))?)?)?")
+#: ISO 8601 dates and times as CSV files write them: the written unit from the form, and a time's
+#: zone where it has one ("Z" or an offset, as loggers and web services write them).
+ISO_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:([T ])(\d{2}:\d{2})(:\d{2}(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?")
 ISO_UNITS = ("D", "m", "s", "ms", "us", "ns")
+ZONE = re.compile(r"Z|[+-]\d{2}:?\d{2}")
 
 
 def coarsest_unit(ns: np.ndarray) -> str:
@@ -23,36 +25,55 @@ def coarsest_unit(ns: np.ndarray) -> str:
     return next(u for u, size in TIME_UNITS.items() if (ns % size == 0).all())
 
 
+def offset_ns(zone: str | None) -> int:
+    """A zone's offset east of UTC in nanoseconds: ``"Z"`` 0, ``"+01:00"`` (or ``"+0100"``) an hour."""
+    if not zone or zone == "Z":
+        return 0
+    digits = zone[1:].replace(":", "")
+    return (-1 if zone[0] == "-" else 1) * (int(digits[:2]) * 3600 + int(digits[2:]) * 60) * 10**9
+
+
 def iso_ns(cell: str) -> int | None:
-    """An ISO date or date and time (no zone) as int64 nanoseconds since 1970, else None."""
-    if not ISO_TIME.fullmatch(cell.strip()):
+    """An ISO date or date and time as int64 nanoseconds since 1970 (a zoned time: its instant,
+    counted in UTC), else None."""
+    text = cell.strip()
+    m = ISO_TIME.fullmatch(text)
+    if not m:
         return None
     try:
-        return int(np.datetime64(cell.strip().replace(" ", "T"), "ns").astype(np.int64))
+        base = text[: m.start(6)] if m.group(6) else text
+        return int(np.datetime64(base.replace(" ", "T"), "ns").astype(np.int64)) - offset_ns(m.group(6))
     except ValueError:  # 2021-02-30
         return None
 
 
 def time_format(cells: list[str]) -> list[str] | None:
     """For a column of ISO dates/times: the coarsest unit every value is whole in, the finest
-    unit any is written to, and the separator; None where any cell is not such a time."""
-    ns, written, sep = [], 0, " "
+    unit any is written to, the separator, and for zoned times their zone (a 4th item: the one
+    they share, or "Z" where offsets differ, as across a change to summer time); None where any
+    cell is not such a time, or some are zoned and others not (instants beside wall-clock times)."""
+    ns, written, sep, zones = [], 0, " ", set()
     for c in cells:
         m = ISO_TIME.fullmatch(c)
         v = iso_ns(c) if m else None
         if v is None:
             return None
         ns.append(v)
+        zones.add(m.group(6))
         sep = m.group(2) or sep
         digits = len(m.group(5) or "")
         written = max(written, 0 if not m.group(2) else 1 if not m.group(4) else 2 + (digits + 2) // 3)
-    return [coarsest_unit(np.array(ns, dtype=np.int64)), ISO_UNITS[min(written, len(ISO_UNITS) - 1)], sep]
+    if len(zones) > 1 and None in zones:
+        return None
+    zone = [] if zones == {None} else [zones.pop() if len(zones) == 1 else "Z"]
+    return [coarsest_unit(np.array(ns, dtype=np.int64)), ISO_UNITS[min(written, len(ISO_UNITS) - 1)], sep, *zone]
 
 
-def iso_strings(counts: np.ndarray, unit: str, written: str, sep: str) -> list[str]:
-    """Counts of ``unit`` as ISO strings written to ``written`` with ``sep``, as the column was."""
-    times = (counts * TIME_UNITS[unit]).astype("datetime64[ns]")
-    return [t.replace("T", sep) for t in np.datetime_as_string(times, unit=written).tolist()]
+def iso_strings(counts: np.ndarray, unit: str, written: str, sep: str, zone: str | None = None) -> list[str]:
+    """Counts of ``unit`` as ISO strings written to ``written`` with ``sep``, and in ``zone`` where
+    the column had one, as the column was."""
+    times = (counts * TIME_UNITS[unit] + offset_ns(zone)).astype("datetime64[ns]")
+    return [t.replace("T", sep) + (zone or "") for t in np.datetime_as_string(times, unit=written).tolist()]
 
 
 def time_ns(col) -> tuple[np.ndarray, np.ndarray]:
