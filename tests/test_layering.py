@@ -31,3 +31,11 @@ def test_importing_vaeaug_prints_nothing():
     out = subprocess.run([sys.executable, "-c", "import vaeaug, vaeaug.cli"], capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0 and out.stdout == "" and out.stderr == ""
+
+
+def test_the_lazily_imported_sampler_is_offered_by_dir_without_importing_it():
+    """``VAESampler`` is imported on first use (it needs imbalanced-learn); tab completion reads
+    ``dir(vaeaug)``, which did not list it."""
+    code = "import sys, vaeaug; print('VAESampler' in dir(vaeaug), 'vaeaug.sampler' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "False"], out.stderr

@@ -22,5 +22,10 @@ def __getattr__(name: str):
         return VAESampler
     raise AttributeError(f"module 'vaeaug' has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    """The module's names with ``VAESampler``, which is imported on first use, so that completion offers it."""
+    return sorted({*globals(), *__all__})
+
 __all__ = ["VAEAugmenter", "VAESampler", "AugmentedDataset", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
            "SmallClassError", "__version__"]
