@@ -181,10 +181,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Whether ``X`` is a (case, time) frame for this model: two index levels, and a sequence model."""
         return is_long_frame(X) and self._vae().kind == "sequence"
 
+    def _is_frame_list(self, X) -> bool:
+        """Whether ``X`` is a list of frames for this model, a recording each: a sequence model."""
+        return is_frame_list(X) and self._vae().kind == "sequence"
+
     def _cases(self, X):
         """A (case, time) frame (aeon's and sktime's pd-multiindex), or a list of frames, as its
         list of sequences, after checking its channel columns against fit's; anything else as it is."""
-        if is_frame_list(X) and self._vae().kind == "sequence":
+        if self._is_frame_list(X):
             return frame_list_sequences(X, getattr(self, "feature_names_in_", None), type(self).__name__)
         if not self._is_cases(X):
             return X
@@ -422,7 +426,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
         X_rec = like(self._decoded(self.transform(X), y, lengths), X, table=self._table())[0]
-        if is_frame_list(frame) and self.vae_.kind == "sequence":
+        if self._is_frame_list(frame):
             return frames_like(X_rec, frame, np.arange(len(frame)))
         return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
@@ -532,14 +536,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
         and at their sources' time stamps, where the input was one; as frames indexed as their
         sources, where it was a list of them."""
-        if is_frame_list(frame) and self.vae_.kind == "sequence":
+        if self._is_frame_list(frame):
             return frames_like(X_new, frame, source)
         return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
         """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
         (case, time) frame, or a list of frames, where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
-        if is_frame_list(frame) and self.vae_.kind == "sequence":
+        if self._is_frame_list(frame):
             return ((frames_like(X_chunk, frame, source), y_chunk) for (X_chunk, y_chunk), source in stream)
         return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
 
@@ -587,7 +591,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
-        if is_frame_list(X) and self.vae_.kind == "sequence":  # the caller's frames as given, then the offspring's
+        if self._is_frame_list(X):  # the caller's frames as given, then the offspring's
             return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)
