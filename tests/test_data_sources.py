@@ -279,6 +279,11 @@ def test_table_encoder_round_trips_through_json(tmp_path):
     f.write_text("a,c,k,y\n1.5,red,#N/A,x\n2.5,blue,4,y\n<NA>,red,5,x\n" + "7,red,6,y\n" * 20)  # Excel's, pandas'
     with pytest.warns(UserWarning, match="imputed.*a: 1, k: 1"):  # pandas reads them as missing: they were refused
         assert load_csv(f).encoder.kinds_ == ["numeric", "categorical", "numeric"]
+    # "none" is a category, as in pandas (credit-g: no other parties, 91 % of a column): it was imputed away
+    f.write_text("a,parties,y\n" + "".join(f"{i},{p},{i % 2}\n" for i, p in enumerate(["none"] * 8 + ["guarantor", "NA"])))
+    with pytest.warns(UserWarning, match=r"imputed.*parties: 1$"):
+        table = load_csv(f)
+    assert table.encoder.categories_[1] == ["guarantor", "none"] and table.X[:8, 2].tolist() == [1.0] * 8
     again = TableEncoder.from_dict(json.loads(json.dumps(ds.encoder.to_dict())))
     rows = [["0.1", "blue", "4"], ["9", "green", "?"]]  # an unseen category, a missing cell
     with pytest.warns(UserWarning, match=r"column 'c' holds \['green'\] \(first at line 3\), categories") as record:

@@ -32,9 +32,11 @@ from .times import (
     time_ns,
 )
 
-#: Missing cells, in any case: pandas' default ``na_values`` (Excel's ``#N/A`` among them) and UCI's ``?``.
-MISSING = {"", "?", "na", "n/a", "nan", "-nan", "null", "none", "<na>", "#n/a", "#n/a n/a", "#na", "1.#ind",
-           "-1.#ind", "1.#qnan", "-1.#qnan"}
+#: Missing cells, as written: pandas' default ``na_values`` (Excel's ``#N/A`` among them) and UCI's ``?``.
+#: Case counts, as in pandas: "none" and "na" are words ("no other parties", "not applicable") that
+#: tables use as categories (credit-g's "none" is 91 % of a column), not marks of a missing value.
+MISSING = {"", "?", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+           "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
 LABEL_NAMES = ("class", "label", "target", "y")
 
 
@@ -44,7 +46,7 @@ def _line(first_line: int | Sequence[int], i: int) -> int:
 
 
 def _is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING
+    return cell.strip() in MISSING
 
 
 def _to_float(cell: str) -> float | None:
