@@ -189,6 +189,20 @@ def test_label_codes_with_leading_zeros_stay_as_written(tmp_path):
     assert load_csv(f).y.tolist() == [0, 1, -2]
 
 
+def test_comment_lines_before_a_table_are_passed_over(tmp_path):
+    """A logger's notes above the table ("# units: mV") made the file's first row one cell wide,
+    and every row was refused; lines are still counted from the file's first."""
+    f = tmp_path / "log.dat"
+    f.write_text("# sensor export v2\n# units: mV, s\na,b,class\n1,2,x\n3,4,y\n5,6,x\n")
+    ds = load_csv(f)
+    assert ds.meta["features"] == ["a", "b"] and ds.X.tolist() == [[1, 2], [3, 4], [5, 6]]
+    f.write_text("# export\n#a b class\n1 2 x\n3 4 y\n5 6 x\n")  # a header marked with '#': still the header
+    assert load_csv(f).meta["features"] == ["a", "b"]
+    f.write_text("# notes\na,b,class\n1,2,x\n3,4\n")
+    with pytest.raises(DataFormatError, match="line 4: row has 2 cells"):
+        load_csv(f)
+
+
 def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):
     """``df.to_csv(path)`` writes the index as a first column without a name: distinct whole
     numbers that would only number the rows. It is left out, said so; a named column, or one

@@ -133,6 +133,27 @@ def _text(path: Path) -> str:
         return raw.decode("latin-1")
 
 
+def _comments(lines: list[str]) -> int:
+    """How many of the first lines are comments: lines opening with '#' before the table (a
+    logger's notes, units), which numpy's ``loadtxt`` and R's ``read.table`` pass over too. The
+    last of them is the header instead, its '#' dropped in place, where it then holds as many
+    cells as the line after it (``#id,a,class``, as some tools mark a header)."""
+    k = 0
+    while k < len(lines) and lines[k].lstrip().startswith("#"):
+        k += 1
+    if k == 0 or k == len(lines):
+        return 0
+    sep = _dialect(lines[k:])
+
+    def width(line: str) -> int:
+        return len(line.split()) if sep == WHITESPACE else len(next(csv.reader([line], delimiter=sep), []))
+
+    if width(lines[k]) > 1 and width(lines[k - 1].lstrip()[1:]) == width(lines[k]):
+        lines[k - 1] = lines[k - 1].lstrip()[1:]
+        return k - 1
+    return k
+
+
 def _read_rows(path: Path, header: bool | None = None,
                label: str | None = None) -> tuple[list[str], list[list[str]], bool, list[int]]:
     """The column names, the rows (blank lines skipped), whether the file had a header, and the
@@ -145,6 +166,8 @@ def _read_rows(path: Path, header: bool | None = None,
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    skip = _comments(lines)  # lines are counted from the file's first all the same
+    lines = lines[skip:]
     sep = _dialect(lines)
     if sep == WHITESPACE:  # cells are the runs of other characters: tabs between them, none inside
         lines, sep = ["\t".join(line.split()) for line in lines], "\t"
@@ -154,11 +177,11 @@ def _read_rows(path: Path, header: bool | None = None,
     except StopIteration:
         raise DataFormatError("the file is empty", str(path)) from None
     except csv.Error as e:
-        raise DataFormatError(f"unreadable CSV header ({e})", str(path), 1) from None
-    rows, lines, end = [], [], reader.line_num  # end: the last line read; a row starts on the next
+        raise DataFormatError(f"unreadable CSV header ({e})", str(path), skip + 1) from None
+    rows, lines, end = [], [], reader.line_num + skip  # end: the last line read; a row starts on the next
     try:
         for r in reader:
-            start, end = end + 1, reader.line_num
+            start, end = end + 1, reader.line_num + skip
             if not r or all(not c.strip() for c in r):
                 continue
             if len(r) != len(first):
@@ -167,7 +190,7 @@ def _read_rows(path: Path, header: bool | None = None,
             rows.append(_numbers(r, sep))
             lines.append(start)
     except csv.Error as e:
-        raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num) from None
+        raise DataFormatError(f"unreadable CSV ({e})", str(path), reader.line_num + skip) from None
     k = len(first)  # every line ending in a separator, as spreadsheets write past formatted cells: an
     while k > 1 and not first[k - 1].strip() and all(not r[k - 1].strip() for r in rows):  # empty, unnamed column
         k -= 1
@@ -179,7 +202,7 @@ def _read_rows(path: Path, header: bool | None = None,
     if header is None:
         header = not first_row_is_data(as_data, rows, label)
     if not header:
-        return [str(j) for j in range(len(first))], [as_data, *rows], False, [1, *lines]
+        return [str(j) for j in range(len(first))], [as_data, *rows], False, [skip + 1, *lines]
     if not rows:
         raise DataFormatError("the file has a header but no rows", str(path))
     repeated = sorted({h for h in first if first.count(h) > 1})
