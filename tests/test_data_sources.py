@@ -189,6 +189,20 @@ def test_label_codes_with_leading_zeros_stay_as_written(tmp_path):
     assert load_csv(f).y.tolist() == [0, 1, -2]
 
 
+def test_dates_in_a_local_form_are_said_to_be_read_as_categories(tmp_path):
+    """"03/29/2026" is month or day first by locale: read as a category a date, each its own
+    one-hot column, without a word; now said, with the ISO form that is read as dates."""
+    f = tmp_path / "d.csv"
+    f.write_text("when,x,class\n03/29/2026,1,a\n03/30/2026,2,b\n29.03.26 08:00,3,a\n")
+    with pytest.warns(UserWarning, match=r"column 'when' holds dates in a local form .* read as 3 categories.*"
+                                         r"ISO form \(2026-03-29\)"):
+        load_csv(f)
+    f.write_text("when,x,class\n2026-03-29,1,a\n2026-03-30,2,b\n2026-04-01,3,a\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_csv(f).encoder.times_[0] is not None  # the ISO form: dates
+
+
 def test_comment_lines_before_a_table_are_passed_over(tmp_path):
     """A logger's notes above the table ("# units: mV") made the file's first row one cell wide,
     and every row was refused; lines are still counted from the file's first."""

@@ -14,6 +14,7 @@ numbers but not all is refused (a typo is likelier than a category), naming the 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,6 +39,9 @@ from .times import (
 MISSING = {"", "?", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
            "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
 LABEL_NAMES = ("class", "label", "target", "y")
+#: Dates in a local form ("03/29/2026", "29.03.26"), which is ambiguous (day or month first), so
+#: not read as dates but said: as categories each date is a column of its own.
+LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
 def _line(first_line: int | Sequence[int], i: int) -> int:
@@ -106,6 +110,10 @@ class TableEncoder:
             self.times_.append(time)
             if name in self.categorical or len(bad) > 0.05 * len(present):
                 cats = sorted({c for _, c in present})
+                if name not in self.categorical and len(cats) > 1 and all(LOCAL_DATE.fullmatch(c) for c in cats):
+                    warn_caller(f"column {name!r} holds dates in a local form ({cats[0]!r}), read as {len(cats)} "
+                                "categories: write them in ISO form (2026-03-29) to have them read as dates",
+                                UserWarning)
                 vals = [c for _, c in present]
                 mode = max(cats, key=vals.count)
                 self.kinds_.append("categorical")
