@@ -203,6 +203,28 @@ def test_dates_in_a_local_form_are_said_to_be_read_as_categories(tmp_path):
         assert load_csv(f).encoder.times_[0] is not None  # the ISO form: dates
 
 
+def test_a_compressed_table_is_read_and_written_compressed(tmp_path):
+    """``table.csv.gz`` (bz2, xz), as pandas reads it, was refused by its suffix."""
+    import bz2
+    import gzip
+    import lzma
+
+    text = "a,b,class\n1.5,2,x\n3,4,y\n5,6,x\n"
+    for suffix, pack, unpack in ((".gz", gzip.compress, gzip.decompress), (".bz2", bz2.compress, bz2.decompress),
+                                 (".xz", lzma.compress, lzma.decompress)):
+        f = tmp_path / f"table.tsv{suffix}"
+        f.write_bytes(pack(text.replace(",", "\t").encode()))
+        ds = load_path(f)
+        assert ds.name == "table" and ds.X.tolist() == [[1.5, 2], [3, 4], [5, 6]] and ds.meta["features"] == ["a", "b"]
+        out = tmp_path / f"new.csv{suffix}"
+        write_csv(out, ds.encoder, ds.X, ds.y, label="class")
+        assert unpack(out.read_bytes()).decode().startswith("a,b,class\n1.5,2,x\n")  # compressed as named, commas
+        assert load_csv(out).X.tolist() == ds.X.tolist()
+    (tmp_path / "bad.csv.gz").write_bytes(b"\x1f\x8b" + b"cut short")
+    with pytest.raises(DataFormatError, match="bad.csv.gz: cannot decompress"):
+        load_csv(tmp_path / "bad.csv.gz")
+
+
 def test_comment_lines_before_a_table_are_passed_over(tmp_path):
     """A logger's notes above the table ("# units: mV") made the file's first row one cell wide,
     and every row was refused; lines are still counted from the file's first."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import warn_caller
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_bytes, atomic_write_text
 from .dataset import DataFormatError, Dataset
 from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _line, _to_float
 from .times import iso_ns
@@ -34,14 +34,45 @@ TEXT_TABLES = (".csv", ".tsv", ".tab", ".txt", ".data", ".dat")
 WHITESPACE = " "
 
 
+#: Compressions a text table may come in (``table.csv.gz``), as pandas reads them: by suffix, and
+#: on reading by the file's own first bytes.
+COMPRESSIONS = {".gz": b"\x1f\x8b", ".bz2": b"BZh", ".xz": b"\xfd7zXZ\x00"}
+
+
+def _table_suffix(path) -> str:
+    """A table's own suffix, under any compression's (``.csv`` of ``t.csv.gz``)."""
+    p = Path(str(path))
+    return Path(p.stem).suffix.lower() if p.suffix.lower() in COMPRESSIONS else p.suffix.lower()
+
+
+def table_name(path) -> str:
+    """A table's name: its file's, less the table's and any compression's suffix (``t`` of ``t.csv.gz``)."""
+    p = Path(str(path))
+    return Path(p.stem).stem if p.suffix.lower() in COMPRESSIONS else p.stem
+
+
 def is_text_table(path) -> bool:
-    """Whether ``path`` names a text table, read as a CSV (:data:`TEXT_TABLES`)."""
-    return Path(str(path)).suffix.lower() in TEXT_TABLES
+    """Whether ``path`` names a text table, read as a CSV (:data:`TEXT_TABLES`), compressed or not."""
+    return _table_suffix(path) in TEXT_TABLES
 
 
 def separator_for(path) -> str:
     """The separator to write a table with: tabs in a ``.tsv`` or ``.tab`` file, else commas."""
-    return "\t" if Path(str(path)).suffix.lower() in (".tsv", ".tab") else ","
+    return "\t" if _table_suffix(path) in (".tsv", ".tab") else ","
+
+
+def write_table_text(path, text: str) -> None:
+    """A table's text written atomically, compressed where ``path``'s suffix names a compression."""
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in COMPRESSIONS:
+        atomic_write_text(path, text)
+        return
+    import bz2
+    import gzip
+    import lzma
+
+    pack = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    atomic_write_bytes(path, pack(text.encode("utf-8")))
 
 
 def _dialect(lines: list[str]) -> str:
@@ -122,9 +153,20 @@ def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
 
 
 def _text(path: Path) -> str:
-    """A CSV's text: UTF-16 where it opens with that byte-order mark (Excel's "Unicode Text"),
-    else UTF-8 (a BOM dropped), else Latin-1 (every byte is a character)."""
+    """A CSV's text, decompressed where it is gzip, bzip2 or xz: UTF-16 where it opens with that
+    byte-order mark (Excel's "Unicode Text"), else UTF-8 (a BOM dropped), else Latin-1 (every
+    byte is a character)."""
     raw = path.read_bytes()
+    if raw.startswith(tuple(COMPRESSIONS.values())):  # table.csv.gz, as pandas reads it
+        import bz2
+        import gzip
+        import lzma
+
+        try:
+            raw = (gzip.decompress if raw.startswith(b"\x1f\x8b") else bz2.decompress if raw.startswith(b"BZh")
+                   else lzma.decompress)(raw)
+        except (OSError, EOFError, ValueError, lzma.LZMAError) as e:
+            raise DataFormatError(f"cannot decompress ({e})", str(path)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     try:
@@ -274,7 +316,7 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     enc = TableEncoder(missing=missing, categorical=categorical).fit(names, feats, str(path), first_line=lines)
     X = enc.transform(feats, str(path), first_line=lines)
     meta = {"source": str(path), "label": header[j], "features": names, "imputed": enc.report_, "header": named}
-    return Dataset(name=path.stem, X=X, y=y, kind="vector", meta=meta, encoder=enc)
+    return Dataset(name=table_name(path), X=X, y=y, kind="vector", meta=meta, encoder=enc)
 
 
 def _check_default_label(y: np.ndarray, header: list[str], rows: list[list[str]], j: int, path: Path) -> None:
@@ -364,4 +406,4 @@ def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndar
         row = list(row) if i < exact_rows else [short_float(v) if isinstance(v, float) else v for v in row]
         row.insert(at, lab.item() if hasattr(lab, "item") else lab)
         w.writerow(row)
-    atomic_write_text(path, buf.getvalue())
+    write_table_text(path, buf.getvalue())

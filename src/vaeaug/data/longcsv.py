@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import warn_caller
-from ..fileio import atomic_write_text
 from ..sequences import object_array
-from .csvfiles import _label_column, _labels, _read_rows, separator_for, short_float
+from .csvfiles import _label_column, _labels, _read_rows, separator_for, short_float, table_name, write_table_text
 from .dataset import DataFormatError, Dataset
 from .tabular import _is_missing, _to_float
 from .times import iso_ns
@@ -102,7 +101,7 @@ def load_long_csv(path: str | Path, id: str, label: str | None = None, time: str
         _warn_clock(X, names, path)
     meta = {"source": str(path), "label": None if j_label is None else header[j_label], "id": id, "time": time,
             "channels": names, "ids": list(cases), "times": stamps if j_time is not None else None}
-    return Dataset(name=path.stem, X=object_array(X), y=y, kind="sequence", meta=meta)
+    return Dataset(name=table_name(path), X=object_array(X), y=y, kind="sequence", meta=meta)
 
 
 def _warn_clock(X: list[np.ndarray], names: list[str], path: Path) -> None:
@@ -136,4 +135,4 @@ def write_long_csv(path: str | Path, X: list[np.ndarray], y, ids, meta: dict, ex
             raise ValueError(f"sequence {case!r} has {len(steps)} steps but {len(stamps)} time stamps")
         for t, step in zip(stamps, steps):
             w.writerow([case, *([t] if time else []), *map(cell, step), lab])
-    atomic_write_text(path, buf.getvalue())
+    write_table_text(path, buf.getvalue())
