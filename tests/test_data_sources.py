@@ -435,6 +435,17 @@ def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
     np.testing.assert_array_equal(ds.X[0], upright)
 
 
+def test_a_folder_of_recordings_is_told_how_it_is_read(tmp_path):
+    """A folder of class folders of CSV recordings (sensor data sets come so) was told only that it
+    held no images."""
+    for label in ("walk", "run"):
+        (tmp_path / label).mkdir()
+        (tmp_path / label / "r1.csv").write_text("ax,ay\n1,2\n3,4\n")
+    with pytest.raises(DataFormatError, match=r"no images found.*holds 2 text table\(s\), such as run/r1.csv.*"
+                                              r"\[pd.read_csv\(f\) for f in files\].*--sequence-id COLUMN"):
+        load_image_folder(tmp_path)
+
+
 def test_sixteen_bit_grey_images_keep_their_depth_both_ways(tmp_path):
     """16-bit PNGs (scanners, microscopes, X-rays) were converted to 8 bits by PIL, which clips at
     255: nearly every pixel of a 12-bit image came in white."""

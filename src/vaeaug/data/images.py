@@ -43,8 +43,15 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
                                   "add their images, or move the folders out", str(root))
         files = sorted((name, f) for name, found in classes.items() for f in found)
     if not files:
+        from .csvfiles import is_text_table
+
+        tables = sorted(f for f in root.rglob("*") if f.is_file() and is_text_table(f))
+        recordings = (f"; it holds {len(tables)} text table(s), such as {tables[0].relative_to(root).as_posix()}: "
+                      "a recording a file is read in Python as a list of frames, [pd.read_csv(f) for f in files], "
+                      "or on the command line as one long CSV with a column naming each file's rows "
+                      "(--sequence-id COLUMN)") if tables else ""
         raise DataFormatError("no images found: expected " + ("PNG/JPEG files" if anywhere else
-                              "one sub-folder per class holding PNG/JPEG files"), str(root))
+                              "one sub-folder per class holding PNG/JPEG files") + recordings, str(root))
     images, labels = [], []
     for label, f in files:
         try:
