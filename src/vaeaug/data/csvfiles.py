@@ -26,17 +26,14 @@ LEADING_ZERO = re.compile(r"[+-]?0\d")
 GROUPED_POINT = re.compile(r"\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
 GROUPED_COMMA = re.compile(r"\s*[+-]?\d{1,3}(?:\.\d{3})+,\d+\s*")
 
-
 #: Suffixes of text tables read as CSV files are (the separator found from the file): UCI ships
 #: its tables as ``.data``, other archives as ``.txt``, ``.dat`` or ``.tsv``.
 TEXT_TABLES = (".csv", ".tsv", ".tab", ".txt", ".data", ".dat")
 #: The separator :func:`_dialect` gives a table whose columns are runs of spaces.
 WHITESPACE = " "
-
-
 #: Compressions a text table may come in (``table.csv.gz``), as pandas reads them: by suffix, and
-#: on reading by the file's own first bytes.
-COMPRESSIONS = {".gz": b"\x1f\x8b", ".bz2": b"BZh", ".xz": b"\xfd7zXZ\x00"}
+#: on reading by the file's own first bytes (:func:`_decompressed`).
+COMPRESSIONS = (".gz", ".bz2", ".xz")
 
 
 def _table_suffix(path) -> str:
@@ -121,8 +118,9 @@ MIN_ROWS_FOR_IDENTIFIER = 20
 def identifier_columns(names: list[str], rows: list[list[str]], keep: Sequence[str] = ()) -> list[str]:
     """Feature columns that name their rows rather than measure them: text with letters (neither
     numbers, nor dates, nor amounts such as "12 %") where more than half of the rows, at least
-    :data:`MIN_ROWS_FOR_IDENTIFIER`, hold a value no other row holds (yeast.data's protein names). One-hot encoded, each would add a column a
-    row, and offspring would carry names drawn at random. ``keep``: columns named categorical."""
+    :data:`MIN_ROWS_FOR_IDENTIFIER`, hold a value no other row holds (yeast.data's protein
+    names). One-hot encoded, each would add a column a row, and offspring would carry names
+    drawn at random. ``keep``: columns named categorical."""
     from collections import Counter
 
     from .times import time_format
@@ -152,21 +150,27 @@ def is_index_column(header: list[str], rows: list[list[str]]) -> bool:
     return len(set(values)) == len(values)
 
 
+def _decompressed(raw: bytes, path: Path) -> bytes:
+    """A file's bytes, decompressed where they open with gzip's, bzip2's or xz's signature."""
+    import bz2
+    import gzip
+    import lzma
+
+    unpack = (gzip.decompress if raw[:2] == b"\x1f\x8b" else lzma.decompress if raw[:6] == b"\xfd7zXZ\x00"
+              else bz2.decompress if raw[:3] == b"BZh" and raw[4:10] == b"1AY&SY" else None)
+    if unpack is None:
+        return raw
+    try:
+        return unpack(raw)
+    except (OSError, EOFError, ValueError, lzma.LZMAError) as e:
+        raise DataFormatError(f"cannot decompress ({e})", str(path)) from None
+
+
 def _text(path: Path) -> str:
     """A CSV's text, decompressed where it is gzip, bzip2 or xz: UTF-16 where it opens with that
     byte-order mark (Excel's "Unicode Text"), else UTF-8 (a BOM dropped), else Latin-1 (every
     byte is a character)."""
-    raw = path.read_bytes()
-    if raw.startswith(tuple(COMPRESSIONS.values())):  # table.csv.gz, as pandas reads it
-        import bz2
-        import gzip
-        import lzma
-
-        try:
-            raw = (gzip.decompress if raw.startswith(b"\x1f\x8b") else bz2.decompress if raw.startswith(b"BZh")
-                   else lzma.decompress)(raw)
-        except (OSError, EOFError, ValueError, lzma.LZMAError) as e:
-            raise DataFormatError(f"cannot decompress ({e})", str(path)) from None
+    raw = _decompressed(path.read_bytes(), path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     try:
