@@ -237,6 +237,8 @@ def test_comment_lines_before_a_table_are_passed_over(tmp_path):
     f.write_text("# notes\na,b,class\n1,2,x\n3,4\n")
     with pytest.raises(DataFormatError, match="line 4: row has 2 cells"):
         load_csv(f)
+    f.write_text("sep=;\na;b;class\n1,5;2;x\n3;4;y\n5;6;x\n")  # Excel's first line naming the separator
+    assert load_csv(f).X.tolist() == [[1.5, 2], [3, 4], [5, 6]]
 
 
 def test_the_row_index_pandas_writes_is_left_out_with_a_warning(tmp_path):

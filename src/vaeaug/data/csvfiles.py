@@ -31,6 +31,8 @@ GROUPED_COMMA = re.compile(r"\s*[+-]?\d{1,3}(?:\.\d{3})+,\d+\s*")
 TEXT_TABLES = (".csv", ".tsv", ".tab", ".txt", ".data", ".dat")
 #: The separator :func:`_dialect` gives a table whose columns are runs of spaces.
 WHITESPACE = " "
+#: The first line Excel may write to name a CSV's separator ("sep=;").
+EXCEL_SEPARATOR = re.compile(r"sep=(.)", re.IGNORECASE)
 #: Compressions a text table may come in (``table.csv.gz``), as pandas reads them: by suffix, and
 #: on reading by the file's own first bytes (:func:`_decompressed`).
 COMPRESSIONS = (".gz", ".bz2", ".xz")
@@ -213,8 +215,10 @@ def _read_rows(path: Path, header: bool | None = None,
     if lines and lines[-1] == "":
         lines.pop()
     skip = _comments(lines)  # lines are counted from the file's first all the same
+    told = EXCEL_SEPARATOR.fullmatch(lines[skip].strip()) if skip < len(lines) else None
+    skip += told is not None  # Excel's "sep=;" line names the separator, and is no row
     lines = lines[skip:]
-    sep = _dialect(lines)
+    sep = told.group(1) if told else _dialect(lines)
     if sep == WHITESPACE:  # cells are the runs of other characters: tabs between them, none inside
         lines, sep = ["\t".join(line.split()) for line in lines], "\t"
     reader = csv.reader(lines, delimiter=sep)
