@@ -170,7 +170,7 @@ def test_a_uci_table_of_names_and_spaces_is_read_as_uci_writes_it(tmp_path):
     few = tmp_path / "few.txt"
     few.write_text("a,1,x\nb,2,y\nc,3,x\n")
     assert load_path(few).meta["features"] == ["0", "1"]
-    from vaeaug.data.csvfiles import separator_for
+    from vaeaug.data.textfiles import separator_for
 
     assert separator_for("new.tsv") == "\t" and separator_for("new.data") == ","
 

@@ -50,7 +50,7 @@ def large_images_hint(X, path) -> str | None:
 
 def is_csv(path) -> bool:
     """Whether ``path`` is a text table, read (and written) as a CSV: ``.csv``, UCI's ``.data``, ``.tsv``, ..."""
-    from .data.csvfiles import is_text_table
+    from .data.textfiles import is_text_table
 
     return is_text_table(path)
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .builtin import load_digits_dataset
-from .csvfiles import TEXT_TABLES, is_text_table, load_csv, write_csv
+from .csvfiles import load_csv, write_csv
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
 from .images import load_image_folder
 from .longcsv import load_long_csv, write_long_csv
 from .npzfile import load_npz_dataset
 from .tabular import TableEncoder
+from .textfiles import TEXT_TABLES, is_text_table
 from .timeseries import AEON_SETS, load_aeon, load_ts
 from .ujipen import load_ujipen_v1, load_ujipen_v1_trajectories, load_ujipen_v2, render
 

@@ -43,7 +43,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
                                   "add their images, or move the folders out", str(root))
         files = sorted((name, f) for name, found in classes.items() for f in found)
     if not files:
-        from .csvfiles import is_text_table
+        from .textfiles import is_text_table
 
         tables = sorted(f for f in root.rglob("*") if f.is_file() and is_text_table(f))
         recordings = (f"; it holds {len(tables)} text table(s), such as {tables[0].relative_to(root).as_posix()}: "

@@ -12,9 +12,10 @@ import numpy as np
 
 from ..errors import warn_caller
 from ..sequences import object_array
-from .csvfiles import _label_column, _labels, _read_rows, separator_for, short_float, table_name, write_table_text
+from .csvfiles import _label_column, _labels, _read_rows, short_float
 from .dataset import DataFormatError, Dataset
 from .tabular import _is_missing, _to_float
+from .textfiles import separator_for, table_name, write_table_text
 from .times import iso_ns
 
 
