@@ -22,7 +22,8 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     are passed over.
 
     Images are read as viewers show them: turned upright by their EXIF orientation (phone photos),
-    transparent pixels over white (black strokes on a transparent canvas stay black on white). Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
+    transparent pixels over white (black strokes on a transparent canvas stay black on white).
+    Images of other sizes are resized (bilinear, aspect not kept) to ``size`` — by default the
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
     colour, all load as (N, 3, H, W) RGB. Grey images of more than 8 bits (16-bit PNG or TIFF,
     as scanners and microscopes write them) keep their depth: (N, H, W) uint16, 8-bit ones among
