@@ -190,7 +190,8 @@ def load_csv(path: str | Path, label: str | None = None, missing: str = "impute"
     ids = identifier_columns(names, feats, categorical or ())
     if ids:
         warn_caller(f"{path}: column(s) {ids[:5]} name their rows (most rows hold a value no other row holds), as "
-                    "identifiers do: left out of the features (load_csv(..., categorical=[name]) keeps one as a category)",
+                    "identifiers do: left out of the features (load_csv(..., categorical=[name]) keeps one as a "
+                    "category)",
                     UserWarning)
         kept = [k for k, h in enumerate(names) if h not in ids]
         names, feats = [names[k] for k in kept], [[r[k] for k in kept] for r in feats]
@@ -231,7 +232,8 @@ def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: in
 
 
 def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
-                  header: bool | None = None, classes=None, say_left_out: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+                  header: bool | None = None, classes=None,
+                  say_left_out: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
     its columns are found by name, in any order, and must include every one the encoder knows;
     ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
