@@ -1,10 +1,12 @@
 """Every bad input gets a clear error naming the problem (and the index where there is one),
 before any expensive work and before any output is written."""
 
+import warnings
+
 import numpy as np
 import pytest
 
-from vaeaug import SmallClassError, VAEAugmenter
+from vaeaug import PosteriorCollapseWarning, SmallClassError, VAEAugmenter
 from vaeaug.cli import main
 from vaeaug.data import Dataset
 from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
@@ -222,3 +224,27 @@ def test_a_frames_bad_row_is_named_by_its_index_label_too(digits):
         conditional.generate(plain, labels.astype(str).to_numpy())  # labels read from a file as text
     with pytest.raises(ValueError, match=r"known labels: \[0, 1, 2, 3, 4, 5, 6, 7, 8, 9\]$"):  # 99 is no typing slip
         conditional.generate(plain, unseen.astype(str).to_numpy())
+
+
+def test_a_regression_target_is_refused_or_warned_about(digits, tmp_path, capsys):
+    """A quantity passed as y (diabetes' progression, a price) was taken for classes, one or two
+    samples each, and fitted without a word: continuous values are now refused, as scikit-learn's
+    classifiers refuse them, and whole numbers that look like a quantity are warned about."""
+    X, y = digits[0][:60], digits[1][:60]
+    quantity = np.linspace(25.5, 346.5, 60)
+    with pytest.raises(ValueError, match=r"y holds continuous values \(e.g. 25.5\).*pd.qcut\(y, 5, labels=False\)"):
+        VAEAugmenter(**FAST).fit(X, quantity)
+    with pytest.warns(UserWarning, match=r"y holds 33 distinct numbers for 60 samples, from 30 to 350 with gaps.*"
+                                         r"a quantity rather than class labels") as record:
+        VAEAugmenter(**FAST).fit(X, np.round(quantity, -1))  # tens: whole numbers, two samples a value
+    assert warned_here(record, "a quantity")
+    with warnings.catch_warnings():  # class codes 0..K-1, one sample each (one-shot data): no quantity
+        warnings.filterwarnings("error", message=".*a quantity rather than class labels")
+        warnings.filterwarnings("ignore", category=PosteriorCollapseWarning)
+        VAEAugmenter(**FAST).fit(X[:30], np.arange(30), X[30:], np.arange(30))
+        VAEAugmenter(**FAST).fit(X, y)
+    table = tmp_path / "t.csv"  # a CSV's label column of decimals: numbers, refused as such
+    table.write_text("a,b,target\n" + "".join(f"{i},{i % 7},{q}\n" for i, q in enumerate(quantity)))
+    assert main(["train", "--data", str(table), "--label", "target", "--out", str(tmp_path / "m"), "--quiet"]) == 1
+    assert "holds continuous values (e.g. 25.5)" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()

@@ -29,8 +29,8 @@ from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
 from .threads import work_threads
-from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
-                         split_validation, unlabeled_array)
+from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays,
+                         resolve_kind, split_validation, unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -329,7 +329,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             if scored is not None:  # longer than the model: the check reads them as the user's classifier does
                 S, _, S_val, _ = fit_arrays(scored[0], y, scored[1], y_val, self._split_validation)
                 scored = np.concatenate([S, S_val])
-        X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation)
+        X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation, said=scored is not None)
         X_unlabeled = unlabeled_array(X_unlabeled, X)
         # a table whose features are the pixels of one picture size gets the image model; its
         # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)

@@ -179,6 +179,33 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
     return y
 
 
+#: Numeric labels read as a quantity (a regression target stored as whole numbers), not classes,
+#: where half the classes hold QUANTITY_CLASS_SIZE samples or fewer and the values are no run of
+#: consecutive codes (LabelEncoder's 0..K-1); sets under QUANTITY_MIN_SAMPLES are not judged.
+QUANTITY_CLASS_SIZE = 2
+QUANTITY_MIN_SAMPLES = 20
+
+
+def check_class_labels(y: np.ndarray, name: str = "y") -> None:
+    """Refuse continuous ``y``, as scikit-learn's classifiers do, and warn where whole numbers look
+    like a quantity: offspring take their source's label and move towards same-class neighbours,
+    which the samples of a regression target do not have."""
+    fix = (f"vaeaug makes samples of classes: each offspring takes its source's label and moves towards "
+           f"same-class neighbours. To augment by ranges of a quantity, bin it first, e.g. "
+           f"pd.qcut({name}, 5, labels=False)")
+    if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
+        value = y[np.flatnonzero(y != np.round(y))[0]]
+        raise ValueError(f"{name} holds continuous values (e.g. {value:g}), as a regression target does. {fix}")
+    if y.dtype.kind not in "iuf" or len(y) < QUANTITY_MIN_SAMPLES:
+        return
+    values, counts = np.unique(y, return_counts=True)
+    codes = values.max() - values.min() + 1 == len(values)
+    if np.median(counts) <= QUANTITY_CLASS_SIZE and not codes:
+        warn_caller(f"{name} holds {len(values)} distinct numbers for {len(y)} samples, from {values.min():g} to "
+                    f"{values.max():g} with gaps, and half its classes have {QUANTITY_CLASS_SIZE} samples or "
+                    f"fewer: is {name} a quantity rather than class labels? {fix}", UserWarning)
+
+
 def check_X_y(X, y, name: str = "X", min_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
     X = check_X(X, name, min_samples)
     return X, check_y(y, len(X), "y" if name == "X" else f"y for {name}")
@@ -236,10 +263,13 @@ def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state
     return X[train], X[val], y[train], y[val]
 
 
-def fit_arrays(X, y, X_val, y_val, split):
+def fit_arrays(X, y, X_val, y_val, split, said: bool = False):
     """Checked training and validation arrays; the validation set cut from X by ``split(X, y)``
-    (which returns X, X_val, y, y_val) when not given."""
+    (which returns X, X_val, y, y_val) when not given; ``said``: labels already checked as classes
+    (:func:`check_class_labels`) by an earlier call."""
     X, y = check_X_y(X, y)
+    if not said:
+        check_class_labels(y)
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val was given without y_val" if y_val is None else "y_val was given without X_val")
     if X_val is None:

@@ -218,17 +218,19 @@ def _check_default_label(y: np.ndarray, header: list[str], rows: list[list[str]]
 
 
 def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int | Sequence[int] = 2) -> np.ndarray:
-    """Column ``j`` as labels, none missing: integers where every one is a whole number, else the
-    strings; codes with leading zeros ("01", "007") stay text, so that they are written back as
+    """Column ``j`` as labels, none missing: integers where every one is a whole number, floats
+    where every one is a number, else the strings; codes with leading zeros ("01", "007") stay text, so that they are written back as
     they were and "01" is not merged with "1"; ``first_line`` as :meth:`TableEncoder.fit`'s."""
     labels = [r[j].strip() for r in rows]
     for i, lab in enumerate(labels):
         if _is_missing(lab):
             raise DataFormatError(f"missing label in column {name!r}", str(path), _line(first_line, i))
-    ints = [_to_float(v) for v in labels]
-    if all(v is not None and v.is_integer() for v in ints) and not any(LEADING_ZERO.match(lab) for lab in labels):
-        return np.array([int(v) for v in ints])
-    return np.array(labels)
+    numbers = [_to_float(v) for v in labels]
+    if any(v is None for v in numbers) or any(LEADING_ZERO.match(lab) for lab in labels):
+        return np.array(labels)
+    if all(v.is_integer() for v in numbers):
+        return np.array([int(v) for v in numbers])
+    return np.array(numbers)  # a quantity (151.5, ...): floats, which fit refuses, as pandas' y would be
 
 
 def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
