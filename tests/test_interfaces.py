@@ -418,3 +418,31 @@ def test_a_frame_that_still_holds_its_label_column_is_warned_about(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # a column of that name but other values: no warning
         VAEAugmenter(**quick).fit(df.assign(target=y[1:121]), df["target"])
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a few epochs: expected
+def test_a_list_of_pil_images_is_read_as_pictures_and_given_back_as_such(digit_images):
+    """PIL images, as torchvision's datasets give them, are two-dimensional to numpy: a list of
+    them was read as sequences (8 steps of 8 channels) and came back as arrays. They are now the
+    pictures they are, read as image folders are, and offspring come back as PIL images."""
+    from PIL import Image
+
+    X, y = digit_images[0][:120], digit_images[1][:120]
+    grey = [Image.fromarray(x) for x in X]
+    settings = {**SMALL, "data_kind": "auto", "random_state": 0, "cv": 2}
+    aug = VAEAugmenter(**settings).fit(grey[:100], y[:100], grey[100:], y[100:])
+    assert aug.vae_.kind == "image" and aug.vae_.preprocessor.shape_ == (8, 8)
+    X_new, _ = aug.generate(grey, y)
+    assert all(isinstance(im, Image.Image) and im.mode == "L" and im.size == (8, 8) for im in X_new)
+    np.testing.assert_array_equal(np.stack([np.asarray(im) for im in X_new]), aug.generate(X, y)[0])
+    chunks = list(aug.generate_batches(grey, y, batch_size=200))
+    assert sum(len(c) for c, _ in chunks) == len(X_new) and isinstance(chunks[0][0][0], Image.Image)
+    X_res, y_res = aug.fit_resample(grey, y)
+    assert X_res[:120] == grey and isinstance(X_res[-1], Image.Image) and len(y_res) == len(X_res)
+    colour = [Image.fromarray(np.stack([x, x // 2, 255 - x], -1)) for x in X]
+    colour[:3] = [im.resize((16, 12)) for im in colour[:3]]  # another size: brought to the common one
+    aug = VAEAugmenter(**settings).fit(colour, y)
+    assert aug.vae_.preprocessor.shape_ == (3, 8, 8) and aug.generate(colour[:4], y[:4])[0][0].mode == "RGB"
+    few = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]]
+    X_s, _ = VAESampler(VAEAugmenter(**settings)).fit_resample([grey[i] for i in few], y[few])
+    assert len(X_s) == 2 * (y[few] == 0).sum() and all(isinstance(im, Image.Image) for im in X_s)

@@ -25,6 +25,7 @@ from .frames import (check_names, encode_table, frame_list_sequences, frame_name
                      warn_label_in_frame)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
+from .pictures import is_picture_list, picture_array, pictures
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
@@ -187,7 +188,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
     def _cases(self, X):
         """A (case, time) frame (aeon's and sktime's pd-multiindex), or a list of frames, as its
-        list of sequences, after checking its channel columns against fit's; anything else as it is."""
+        list of sequences, after checking its channel columns against fit's; a list of PIL images
+        as the model's pictures; anything else as it is."""
+        if is_picture_list(X) and self._vae().kind == "image":
+            return picture_array(X, self.vae_.preprocessor.shape_, self.vae_.preprocessor.dtype_)
         if self._is_frame_list(X):
             return frame_list_sequences(X, getattr(self, "feature_names_in_", None), type(self).__name__)
         if not self._is_cases(X):
@@ -290,8 +294,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
             resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
-        """Train the VAE on ``X`` (N, D) vectors or (N, H, W) / (N, C, H, W) images, labels ``y``
-        (N,), watched by (X_val, y_val), then fix ``method_``, ``strength_`` and ``decoding_``.
+        """Train the VAE on ``X`` (N, D) vectors or (N, H, W) / (N, C, H, W) images (or a list of
+        PIL images), labels ``y`` (N,), watched by (X_val, y_val), then fix ``method_``,
+        ``strength_`` and ``decoding_``.
 
         Without a validation set, ``validation_fraction`` of ``X`` is held out. Validation labels
         must occur in ``y``. ``X_unlabeled``: more samples of the same kind, without labels, that
@@ -312,6 +317,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         warn_label_in_frame(X, y)
         for A, name in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")):  # read by position from here on
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
+        if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
+            X = picture_array(X)
+        X_val, X_unlabeled = (picture_array(A, X.shape[1:], X.dtype) if is_picture_list(A) else A
+                              for A in (X_val, X_unlabeled))
         if is_frame_list(X) and self.data_kind in ("auto", "sequence"):  # a frame a sequence: columns are channels
             names = np.asarray(X[0].columns, dtype=object)
             X, X_val, X_unlabeled = (frame_list_sequences(A, names, "fit", n, "X[0].columns") if is_frame_list(A)
@@ -428,6 +437,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X_rec = like(self._decoded(self.transform(X), y, lengths), X, table=self._table())[0]
         if self._is_frame_list(frame):
             return frames_like(X_rec, frame, np.arange(len(frame)))
+        if is_picture_list(frame):
+            return pictures(X_rec)
         return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
@@ -454,9 +465,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             ``"time_warp"`` (sequences): also ``n_per_sample`` input-space moves of each sample;
             ``None``: ``compose_``.
 
-        Returns ``(X_new, y_new)``, X_new (M, ...) in the input's dtype and shape and y_new (M,)
-        the sources' labels: the VAE's offspring ordered by source, then the moved copies ordered
-        by source; with ``return_codes=True`` also the :class:`~vaeaug.latent.SyntheticCodes`
+        Returns ``(X_new, y_new)``, X_new (M, ...) in the input's dtype and shape (PIL images for
+        PIL images) and y_new (M,) the sources' labels: the VAE's offspring ordered by source,
+        then the moved copies ordered by source; with ``return_codes=True`` also the :class:`~vaeaug.latent.SyntheticCodes`
         behind them (``moved`` marks the copies). The same seed gives the same samples
         as :meth:`generate_batches`, whatever its ``batch_size``.
         """
@@ -535,16 +546,21 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _long_out(self, X_new, frame, source):
         """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
         and at their sources' time stamps, where the input was one; as frames indexed as their
-        sources, where it was a list of them."""
+        sources, where it was a list of them; as PIL images, where those came."""
         if self._is_frame_list(frame):
             return frames_like(X_new, frame, source)
+        if is_picture_list(frame):
+            return pictures(X_new)
         return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
         """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
-        (case, time) frame, or a list of frames, where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
+        (case, time) frame, or a list of frames or PIL images, where the input was one
+        (:func:`~vaeaug.frames.long_chunks`)."""
         if self._is_frame_list(frame):
             return ((frames_like(X_chunk, frame, source), y_chunk) for (X_chunk, y_chunk), source in stream)
+        if is_picture_list(frame):
+            return ((pictures(X_chunk), y_chunk) for (X_chunk, y_chunk), _ in stream)
         return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
 
     def _compose(self, compose) -> str:
@@ -591,7 +607,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
-        if self._is_frame_list(X):  # the caller's frames as given, then the offspring's
+        if self._is_frame_list(X) or is_picture_list(X):  # the caller's frames or pictures, then the offspring's
             return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)

@@ -21,6 +21,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 from .augmenter import VAEAugmenter
 from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_label_in_frame
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
+from .pictures import is_picture_list
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, join_sequences, object_array
 from .validation import check_X_y, check_y, resolve_kind
@@ -106,6 +107,8 @@ class VAESampler(BaseOverSampler):
         if is_frame_list(X) and self._sequences(X):  # a recording a frame: the augmenter reads their columns
             y = check_y(y, len(X))
             self.feature_names_in_ = np.asarray(X[0].columns, dtype=object)
+        elif is_picture_list(X):  # PIL images: the augmenter reads them, and gives PIL images back
+            y = check_y(y, len(X))
         elif self._sequences(X):
             X, _ = check_sequences(X)
             y = check_y(y, len(X))

@@ -317,11 +317,12 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
 
 def join_sequences(X, y, X_new, y_new):
     """Real sequences then their offspring, in the caller's form (a list for a list, a list of
-    frames as the frames they are): (X_res, y_res)."""
+    frames or PIL images as they are): (X_res, y_res)."""
     from .frames import is_frame_list
+    from .pictures import is_picture_list
     from .validation import check_y
 
-    if is_frame_list(X):
+    if is_frame_list(X) or is_picture_list(X):
         return [*X, *X_new], np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
     X, _ = check_sequences(X)
     y_res = np.concatenate([check_y(y, len(X)), np.asarray(y_new)])

@@ -24,10 +24,15 @@ def data_kind(X: np.ndarray, name: str = "X") -> str:
 
 def resolve_kind(X, data_kind: str = "auto") -> str | None:
     """The data kind named by ``data_kind``, or for ``"auto"`` a list of 2-D arrays taken as
-    sequences (``None``: read it from the array's dimensions, :func:`data_kind`)."""
+    sequences, a list of PIL images as images (``None``: read it from the array's dimensions,
+    :func:`data_kind`)."""
     if data_kind != "auto":
         return data_kind
+    from .pictures import is_picture_list
+
     listlike = isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1)
+    if is_picture_list(list(X) if listlike else X):  # PIL images: pictures, two-dimensional to numpy as they are
+        return "image"
     if listlike and len(X) and np.ndim(X[0]) == 2:  # (T_i, C) arrays, or frames: a recording a frame
         return "sequence"
     return None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..pictures import as_shown, common_size, mode_of, picture, pixels
 from .dataset import DataFormatError, Dataset
 
 #: Beside the class folders that ``write_image_folder`` writes: what they hold, and that vaeaug wrote them.
@@ -58,77 +59,21 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         try:
             with Image.open(f) as im:
                 im.load()
-                images.append(_as_shown(im))
+                images.append(as_shown(im))
         except (UnidentifiedImageError, OSError) as e:
             raise DataFormatError(f"cannot read image ({e})", str(f)) from None
         labels.append(label)
-    if size is None:
-        w, h = Counter(im.size for im in images).most_common(1)[0][0]
-    else:
-        w, h = (size, size) if isinstance(size, int) else (size[1], size[0])
-    colour = any(_is_colour(im) for im in images)
-    deep = not colour and any(im.mode in DEEP_MODES for im in images)
-    mode = "RGB" if colour else "L" if not deep else "F" if any(im.mode == "F" for im in images) else "I;16"
-    arrs = [_pixels(im, mode, (w, h)) for im in images]
+    h, w = (size, size) if isinstance(size, int) else size if size is not None else common_size(images)
+    mode = mode_of(images)
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
-    return Dataset(name=root.name, X=np.stack(arrs), y=np.array(labels), kind="image", meta=meta,
-                   extras={"files": [str(f) for _, f in files]})
+    return Dataset(name=root.name, X=np.stack([pixels(im, mode, (w, h)) for im in images]), y=np.array(labels),
+                   kind="image", meta=meta, extras={"files": [str(f) for _, f in files]})
 
 
 def _images_under(folder: Path) -> list[Path]:
     """The image files at any depth below ``folder``, in path order, none hidden or in a hidden folder."""
     return sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES and f.is_file()
                   and not any(part.startswith(".") for part in f.relative_to(folder).parts))
-
-
-#: PIL modes of grey images, and of those deeper than 8 bits, which converting to "L" would clip at 255.
-GREY_MODES = ("L", "1", "I", "I;16", "I;16B", "I;16L", "F", "LA")
-DEEP_MODES = ("I", "I;16", "I;16B", "I;16L", "F")
-
-
-def _as_shown(im):
-    """An image as viewers show it (a copy): turned as its EXIF orientation says (phones store
-    portrait photos as landscape pixels and a tag), and transparency over white, in a mode without
-    alpha: converting drops alpha and keeps the colour hidden under it, often black, and black
-    strokes drawn on a transparent canvas then vanish into a black picture."""
-    from PIL import Image, ImageOps
-
-    im = ImageOps.exif_transpose(im)
-    if im.mode in DEEP_MODES or (im.mode not in ("RGBA", "RGBa", "LA", "La", "PA") and "transparency" not in im.info):
-        return im
-    grey = not _is_colour(im)  # judged before alpha is dropped: LA is grey, a palette by its colours
-    rgba = im.convert("RGBA")
-    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
-    return flat.convert("L") if grey else flat
-
-
-def _is_colour(im) -> bool:
-    """Whether an image holds colour: not a grey mode, and for a palette (GIF), a colour in use."""
-    if im.mode in GREY_MODES:
-        return False
-    if im.mode in ("P", "PA"):  # palette images are often grey (GIF): judged by their pixels
-        a = np.asarray(im.convert("RGB"))
-        return bool((a[..., 0] != a[..., 1]).any() or (a[..., 1] != a[..., 2]).any())
-    return True
-
-
-def _pixels(im, mode: str, size: tuple[int, int]) -> np.ndarray:
-    """One image as an array in the folder's ``mode`` at ``size`` (W, H): RGB (3, H, W) and L (H, W)
-    bytes; grey images deeper than 8 bits resized as 32-bit floats, then uint16 ("I;16") or float32 ("F")."""
-    from PIL import Image
-
-    if mode in ("RGB", "L"):
-        im = im.convert(mode)
-        if im.size != size:
-            im = im.resize(size, Image.Resampling.BILINEAR)
-        a = np.asarray(im, dtype=np.uint8)
-        return a.transpose(2, 0, 1) if mode == "RGB" else a
-    scale = 257.0 if im.mode in ("L", "1", "LA") else 1.0  # an 8-bit image among 16-bit ones: white stays white
-    im = im.convert("L").convert("F") if im.mode in ("1", "LA") else im.convert("F")
-    if im.size != size:
-        im = im.resize(size, Image.Resampling.BILINEAR)
-    a = np.asarray(im, dtype=np.float32) * scale
-    return a if mode == "F" else np.clip(np.rint(a), 0, 65535).astype(np.uint16)
 
 
 def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
@@ -152,8 +97,7 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     with folder_in_place(path, marker=IMAGES_MANIFEST) as tmp:
         for x, file in zip(X, files):
             (tmp / file).parent.mkdir(parents=True, exist_ok=True)
-            picture = x if x.ndim == 2 else x[0] if len(x) == 1 else x.transpose(1, 2, 0)
-            Image.fromarray(np.ascontiguousarray(picture)).save(tmp / file)
+            Image.fromarray(picture(x)).save(tmp / file)
         if len(X):  # marks the folder as written here: a rerun may replace it, and nothing else is
             atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": len(X),
                                                       "labels": sorted({_safe_name(str(v)) for v in y})})
