@@ -486,3 +486,31 @@ def test_a_table_indexed_by_two_keys_stays_a_table():
     X_new, y_new = aug.generate(X, y, n_per_sample=1)
     assert list(X_new.columns) == ["a", "b", "c"] and len(X_new) == len(y_new) == 40
     assert len(aug.fit_resample(X, y)[0]) == 40 * (1 + aug.n_per_sample_)
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a few epochs: expected
+def test_sequences_of_one_channel_without_its_axis_come_back_as_they_came():
+    """Waveforms and a sensor's traces come as 1-D arrays of many lengths: they were refused ("X
+    mixes shapes ... resize them"), and under data_kind="sequence", they, like an (N, T) array,
+    failed in generate's time-warped copies. They are now one channel each, and come back 1-D."""
+    from vaeaug import VAESampler
+
+    rng = np.random.default_rng(0)
+    X = [np.sin(np.linspace(0, 6 + (i % 2) * 3, int(rng.integers(40, 60)))).astype(np.float32) for i in range(40)]
+    y = np.arange(40) % 2
+    settings = {**SMALL, "compose": "auto", "epochs": 3, "cv": 2}
+    aug = VAEAugmenter(**settings).fit(X, y)
+    assert aug.vae_.kind == "sequence" and aug.vae_.preprocessor.n_channels_ == 1
+    X_new, _, codes = aug.generate(X, y, return_codes=True)
+    assert [x.shape for x in X_new] == [X[i].shape for i in codes.source] and X_new[0].dtype == np.float32
+    first, _ = next(aug.generate_batches(X, y, batch_size=50))
+    assert first[0].shape == X[0].shape
+    assert [x.shape for x in aug.reconstruct(X, y)] == [x.shape for x in X]
+    X_res, _ = aug.fit_resample(X, y)
+    assert X_res[:40] == X and X_res[-1].ndim == 1
+    A = np.stack([np.sin(np.linspace(0, 6 + (i % 2) * 3, 50)) for i in range(40)])
+    aug = VAEAugmenter(**{**settings, "data_kind": "sequence"}).fit(A, y)
+    assert aug.generate(A, y)[0].shape == (2 * 3 * 40, 50) and aug.fit_resample(A, y)[0].shape == (7 * 40, 50)
+    few = np.r_[np.arange(0, 40, 2), [1, 3, 5]]
+    X_s, y_s = VAESampler(VAEAugmenter(**settings)).fit_resample([X[i] for i in few], y[few])
+    assert np.bincount(y_s).tolist() == [20, 20] and all(np.ndim(x) == 1 for x in X_s)

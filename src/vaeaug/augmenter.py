@@ -28,7 +28,8 @@ from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_
 from .pictures import is_picture_list, picture_array, pictures
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
-from .sequences import fixed_sequences, join_samples, join_sequences, offspring_at_lengths, score_form
+from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
+                        score_form, with_channel, without_channel)
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays,
                          resolve_kind, split_validation, unlabeled_array)
@@ -186,14 +187,20 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Whether ``X`` is a list of frames for this model, a recording each: a sequence model."""
         return is_frame_list(X) and self._vae().kind == "sequence"
 
+    def _is_one_channel(self, X) -> bool:
+        """Whether ``X`` is sequences of one channel without its axis, for a sequence model."""
+        return self._vae().kind == "sequence" and not is_frame(X) and is_one_channel(X)
+
     def _cases(self, X):
         """A (case, time) frame (aeon's and sktime's pd-multiindex), or a list of frames, as its
         list of sequences, after checking its channel columns against fit's; a list of PIL images
-        as the model's pictures; anything else as it is."""
+        as the model's pictures; one-channel sequences with their channel axis; anything else as it is."""
         if is_picture_list(X) and self._vae().kind == "image":
             return picture_array(X, self.vae_.preprocessor.shape_, self.vae_.preprocessor.dtype_)
         if self._is_frame_list(X):
             return frame_list_sequences(X, getattr(self, "feature_names_in_", None), type(self).__name__)
+        if self._is_one_channel(X):
+            return with_channel(X)
         if not self._is_cases(X):
             return X
         check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
@@ -332,6 +339,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self.table_encoder_, X, X_val, X_unlabeled = encode_table(X, X_val, X_unlabeled, self.data_kind)
         kind, seq, scored = resolve_kind(X, self.data_kind), None, None
         if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on
+            X, X_val, X_unlabeled = (with_channel(A) if A is not None and is_one_channel(A) else A
+                                     for A in (X, X_val, X_unlabeled))
             X_in, X_val_in = X, X_val
             X, X_val, X_unlabeled, seq = fixed_sequences(X, X_val, X_unlabeled)
             scored = score_form(X_in, X_val_in, seq.length)
@@ -439,6 +448,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             return frames_like(X_rec, frame, np.arange(len(frame)))
         if is_picture_list(frame):
             return pictures(X_rec)
+        if self._is_one_channel(frame):
+            return without_channel(X_rec)
         return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
 
     # ------------------------------------------------------------------ generation
@@ -546,21 +557,26 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def _long_out(self, X_new, frame, source):
         """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
         and at their sources' time stamps, where the input was one; as frames indexed as their
-        sources, where it was a list of them; as PIL images, where those came."""
+        sources, where it was a list of them; as PIL images, or sequences without a channel axis,
+        where those came."""
         if self._is_frame_list(frame):
             return frames_like(X_new, frame, source)
         if is_picture_list(frame):
             return pictures(X_new)
+        if self._is_one_channel(frame):
+            return without_channel(X_new)
         return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
 
     def _long(self, stream, frame):
         """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
-        (case, time) frame, or a list of frames or PIL images, where the input was one
-        (:func:`~vaeaug.frames.long_chunks`)."""
+        (case, time) frame, or a list of frames or PIL images, or one-channel sequences without
+        their axis, where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
         if self._is_frame_list(frame):
             return ((frames_like(X_chunk, frame, source), y_chunk) for (X_chunk, y_chunk), source in stream)
         if is_picture_list(frame):
             return ((pictures(X_chunk), y_chunk) for (X_chunk, y_chunk), _ in stream)
+        if self._is_one_channel(frame):
+            return ((without_channel(X_chunk), y_chunk) for (X_chunk, y_chunk), _ in stream)
         return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
 
     def _compose(self, compose) -> str:

@@ -23,7 +23,7 @@ from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_lab
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .pictures import is_picture_list
 from .priors import NEAR_COPY_STRENGTH
-from .sequences import check_sequences, join_sequences, object_array
+from .sequences import check_sequences, is_one_channel, join_sequences, object_array
 from .validation import check_X_y, check_y, resolve_kind
 
 
@@ -110,7 +110,8 @@ class VAESampler(BaseOverSampler):
         elif is_picture_list(X):  # PIL images: the augmenter reads them, and gives PIL images back
             y = check_y(y, len(X))
         elif self._sequences(X):
-            X, _ = check_sequences(X)
+            checked, _ = check_sequences(X)
+            X = X if is_one_channel(X) else checked  # the augmenter adds a lone channel's axis, and takes it off
             y = check_y(y, len(X))
         else:
             X, y = check_X_y(X, y)

@@ -102,6 +102,29 @@ def model_length(lengths: np.ndarray, cap: int | None = None) -> int:
     return int(np.clip(int(np.max(lengths)), MIN_MODEL_LENGTH, MAX_MODEL_LENGTH if cap is None else cap))
 
 
+def is_one_channel(X) -> bool:
+    """Whether sequences ``X`` come without a channel axis, one channel each: an (N, T) array, or
+    a list of 1-D arrays (a waveform, a sensor's trace)."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return X.ndim == 2
+    return isinstance(X, (list, tuple, np.ndarray)) and len(X) > 0 and all(np.ndim(s) == 1 for s in X)
+
+
+def with_channel(X):
+    """One-channel sequences with their channel axis, as the model reads them: (N, T, 1), or a
+    list of (T_i, 1) arrays."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return X[:, :, None]
+    return [np.asarray(s)[:, None] for s in X]
+
+
+def without_channel(X):
+    """Sequences (N, T, 1), or a list of (T_i, 1) arrays, back in the form they came: without the axis."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return X[:, :, 0]
+    return [s[:, 0] for s in X]
+
+
 def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, bool]:
     """``X`` as sequences: a list of (T_i, C) arrays (a 1-D array is one channel), or an array
     (N, T, C) (a 2-D array (N, T): one channel each). Returns (X, ragged) with a list of float
@@ -317,13 +340,14 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
 
 def join_sequences(X, y, X_new, y_new):
     """Real sequences then their offspring, in the caller's form (a list for a list, a list of
-    frames or PIL images as they are): (X_res, y_res)."""
+    frames, PIL images or 1-D arrays as they are, an (N, T) array stacked): (X_res, y_res)."""
     from .frames import is_frame_list
     from .pictures import is_picture_list
     from .validation import check_y
 
-    if is_frame_list(X) or is_picture_list(X):
-        return [*X, *X_new], np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
+    if is_frame_list(X) or is_picture_list(X) or is_one_channel(X):  # as they came: no channel axis added
+        joined = np.concatenate([X, X_new]) if isinstance(X, np.ndarray) and X.dtype != object else [*X, *X_new]
+        return joined, np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
     X, _ = check_sequences(X)
     y_res = np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
     return (list(X) + list(X_new) if isinstance(X_new, list) else np.concatenate([X, X_new])), y_res

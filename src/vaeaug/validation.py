@@ -23,9 +23,9 @@ def data_kind(X: np.ndarray, name: str = "X") -> str:
 
 
 def resolve_kind(X, data_kind: str = "auto") -> str | None:
-    """The data kind named by ``data_kind``, or for ``"auto"`` a list of 2-D arrays taken as
-    sequences, a list of PIL images as images (``None``: read it from the array's dimensions,
-    :func:`data_kind`)."""
+    """The data kind named by ``data_kind``, or for ``"auto"`` a list of 2-D arrays, or of 1-D
+    arrays of different lengths, taken as sequences, a list of PIL images as images (``None``:
+    read it from the array's dimensions, :func:`data_kind`)."""
     if data_kind != "auto":
         return data_kind
     from .pictures import is_picture_list
@@ -35,6 +35,8 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
         return "image"
     if listlike and len(X) and np.ndim(X[0]) == 2:  # (T_i, C) arrays, or frames: a recording a frame
         return "sequence"
+    if listlike and len(X) and all(np.ndim(x) == 1 for x in X) and len({len(x) for x in X}) > 1:
+        return "sequence"  # 1-D arrays of many lengths: recordings of one channel (a table's rows share one)
     return None
 
 
