@@ -114,3 +114,25 @@ def test_bad_input_is_refused_in_one_line(part):
         AugmentedDataset(aug, frame, np.arange(6) % 2)
     with pytest.raises(IndexError):
         AugmentedDataset(aug, X, y, **ARGS)[120]
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # two epochs: expected
+def test_pil_images_are_served_as_pil_images_for_a_torchvision_transform(digit_images):
+    """A list of PIL images was served as tensors, so a torchvision transform (ToTensor, which
+    takes PIL images) failed on every item; real and offspring items are now PIL images."""
+    from PIL import Image
+
+    X, y = digit_images[0][:40], digit_images[1][:40]
+    grey = [Image.fromarray(x) for x in X]
+    aug = VAEAugmenter(random_state=0, **{**FAST, "data_kind": "auto", "epochs": 2}).fit(grey, y)
+
+    def to_tensor(im):  # torchvision.transforms.ToTensor: a PIL image in, a (C, H, W) float tensor out
+        assert isinstance(im, Image.Image)
+        return torch.as_tensor(np.array(im), dtype=torch.float32)[None] / 255
+
+    ds = AugmentedDataset(aug, grey, y, transform=to_tensor, **ARGS)
+    xb, _ = next(iter(DataLoader(ds, batch_size=len(ds))))
+    X_new, _ = aug.generate(grey, y, random_state=epoch_seed(aug.seed_, 0), **ARGS)
+    assert xb.shape == (40 + len(X_new), 1, 8, 8)
+    np.testing.assert_array_equal((xb[:, 0] * 255).round().numpy(), np.concatenate([X, [np.asarray(im) for im in X_new]]))
+    assert isinstance(AugmentedDataset(aug, grey, y, **ARGS)[-1][0], Image.Image)

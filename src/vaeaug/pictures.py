@@ -75,12 +75,15 @@ def mode_of(images) -> str:
     return "F" if any(im.mode == "F" for im in images) else "I;16"
 
 
-def is_picture_list(X) -> bool:
-    """Whether ``X`` is a list (or tuple) of PIL images, as torchvision's datasets give them (none
-    can be before PIL is imported)."""
+def is_picture(x) -> bool:
+    """Whether ``x`` is a PIL image (none can be before PIL is imported)."""
     Image = sys.modules.get("PIL.Image")
-    return (Image is not None and isinstance(X, (list, tuple)) and len(X) > 0
-            and all(isinstance(x, Image.Image) for x in X))
+    return Image is not None and isinstance(x, Image.Image)
+
+
+def is_picture_list(X) -> bool:
+    """Whether ``X`` is a list (or tuple) of PIL images, as torchvision's datasets give them."""
+    return isinstance(X, (list, tuple)) and len(X) > 0 and all(is_picture(x) for x in X)
 
 
 def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None) -> np.ndarray:

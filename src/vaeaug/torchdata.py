@@ -18,6 +18,7 @@ from torch.utils.data import Dataset
 
 from .frames import categorical_columns, is_frame, long_sequences
 from .params import as_seed
+from .pictures import is_picture
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -49,11 +50,12 @@ class AugmentedDataset(Dataset):
     augmenter : a fitted :class:`~vaeaug.VAEAugmenter` (fitted on ``X``'s kind of data).
     X : samples as ``generate`` takes them: (N, ...) array, a numbers-only DataFrame, or a list
         of (T_i, C) sequences or a (case, time) frame of them, served one (T_i, C) tensor per case
-        (then batch them with your own ``collate_fn``, e.g. padding).
+        (then batch them with your own ``collate_fn``, e.g. padding); a list of PIL images,
+        served as PIL images, as torchvision's datasets serve them (give a ``transform``).
     y : (N,) labels.
     include_real : bool, default True. False serves only the offspring.
     transform, target_transform : callables applied to each x (a tensor of the input's dtype and
-        sample shape) and y (a 0-d tensor for numeric labels, else the label), as in torchvision.
+        sample shape, or a PIL image) and y (a 0-d tensor for numeric labels, else the label), as in torchvision.
     random_state : int, RandomState or None. The draws' seed; ``None``: the augmenter's seed, or
         one drawn at construction when that is ``None`` too.
     **generate_args : ``method``, ``n_per_sample``, ``strength``, ``decoding``, ``compose``,
@@ -112,7 +114,9 @@ class AugmentedDataset(Dataset):
         n_real = len(self._real_y)
         x, y = ((self._real_X[index], self._real_y[index]) if index < n_real
                 else (self._new_X[index - n_real], self._new_y[index - n_real]))
-        x = torch.as_tensor(np.array(x))  # a copy: a network's in-place step must not alter the data
+        # a copy: a network's in-place step must not alter the data; a PIL image is served as one,
+        # as torchvision's datasets serve them, for the transform (ToTensor, ...) that makes tensors
+        x = x.copy() if is_picture(x) else torch.as_tensor(np.array(x))
         y = torch.as_tensor(y) if np.asarray(y).dtype.kind in "biuf" else y
         if self.transform is not None:
             x = self.transform(x)
