@@ -24,6 +24,8 @@ from .conftest import FAST, warned_here
     (lambda X, y: ([np.zeros((8, 8))] * 3 + [np.zeros((9, 9))] + [np.zeros((8, 8))] * 96, y), ValueError,
      r"mixes shapes: sample 0 is \(8, 8\) but sample 3 is \(9, 9\)"),
     (lambda X, y: (X, np.where(np.arange(len(y)) == 4, np.nan, y.astype(float))), ValueError, "NaN at index 4"),
+    (lambda X, y: (X, np.eye(10)[y]), ValueError, r"y is one-hot, shape \(100, 10\): .* y\.argmax\(axis=1\)"),
+    (lambda X, y: (X, np.c_[np.eye(10)[y], np.ones(100)]), ValueError, "rows are not one class each"),
 ])
 def test_fit_refuses_bad_data_before_training(digits, make, error, message):
     X, y = digits

@@ -161,6 +161,11 @@ def check_y(y, n: int, name: str = "y") -> np.ndarray:
         warn_caller(f"a column-vector {name} was passed where a 1-D array was expected; it is read as "
                     f"{name}.ravel(): pass shape (n_samples,)", DataConversionWarning)
         y = y.ravel()
+    if y.ndim == 2 and y.dtype.kind in "biuf" and len(y) and np.isin(y, (0, 1)).all():
+        if (y.sum(axis=1) == 1).all():  # Keras' to_categorical, LabelBinarizer: one class a row
+            raise ValueError(f"{name} is one-hot, shape {y.shape}: pass the class of each row, {name}.argmax(axis=1)")
+        raise ValueError(f"{name} is a 0/1 matrix of shape {y.shape} whose rows are not one class each (multi-label "
+                         "targets): here each sample takes one class, and its offspring that label")
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D labels, got shape {y.shape}")
     if len(y) != n:
