@@ -492,7 +492,8 @@ def test_a_table_indexed_by_two_keys_stays_a_table():
 def test_sequences_of_one_channel_without_its_axis_come_back_as_they_came():
     """Waveforms and a sensor's traces come as 1-D arrays of many lengths: they were refused ("X
     mixes shapes ... resize them"), and under data_kind="sequence", they, like an (N, T) array,
-    failed in generate's time-warped copies. They are now one channel each, and come back 1-D."""
+    failed in generate's time-warped copies. They are now one channel each, and come back 1-D.
+    A wide frame (a row per sequence) was told only "must be a list of (T_i, C) arrays"."""
     from vaeaug import VAESampler
 
     rng = np.random.default_rng(0)
@@ -514,3 +515,8 @@ def test_sequences_of_one_channel_without_its_axis_come_back_as_they_came():
     few = np.r_[np.arange(0, 40, 2), [1, 3, 5]]
     X_s, y_s = VAESampler(VAEAugmenter(**settings)).fit_resample([X[i] for i in few], y[few])
     assert np.bincount(y_s).tolist() == [20, 20] and all(np.ndim(x) == 1 for x in X_s)
+    import pandas as pd
+
+    wide = pd.DataFrame(A, columns=[f"t{i}" for i in range(50)])  # UCR's wide files, read by pandas
+    with pytest.raises(TypeError, match=r"a frame of one row per sample.*pass X\.to_numpy\(\), one channel each"):
+        VAEAugmenter(**{**settings, "data_kind": "sequence"}).fit(wide, y)
