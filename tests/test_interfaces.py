@@ -446,3 +446,16 @@ def test_a_list_of_pil_images_is_read_as_pictures_and_given_back_as_such(digit_i
     few = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]]
     X_s, _ = VAESampler(VAEAugmenter(**settings)).fit_resample([grey[i] for i in few], y[few])
     assert len(X_s) == 2 * (y[few] == 0).sum() and all(isinstance(im, Image.Image) for im in X_s)
+
+
+def test_a_list_of_pil_images_is_judged_once_per_image(monkeypatch):
+    """The set's mode was judged again for every image it read: 10,000 MNIST-sized images took
+    21 s to read instead of 0.3 s. Each image's colour is now looked at once."""
+    from PIL import Image
+
+    from vaeaug import pictures
+
+    judged = []
+    monkeypatch.setattr(pictures, "is_colour", lambda im, judge=pictures.is_colour: judged.append(im) or judge(im))
+    grey = [Image.fromarray(np.full((8, 8), v, np.uint8)) for v in range(50)]
+    assert pictures.picture_array(grey).shape == (50, 8, 8) and len(judged) == 50

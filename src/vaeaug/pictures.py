@@ -93,8 +93,8 @@ def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None) -> n
     or (C, H, W), and dtype, which the images are brought to (another model's pictures)."""
     shown = [as_shown(im) for im in images]
     if shape is None:
-        h, w = common_size(shown)
-        return np.stack([pixels(im, mode_of(shown), (w, h)) for im in shown])
+        (h, w), mode = common_size(shown), mode_of(shown)
+        return np.stack([pixels(im, mode, (w, h)) for im in shown])
     h, w = shape[-2:]
     dtype = np.dtype(dtype)
     colour = len(shape) == 3 and shape[0] == 3
