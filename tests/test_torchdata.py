@@ -134,5 +134,6 @@ def test_pil_images_are_served_as_pil_images_for_a_torchvision_transform(digit_i
     xb, _ = next(iter(DataLoader(ds, batch_size=len(ds))))
     X_new, _ = aug.generate(grey, y, random_state=epoch_seed(aug.seed_, 0), **ARGS)
     assert xb.shape == (40 + len(X_new), 1, 8, 8)
-    np.testing.assert_array_equal((xb[:, 0] * 255).round().numpy(), np.concatenate([X, [np.asarray(im) for im in X_new]]))
+    served = (xb[:, 0] * 255).round().numpy()
+    np.testing.assert_array_equal(served, np.concatenate([X, [np.asarray(im) for im in X_new]]))
     assert isinstance(AugmentedDataset(aug, grey, y, **ARGS)[-1][0], Image.Image)

@@ -31,8 +31,8 @@ from .selection import check_scorer, choose
 from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
                         score_form, with_channel, without_channel)
 from .threads import work_threads
-from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays,
-                         resolve_kind, split_validation, unlabeled_array)
+from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
+                         split_validation, unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -444,13 +444,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         frame, X = X, self._cases(X)
         lengths = self._model_form(X)[1]
         X_rec = like(self._decoded(self.transform(X), y, lengths), X, table=self._table())[0]
-        if self._is_frame_list(frame):
-            return frames_like(X_rec, frame, np.arange(len(frame)))
-        if is_picture_list(frame):
-            return pictures(X_rec)
-        if self._is_one_channel(frame):
-            return without_channel(X_rec)
-        return long_frame(X_rec, frame, frame.index.unique(0)) if self._is_cases(frame) else X_rec
+        if self._is_cases(frame):  # the cases keep their own ids
+            return long_frame(X_rec, frame, frame.index.unique(0))
+        return self._long_out(X_rec, frame, np.arange(len(X_rec)))
 
     # ------------------------------------------------------------------ generation
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
@@ -478,9 +474,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
         Returns ``(X_new, y_new)``, X_new (M, ...) in the input's dtype and shape (PIL images for
         PIL images) and y_new (M,) the sources' labels: the VAE's offspring ordered by source,
-        then the moved copies ordered by source; with ``return_codes=True`` also the :class:`~vaeaug.latent.SyntheticCodes`
-        behind them (``moved`` marks the copies). The same seed gives the same samples
-        as :meth:`generate_batches`, whatever its ``batch_size``.
+        then the moved copies ordered by source; with ``return_codes=True`` also the
+        :class:`~vaeaug.latent.SyntheticCodes` behind them (``moved`` marks the copies). The same
+        seed gives the same samples as :meth:`generate_batches`, whatever its ``batch_size``.
         """
         frame, X = X, self._cases(X)  # a (case, time) frame in: one out, the new cases numbered after its own
         X_in, y_in = X, y

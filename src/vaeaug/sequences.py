@@ -143,9 +143,9 @@ def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, 
         _check_finite(X, name, None)
         return X, False
     if hasattr(X, "columns") and hasattr(X, "index"):  # a frame that is no (case, time) frame
-        raise TypeError(f"{name} is a frame of one row per sample: as sequences, a frame is a (case, time) frame, a row "
-                        f"per step, or one of a list of frames. A row per sequence, its columns the time steps (UCR's "
-                        f"wide files), is an (N, T) array: pass {name}.to_numpy(), one channel each")
+        raise TypeError(f"{name} is a frame of one row per sample: as sequences, a frame is a (case, time) "
+                        f"frame, a row per step, or one of a list of frames. A row per sequence, its columns the "
+                        f"time steps (UCR's wide files), is an (N, T) array: pass {name}.to_numpy(), one channel each")
     if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
         raise ValueError(f"{name} must be a non-empty list of (T_i, C) arrays or an (N, T, C) array")
     out = []

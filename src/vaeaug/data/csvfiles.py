@@ -219,8 +219,9 @@ def _check_default_label(y: np.ndarray, header: list[str], rows: list[list[str]]
 
 def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: int | Sequence[int] = 2) -> np.ndarray:
     """Column ``j`` as labels, none missing: integers where every one is a whole number, floats
-    where every one is a number, else the strings; codes with leading zeros ("01", "007") stay text, so that they are written back as
-    they were and "01" is not merged with "1"; ``first_line`` as :meth:`TableEncoder.fit`'s."""
+    where every one is a number, else the strings; codes with leading zeros ("01", "007") stay
+    text, so that they are written back as they were and "01" is not merged with "1";
+    ``first_line`` as :meth:`TableEncoder.fit`'s."""
     labels = [r[j].strip() for r in rows]
     for i, lab in enumerate(labels):
         if _is_missing(lab):
