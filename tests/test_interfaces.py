@@ -443,6 +443,8 @@ def test_a_list_of_pil_images_is_read_as_pictures_and_given_back_as_such(digit_i
     colour[:3] = [im.resize((16, 12)) for im in colour[:3]]  # another size: brought to the common one
     aug = VAEAugmenter(**settings).fit(colour, y)
     assert aug.vae_.preprocessor.shape_ == (3, 8, 8) and aug.generate(colour[:4], y[:4])[0][0].mode == "RGB"
+    larger = [im.resize((16, 16)) for im in grey[100:]]  # a validation set of PIL images beside arrays: at X's size
+    assert VAEAugmenter(**settings).fit(X[:100], y[:100], larger, y[100:]).vae_.preprocessor.shape_ == (8, 8)
     few = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]]
     X_s, _ = VAESampler(VAEAugmenter(**settings)).fit_resample([grey[i] for i in few], y[few])
     assert len(X_s) == 2 * (y[few] == 0).sum() and all(isinstance(im, Image.Image) for im in X_s)
