@@ -459,6 +459,22 @@ def test_a_long_csv_of_sequences_is_read_by_case_in_time_order_and_written_back_
         load_long_csv(tmp_path / "log.csv", "patient")
 
 
+def test_info_counts_a_tables_encoded_features_however_the_model_reads_them(tmp_path, digits, capsys):
+    """A CSV of 64 pixel columns, which the model reads as 8×8 pictures, was said to have "8
+    features encoded" (the picture's height); a wide table read as sequences, 1 (its channels)."""
+    X, y = digits
+    table = tmp_path / "pixels.csv"
+    table.write_text(",".join(f"p{i}" for i in range(64)) + ",class\n"
+                     + "".join(",".join(f"{v:g}" for v in row) + f",{c}\n" for row, c in zip(X[:200], y[:200])))
+    for kind, said in (("auto", "64 features encoded, read as 8×8 pictures"),
+                       ("sequence", "64 features encoded, read as the steps of one channel, resampled to 64")):
+        model = tmp_path / kind
+        assert main(["train", "--data", str(table), "--data-kind", kind, "--out", str(model), "--epochs", "1",
+                     "--latent-dim", "2", "--quiet"]) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        assert main(["info", "--model", str(model)]) == 0 and said in capsys.readouterr().out
+
+
 def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, capsys):
     from vaeaug.data import load_long_csv
 

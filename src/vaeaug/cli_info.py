@@ -23,6 +23,7 @@ def model_summary(aug, model) -> dict:
         "classes": [str(v) for v in aug.classes_],
         "csv_label": table["label"] if table else None,
         "csv_columns": list(table["encoder"].columns_) if table else None,
+        "csv_features": len(table["encoder"].feature_names) if table else None,
         "csv_header": table["header"] if table else None,
         "csv_times": {c: t[0] for c, t in zip(table["encoder"].columns_, table["encoder"].times_) if t} if table else None,
         "csv_sequences": model_sequences(model),
@@ -48,8 +49,12 @@ def describe(s: dict) -> list[str]:
 
         times = s.get("csv_times") or {}
         named = ", ".join(f"{c} ({UNIT_NAMES[times[c]]})" if c in times else c for c in columns[:6])
+        # the model may read the encoded row as a picture (a table of pixels) or as one channel's steps
+        read = (f", read as {'×'.join(map(str, shape))} pictures" if s["kind"] == "image" else
+                f", read as the steps of one channel, resampled to {shape[1]} in the model"
+                if s["kind"] == "sequence" else "")
         what = (f"a CSV table of {len(columns)} columns ({named}{', ...' if len(columns) > 6 else ''}; "
-                f"{shape[0]} features encoded), labelled by {s['csv_label']!r}"
+                f"{s.get('csv_features') or shape[0]} features encoded{read}), labelled by {s['csv_label']!r}"
                 + ("; no header row: columns named by place" if s.get("csv_header") is False else ""))
     elif s.get("csv_sequences"):
         q = s["csv_sequences"]
