@@ -570,3 +570,14 @@ def test_damaged_cache_entry_is_reported(server, tmp_path):
     (tmp_path / "c" / "data.txt").write_bytes(b"garbage")
     with pytest.raises(DownloadError, match="damaged"):
         fetch(f"{url}/data.txt", sha, "data.txt", directory=tmp_path / "c")
+
+
+def test_a_first_row_of_numbers_is_data_though_a_cell_matches_the_label_named_by_place(tmp_path):
+    """``--label 0`` names column 0 of a file without a header; a first row whose cells are all
+    numbers, one of them 0, was taken for a header naming the label, and its sample was lost."""
+    f = tmp_path / "t.tsv"
+    f.write_text("0\t1.5\t2.5\n1\t0.5\t3.5\n0\t1.0\t2.0\n")
+    ds = load_csv(f, label="0")
+    assert ds.y.tolist() == [0, 1, 0] and ds.X.shape == (3, 2) and ds.meta["header"] is False
+    f.write_text("0,a,b\n1,0.5,3.5\n0,1.0,2.0\n")  # a row with names: still a header
+    assert load_csv(f, label="0").meta["header"] is True

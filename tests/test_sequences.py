@@ -520,3 +520,21 @@ def test_sequences_of_one_channel_without_its_axis_come_back_as_they_came():
     wide = pd.DataFrame(A, columns=[f"t{i}" for i in range(50)])  # UCR's wide files, read by pandas
     with pytest.raises(TypeError, match=r"a frame of one row per sample.*pass X\.to_numpy\(\), one channel each"):
         VAEAugmenter(**{**settings, "data_kind": "sequence"}).fit(wide, y)
+
+
+def test_the_experiment_reads_a_wide_table_as_sequences_under_data_kind_sequence(tmp_path):
+    """``vaeaug experiment --data X_TRAIN.tsv --data-kind sequence`` (UCR's wide files: a row per
+    sequence) weighed a VAE of sequences against table comparators (SMOTE and copies, no DTW):
+    the table was read as a table whatever --data-kind said. It is now sequences of one channel."""
+    from vaeaug.data import DataFormatError, load_path
+
+    wide = tmp_path / "WAVE_TRAIN.tsv"
+    wide.write_text("".join(f"{c}\t" + "\t".join(f"{np.sin(t * (1 + c)):.4f}" for t in range(30)) + "\n"
+                            for c in (0, 1) * 10))
+    ds = load_path(wide, label="0", kind="sequence")
+    assert ds.kind == "sequence" and ds.X.shape == (20, 30, 1) and ds.y.tolist() == [0, 1] * 10
+    assert load_path(wide, label="0").kind == "vector"
+    wide.write_text("".join(f"{c}\t{'ab'[c]}\t" + "\t".join(f"{t + i / 100:.2f}" for t in range(5)) + "\n"
+                            for i, c in enumerate((1, 0) * 10)))  # a column of categories
+    with pytest.raises(DataFormatError, match="holds numbers only; this one has columns of categories"):
+        load_path(wide, label="0", kind="sequence")

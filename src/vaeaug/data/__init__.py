@@ -46,14 +46,16 @@ def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset
 
 
 def load_path(path: str | Path, label: str | None = None, kind: str | None = None, **kwargs) -> Dataset:
-    """A user's data by its path: a text table (``.csv``, UCI's ``.data``, ...), ``.npz`` (X, y;
-    ``kind="sequence"`` reads (N, T, C) arrays as sequences), ``.ts`` (time series; a ``_TRAIN.ts`` file brings its
+    """A user's data by its path: a text table (``.csv``, UCI's ``.data``, ...; ``kind="sequence"``
+    reads its rows as sequences of one channel), ``.npz`` (X, y; ``kind="sequence"`` reads (N, T, C)
+    arrays as sequences), ``.ts`` (time series; a ``_TRAIN.ts`` file brings its
     ``_TEST.ts`` beside it), or a folder of class folders."""
     p = Path(path)
     if p.is_dir():
         return load_image_folder(p, **kwargs)
     if is_text_table(p):
-        return load_csv(p, label=label, **kwargs)
+        ds = load_csv(p, label=label, **kwargs)
+        return _wide_sequences(ds) if kind == "sequence" else ds
     if p.suffix.lower() == ".npz":
         return load_npz_dataset(p, kind)
     if p.suffix.lower() == ".ts":
@@ -64,6 +66,18 @@ def load_path(path: str | Path, label: str | None = None, kind: str | None = Non
     raise ValueError(f"{p}: unknown data format; use a text table ({', '.join(TEXT_TABLES)}), .npz, .ts or a folder "
                      "of class sub-folders; from a spreadsheet or Parquet file, write a CSV first: "
                      "pandas.read_excel(path).to_csv('table.csv', index=False), or read_parquet")
+
+
+def _wide_sequences(ds: Dataset) -> Dataset:
+    """A table of a row per sequence, its columns the steps (UCR's wide files), as sequences of
+    one channel: the experiment then weighs them as sequences (DTW, time-warped copies)."""
+    from dataclasses import replace
+
+    if len(ds.encoder.feature_names) != len(ds.encoder.columns_):
+        raise DataFormatError("a table read as sequences (--data-kind sequence) is a row per sequence, its columns "
+                              "the steps, and holds numbers only; this one has columns of categories", ds.meta["source"])
+    return replace(ds, X=ds.X[:, :, None], kind="sequence", encoder=None,
+                   meta={**ds.meta, "read_as": "a row per sequence, one channel"})
 
 
 __all__ = [

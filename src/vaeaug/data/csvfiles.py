@@ -38,9 +38,12 @@ def _is_positional(cells: list[str]) -> bool:
 def first_row_is_data(first: list[str], rows: list[list[str]], label: str | None = None) -> bool:
     """Whether a CSV's first row is a sample rather than a header (UCI's files have none): each of
     its cells is a number, a missing mark, a date or a value its column holds below, as no column's
-    name is; a row naming the label, a label name (class, label, ...) or positional names is a header."""
+    name is; a row naming the label (unless all numbers: ``--label 0`` beside a first cell 0), a
+    label name (class, label, ...) or positional names is a header."""
     cells = [c.strip() for c in first]
-    if (label is not None and label in cells) or any(c.lower() in LABEL_NAMES for c in cells) or _is_positional(cells):
+    numbers = all(_to_float(c) is not None for c in cells)  # a row of numbers names the label "0" by chance
+    if (label is not None and label in cells and not numbers) or any(c.lower() in LABEL_NAMES for c in cells) \
+            or _is_positional(cells):
         return False
     for j, c in enumerate(cells):
         if _to_float(c) is None and not _is_missing(c) and iso_ns(c) is None and all(r[j].strip() != c for r in rows):
