@@ -20,16 +20,17 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .frames import (check_names, encode_table, frame_list_sequences, frame_names, frames_like, is_frame, is_frame_list,
-                     is_long_frame, labels_like, like, long_chunks, long_frame, long_sequences, reads_as_cases,
+from .forms import as_arrays, chunks_in_form, form_of, in_form
+from .frames import (check_names, encode_table, frame_list_sequences, frame_names, is_frame, is_frame_list,
+                     is_long_frame, labels_like, like, long_frame, long_sequences, reads_as_cases,
                      warn_label_in_frame)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
-from .pictures import is_picture_list, picture_array, pictures
+from .pictures import is_picture_list, picture_array
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
-                        score_form, with_channel, without_channel)
+                        score_form, with_channel)
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
                          split_validation, unlabeled_array)
@@ -179,32 +180,19 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """The :class:`~vaeaug.data.TableEncoder` of a frame fitted with category columns, else ``None``."""
         return getattr(self, "table_encoder_", None)
 
+    def _form(self, X) -> str | None:
+        """The caller's form of ``X`` for this model (:func:`~vaeaug.forms.form_of`)."""
+        return form_of(X, self._vae().kind)
+
     def _is_cases(self, X) -> bool:
         """Whether ``X`` is a (case, time) frame for this model: two index levels, and a sequence model."""
-        return is_long_frame(X) and self._vae().kind == "sequence"
-
-    def _is_frame_list(self, X) -> bool:
-        """Whether ``X`` is a list of frames for this model, a recording each: a sequence model."""
-        return is_frame_list(X) and self._vae().kind == "sequence"
-
-    def _is_one_channel(self, X) -> bool:
-        """Whether ``X`` is sequences of one channel without its axis, for a sequence model."""
-        return self._vae().kind == "sequence" and not is_frame(X) and is_one_channel(X)
+        return self._form(X) == "cases"
 
     def _cases(self, X):
-        """A (case, time) frame (aeon's and sktime's pd-multiindex), or a list of frames, as its
-        list of sequences, after checking its channel columns against fit's; a list of PIL images
-        as the model's pictures; one-channel sequences with their channel axis; anything else as it is."""
-        if is_picture_list(X) and self._vae().kind == "image":
-            return picture_array(X, self.vae_.preprocessor.shape_, self.vae_.preprocessor.dtype_)
-        if self._is_frame_list(X):
-            return frame_list_sequences(X, getattr(self, "feature_names_in_", None), type(self).__name__)
-        if self._is_one_channel(X):
-            return with_channel(X)
-        if not self._is_cases(X):
-            return X
-        check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
-        return long_sequences(X)
+        """``X`` as the model's arrays where it came in another form (:func:`~vaeaug.forms.as_arrays`):
+        sequences of a (case, time) frame, a list of frames or 1-D arrays; pictures of PIL images."""
+        return as_arrays(X, self._form(X), getattr(self, "feature_names_in_", None), self.vae_.preprocessor,
+                         type(self).__name__)
 
     def _model_form(self, X, name: str = "X"):
         """``X`` as the model's arrays, with each sample's length (sequences; ``None`` otherwise);
@@ -551,29 +539,13 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                            for x, y_chunk, source in stream), frame)
 
     def _long_out(self, X_new, frame, source):
-        """Offspring of the cases ``source`` as a (case, time) frame, numbered after ``frame``'s cases
-        and at their sources' time stamps, where the input was one; as frames indexed as their
-        sources, where it was a list of them; as PIL images, or sequences without a channel axis,
-        where those came."""
-        if self._is_frame_list(frame):
-            return frames_like(X_new, frame, source)
-        if is_picture_list(frame):
-            return pictures(X_new)
-        if self._is_one_channel(frame):
-            return without_channel(X_new)
-        return long_frame(X_new, frame, source=source) if self._is_cases(frame) else X_new
+        """Offspring of the samples ``source`` in the form ``frame`` came in (:func:`~vaeaug.forms.in_form`)."""
+        return in_form(X_new, frame, self._form(frame), source)
 
     def _long(self, stream, frame):
-        """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)``, X_chunk a
-        (case, time) frame, or a list of frames or PIL images, or one-channel sequences without
-        their axis, where the input was one (:func:`~vaeaug.frames.long_chunks`)."""
-        if self._is_frame_list(frame):
-            return ((frames_like(X_chunk, frame, source), y_chunk) for (X_chunk, y_chunk), source in stream)
-        if is_picture_list(frame):
-            return ((pictures(X_chunk), y_chunk) for (X_chunk, y_chunk), _ in stream)
-        if self._is_one_channel(frame):
-            return ((without_channel(X_chunk), y_chunk) for (X_chunk, y_chunk), _ in stream)
-        return long_chunks(stream, frame) if self._is_cases(frame) else (chunk for chunk, _ in stream)
+        """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)`` in the form
+        ``frame`` came in (:func:`~vaeaug.forms.chunks_in_form`)."""
+        return chunks_in_form(stream, frame, self._form(frame))
 
     def _compose(self, compose) -> str:
         """The move a generation call adds: its own ``compose``, else the fitted ``compose_``."""
@@ -619,7 +591,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
-        if self._is_frame_list(X) or is_picture_list(X):  # the caller's frames or pictures, then the offspring's
+        if self._form(X) in ("frames", "pictures"):  # the caller's frames or pictures, then the offspring's
             return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)

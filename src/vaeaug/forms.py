@@ -1,0 +1,65 @@
+"""The forms a caller's samples come in beside the model's arrays, and the way back: a (case,
+time) frame, a list of frames, a list of PIL images, sequences of one channel without its axis.
+The estimator reads each form to arrays at its edge and gives its outputs in the form that came."""
+
+from __future__ import annotations
+
+from .frames import (check_names, frame_list_sequences, frames_like, is_frame, is_frame_list, is_long_frame,
+                     long_chunks, long_frame, long_sequences)
+from .pictures import is_picture_list, picture_array, pictures
+from .sequences import is_one_channel, with_channel, without_channel
+
+
+def form_of(X, kind: str) -> str | None:
+    """The form of ``X`` for a model of data ``kind``: ``"cases"`` (a (case, time) frame),
+    ``"frames"`` (a list of them, a recording each), ``"one_channel"`` (1-D sequences or an (N, T)
+    array), ``"pictures"`` (PIL images), or ``None``: arrays, or a table, taken as they are."""
+    if kind == "sequence":
+        if is_long_frame(X):
+            return "cases"
+        if is_frame_list(X):
+            return "frames"
+        if not is_frame(X) and is_one_channel(X):
+            return "one_channel"
+    if kind == "image" and is_picture_list(X):
+        return "pictures"
+    return None
+
+
+def as_arrays(X, form: str | None, names, preprocessor, owner: str):
+    """``X`` of ``form`` as the model reads it: sequences as a list of (T_i, C) arrays (a frame's
+    channel columns checked against ``names``, the fitted ones), PIL images as the model's
+    pictures (``preprocessor``'s size and depth); other input as it is."""
+    if form == "pictures":
+        return picture_array(X, preprocessor.shape_, preprocessor.dtype_)
+    if form == "frames":
+        return frame_list_sequences(X, names, owner)
+    if form == "one_channel":
+        return with_channel(X)
+    if form == "cases":
+        check_names(X, names, owner)
+        return long_sequences(X)
+    return X
+
+
+def in_form(X_new, X, form: str | None, source):
+    """Outputs ``X_new`` of the samples ``source`` (positions in ``X``) in ``X``'s form: new cases
+    numbered after ``X``'s at their sources' time stamps, frames indexed as their sources, PIL
+    images, 1-D sequences; arrays as they are."""
+    if form == "cases":
+        return long_frame(X_new, X, source=source)
+    if form == "frames":
+        return frames_like(X_new, X, source)
+    if form == "pictures":
+        return pictures(X_new)
+    if form == "one_channel":
+        return without_channel(X_new)
+    return X_new
+
+
+def chunks_in_form(stream, X, form: str | None):
+    """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)`` in ``X``'s form
+    (cases numbered on across chunks, :func:`~vaeaug.frames.long_chunks`)."""
+    if form == "cases":
+        return long_chunks(stream, X)
+    return ((in_form(chunk, X, form, source), y_chunk) for (chunk, y_chunk), source in stream)
