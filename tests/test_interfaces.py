@@ -461,3 +461,18 @@ def test_a_list_of_pil_images_is_judged_once_per_image(monkeypatch):
     monkeypatch.setattr(pictures, "is_colour", lambda im, judge=pictures.is_colour: judged.append(im) or judge(im))
     grey = [Image.fromarray(np.full((8, 8), v, np.uint8)) for v in range(50)]
     assert pictures.picture_array(grey).shape == (50, 8, 8) and len(judged) == 50
+
+
+def test_a_pil_image_that_cannot_be_read_is_named_by_its_place():
+    """An image opened lazily from a truncated file failed deep in PIL ("image file is truncated"),
+    without saying which of the list's images it was."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (32, 32), dtype=np.uint8)).save(buf, "PNG")
+    truncated = Image.open(io.BytesIO(buf.getvalue()[: len(buf.getvalue()) * 4 // 5]))
+    images = [Image.fromarray(np.zeros((32, 32), np.uint8))] * 3 + [truncated]
+    with pytest.raises(ValueError, match=r"X_val\[3\] cannot be read as an image \(image file is truncated"):
+        VAEAugmenter(**{**FAST, "data_kind": "auto"}).fit(np.zeros((4, 32, 32), np.uint8), [0, 1] * 2, images, [0, 1] * 2)

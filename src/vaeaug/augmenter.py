@@ -314,8 +314,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
             X = picture_array(X)
-        like_X = (X.shape[1:], X.dtype) if isinstance(X, np.ndarray) else ()  # the others at X's size and depth
-        X_val, X_unlabeled = (picture_array(A, *like_X) if is_picture_list(A) else A for A in (X_val, X_unlabeled))
+        like_X = (X.shape[1:], X.dtype) if isinstance(X, np.ndarray) else (None, None)  # the others at X's size
+        X_val, X_unlabeled = (picture_array(A, *like_X, name=n) if is_picture_list(A) else A
+                              for A, n in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")))
         if is_frame_list(X) and self.data_kind in ("auto", "sequence"):  # a frame a sequence: columns are channels
             names = np.asarray(X[0].columns, dtype=object)
             X, X_val, X_unlabeled = (frame_list_sequences(A, names, "fit", n, "X[0].columns") if is_frame_list(A)

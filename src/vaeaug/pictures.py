@@ -86,12 +86,13 @@ def is_picture_list(X) -> bool:
     return isinstance(X, (list, tuple)) and len(X) > 0 and all(is_picture(x) for x in X)
 
 
-def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None) -> np.ndarray:
-    """PIL images as one array, read as :func:`~vaeaug.data.load_image_folder` reads files (as viewers show
-    them, in one mode, at one size): by default at their most common size, (N, 3, H, W) bytes if
-    any holds colour, else (N, H, W) grey; ``shape`` and ``dtype``: a model's sample shape, (H, W)
-    or (C, H, W), and dtype, which the images are brought to (another model's pictures)."""
-    shown = [as_shown(im) for im in images]
+def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None, name: str = "X") -> np.ndarray:
+    """PIL images as one array, read as :func:`~vaeaug.data.load_image_folder` reads files (as
+    viewers show them, in one mode, at one size): by default at their most common size, (N, 3, H,
+    W) bytes if any holds colour, else (N, H, W) grey; ``shape`` and ``dtype``: a model's sample
+    shape, (H, W) or (C, H, W), and dtype, which the images are brought to (another model's
+    pictures); ``name``: the argument, for the message naming an image PIL cannot read."""
+    shown = [_shown(im, f"{name}[{i}]") for i, im in enumerate(images)]
     if shape is None:
         (h, w), mode = common_size(shown), mode_of(shown)
         return np.stack([pixels(im, mode, (w, h)) for im in shown])
@@ -101,6 +102,16 @@ def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None) -> n
     mode = "RGB" if colour else "L" if dtype == np.uint8 else "I;16" if dtype == np.uint16 else "F"
     X = np.stack([pixels(im, mode, (w, h)) for im in shown])
     return X[:, None] if len(shape) == 3 and not colour else X
+
+
+def _shown(im, where: str):
+    """``im`` loaded and as shown (:func:`as_shown`); a file PIL cannot read (truncated, say: images
+    from ``Image.open`` load lazily) is named by its place in the caller's list."""
+    try:
+        im.load()
+        return as_shown(im)
+    except OSError as e:
+        raise ValueError(f"{where} cannot be read as an image ({e}): mend or drop its file") from None
 
 
 def pictures(X: np.ndarray) -> list:
