@@ -4,8 +4,8 @@ The estimator reads each form to arrays at its edge and gives its outputs in the
 
 from __future__ import annotations
 
-from .frames import (check_names, frame_list_sequences, frames_like, is_frame, is_frame_list, is_long_frame,
-                     long_chunks, long_frame, long_sequences)
+from .frames import (check_names, frame_list_sequences, frames_like, is_frame_list, is_long_frame, long_chunks,
+                     long_frame, long_sequences)
 from .pictures import is_picture_list, picture_array, pictures
 from .sequences import is_one_channel, with_channel, without_channel
 
@@ -19,7 +19,7 @@ def form_of(X, kind: str) -> str | None:
             return "cases"
         if is_frame_list(X):
             return "frames"
-        if not is_frame(X) and is_one_channel(X):
+        if is_one_channel(X):  # a frame is none: it is a table, or (case, time)
             return "one_channel"
     if kind == "image" and is_picture_list(X):
         return "pictures"

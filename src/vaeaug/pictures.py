@@ -94,14 +94,21 @@ def picture_array(images, shape: tuple[int, ...] | None = None, dtype=None, name
     pictures); ``name``: the argument, for the message naming an image PIL cannot read."""
     shown = [_shown(im, f"{name}[{i}]") for i, im in enumerate(images)]
     if shape is None:
-        (h, w), mode = common_size(shown), mode_of(shown)
-        return np.stack([pixels(im, mode, (w, h)) for im in shown])
-    h, w = shape[-2:]
+        return stack(shown)[0]
     dtype = np.dtype(dtype)
     colour = len(shape) == 3 and shape[0] == 3
     mode = "RGB" if colour else "L" if dtype == np.uint8 else "I;16" if dtype == np.uint16 else "F"
-    X = np.stack([pixels(im, mode, (w, h)) for im in shown])
+    X = stack(shown, shape[-2:], mode)[0]
     return X[:, None] if len(shape) == 3 and not colour else X
+
+
+def stack(shown: list, size: tuple[int, int] | None = None,
+          mode: str | None = None) -> tuple[np.ndarray, str, tuple[int, int]]:
+    """Images as shown (:func:`as_shown`) as one array, with the mode and (H, W) they were read
+    at: by default their most common size and the one mode they share (:func:`mode_of`)."""
+    h, w = common_size(shown) if size is None else size
+    mode = mode_of(shown) if mode is None else mode
+    return np.stack([pixels(im, mode, (w, h)) for im in shown]), mode, (h, w)
 
 
 def _shown(im, where: str):

@@ -27,6 +27,7 @@ LEADING_ZERO = re.compile(r"[+-]?0\d")
 GROUPED_POINT = re.compile(r"\s*[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
 GROUPED_COMMA = re.compile(r"\s*[+-]?\d{1,3}(?:\.\d{3})+,\d+\s*")
 
+
 def _is_positional(cells: list[str]) -> bool:
     """Cells ``0, 1, 2, ...`` (or from 1): the column names pandas writes for an unnamed frame."""
     nums = [_to_float(c) for c in cells if c.strip()]

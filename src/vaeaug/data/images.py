@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..pictures import as_shown, common_size, mode_of, picture, pixels
+from ..pictures import as_shown, picture, stack
 from .dataset import DataFormatError, Dataset
 
 #: Beside the class folders that ``write_image_folder`` writes: what they hold, and that vaeaug wrote them.
@@ -63,11 +63,10 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         except (UnidentifiedImageError, OSError) as e:
             raise DataFormatError(f"cannot read image ({e})", str(f)) from None
         labels.append(label)
-    h, w = (size, size) if isinstance(size, int) else size if size is not None else common_size(images)
-    mode = mode_of(images)
+    X, mode, (h, w) = stack(images, (size, size) if isinstance(size, int) else size)
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
-    return Dataset(name=root.name, X=np.stack([pixels(im, mode, (w, h)) for im in images]), y=np.array(labels),
-                   kind="image", meta=meta, extras={"files": [str(f) for _, f in files]})
+    return Dataset(name=root.name, X=X, y=np.array(labels), kind="image", meta=meta,
+                   extras={"files": [str(f) for _, f in files]})
 
 
 def _images_under(folder: Path) -> list[Path]:
