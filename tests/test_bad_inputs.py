@@ -247,3 +247,18 @@ def test_a_regression_target_is_refused_or_warned_about(digits, tmp_path, capsys
     assert main(["train", "--data", str(table), "--label", "target", "--out", str(tmp_path / "m"), "--quiet"]) == 1
     assert "holds continuous values (e.g. 25.5)" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_constant_features_fit_as_scikit_learn_fits_them(digits):
+    """X whose every feature holds one value (a table's one column of zeros) crashed the choice's
+    proxy in a Cholesky solve: its kernel width 1 / (features × variance) was 1/0. It takes
+    scikit-learn's SVC rule (width 1 where X is constant), and fit and generate go through."""
+    from vaeaug.proxy import KernelRidgeClassifier
+
+    X, y = np.zeros((40, 1)), np.repeat(np.arange(4), 10)
+    assert len(KernelRidgeClassifier().fit(X, y).predict(X)) == 40
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PosteriorCollapseWarning)  # nothing to encode: said, and true
+        aug = VAEAugmenter(**FAST).fit(X, y)
+    X_new, y_new = aug.generate(X, y, n_per_sample=2)
+    assert X_new.shape == (80, 1) and np.allclose(X_new, 0, atol=1e-3)

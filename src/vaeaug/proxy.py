@@ -99,7 +99,9 @@ class KernelRidgeClassifier(ClassifierMixin, BaseEstimator):
                                                                         replace=False)])
             X, y = X[idx], np.asarray(y)[idx]
         self.classes_, yi = np.unique(y, return_inverse=True)
-        self.gamma_ = 1.0 / (X.shape[1] * X.var()) if self.gamma == "scale" else float(self.gamma)
+        # "scale" as scikit-learn's SVC: 1 / (features × variance), and 1 where X is constant
+        var = X.var()
+        self.gamma_ = (1.0 / (X.shape[1] * var) if var > 0 else 1.0) if self.gamma == "scale" else float(self.gamma)
         Xt = torch.from_numpy(X)
         K = torch.exp(-self.gamma_ * self._sqdist(Xt, Xt))
         K.diagonal().add_(self.alpha)
