@@ -153,6 +153,24 @@ def test_a_frame_with_categories_is_encoded_and_its_offspring_decoded(tmp_path):
         VAEAugmenter(**SMALL).fit(df, y, X_val=df.to_numpy(), y_val=y)
 
 
+def test_an_array_given_to_a_frames_model_is_told_to_come_as_the_frame():
+    """A model fitted on a frame with category columns counts its encoded numbers: df.to_numpy(),
+    or the numeric columns alone, were told "X has 3 features, but VAEAugmenter is expecting 4",
+    a count the caller never saw. They are told to pass the frame, naming its columns."""
+    df, y = _mixed_frame()[["a", "b", "d"]], np.repeat([0, 1, 2], 20)
+    aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(df, y)
+    assert aug.n_features_in_ == 5
+    said = r"fitted on a DataFrame with columns \['a', 'b', 'd'\], encoded as 5 numbers \(b as categories\): pass X"
+    with pytest.raises(ValueError, match=said + " as such a frame, not ndarray of dtype object"):
+        aug.generate(df.to_numpy(), y)
+    with pytest.raises(ValueError, match=said + " as such a frame, not an array of 3 columns"):
+        aug.generate(df.assign(b=df["b"].cat.codes).to_numpy(float), y)
+    with pytest.raises(ValueError, match=said + " as such a frame, not an array of 2 columns"):
+        aug.reconstruct(df[["a", "d"]].to_numpy(), y)
+    encoded = aug.table_encoder_.transform_frame(df)  # its own encoding is read, as before
+    assert aug.generate(encoded, y, n_per_sample=1)[0].shape == (60, 5)
+
+
 def test_a_category_column_given_to_a_numbers_model_is_refused_by_name(digits):
     X, y = digits
     aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(pd.DataFrame(X[:60]), y[:60])

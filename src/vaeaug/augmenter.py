@@ -202,6 +202,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if self._table() is not None and is_frame(X):
             check_names(X, self.feature_names_in_, type(self).__name__, categories_ok=True)
             return self._table().transform_frame(X), None
+        if self._table() is not None:
+            self._check_encoded(X, name)
         if vae.kind == "sequence":
             return vae.preprocessor.to_fixed(X, name)
         shape = getattr(self, "image_shape_", ())
@@ -210,6 +212,21 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             if A.ndim == 2 and A.shape[1] == int(np.prod(shape)):
                 return A.reshape(len(A), *shape), None
         return X, None
+
+    def _check_encoded(self, X, name: str) -> None:
+        """A model fitted on a frame with category or date columns reads such a frame, or its encoded
+        numbers (``n_features_in_`` wide); other arrays are told to come as the frame, not a width count."""
+        A = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) else None
+        width = int(np.prod(A.shape[1:])) if A is not None and A.ndim > 1 else -1
+        if width != self.n_features_in_ or A.dtype.kind not in "biuf":
+            enc = self._table()
+            coded = [f"{c} as {'categories' if k == 'categorical' else 'times'}"
+                     for c, k, t in zip(enc.columns_, enc.kinds_, enc.times_) if k == "categorical" or t is not None]
+            got = f"an array of {width} columns" if width >= 0 and A.dtype.kind in "biuf" else (
+                f"{type(X).__name__} of dtype {A.dtype}" if A is not None else type(X).__name__)
+            raise ValueError(f"{type(self).__name__} was fitted on a DataFrame with columns {list(self.feature_names_in_)}, "
+                             f"encoded as {self.n_features_in_} numbers ({', '.join(coded)}): pass {name} as such a "
+                             f"frame, not {got}")
 
     def _flat(self, X_new):
         """Images back as the rows of pixels they came as, where the model recognised a table of them."""
