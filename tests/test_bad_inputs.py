@@ -262,3 +262,32 @@ def test_constant_features_fit_as_scikit_learn_fits_them(digits):
         aug = VAEAugmenter(**FAST).fit(X, y)
     X_new, y_new = aug.generate(X, y, n_per_sample=2)
     assert X_new.shape == (80, 1) and np.allclose(X_new, 0, atol=1e-3)
+
+
+def test_a_pytorch_dataset_or_a_list_of_pairs_is_told_to_come_as_samples_and_labels(digits):
+    """A PyTorch dataset (torchvision's, a TensorDataset) or its items, (sample, label) pairs, were
+    told "X is ragged (samples of different shapes)": numpy read each pair as a row of two. They
+    are told to pass the samples and the labels apart; a table's rows as tuples stay a table."""
+    import torch
+    from PIL import Image
+    from torch.utils.data import TensorDataset
+
+    from vaeaug import VAESampler
+
+    X, y = digits[0][:60], digits[1][:60]
+    tensors = TensorDataset(torch.as_tensor(X), torch.as_tensor(y))
+    pictures = [(Image.fromarray(x.reshape(8, 8).astype(np.uint8)), int(t)) for x, t in zip(X, y)]
+    apart = r"pass the samples and the labels apart, {0} = \[x for x, _ in data\], {1} = \[t for _, t in data\]"
+    with pytest.raises(TypeError, match=r"X is a PyTorch dataset \(TensorDataset\): " + apart.format("X", "y")):
+        VAEAugmenter(**FAST).fit(tensors, y)
+    with pytest.raises(TypeError, match=r"X is a list of \(sample, label\) pairs: " + apart.format("X", "y")):
+        VAEAugmenter(**FAST).fit(pictures, y)
+    with pytest.raises(TypeError, match=r"X_val is a list of \(sample, label\) pairs: " + apart.format("X_val", "y_val")):
+        VAEAugmenter(**FAST).fit(X, y, X_val=list(tensors), y_val=y)
+    with pytest.raises(TypeError, match=r"X is a list of \(sample, label\) pairs"):
+        VAESampler(VAEAugmenter(**FAST)).fit_resample(list(tensors), y)
+    rows = [tuple(r) for r in X[:, 20:22]]  # rows of a 2-column table, as tuples: no pairs
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PosteriorCollapseWarning)
+        assert VAEAugmenter(**FAST).fit(rows, y).n_features_in_ == 2
+    assert VAEAugmenter(**FAST).fit([x for x, _ in tensors], [t for _, t in tensors]).n_features_in_ == 64

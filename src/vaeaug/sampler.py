@@ -24,7 +24,7 @@ from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .pictures import is_picture_list
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, is_one_channel, join_sequences, object_array
-from .validation import check_X_y, check_y, resolve_kind
+from .validation import check_X_y, check_y, refuse_pairs, resolve_kind
 
 
 def _for_imblearn(X):
@@ -91,6 +91,7 @@ class VAESampler(BaseOverSampler):
         and counts as scikit-learn keeps them."""
         from imblearn.utils import check_target_type
 
+        refuse_pairs(X)
         if reads_as_cases(X, y, (self.augmenter or VAEAugmenter()).data_kind):  # here a row is a step
             raise TypeError("X is a (case, time) frame, a row per time step, and imbalanced-learn's samplers "
                             "take a row per sample: pass the sequences as a list of (T, C) arrays, "

@@ -66,11 +66,37 @@ def check_kind(X: np.ndarray, kind: str | None) -> str:
                      f", got shape {X.shape}")
 
 
+def _is_pair(item) -> bool:
+    """Whether ``item`` is a (sample, label) pair, as a PyTorch dataset serves: a sample that is no
+    number, then a lone label (a 2-column table's row of numbers is no pair)."""
+    if not isinstance(item, (tuple, list)) or len(item) != 2:
+        return False
+    x, t = item
+    return (hasattr(x, "getbands") or np.ndim(x) > 0) and np.ndim(t) == 0
+
+
+def refuse_pairs(X, name: str = "X") -> None:
+    """A PyTorch dataset, or a list of (sample, label) pairs, is told to come as samples and labels
+    apart: numpy read its items as ragged rows of two."""
+    from torch.utils.data import Dataset
+
+    if isinstance(X, Dataset):
+        what = f"{name} is a PyTorch dataset ({type(X).__name__})"
+    elif isinstance(X, (list, tuple)) and len(X) and _is_pair(X[0]):
+        what = f"{name} is a list of (sample, label) pairs"
+    else:
+        return
+    raise TypeError(f"{what}: pass the samples and the labels apart, {name} = [x for x, _ in data], "
+                    f"{name.replace('X', 'y', 1)} = [t for _, t in data] (torchvision's datasets also hold them "
+                    "as data.data and data.targets)")
+
+
 def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     """A numeric, finite, non-empty array of 2 to 4 dimensions, with at least one feature."""
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
         raise TypeError(f"{name} is a sparse matrix, and sparse input is not supported: pass X.toarray() "
                         "(a VAE reads every feature of every sample)")
+    refuse_pairs(X, name)
     index = getattr(X, "index", None)  # a frame's row labels, for the messages
     if hasattr(X, "to_numpy"):  # pandas
         X = X.to_numpy()
