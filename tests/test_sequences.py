@@ -92,6 +92,23 @@ def test_time_warp_recovers_a_known_warp():
     assert np.abs(moved - plain).mean() < 0.2 * np.abs(warped - plain).mean()
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # two epochs, 24 one-step samples
+def test_sequences_of_one_step_are_warped_as_they_are():
+    """aeon's (N, channels, time) given as sequences reads as one step over many channels (and is
+    warned about); generate crashed in the time-warped copies ("`x` must be strictly increasing",
+    a spline through knots at one place). A one-step sequence's warp is itself."""
+    from vaeaug.moves import time_warp
+
+    one = [np.arange(3.0)[None]] * 2
+    assert all(np.array_equal(s, one[0]) for s in time_warp(one, np.zeros(2), 2)[0])
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(24, 1, 10)), np.repeat([0, 1], 12)
+    with pytest.warns(UserWarning, match=r"sequences of 1 step\(s\) over 10 channels"):
+        aug = VAEAugmenter(**{**SMALL, "compose": "time_warp", "epochs": 2}, data_kind="sequence").fit(X, y)
+    for method in ("noise", "interpolation"):
+        assert aug.generate(X, y, method, 2, strength=0.5)[0].shape == (96, 1, 10)  # offspring and warped copies
+
+
 def test_timewarp_decoding_keeps_the_source_values(fitted_waves):
     aug, X, y = fitted_waves
     X_new, _, codes = aug.generate(X, y, "noise", 1, strength=1.0, decoding="timewarp", return_codes=True)

@@ -128,8 +128,10 @@ def smooth_curves(rng, length: int, channels: int, sigma: float, knots: int = 4)
     points drawn from N(1, σ²)."""
     from scipy.interpolate import CubicSpline
 
-    at = np.linspace(0, length - 1, knots + 2)
-    return CubicSpline(at, rng.normal(1.0, sigma, (knots + 2, channels)))(np.arange(length))
+    values = rng.normal(1.0, sigma, (knots + 2, channels))
+    if length < 2:  # one step: no spline through knots at one place; the first knot's value
+        return values[:length]
+    return CubicSpline(np.linspace(0, length - 1, knots + 2), values)(np.arange(length))
 
 
 def each_copy(X, y, n_per_sample: int, random_state, move) -> tuple[list[np.ndarray], np.ndarray]:
