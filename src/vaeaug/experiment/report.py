@@ -210,10 +210,10 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     fig_training_curves(hist, figs / "training_curves.png")
     files["training curves"] = figs / "training_curves.png"
     Z = augmenter.transform(train.X)
-    mean, axes, std = fig_latent(Z, train.y, figs / "latent_space.png")
+    fig_latent(Z, train.y, figs / "latent_space.png")
     files["latent space"] = figs / "latent_space.png"
     picture, curves = pictures_for(train.kind, train.meta), train.kind == "sequence"
-    if fig_manifold(augmenter, mean, axes, std, train.y, Z, figs / "manifold.png", picture=picture):
+    if fig_manifold(augmenter, train.y, Z, figs / "manifold.png", picture=picture):
         files["decoded latent grid"] = figs / "manifold.png"
     if fig_offspring(augmenter, train.X, train.y, figs / "offspring.png", seed=seed, picture=picture, curves=curves):
         files["originals and offspring"] = figs / "offspring.png"
