@@ -102,6 +102,24 @@ def test_a_frame_round_trips_with_its_columns_and_dtypes(digits):
         aug.transform(df.drop(columns="px63"))
 
 
+def test_a_frames_integer_columns_are_rounded_not_truncated():
+    """A numbers-only frame's offspring were cast to its dtypes: an int64 column truncated (1.9 → 1,
+    so its counts drifted down) and a uint8 one could wrap (−1 → 255). Integer columns are now
+    rounded and kept within their dtype, as arrays of integers and frames with categories are."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    df = pd.DataFrame({"a": rng.normal(size=90) + y, "k": rng.integers(0, 3, 90) + 3 * y,
+                       "u": rng.integers(0, 3, 90).astype(np.uint8)})
+    aug = VAEAugmenter(random_state=0, **{**SMALL, "epochs": 10}).fit(df, y)
+    made = dict(method="noise", strength=1.0, decoding="direct", random_state=1, n_per_sample=3)
+    X_new = aug.generate(df, y, **made)[0]
+    decoded = aug.generate(df.to_numpy(dtype=np.float64), y, **made)[0]  # the same offspring, as floats
+    assert (X_new.dtypes == df.dtypes).all()
+    assert np.array_equal(X_new["k"], np.rint(decoded[:, 1]))  # rounded: the cast truncated 1.9 to 1
+    assert (X_new["k"] != np.trunc(decoded[:, 1])).any()
+    assert np.array_equal(X_new["u"], np.clip(np.rint(decoded[:, 2]), 0, 255))
+
+
 def test_a_saved_model_keeps_the_frames_columns(digits, tmp_path):
     X, y = digits
     for columns in ([f"px{i}" for i in range(64)], list(range(64))):  # strings, and pandas' default integers

@@ -78,7 +78,7 @@ def like(X_new: np.ndarray, X_in, y_new: np.ndarray | None = None, y_in=None, ta
     if is_frame(X_in) and table is not None:
         X_new = table.inverse_frame(X_new.reshape(len(X_new), -1))
     elif is_frame(X_in):
-        X_new = type(X_in)(X_new.reshape(len(X_new), -1), columns=X_in.columns).astype(X_in.dtypes.to_dict())
+        X_new = _typed(type(X_in)(X_new.reshape(len(X_new), -1), columns=X_in.columns), X_in.dtypes.to_dict())
     return X_new, None if y_new is None else labels_like(y_new, y_in)
 
 
@@ -151,12 +151,16 @@ def frames_like(seqs: list[np.ndarray], like: list, source) -> list:
 
 
 def _typed(out, dtypes: dict):
-    """``out`` in ``dtypes``, integer and boolean channels rounded first (not truncated)."""
+    """``out`` in ``dtypes``, integer and boolean columns rounded first (a cast truncates: 1.9 → 1)
+    and integers kept within their dtype (a cast wraps: −1 → 255 in uint8)."""
     import pandas as pd
 
     for c, t in dtypes.items():
-        if pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t):
-            out[c] = np.rint(out[c].to_numpy())
+        if pd.api.types.is_integer_dtype(t):
+            info = np.iinfo(getattr(t, "numpy_dtype", t))
+            out[c] = np.clip(np.rint(out[c].to_numpy(dtype=np.float64)), info.min, info.max)
+        elif pd.api.types.is_bool_dtype(t):
+            out[c] = np.rint(out[c].to_numpy(dtype=np.float64))
     return out.astype(dtypes)
 
 
