@@ -21,8 +21,8 @@ from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
 from .forms import as_arrays, chunks_in_form, form_of, in_form
-from .frames import (check_names, encode_table, frame_list_sequences, frame_names, is_frame, is_frame_list,
-                     is_long_frame, labels_like, like, long_frame, long_sequences, reads_as_cases,
+from .frames import (check_names, encode_table, frame_list_sequences, frame_names, frame_numbers, is_frame,
+                     is_frame_list, is_long_frame, labels_like, like, long_frame, long_sequences, reads_as_cases,
                      warn_label_in_frame)
 from .latent import SyntheticCodes, concat_codes
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
@@ -208,7 +208,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             return vae.preprocessor.to_fixed(X, name)
         shape = getattr(self, "image_shape_", ())
         if shape:
-            A = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
+            A = frame_numbers(X) if is_frame(X) else np.asarray(X)
             if A.ndim == 2 and A.shape[1] == int(np.prod(shape)):
                 return A.reshape(len(A), *shape), None
         return X, None

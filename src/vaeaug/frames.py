@@ -36,12 +36,29 @@ def warn_label_in_frame(X, y) -> None:
                     f"X.drop(columns={name!r})", UserWarning)
 
 
+def is_number_dtype(t) -> bool:
+    """Whether a column of dtype ``t`` holds numbers: numpy's, and pandas' nullable (``Int64``,
+    ``Float64``) and sparse ones; booleans are categories (encoded as False / True)."""
+    if isinstance(t, np.dtype):
+        return bool(np.issubdtype(t, np.number))
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t))
+
+
 def categorical_columns(X) -> list[str]:
     """The columns of a DataFrame that are not numbers (strings, categories, booleans, dates); [] else."""
     if not is_frame(X):
         return []
-    return [str(c) for c, t in zip(X.columns, X.dtypes) if not (np.issubdtype(np.dtype(t), np.number)
-                                                                 if isinstance(t, np.dtype) else False)]
+    return [str(c) for c, t in zip(X.columns, X.dtypes) if not is_number_dtype(t)]
+
+
+def frame_numbers(X) -> np.ndarray:
+    """A numbers-only frame's values; pandas' nullable and sparse columns as floats, a missing
+    cell (``pd.NA``) as NaN, so that it is found and named as numpy's NaN is."""
+    if all(isinstance(t, np.dtype) for t in X.dtypes):
+        return X.to_numpy()
+    return X.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def frame_names(X, categories_ok: bool = False) -> np.ndarray | None:

@@ -264,10 +264,12 @@ def scatter_figure(real: np.ndarray, sets: dict[str, np.ndarray]) -> Figure:
 def _model_samples(aug, X):
     """``X`` in a form the drawings and ``generate`` share: PIL images, frames and 1-D sequences read
     as the model reads them; a frame with category columns as its encoded numbers."""
+    from .frames import frame_numbers, is_frame
+
     X = aug._cases(X)
-    if aug._table() is not None and hasattr(X, "columns"):
+    if aug._table() is not None and is_frame(X):
         return aug.table_encoder_.transform_frame(X)
-    return X.to_numpy() if hasattr(X, "to_numpy") else X
+    return frame_numbers(X) if is_frame(X) else X
 
 
 def _picture(aug) -> Callable:

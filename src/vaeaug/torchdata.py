@@ -16,7 +16,7 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch.utils.data import Dataset
 
-from .frames import categorical_columns, is_frame, long_sequences
+from .frames import categorical_columns, frame_numbers, is_frame, long_sequences
 from .params import as_seed
 from .pictures import is_picture
 
@@ -31,8 +31,8 @@ def _samples(X, cases: bool = False) -> list | np.ndarray:
     (``cases``: a (case, time) frame's, one (T_i, C) array per case)."""
     if cases:
         return long_sequences(X, dtype=None)
-    if is_frame(X):
-        return X.to_numpy()
+    if is_frame(X):  # numbers only (a frame of categories is refused): nullable columns as floats
+        return frame_numbers(X)
     return list(X) if isinstance(X, list) else np.asarray(X)
 
 

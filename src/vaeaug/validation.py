@@ -99,7 +99,9 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     refuse_pairs(X, name)
     index = getattr(X, "index", None)  # a frame's row labels, for the messages
     if hasattr(X, "to_numpy"):  # pandas
-        X = X.to_numpy()
+        from .frames import categorical_columns, frame_numbers, is_frame
+
+        X = frame_numbers(X) if is_frame(X) and not categorical_columns(X) else X.to_numpy()
     if isinstance(X, list) and X and hasattr(X[0], "shape"):
         shapes = {np.shape(x) for x in X}
         if len(shapes) > 1:
