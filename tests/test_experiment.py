@@ -224,3 +224,30 @@ def test_a_report_folder_of_the_users_is_refused_before_the_run(result, digits_d
         run_experiment(digits_ds, TINY, out_dir=tmp_path, verbose=0)
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
     refuse_foreign_report(result[1])  # the earlier run's own folder: no error
+
+
+def test_a_users_frame_runs_the_experiment_as_a_csv_would():
+    """run_experiment on one's own data: a DataFrame X failed on a KeyError of row positions and a
+    Series y too; a config naming the paper's four methods failed on KeyError 'mixed' (the
+    tables' default method); and an unknown kind ran as if it were one. A frame is now read as a
+    CSV is (categories encoded, ``encoder``), a method not named takes fit's strength, and the
+    kind is checked."""
+    import pandas as pd
+
+    from vaeaug.data import Dataset
+
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.repeat(["a", "b", "c"], 30), name="kind")
+    df = pd.DataFrame(rng.normal(size=(90, 4)) + np.repeat(np.arange(3), 30)[:, None], columns=list("pqrs"))
+    ds = Dataset("mine", df.assign(colour=pd.Categorical(rng.choice(["red", "blue"], 90))), y, "vector")
+    assert ds.X.dtype == np.float64 and ds.X.shape == (90, 6) and ds.encoder.kinds_[-1] == "categorical"
+    assert isinstance(ds.y, np.ndarray)
+    r = run_experiment(ds, TINY, verbose=0)
+    assert "mixed" in r["columns"] and 0.5 < r["table"]["SVM"]["baseline"]["mean"] <= 1.0
+    assert Dataset("numbers", df, y, "vector").encoder is None
+    with pytest.raises(ValueError, match=r"kind must be one of \('image', 'vector', 'sequence'\), got 'table'"):
+        Dataset("mine", df.to_numpy(), y, "table")
+    with pytest.raises(ValueError, match="X is a DataFrame, a table: kind='vector' reads it"):
+        Dataset("mine", df, y, "sequence")
+    with pytest.raises(ValueError, match="90 samples but 89 labels"):
+        Dataset("mine", df, y[:89], "vector")

@@ -21,9 +21,14 @@ class DataFormatError(ValueError):
         self.path, self.line = path, line
 
 
+#: The data kinds a :class:`Dataset` holds.
+KINDS = ("image", "vector", "sequence")
+
+
 @dataclass
 class Dataset:
-    """Samples ``X`` (N, ...) with labels ``y`` (N,), of one ``kind`` ("image" or "vector").
+    """Samples ``X`` (N, ...) with labels ``y`` (N,), of one ``kind`` ("image", "vector" or "sequence");
+    a DataFrame ``X`` is read as a CSV table is (its category columns encoded, ``encoder``).
 
     ``groups`` (N,) names who or what produced each sample (a writer); splits keep groups
     apart. ``split`` optionally fixes the partition: a dict of index arrays under "train",
@@ -40,6 +45,29 @@ class Dataset:
     meta: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     encoder: Any = None  # a TableEncoder for CSV data: decodes rows back to their columns
+
+    def __post_init__(self) -> None:
+        """Check the kind and the lengths; read a DataFrame as a CSV is read (category, string,
+        boolean and date columns encoded, kept in ``encoder``) and a Series of labels as an array."""
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        from ..frames import categorical_columns, frame_numbers, is_frame
+
+        if is_frame(self.X):
+            if self.kind != "vector":
+                raise ValueError(f"X is a DataFrame, a table: kind='vector' reads it, not {self.kind!r} (sequences "
+                                 "come as a list of (T_i, C) arrays, or from load_long_csv)")
+            if categorical_columns(self.X):
+                from .tabular import TableEncoder
+
+                self.encoder = TableEncoder().fit_frame(self.X)
+                self.X = self.encoder.transform_frame(self.X)
+            else:
+                self.X = frame_numbers(self.X)
+        if hasattr(self.y, "to_numpy"):
+            self.y = self.y.to_numpy()
+        if self.y is not None and len(self.X) != len(self.y):  # (a file read without labels has none)
+            raise ValueError(f"X and y have different lengths: {len(self.X)} samples but {len(self.y)} labels")
 
     def __len__(self) -> int:
         return len(self.X)

@@ -61,8 +61,8 @@ COMPARATORS = ("SMOTE", *TABLE_ONLY, *IMAGE_ONLY, *SEQUENCE_ONLY)
 class ExperimentConfig:
     """What the experiment runs. ``amounts``: candidate synthetic samples per real one, chosen on
     validation; ``None``: the augmenter's ``n_per_sample`` alone (what ``generate`` makes by
-    default), which also keeps the default run to one round of classifiers per column. ``strengths``: candidates per VAE method (σ or λ); ``None`` takes the strength
-    the augmenter chose on validation inside ``fit`` (its ``strength="auto"``)."""
+    default), which also keeps the default run to one round of classifiers per column. ``strengths``: candidates per VAE method (σ or λ); ``None``, or a method not named, takes the
+    strength the augmenter chose on validation inside ``fit`` (its ``strength="auto"``)."""
 
     seeds: tuple[int, ...] = (0, 1, 2)
     methods: tuple[str, ...] = VAE_METHODS
@@ -112,7 +112,8 @@ def _candidates(config: ExperimentConfig, column: str, kind: str) -> list[dict]:
         return [{"strength": None, "n_per_sample": 1}]
     if column in COMPARATORS:
         return [{"strength": None, "n_per_sample": a} for a in amounts_of(config, kind)]
-    return [{"strength": s, "n_per_sample": a} for a in amounts_of(config, kind) for s in config.strengths[column]]
+    strengths = config.strengths.get(column, (None,))  # a method not named: the strength fit chose
+    return [{"strength": s, "n_per_sample": a} for a in amounts_of(config, kind) for s in strengths]
 
 
 def columns_for(config: ExperimentConfig, kind: str) -> list[str]:
