@@ -251,3 +251,21 @@ def test_a_users_frame_runs_the_experiment_as_a_csv_would():
         Dataset("mine", df, y, "sequence")
     with pytest.raises(ValueError, match="90 samples but 89 labels"):
         Dataset("mine", df, y[:89], "vector")
+
+
+def test_a_users_lists_of_pictures_or_sequences_make_a_dataset():
+    """A list of PIL images, or of 1-D recordings, as Dataset's X failed in the split
+    ("only integer scalar arrays can be converted to a scalar index"): the split indexes X by
+    arrays of rows. Lists are read as the model reads them: pictures as an image folder is,
+    sequences as an object array of (T_i, C) arrays."""
+    from PIL import Image
+
+    from vaeaug.data import Dataset
+
+    pil = [Image.fromarray(np.full((6, 5), 40 * (i % 3), np.uint8)) for i in range(9)]
+    ds = Dataset("pil", pil, [0, 1, 2] * 3, "image")
+    assert ds.X.shape == (9, 6, 5) and ds.X.dtype == np.uint8 and isinstance(ds.y, np.ndarray)
+    assert ds.subset(np.array([1, 4])).X[1, 0, 0] == 40
+    rng = np.random.default_rng(0)
+    seqs = Dataset("waves", [rng.normal(size=n) for n in (5, 7, 9, 6)], np.array([0, 1, 0, 1]), "sequence")
+    assert seqs.X.dtype == object and [s.shape for s in seqs.subset(np.array([0, 2])).X] == [(5, 1), (9, 1)]

@@ -64,8 +64,12 @@ class Dataset:
                 self.X = self.encoder.transform_frame(self.X)
             else:
                 self.X = frame_numbers(self.X)
+        elif isinstance(self.X, (list, tuple)):  # splits index X by arrays of rows: a list is made one
+            self.X = _samples_array(self.X, self.kind)
         if hasattr(self.y, "to_numpy"):
             self.y = self.y.to_numpy()
+        elif isinstance(self.y, (list, tuple)):
+            self.y = np.asarray(self.y)
         if self.y is not None and len(self.X) != len(self.y):  # (a file read without labels has none)
             raise ValueError(f"X and y have different lengths: {len(self.X)} samples but {len(self.y)} labels")
 
@@ -112,6 +116,20 @@ class Dataset:
         else:
             idx = stratified_split(self.y, val_size, test_size, random_state)
         return tuple(self.subset(idx[k], f"{self.name}[{k}]") for k in ("train", "val", "test"))  # type: ignore[return-value]
+
+
+def _samples_array(X: list, kind: str) -> np.ndarray:
+    """A list of samples as the array a :class:`Dataset` holds: PIL images as an image folder reads
+    them, sequences (1-D ones as one channel) as an object array of (T_i, C) arrays, else stacked."""
+    from ..pictures import is_picture_list, picture_array
+
+    if kind == "sequence":
+        from ..sequences import is_one_channel, object_array, with_channel
+
+        return object_array(with_channel(list(X)) if is_one_channel(list(X)) else [np.asarray(s) for s in X])
+    if is_picture_list(X):
+        return picture_array(X)
+    return np.asarray(X)
 
 
 def stratified_split(y: np.ndarray, val_size: float, test_size: float, random_state: int | None,
