@@ -513,3 +513,41 @@ def test_train_augment_and_info_read_a_long_csv_by_its_sequence_id(tmp_path, cap
                                       "--time", "t"])
     ds = _load_data(args)  # the experiment reads it as train does
     assert ds.kind == "sequence" and len(ds) == 12 and len(ds.train_val_test()[0]) > 0
+
+
+def test_augment_reads_a_csv_for_a_model_fitted_in_python_on_a_frame(tmp_path, capsys):
+    """A model fitted in a notebook on a DataFrame, saved, was refused by `vaeaug augment` on a
+    CSV of the same columns ("trained on arrays, not on a CSV table"), and `info` called it
+    "vectors of shape (4,)". The CSV is read by the frame's columns (its categories by the
+    model's encoder), the label is the one other column or --label, and rows of those columns
+    are written."""
+    import warnings
+
+    import pandas as pd
+
+    from vaeaug import VAEAugmenter
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(["p", "q", "r"], 20)
+    df = pd.DataFrame({"a": rng.normal(size=60), "b": pd.Categorical(rng.choice(["x", "y"], 60)),
+                       "k": rng.integers(0, 5, 60)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # three epochs: a collapse is said, and true
+        VAEAugmenter(epochs=3, latent_dim=2, hidden_sizes=(8,), verbose=0, random_state=0).fit(df, y).save(tmp_path / "m")
+        VAEAugmenter(epochs=3, latent_dim=2, hidden_sizes=(8,), verbose=0, random_state=0).fit(
+            df[["a", "k"]], y).save(tmp_path / "n")
+    df.assign(kind=y).to_csv(tmp_path / "t.csv", index=False)
+    assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "t.csv"),
+                 "--out", str(tmp_path / "new.csv"), "--per-sample", "2"]) == 0
+    new = pd.read_csv(tmp_path / "new.csv")
+    assert list(new.columns) == ["a", "b", "k", "kind"] and len(new) == 60 * 2
+    assert set(new["b"]) <= {"x", "y"} and set(new["kind"]) <= {"p", "q", "r"} and new["k"].between(0, 4).all()
+    assert main(["augment", "--model", str(tmp_path / "n"), "--data", str(tmp_path / "t.csv"),
+                 "--out", str(tmp_path / "x.csv")]) == 1
+    assert "give the label column with --label" in capsys.readouterr().err
+    assert main(["augment", "--model", str(tmp_path / "n"), "--data", str(tmp_path / "t.csv"), "--label", "kind",
+                 "--out", str(tmp_path / "num.csv"), "--per-sample", "1"]) == 0
+    assert list(pd.read_csv(tmp_path / "num.csv").columns) == ["a", "k", "kind"]
+    capsys.readouterr()
+    assert main(["info", "--model", str(tmp_path / "m")]) == 0
+    assert "a DataFrame of 3 columns (a, b, k; b encoded, 4 features in all), fitted in Python" in capsys.readouterr().out

@@ -14,6 +14,7 @@ from .cli_data import (
     TABLE_FILE,
     add_image_size_arg,
     augment_data,
+    frame_table,
     is_csv,
     is_folder,
     keep_table,
@@ -167,7 +168,7 @@ def _augment(args) -> int:
     args.compose = aug.compose_ if args.compose in (None, "auto") else args.compose
     arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
                                  tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header,
-                                 aug.classes_)
+                                 aug.classes_, frame_table(aug, args.data, args.label, args.header))
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "

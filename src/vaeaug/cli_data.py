@@ -202,13 +202,27 @@ def image_folder(path, size: tuple[int, int] | None = None) -> dict:
                                                      else f.with_suffix("").as_posix() for c, f in files])}
 
 
+def frame_table(aug, path, label: str | None, header: bool | None) -> dict | None:
+    """The table of a model fitted in Python on a DataFrame (``feature_names_in_``), for a CSV of
+    the frame's columns: the model's encoder where the frame held categories, else one of the
+    file's numbers; ``None`` for other models."""
+    names = getattr(aug, "feature_names_in_", None)
+    if names is None or aug.vae_.kind != "vector" or not is_csv(path):
+        return None
+    from .data.csvfiles import frame_columns_encoder
+
+    encoder, label = frame_columns_encoder(path, [str(c) for c in names], aug._table(), label, header)
+    return {"label": label, "encoder": encoder, "header": True if header is None else header}
+
+
 def augment_data(path, model, out, label: str | None, sharded: bool, image_size: tuple[int, int] | None = None,
-                 header: bool | None = None, classes=None) -> tuple[dict, dict | None]:
+                 header: bool | None = None, classes=None, frame: dict | None = None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
     the model's ``image_size`` (H, W); a CSV with a header row or without one as the training
-    file was, unless ``header`` says, its labels among ``classes`` (the model's)."""
-    table, long_ = model_table(model), model_sequences(model)
+    file was, unless ``header`` says, its labels among ``classes`` (the model's). ``frame``: the
+    table of a model fitted in Python on a DataFrame (:func:`frame_table`)."""
+    table, long_ = model_table(model) or frame, model_sequences(model)
     if long_ is not None:  # a long CSV of sequences in, and out
         if is_csv(out) and sharded:
             raise ValueError(f"--out {out}: a CSV is written whole, without --shard-size; write an .npz")
@@ -218,7 +232,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
         return {"X": list(ds.X), "y": ds.y, "names": np.array(ds.meta["ids"], dtype=object),
                 "times": ds.meta["times"]}, {"sequences": long_}
     if table is None and is_csv(path):
-        raise ValueError(f"{model} was trained on arrays, not on a CSV table: give its --data as an .npz")
+        raise ValueError(f"{model} was trained on arrays, not on a CSV table or a DataFrame: give its --data as an .npz")
     if is_csv(out) and (table is None or sharded):
         raise ValueError(f"--out {out}: a CSV is written for a model trained on a CSV table, without "
                          "--shard-size; write an .npz")

@@ -27,6 +27,11 @@ def model_summary(aug, model) -> dict:
         "csv_header": table["header"] if table else None,
         "csv_times": {c: t[0] for c, t in zip(table["encoder"].columns_, table["encoder"].times_) if t} if table else None,
         "csv_sequences": model_sequences(model),
+        # fitted in Python on a DataFrame: its columns, and those encoded as categories or times
+        "frame_columns": None if table or getattr(aug, "feature_names_in_", None) is None
+        else [str(n) for n in aug.feature_names_in_],
+        "frame_encoded": [c for c, k, t in zip(aug._table().columns_, aug._table().kinds_, aug._table().times_)
+                          if k != "numeric" or t] if aug._table() is not None else [],
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,
@@ -56,6 +61,11 @@ def describe(s: dict) -> list[str]:
         what = (f"a CSV table of {len(columns)} columns ({named}{', ...' if len(columns) > 6 else ''}; "
                 f"{s.get('csv_features') or shape[0]} features encoded{read}), labelled by {s['csv_label']!r}"
                 + ("; no header row: columns named by place" if s.get("csv_header") is False else ""))
+    elif s.get("frame_columns"):
+        cols = s["frame_columns"]
+        coded = f"; {', '.join(s['frame_encoded'][:6])} encoded, {shape[0]} features in all" if s["frame_encoded"] else ""
+        what = (f"a DataFrame of {len(cols)} columns ({', '.join(cols[:6])}{', ...' if len(cols) > 6 else ''}{coded}), "
+                "fitted in Python; augment reads a CSV of these columns")
     elif s.get("csv_sequences"):
         q = s["csv_sequences"]
         order = f"ordered by {q['time']!r}" if q["time"] else "in row order"

@@ -162,6 +162,36 @@ def _label_column(header: list[str], label: str | None, path: str) -> int:
     return len(header) - 1
 
 
+def frame_columns_encoder(path: str | Path, columns: list[str], encoder: TableEncoder | None, label: str | None,
+                          header: bool | None = None) -> tuple[TableEncoder, str]:
+    """For a model fitted in Python on a DataFrame: the encoder that reads its ``columns`` from a
+    CSV, and the label column. ``encoder``: the model's (a frame with categories), else one fitted
+    on the file's own cells of those columns, which must be numbers (as the frame's were). The
+    label: ``label``, else the file's one column the model does not know."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    names, rows, _, lines = _read_rows(path, header, label)
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise DataFormatError(f"column(s) {missing} of the frame the model was fitted on are missing "
+                              f"(its columns: {names})", str(path))
+    if label is None:
+        others = [c for c in names if c not in columns]
+        if len(others) != 1:
+            raise ValueError(f"{path}: give the label column with --label (the model was fitted on the frame's "
+                             f"columns {columns[:8]}{' …' if len(columns) > 8 else ''}; the file also has {others[:8]})")
+        label = others[0]
+    if encoder is None:
+        order = [names.index(c) for c in columns]
+        encoder = TableEncoder().fit(columns, [[r[k] for k in order] for r in rows], str(path), first_line=lines)
+        words = [c for c, k in zip(encoder.columns_, encoder.kinds_) if k != "numeric"]
+        if words:
+            raise DataFormatError(f"column(s) {words[:5]} hold words, and the model was fitted on a frame of "
+                                  "numbers only", str(path))
+    return encoder, label
+
+
 def load_csv(path: str | Path, label: str | None = None, missing: str = "impute",
              categorical: list[str] | None = None, header: bool | None = None) -> Dataset:
     """Read a CSV into a vector :class:`Dataset`; cells separated by commas, semicolons, tabs or
