@@ -10,6 +10,7 @@ from vaeaug import PosteriorCollapseWarning, SmallClassError, VAEAugmenter
 from vaeaug.cli import main
 from vaeaug.data import Dataset
 from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
+from vaeaug.validation import check_kind
 
 from .conftest import FAST, warned_here
 
@@ -35,19 +36,26 @@ def test_fit_refuses_bad_data_before_training(digits, make, error, message):
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected
-def test_channels_last_pictures_are_refused_with_the_transpose_to_make(digit_images):
-    """(N, H, W, C), as PIL, Keras and OpenCV give pictures, was read as H channels of W × C
-    pixels: a model of nothing, and affine moves on 8×3 "pictures", without a word. (A list of
-    PIL images is read as the pictures it holds: test_interfaces.)"""
+def test_channels_last_pictures_are_read_as_pictures_and_given_back_so(digit_images):
+    """(N, H, W, C), as PIL, Keras and OpenCV give pictures, was first read as H channels of W × C
+    pixels (a model of nothing, without a word), then refused with the transpose to make. Such
+    pictures are now turned channels first at the estimator's edge, as PIL lists are read, and
+    offspring come back channels last; X_val may come either way. (A list of PIL images:
+    test_interfaces.)"""
     X, y = digit_images
     rgb = np.repeat(X[:40, :, :, None], 3, axis=3)
     for data_kind in ("auto", "image"):
-        with pytest.raises(ValueError, match=r"\(8, 8, 3\) are \(height, width, channels\) pictures.*"
-                                             r"X\.transpose\(0, 3, 1, 2\)"):
-            VAEAugmenter(**{**FAST, "data_kind": data_kind}).fit(rgb, y[:40])
-    aug = VAEAugmenter(**{**FAST, "data_kind": "auto", "epochs": 1}).fit(rgb.transpose(0, 3, 1, 2), y[:40])
-    with pytest.raises(ValueError, match=r"fitted on \(3, 8, 8\); these are channels last.*transpose\(0, 3, 1, 2\)"):
-        aug.generate(rgb, y[:40])
+        aug = VAEAugmenter(**{**FAST, "data_kind": data_kind, "epochs": 1}).fit(rgb, y[:40], rgb[:10].transpose(0, 3, 1, 2),
+                                                                              y[:10])
+        assert aug.vae_.kind == "image" and aug.vae_.config.input_shape == (3, 8, 8)
+    made = {"method": "noise", "n_per_sample": 2, "strength": 0.5, "compose": "none", "random_state": 1}
+    X_new = aug.generate(rgb, y[:40], **made)[0]
+    assert X_new.shape == (80, 8, 8, 3) and X_new.dtype == np.uint8 and X_new.flags.c_contiguous
+    first = aug.generate(rgb.transpose(0, 3, 1, 2), y[:40], **made)[0]  # the same, channels first
+    assert np.array_equal(X_new, first.transpose(0, 2, 3, 1))
+    assert aug.reconstruct(rgb, y[:40]).shape == (40, 8, 8, 3) and aug.fit_resample(rgb, y[:40])[0].shape[1:] == (8, 8, 3)
+    with pytest.raises(ValueError, match=r"\(8, 8, 3\) are \(height, width, channels\) pictures.*X\.transpose"):
+        check_kind(rgb, None)  # where nothing turned them (no estimator path reaches it so): said, not misread
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected

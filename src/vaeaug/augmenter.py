@@ -20,7 +20,7 @@ from . import generation, persistence
 from .decoding import allowed_decodings, warp_settings
 from .fitting import COLLAPSE_SPREAD, build_vae, train
 from .flatimages import pixel_layout
-from .forms import as_arrays, chunks_in_form, form_of, in_form
+from .forms import as_arrays, channels_first, chunks_in_form, form_of, in_form
 from .frames import (check_names, encode_table, frame_list_sequences, frame_names, frame_numbers, is_frame,
                      is_frame_list, is_long_frame, labels_like, like, long_frame, long_sequences, reads_as_cases,
                      warn_label_in_frame)
@@ -32,8 +32,8 @@ from .selection import check_scorer, choose
 from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
                         score_form, with_channel)
 from .threads import work_threads
-from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, resolve_kind,
-                         split_validation, unlabeled_array)
+from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, is_channels_last,
+                         resolve_kind, split_validation, unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -307,8 +307,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
             resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
         """Train the VAE on ``X`` (N, D) vectors or (N, H, W) / (N, C, H, W) images (or a list of
-        PIL images), labels ``y`` (N,), watched by (X_val, y_val), then fix ``method_``,
-        ``strength_`` and ``decoding_``.
+        PIL images, or (N, H, W, C) pictures, given back so), labels ``y`` (N,), watched by
+        (X_val, y_val), then fix ``method_``, ``strength_`` and ``decoding_``.
 
         Without a validation set, ``validation_fraction`` of ``X`` is held out. Validation labels
         must occur in ``y``. ``X_unlabeled``: more samples of the same kind, without labels, that
@@ -331,6 +331,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
             X = picture_array(X)
+        if self.data_kind in ("auto", "image"):  # (N, H, W, C), as Keras and PIL hold them: channels first
+            X, X_val, X_unlabeled = (channels_first(A) if is_channels_last(A) else A for A in (X, X_val, X_unlabeled))
         like_X = (X.shape[1:], X.dtype) if isinstance(X, np.ndarray) else (None, None)  # the others at X's size
         X_val, X_unlabeled = (picture_array(A, *like_X, name=n) if is_picture_list(A) else A
                               for A, n in ((X_val, "X_val"), (X_unlabeled, "X_unlabeled")))

@@ -1,19 +1,24 @@
 """The forms a caller's samples come in beside the model's arrays, and the way back: a (case,
-time) frame, a list of frames, a list of PIL images, sequences of one channel without its axis.
+time) frame, a list of frames, a list of PIL images, (N, H, W, C) pictures, sequences of one
+channel without its axis.
 The estimator reads each form to arrays at its edge and gives its outputs in the form that came."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from .frames import (check_names, frame_list_sequences, frames_like, is_frame_list, is_long_frame, long_chunks,
                      long_frame, long_sequences)
 from .pictures import is_picture_list, picture_array, pictures
 from .sequences import is_one_channel, with_channel, without_channel
+from .validation import is_channels_last
 
 
 def form_of(X, kind: str) -> str | None:
     """The form of ``X`` for a model of data ``kind``: ``"cases"`` (a (case, time) frame),
     ``"frames"`` (a list of them, a recording each), ``"one_channel"`` (1-D sequences or an (N, T)
-    array), ``"pictures"`` (PIL images), or ``None``: arrays, or a table, taken as they are."""
+    array), ``"pictures"`` (PIL images), ``"channels_last"`` ((N, H, W, C) pictures), or ``None``:
+    arrays, or a table, taken as they are."""
     if kind == "sequence":
         if is_long_frame(X):
             return "cases"
@@ -23,7 +28,14 @@ def form_of(X, kind: str) -> str | None:
             return "one_channel"
     if kind == "image" and is_picture_list(X):
         return "pictures"
+    if kind == "image" and is_channels_last(X):
+        return "channels_last"
     return None
+
+
+def channels_first(X: np.ndarray) -> np.ndarray:
+    """(N, H, W, C) pictures as the model reads them, (N, C, H, W)."""
+    return np.ascontiguousarray(np.moveaxis(X, -1, 1))
 
 
 def as_arrays(X, form: str | None, names, preprocessor, owner: str):
@@ -32,6 +44,8 @@ def as_arrays(X, form: str | None, names, preprocessor, owner: str):
     pictures (``preprocessor``'s size and depth); other input as it is."""
     if form == "pictures":
         return picture_array(X, preprocessor.shape_, preprocessor.dtype_)
+    if form == "channels_last":
+        return channels_first(X)
     if form == "frames":
         return frame_list_sequences(X, names, owner)
     if form == "one_channel":
@@ -52,6 +66,8 @@ def in_form(X_new, X, form: str | None, source):
         return frames_like(X_new, X, source)
     if form == "pictures":
         return pictures(X_new)
+    if form == "channels_last":
+        return np.ascontiguousarray(np.moveaxis(X_new, 1, -1))
     if form == "one_channel":
         return without_channel(X_new)
     return X_new

@@ -44,12 +44,19 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
 MIN_IMAGE_SIDE = 8
 
 
+def is_channels_last(X) -> bool:
+    """Whether ``X`` is an array of (N, H, W, C) pictures, as PIL, Keras and OpenCV store them: four
+    axes, 1, 3 or 4 channels last, and a height no sequence or channel count has."""
+    return (isinstance(X, np.ndarray) and X.ndim == 4 and X.shape[3] in (1, 3, 4)
+            and X.shape[1] >= MIN_IMAGE_SIDE)
+
+
 def check_kind(X: np.ndarray, kind: str | None) -> str:
     """``kind`` (or the one X's dimensions say) after checking that checked ``X`` has its form; a
     3-D array read as images with a side under :data:`MIN_IMAGE_SIDE` is warned about, since it
     is more likely sequences in aeon's (N, channels, time) layout or (N, time, channels)."""
     found = data_kind(X)
-    if kind in (None, "image") and X.ndim == 4 and X.shape[3] in (1, 3, 4) and X.shape[1] >= MIN_IMAGE_SIDE:
+    if kind in (None, "image") and is_channels_last(X):  # the estimator turns them at its edge: this is a stray
         # read as (C, H, W), an (H, W, C) picture is H channels of W × C pixels: a model of nothing, without a word
         raise ValueError(f"X's samples of shape {X.shape[1:]} are (height, width, channels) pictures, as PIL, Keras and "
                          "OpenCV store them; vaeaug reads images channels first, (N, C, H, W), as PyTorch does: pass "
