@@ -551,3 +551,26 @@ def test_augment_reads_a_csv_for_a_model_fitted_in_python_on_a_frame(tmp_path, c
     capsys.readouterr()
     assert main(["info", "--model", str(tmp_path / "m")]) == 0
     assert "a DataFrame of 3 columns (a, b, k; b encoded, 4 features in all), fitted in Python" in capsys.readouterr().out
+
+
+def test_channels_last_pictures_in_an_npz_are_trained_on_and_written_back_alike(tmp_path):
+    """An .npz of (N, H, W, 3) pictures, as Keras holds them: trained on, augmented into an .npz of
+    the same layout, and written as a folder of RGB PNG files (the folder writer took channels
+    first only)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    y = np.arange(48) % 3
+    X = np.zeros((48, 10, 10, 3), np.uint8)
+    X[np.arange(48), :, :, y] = 200  # each class its own colour
+    X[:, 3:7, 3:7] = rng.integers(0, 255, (48, 4, 4, 3))
+    np.savez(tmp_path / "cl.npz", X=X, y=y)
+    model = str(tmp_path / "m")
+    assert main(["train", "--data", str(tmp_path / "cl.npz"), "--out", model, "--epochs", "2", "--quiet"]) == 0
+    assert main(["augment", "--model", model, "--data", str(tmp_path / "cl.npz"), "--out", str(tmp_path / "new.npz"),
+                 "--per-sample", "1"]) == 0
+    assert load_npz(tmp_path / "new.npz")["X"].shape[1:] == (10, 10, 3)
+    assert main(["augment", "--model", model, "--data", str(tmp_path / "cl.npz"), "--out", str(tmp_path / "pngs"),
+                 "--per-sample", "1"]) == 0
+    corner = {c: np.asarray(Image.open(next((tmp_path / "pngs" / str(c)).glob("*.png"))))[0, 0] for c in range(3)}
+    assert all(np.argmax(corner[c]) == c for c in range(3))  # each class's colour in its own channel
