@@ -269,3 +269,6 @@ def test_a_users_lists_of_pictures_or_sequences_make_a_dataset():
     rng = np.random.default_rng(0)
     seqs = Dataset("waves", [rng.normal(size=n) for n in (5, 7, 9, 6)], np.array([0, 1, 0, 1]), "sequence")
     assert seqs.X.dtype == object and [s.shape for s in seqs.subset(np.array([0, 2])).X] == [(5, 1), (9, 1)]
+    keras = np.zeros((9, 8, 8, 3), np.uint8)  # (N, H, W, C): the experiment's moves read channels first
+    keras[..., 2] = 7
+    assert Dataset("keras", keras, [0, 1, 2] * 3, "image").X[0, 2, 0, 0] == 7

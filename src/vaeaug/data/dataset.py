@@ -28,7 +28,8 @@ KINDS = ("image", "vector", "sequence")
 @dataclass
 class Dataset:
     """Samples ``X`` (N, ...) with labels ``y`` (N,), of one ``kind`` ("image", "vector" or "sequence");
-    a DataFrame ``X`` is read as a CSV table is (its category columns encoded, ``encoder``).
+    a DataFrame ``X`` is read as a CSV table is (its category columns encoded, ``encoder``), a list
+    as the model reads it, and (N, H, W, C) pictures channels first.
 
     ``groups`` (N,) names who or what produced each sample (a writer); splits keep groups
     apart. ``split`` optionally fixes the partition: a dict of index arrays under "train",
@@ -66,6 +67,12 @@ class Dataset:
                 self.X = frame_numbers(self.X)
         elif isinstance(self.X, (list, tuple)):  # splits index X by arrays of rows: a list is made one
             self.X = _samples_array(self.X, self.kind)
+        from ..validation import is_channels_last
+
+        if self.kind == "image" and is_channels_last(self.X):  # (N, H, W, C): the moves read channels first
+            from ..forms import channels_first
+
+            self.X = channels_first(self.X)
         if hasattr(self.y, "to_numpy"):
             self.y = self.y.to_numpy()
         elif isinstance(self.y, (list, tuple)):
