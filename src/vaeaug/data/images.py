@@ -77,13 +77,12 @@ def _images_under(folder: Path) -> list[Path]:
 
 def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     """Write images ``X`` ((N, H, W) grey or (N, 3, H, W) RGB, or channels last, bytes; grey also
-    uint16, as 16-bit PNG) as ``path/<label>/<name>.png``, the layout :func:`load_image_folder` reads, replacing an
-    earlier folder whole; returns N. ``names`` (N,) are file stems, unique per label; a name's
-    ``/`` makes sub-folders (``batch1/a``), as the images it was made from lay."""
+    uint16, as 16-bit PNG) as ``path/<label>/<name>.png``, the layout :func:`load_image_folder`
+    reads, replacing an earlier folder whole; returns N. ``names`` (N,) are file stems, unique per
+    label; a name's ``/`` makes sub-folders (``batch1/a``), as the images it was made from lay."""
     from PIL import Image
 
     from ..fileio import atomic_write_json, folder_in_place
-
     from ..validation import is_channels_last
 
     X = np.asarray(X)
