@@ -358,11 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
                               "  vaeaug augment --model model --data big.npz --shard-size 100000 --out shards/\n"
                               "  vaeaug augment --verify shards/",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    a.add_argument("--model", help="model directory written by `vaeaug train`")
+    a.add_argument("--model", help="model directory written by `vaeaug train` (or by VAEAugmenter.save)")
     a.add_argument("--data", help=".npz with X and y (or X_values, X_lengths and y), a .ts file, a folder of class "
                                   "sub-folders of images (read at the model's size), or (for a model trained on a "
-                                  "CSV) a .csv with its columns: the samples to augment")
-    a.add_argument("--label", default=None, help="label column of a CSV (default: the one the model was trained on)")
+                                  "CSV, or fitted on a DataFrame) a .csv with its columns: the samples to augment")
+    a.add_argument("--label", default=None, help="label column of a CSV (default: the one the model was trained on; "
+                                                 "for a model fitted in Python on a DataFrame, the one column "
+                                                 "besides the frame's)")
     a.add_argument("--header", action=argparse.BooleanOptionalAction, default=None,
                    help="whether the CSV's first row names its columns (default: as the training CSV's did); "
                         "a CSV out is written alike")
@@ -438,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "how, and what `vaeaug augment` makes with it by default, and why.",
                        epilog="examples:\n  vaeaug info --model model\n  vaeaug info --model model --json",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    i.add_argument("--model", required=True, help="model directory written by `vaeaug train`")
+    i.add_argument("--model", required=True, help="model directory written by `vaeaug train` (or by VAEAugmenter.save)")
     i.add_argument("--json", action="store_true", help="the same as JSON")
     i.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
     i.set_defaults(func=cmd_info)
