@@ -219,9 +219,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         A = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object) if isinstance(X, (list, tuple)) else None
         width = int(np.prod(A.shape[1:])) if A is not None and A.ndim > 1 else -1
         if width != self.n_features_in_ or A.dtype.kind not in "biuf":
-            enc = self._table()
-            coded = [f"{c} as {'categories' if k == 'categorical' else 'times'}"
-                     for c, k, t in zip(enc.columns_, enc.kinds_, enc.times_) if k == "categorical" or t is not None]
+            coded = [f"{c} as {how}" for c, how in self._table().encoded_columns.items()]
             got = f"an array of {width} columns" if width >= 0 and A.dtype.kind in "biuf" else (
                 f"{type(X).__name__} of dtype {A.dtype}" if A is not None else type(X).__name__)
             raise ValueError(f"{type(self).__name__} was fitted on a DataFrame with columns {list(self.feature_names_in_)}, "

@@ -30,8 +30,7 @@ def model_summary(aug, model) -> dict:
         # fitted in Python on a DataFrame: its columns, and those encoded as categories or times
         "frame_columns": None if table or getattr(aug, "feature_names_in_", None) is None
         else [str(n) for n in aug.feature_names_in_],
-        "frame_encoded": [c for c, k, t in zip(aug._table().columns_, aug._table().kinds_, aug._table().times_)
-                          if k != "numeric" or t] if aug._table() is not None else [],
+        "frame_encoded": list(aug._table().encoded_columns) if aug._table() is not None else [],
         "vae": {"architecture": c.architecture, "latent_dim": c.latent_dim, "hidden_sizes": list(c.hidden_sizes),
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,

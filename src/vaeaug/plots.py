@@ -281,10 +281,9 @@ def _picture(aug) -> Callable:
     return (lambda A: np.asarray(A).reshape(len(A), *shape)) if shape else as_images
 
 
-def _fitted(aug, X=None, y=None):
+def _fitted(aug, X, y):
+    """``X`` and ``y`` as the drawings read them, once ``aug`` is known to be fitted."""
     check_is_fitted(aug, "vae_")
-    if X is None:
-        return None, None
     return _model_samples(aug, X), np.asarray(y)
 
 

@@ -147,6 +147,12 @@ class TableEncoder:
         return getattr(self, "times_", [None] * len(self.columns_))
 
     @property
+    def encoded_columns(self) -> dict[str, str]:
+        """The columns not read as plain numbers, and how: "categories" (one-hot) or "times" (counts of a unit)."""
+        return {c: "categories" if k == "categorical" else "times"
+                for c, k, t in zip(self.columns_, self.kinds_, self.times_) if k == "categorical" or t is not None}
+
+    @property
     def feature_names(self) -> list[str]:
         out = []
         for name, kind, cats in zip(self.columns_, self.kinds_, self.categories_):
