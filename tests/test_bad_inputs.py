@@ -59,6 +59,34 @@ def test_channels_last_pictures_are_read_as_pictures_and_given_back_so(digit_ima
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected
+def test_a_model_fitted_channels_last_decodes_codes_channels_last(digit_images, tmp_path):
+    """inverse_transform has no X to take the layout from: a model fitted on (N, H, W, C) pictures
+    gave its codes' decodings channels first, unlike its generate and reconstruct, and plot_manifold
+    drew each picture's first row as a picture. It keeps the layout it was fitted on, through save
+    and load, and says so in ``vaeaug info``; its drawings are those of the same model fitted
+    channels first."""
+    from matplotlib import use
+
+    use("Agg")
+    from vaeaug.plots import plot_manifold
+
+    X, y = digit_images
+    rgb = np.repeat(X[:40, :, :, None], 3, axis=3)
+    fast = {**FAST, "data_kind": "auto", "epochs": 1, "random_state": 0}
+    last, first = (VAEAugmenter(**fast).fit(A, y[:40]) for A in (rgb, rgb.transpose(0, 3, 1, 2)))
+    Z = first.transform(rgb.transpose(0, 3, 1, 2))
+    decoded = last.inverse_transform(Z)
+    assert last.channels_last_ and not first.channels_last_ and decoded.shape == (40, 8, 8, 3)
+    assert np.array_equal(decoded, first.inverse_transform(Z).transpose(0, 2, 3, 1))
+    last.save(tmp_path / "m")
+    assert VAEAugmenter.load(tmp_path / "m").inverse_transform(Z).shape == (40, 8, 8, 3)
+    assert main(["info", "--model", str(tmp_path / "m")]) == 0
+    drawn = [plot_manifold(a, A, y[:40]).axes[0].images[0].get_array() for a, A in ((last, rgb), (first, rgb.transpose(0, 3, 1, 2)))]
+    assert np.array_equal(*drawn)
+    assert first.fit(rgb, y[:40]).channels_last_ and not first.fit(rgb.transpose(0, 3, 1, 2), y[:40]).channels_last_
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected
 def test_model_applied_to_data_of_another_shape(fitted_mlp, digit_images):
     X, y = digit_images
     with pytest.raises(ValueError, match="X has 10 features, but VAEAugmenter is expecting 64 features"):

@@ -159,6 +159,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
         the model, moves and decodings are the image ones, and outputs come back as rows; ()
         otherwise
+    channels_last_ : bool — X came as (N, H, W, C) pictures, modelled channels first;
+        ``inverse_transform`` decodes to that layout (``generate`` and ``reconstruct`` follow their X)
     table_encoder_ : TableEncoder or None — for a DataFrame with category, string or boolean
         columns, the encoder of its columns (one-hot); offspring come back decoded to them, so
         ``n_features_in_`` counts the encoded columns and ``feature_names_in_`` the frame's
@@ -329,7 +331,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
             X = picture_array(X)
-        if self.data_kind in ("auto", "image"):  # (N, H, W, C), as Keras and PIL hold them: channels first
+        # (N, H, W, C), as Keras and PIL hold them: channels first, and inverse_transform gives them back so
+        self.channels_last_ = self.data_kind in ("auto", "image") and is_channels_last(X)
+        if self.data_kind in ("auto", "image"):
             X, X_val, X_unlabeled = (channels_first(A) if is_channels_last(A) else A for A in (X, X_val, X_unlabeled))
         like_X = (X.shape[1:], X.dtype) if isinstance(X, np.ndarray) else (None, None)  # the others at X's size
         X_val, X_unlabeled = (picture_array(A, *like_X, name=n) if is_picture_list(A) else A
@@ -434,8 +438,11 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder. Sequences fitted
         ragged come back as a list, each ``lengths[i]`` steps long (default: the model length). A
         model fitted on a frame with category columns gives a frame of those columns (its encoding
-        is internal); one of numbers alone, an array, as scikit-learn's ``inverse_transform`` does."""
+        is internal); one of numbers alone, an array, as scikit-learn's ``inverse_transform`` does.
+        A model fitted on (N, H, W, C) pictures decodes to that layout (``channels_last_``)."""
         X = self._decoded(Z, y, lengths)
+        if getattr(self, "channels_last_", False):  # fitted on (N, H, W, C) pictures: decoded as such
+            return in_form(X, None, "channels_last", None)
         return X if self._table() is None else self._table().inverse_frame(X)
 
     def _decoded(self, Z, y=None, lengths=None) -> np.ndarray:

@@ -56,6 +56,7 @@ FITTED_JSON = (
     ("method_", "method", str, str, "interpolation"),  # before method="auto": the method parameter
     ("compose_", "compose", str, str, "none"),  # before compose: no moved copies
     ("image_shape_", "image_shape", list, tuple, ()),  # before tables of pixels were recognised: none
+    ("channels_last_", "channels_last", bool, bool, False),  # before (N, H, W, C) pictures were read: none
 )
 
 

@@ -41,6 +41,13 @@ def as_images(X) -> np.ndarray | None:
     return X.reshape(len(X), side, side) if side * side == X.shape[1] else None
 
 
+def decode(aug, Z: np.ndarray, labels) -> np.ndarray:
+    """``aug``'s decodings of codes ``Z`` with pictures channels first, as the drawings read them
+    (``inverse_transform`` gives a model fitted channels last its own layout)."""
+    X = aug.inverse_transform(Z.astype(np.float32), labels)
+    return np.moveaxis(X, -1, 1) if getattr(aug, "channels_last_", False) else X
+
+
 def tile(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Images on one canvas, ``rows`` × ``cols``, scaled together to [0, 1] with a 1-pixel gap."""
     imgs = images.astype(np.float64)
@@ -133,7 +140,7 @@ def manifold_figure(aug, Z: np.ndarray, y: np.ndarray, n: int = 12, picture: Cal
     if aug.config_.n_classes:
         d = ((grid[:, None, :] - Z[None]) ** 2).sum(-1)
         labels = y[d.argmin(axis=1)]
-    imgs = picture(aug.inverse_transform(grid.astype(np.float32), labels))
+    imgs = picture(decode(aug, grid, labels))
     if imgs is None:
         return None
     fig = new_figure(6, 6)
@@ -223,7 +230,7 @@ def strips_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 6, steps: 
     lam = np.linspace(0, 1, steps)
     codes = np.concatenate([interpolate(np.repeat(Z[[i]], steps, 0), np.repeat(Z[[nb[i]]], steps, 0), lam) for i in rows])
     labels = np.repeat(y[rows], steps) if aug.config_.n_classes else None
-    decoded = aug.inverse_transform(codes.astype(np.float32), labels)
+    decoded = decode(aug, codes, labels)
     imgs = picture(decoded)
     if imgs is None:
         if not curves:
