@@ -101,6 +101,20 @@ def test_prdc_behaves():
         prdc(real[:3], real)
 
 
+def test_prdc_reads_several_offspring_of_one_source_as_one_draw():
+    """Offspring come n a source: at the fakes' k-th neighbour, n >= k + 1 exact copies of a set
+    had each ball shrink to its own duplicates (recall 0, as the experiment's copies column showed).
+    Radii at the (k·n)-th neighbour score n copies as the set itself, and a tight cloud about
+    each source near it."""
+    rng = np.random.default_rng(0)
+    real, train = rng.normal(size=(300, 4)), rng.normal(size=(100, 4))
+    alone = prdc(real, train)
+    assert prdc(real, np.repeat(train, 6, axis=0))["recall"] == 0.0  # the raw radii: nothing recalled
+    assert prdc(real, np.repeat(train, 6, axis=0), per_source=6) == pytest.approx(alone)
+    cloud = prdc(real, np.repeat(train, 6, axis=0) + 0.01 * rng.normal(size=(600, 4)), per_source=6)
+    assert cloud["recall"] == pytest.approx(alone["recall"], abs=0.05) and alone["recall"] > 0.5
+
+
 def test_val_chosen_picks_by_validation_never_by_test():
     from vaeaug.experiment.evaluation import val_chosen
 

@@ -234,8 +234,9 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
         F_new = scaler.transform(X_new)
         q = {"label_fidelity": label_fidelity(base_models.get("SVM", next(iter(base_models.values()))), F_new, y_new),
              "n_synthetic": int(len(X_new))}
-        if len(F_new) > config.prdc_k and len(P_te) > config.prdc_k:
-            q.update(prdc(P_te, pca.transform(F_new), k=config.prdc_k))
+        per_source = max(1, round(len(F_new) / len(F_tr)))  # offspring per training sample
+        if len(F_new) > config.prdc_k * per_source and len(P_te) > config.prdc_k:
+            q.update(prdc(P_te, pca.transform(F_new), k=config.prdc_k, per_source=per_source))
         record["quality"][col] = q
         chosen_sets[col] = (X_new, y_new)
     bar.close()

@@ -21,19 +21,25 @@ def _knn_radii(F: np.ndarray, k: int) -> np.ndarray:
     return np.partition(D, k - 1, axis=1)[:, k - 1]
 
 
-def prdc(real: np.ndarray, fake: np.ndarray, k: int = 5) -> dict[str, float]:
+def prdc(real: np.ndarray, fake: np.ndarray, k: int = 5, per_source: int = 1) -> dict[str, float]:
     """Precision, recall, density, coverage of ``fake`` (M, d) against ``real`` (N, d).
 
     With r_i the distance of real sample i to its k-th nearest real neighbour, B(x, r) a ball:
     precision = share of fakes inside some B(real_i, r_i); recall = share of reals inside some
     B(fake_j, s_j) (s_j: fake k-NN radii); density = (1/kM) Σ_j Σ_i 1[fake_j ∈ B(real_i, r_i)];
     coverage = share of reals whose nearest fake lies inside B(real_i, r_i) (Naeem et al. 2020).
+
+    ``per_source``: how many fakes each source sample made. The fakes' radii s_j are taken at the
+    (k · per_source)-th neighbour, so that a source's own offspring do not shrink each other's ball
+    to nothing: n exact copies of a set score as the set itself (at k, copies gave recall 0).
     """
     real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
-    if len(real) <= k or len(fake) <= k:
-        raise ValueError(f"prdc needs more than k={k} real and fake samples, got {len(real)} and {len(fake)}")
+    k_fake = k * max(1, int(per_source))
+    if len(real) <= k or len(fake) <= k_fake:
+        raise ValueError(f"prdc needs more than k={k} real and k·per_source={k_fake} fake samples, got {len(real)} "
+                         f"and {len(fake)}")
     r = _knn_radii(real, k)
-    s = _knn_radii(fake, k)
+    s = _knn_radii(fake, k_fake)
     D = _pairwise(real, fake)  # (N, M)
     inside = D <= r[:, None]
     return {

@@ -247,7 +247,9 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
         "Label fidelity: share of synthetic samples that the SVM trained on real data assigns to their "
         f"intended class. Precision / recall / density / coverage (Naeem et al. 2020, k={result['config']['prdc_k']}) "
         f"of synthetic against held-out real (test) samples, in the first {result['config']['quality_dims']} "
-        "principal components of the classifiers' input features, fitted on the real training split.\n",
+        "principal components of the classifiers' input features, fitted on the real training split. "
+        "Recall's balls about the synthetic samples reach their k·n-th neighbour, n made per training sample, "
+        "so that a source's own offspring do not shrink them to nothing.\n",
         quality_table(result),
     ]
     if beside_paper(result):
