@@ -59,6 +59,8 @@ def test_a_table_of_pixels_gets_the_image_model_and_rows_back(digit_images, tmp_
     batches = np.concatenate([b for b, _ in aug.generate_batches(flat[:20], y[:20], batch_size=16)])
     assert np.array_equal(batches, X_new)
     assert aug.reconstruct(flat[:5], y[:5]).shape == (5, 64) and aug.transform(flat[:5]).shape == (5, 4)
+    with pytest.raises(ValueError, match=r"X is empty.*got shape \(0, 64\)"):  # the caller's shape, not the model's
+        aug.generate(flat[:0], y[:0])
     aug.save(tmp_path / "m")
     back = VAEAugmenter.load(tmp_path / "m")
     assert back.image_shape_ == (8, 8) and np.array_equal(back.generate(flat[:20], y[:20])[0], X_new)

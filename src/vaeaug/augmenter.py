@@ -211,7 +211,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         shape = getattr(self, "image_shape_", ())
         if shape:
             A = frame_numbers(X) if is_frame(X) else np.asarray(X)
-            if A.ndim == 2 and A.shape[1] == int(np.prod(shape)):
+            if A.ndim == 2 and A.shape[1] == int(np.prod(shape)) and len(A):  # none: refused as the caller's shape
                 return A.reshape(len(A), *shape), None
         return X, None
 
