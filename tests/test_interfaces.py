@@ -235,7 +235,7 @@ def test_another_librarys_frame_is_refused_with_the_conversion_to_make(digits):
     with pytest.raises(TypeError, match=r"tests _OtherFrame was given.*pass X.to_pandas\(\)"):
         VAEAugmenter(**SMALL).fit(_OtherFrame(X[:60]), y[:60])
     aug = VAEAugmenter(random_state=0, strength=0.5, **{**SMALL, "epochs": 1}).fit(X[:60], y[:60])
-    with pytest.raises(TypeError, match="was given; vaeaug reads pandas DataFrames"):
+    with pytest.raises(TypeError, match="was given; vaeaug reads pandas and polars DataFrames"):
         aug.generate(_OtherFrame(X[:60]), y[:60])
 
 

@@ -10,14 +10,15 @@ import numpy as np
 
 
 def is_frame(X) -> bool:
-    """Whether ``X`` is a pandas DataFrame. Another library's frame (polars, ...) is refused here,
-    at every edge, with the conversion to make, rather than misread column by column."""
+    """Whether ``X`` is a pandas DataFrame. Another library's frame is refused here, at every edge,
+    with the conversion to make, rather than misread column by column (polars frames are read as
+    pandas ones before: :mod:`vaeaug.polarsframes`)."""
     if not (hasattr(X, "columns") and hasattr(X, "dtypes") and hasattr(X, "to_numpy")):
         return False
     kind = type(X)
     if not kind.__module__.startswith("pandas"):
-        raise TypeError(f"a {kind.__module__.split('.')[0]} {kind.__name__} was given; vaeaug reads pandas DataFrames "
-                        "and arrays: pass X.to_pandas(), or X.to_numpy() for a frame of numbers")
+        raise TypeError(f"a {kind.__module__.split('.')[0]} {kind.__name__} was given; vaeaug reads pandas and polars "
+                        "DataFrames and arrays: pass X.to_pandas(), or X.to_numpy() for a frame of numbers")
     return True
 
 

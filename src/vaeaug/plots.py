@@ -290,8 +290,10 @@ def _picture(aug) -> Callable:
 
 def _fitted(aug, X, y):
     """``X`` and ``y`` as the drawings read them, once ``aug`` is known to be fitted."""
+    from .polarsframes import to_pandas
+
     check_is_fitted(aug, "vae_")
-    return _model_samples(aug, X), np.asarray(y)
+    return _model_samples(aug, to_pandas(X)), np.asarray(to_pandas(y))
 
 
 def plot_history(aug, ax=None) -> Figure:

@@ -22,6 +22,7 @@ from .augmenter import VAEAugmenter
 from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_label_in_frame
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .pictures import is_picture_list
+from .polarsframes import polars_in_out
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, is_one_channel, join_sequences, object_array
 from .validation import check_X_y, check_y, refuse_pairs, resolve_kind
@@ -81,6 +82,17 @@ class VAESampler(BaseOverSampler):
         tags.input_tags.three_d_array = True  # images (N, H, W)
         tags.sampler_tags.sample_indices = True  # each sample's source row, as RandomOverSampler gives
         return tags
+
+    @polars_in_out
+    def fit(self, X, y, **params):
+        """imbalanced-learn's ``fit``: checks ``X`` and ``y`` and the sampling strategy."""
+        return super().fit(X, y, **params)
+
+    @polars_in_out
+    def fit_resample(self, X, y, **params):
+        """imbalanced-learn's ``fit_resample``: the data with each class filled up by offspring (a
+        polars frame in, a polars frame back)."""
+        return super().fit_resample(X, y, **params)
 
     def _sequences(self, X) -> bool:
         aug = self.augmenter if self.augmenter is not None else VAEAugmenter()

@@ -19,6 +19,7 @@ from torch.utils.data import Dataset
 from .frames import categorical_columns, frame_numbers, is_frame, long_sequences
 from .params import as_seed
 from .pictures import is_picture
+from .polarsframes import to_pandas
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -65,6 +66,7 @@ class AugmentedDataset(Dataset):
     def __init__(self, augmenter, X, y, *, include_real: bool = True, transform: Callable | None = None,
                  target_transform: Callable | None = None, random_state=None, **generate_args):
         check_is_fitted(augmenter, "vae_")
+        X, y = to_pandas(X), to_pandas(y)  # polars: read as pandas
         if "random_state" in generate_args or "return_codes" in generate_args:
             raise TypeError("AugmentedDataset takes the seed as random_state and serves samples, not codes")
         if is_frame(X) and categorical_columns(X):

@@ -53,7 +53,9 @@ class Dataset:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
         from ..frames import categorical_columns, frame_numbers, is_frame
+        from ..polarsframes import to_pandas
 
+        self.X, self.y = to_pandas(self.X), to_pandas(self.y)  # polars: read as pandas
         if is_frame(self.X):
             if self.kind != "vector":
                 raise ValueError(f"X is a DataFrame, a table: kind='vector' reads it, not {self.kind!r} (sequences "
