@@ -41,6 +41,7 @@ SECTIONS = (
     ("defaults-check-n9.md", "Tables at 9 offspring per sample"),
     ("portfolio.md", "The ranked settings the choice starts from, and why"),
     ("ujipen-v1-2026-12.md", "The paper's case study: Table 2 on UJI Pen Characters v1, at the current defaults"),
+    ("ujipen-v1-2026-12-at-b8dcef7.md", "The same as measured at b8dcef7, before the recall of a source's offspring was read as one draw"),
     ("ujipen-v1-2026-12-at-8bd24de.md", "The same before the moved copies were blurred up to a smoothness (8bd24de): σ drawn up to 6 %"),
     ("ujipen-v1-2026-12-at-f6e2da3.md", "The same before the harm check kept every real sample (f6e2da3): near-copies in 2 seeds of 3"),
     ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
