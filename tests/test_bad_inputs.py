@@ -327,3 +327,20 @@ def test_a_pytorch_dataset_or_a_list_of_pairs_is_told_to_come_as_samples_and_lab
         warnings.simplefilter("ignore", PosteriorCollapseWarning)
         assert VAEAugmenter(**FAST).fit(rows, y).n_features_in_ == 2
     assert VAEAugmenter(**FAST).fit([x for x, _ in tensors], [t for _, t in tensors]).n_features_in_ == 64
+
+
+def test_an_x_y_tuple_given_as_x_is_told_to_come_apart(digits):
+    """``load_digits(return_X_y=True)`` passed whole, or a pool's (X, y) as X_unlabeled, was told
+    "X mixes shapes" (read as two sequences) or "X_unlabeled is ragged"."""
+    from vaeaug import VAESampler
+
+    X, y = digits[0][:60], digits[1][:60]
+    with pytest.raises(TypeError, match=r"X is a tuple of two arrays, samples \(60, 64\) and labels \(60,\), as "
+                                        r"return_X_y=True gives them: pass the samples alone as X and the labels as y"):
+        VAEAugmenter(**FAST).fit((X, y), y)
+    with pytest.raises(TypeError, match=r"X_unlabeled is a tuple .* pass the samples alone as X_unlabeled$"):
+        VAEAugmenter(**FAST).fit(X, y, X_unlabeled=(X, y))
+    with pytest.raises(TypeError, match="X_val is a tuple .* and the labels as y_val"):
+        VAEAugmenter(**FAST).fit(X, y, (X, y), y)
+    with pytest.raises(TypeError, match="X is a tuple of two arrays"):
+        VAESampler(VAEAugmenter(**FAST)).fit_resample((X, y), y)

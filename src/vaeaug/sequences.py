@@ -148,6 +148,9 @@ def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, 
                         f"time steps (UCR's wide files), is an (N, T) array: pass {name}.to_numpy(), one channel each")
     if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
         raise ValueError(f"{name} must be a non-empty list of (T_i, C) arrays or an (N, T, C) array")
+    from .validation import refuse_pairs
+
+    refuse_pairs(X, name)  # (sample, label) pairs, or an (X, y) tuple, are no sequences
     out = []
     for i, s in enumerate(X):
         a = np.asarray(s)

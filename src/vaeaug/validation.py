@@ -82,6 +82,14 @@ def _is_pair(item) -> bool:
     return (hasattr(x, "getbands") or np.ndim(x) > 0) and np.ndim(t) == 0
 
 
+def _is_samples_and_labels(X) -> bool:
+    """Whether ``X`` is an (X, y) tuple: an array of N samples of 1 or more axes, then N labels."""
+    if not (isinstance(X, tuple) and len(X) == 2 and all(hasattr(a, "__len__") for a in X)):
+        return False
+    first, second = (np.shape(a) if hasattr(a, "shape") else None for a in X)
+    return first is not None and second is not None and len(first) >= 2 and len(second) == 1 and first[0] == second[0]
+
+
 def refuse_pairs(X, name: str = "X") -> None:
     """A PyTorch dataset, or a list of (sample, label) pairs, is told to come as samples and labels
     apart: numpy read its items as ragged rows of two."""
@@ -91,6 +99,10 @@ def refuse_pairs(X, name: str = "X") -> None:
         what = f"{name} is a PyTorch dataset ({type(X).__name__})"
     elif isinstance(X, (list, tuple)) and len(X) and _is_pair(X[0]):
         what = f"{name} is a list of (sample, label) pairs"
+    elif _is_samples_and_labels(X):  # load_*(return_X_y=True) passed whole
+        raise TypeError(f"{name} is a tuple of two arrays, samples {np.shape(X[0])} and labels {np.shape(X[1])}, as "
+                        f"return_X_y=True gives them: pass the samples alone as {name}"
+                        + ("" if name == "X_unlabeled" else f" and the labels as {name.replace('X', 'y', 1)}"))
     else:
         return
     raise TypeError(f"{what}: pass the samples and the labels apart, {name} = [x for x, _ in data], "
