@@ -76,14 +76,14 @@ def test_a_model_fitted_channels_last_decodes_codes_channels_last(digit_images, 
     last, first = (VAEAugmenter(**fast).fit(A, y[:40]) for A in (rgb, rgb.transpose(0, 3, 1, 2)))
     Z = first.transform(rgb.transpose(0, 3, 1, 2))
     decoded = last.inverse_transform(Z)
-    assert last.channels_last_ and not first.channels_last_ and decoded.shape == (40, 8, 8, 3)
+    assert last.layout_ == "channels_last" and first.layout_ is None and decoded.shape == (40, 8, 8, 3)
     assert np.array_equal(decoded, first.inverse_transform(Z).transpose(0, 2, 3, 1))
     last.save(tmp_path / "m")
     assert VAEAugmenter.load(tmp_path / "m").inverse_transform(Z).shape == (40, 8, 8, 3)
     assert main(["info", "--model", str(tmp_path / "m")]) == 0
     drawn = [plot_manifold(a, A, y[:40]).axes[0].images[0].get_array() for a, A in ((last, rgb), (first, rgb.transpose(0, 3, 1, 2)))]
     assert np.array_equal(*drawn)
-    assert first.fit(rgb, y[:40]).channels_last_ and not first.fit(rgb.transpose(0, 3, 1, 2), y[:40]).channels_last_
+    assert first.fit(rgb, y[:40]).layout_ and first.fit(rgb.transpose(0, 3, 1, 2), y[:40]).layout_ is None
 
 
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a one-epoch VAE: expected

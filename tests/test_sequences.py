@@ -526,9 +526,12 @@ def test_sequences_of_one_channel_without_its_axis_come_back_as_they_came():
     assert [x.shape for x in aug.reconstruct(X, y)] == [x.shape for x in X]
     X_res, _ = aug.fit_resample(X, y)
     assert X_res[:40] == X and X_res[-1].ndim == 1
+    decoded = aug.inverse_transform(aug.transform(X), y, lengths=[len(x) for x in X])  # no X: the layout fit read
+    assert aug.layout_ == "one_channel" and [x.shape for x in decoded] == [x.shape for x in X]
     A = np.stack([np.sin(np.linspace(0, 6 + (i % 2) * 3, 50)) for i in range(40)])
     aug = VAEAugmenter(**{**settings, "data_kind": "sequence"}).fit(A, y)
     assert aug.generate(A, y)[0].shape == (2 * 3 * 40, 50) and aug.fit_resample(A, y)[0].shape == (7 * 40, 50)
+    assert aug.inverse_transform(aug.transform(A), y).shape == (40, 50)
     few = np.r_[np.arange(0, 40, 2), [1, 3, 5]]
     X_s, y_s = VAESampler(VAEAugmenter(**settings)).fit_resample([X[i] for i in few], y[few])
     assert np.bincount(y_s).tolist() == [20, 20] and all(np.ndim(x) == 1 for x in X_s)

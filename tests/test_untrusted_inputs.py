@@ -88,8 +88,8 @@ CONFIG_EDITS = {
     "a newer format_version": (lambda c: c.update(format_version=99), "newer vaeaug"),
     "an extra key": (lambda c: c.update(payload="x"), r"unknown key\(s\) \['payload'\]"),
     "a strength that is a string": (lambda c: c["strength"].update(noise="x"), "strength holds 'x'"),
-    "channels_last on a table model": (lambda c: c.update(channels_last=True), "true only for an image model"),
-    "channels_last that is a number": (lambda c: c.update(channels_last=1), "must be a boolean"),
+    "channels_last on a table model": (lambda c: c.update(layout="channels_last"), "not one a vector model reads"),
+    "a layout that is a number": (lambda c: c.update(layout=1), "layout 1 is not one"),
     "feature names too few": (lambda c: c.update(feature_names=["a", "b"]), "one distinct string or integer"),
     "feature names not names": (lambda c: c.update(feature_names=[{"x": 1}] * 64), "one distinct string or integer"),
 }

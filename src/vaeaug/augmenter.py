@@ -160,8 +160,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     image_shape_ : tuple — (H, W) when (N, D) samples were recognised as flattened pictures:
         the model, moves and decodings are the image ones, and outputs come back as rows; ()
         otherwise
-    channels_last_ : bool — X came as (N, H, W, C) pictures, modelled channels first;
-        ``inverse_transform`` decodes to that layout (``generate`` and ``reconstruct`` follow their X)
+    layout_ : str or None — ``"channels_last"`` where X came as (N, H, W, C) pictures (modelled
+        channels first), ``"one_channel"`` where it came as 1-D recordings (or (N, T) with
+        ``data_kind="sequence"``): ``inverse_transform`` decodes to that layout (``generate`` and
+        ``reconstruct`` follow their X)
     table_encoder_ : TableEncoder or None — for a DataFrame with category, string or boolean
         columns, the encoder of its columns (one-hot); offspring come back decoded to them, so
         ``n_features_in_`` counts the encoded columns and ``feature_names_in_`` the frame's
@@ -334,7 +336,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
             X = picture_array(X)
         # (N, H, W, C), as Keras and PIL hold them: channels first, and inverse_transform gives them back so
-        self.channels_last_ = self.data_kind in ("auto", "image") and is_channels_last(X)
+        self.layout_ = "channels_last" if self.data_kind in ("auto", "image") and is_channels_last(X) else None
         if self.data_kind in ("auto", "image"):
             X, X_val, X_unlabeled = (channels_first(A) if is_channels_last(A) else A for A in (X, X_val, X_unlabeled))
         like_X = (X.shape[1:], X.dtype) if isinstance(X, np.ndarray) else (None, None)  # the others at X's size
@@ -351,6 +353,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         self.table_encoder_, X, X_val, X_unlabeled = encode_table(X, X_val, X_unlabeled, self.data_kind)
         kind, seq, scored = resolve_kind(X, self.data_kind), None, None
         if kind == "sequence":  # resampled to one length at the edge: arrays (N, L, C) from here on
+            self.layout_ = "one_channel" if is_one_channel(X) else None  # 1-D recordings: given back so
             X, X_val, X_unlabeled = (with_channel(A) if A is not None and is_one_channel(A) else A
                                      for A in (X, X_val, X_unlabeled))
             X_in, X_val_in = X, X_val
@@ -442,10 +445,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         ragged come back as a list, each ``lengths[i]`` steps long (default: the model length). A
         model fitted on a frame with category columns gives a frame of those columns (its encoding
         is internal); one of numbers alone, an array, as scikit-learn's ``inverse_transform`` does.
-        A model fitted on (N, H, W, C) pictures decodes to that layout (``channels_last_``)."""
+        A model fitted on (N, H, W, C) pictures or on 1-D recordings decodes to that layout (``layout_``)."""
         X = self._decoded(Z, y, lengths)
-        if getattr(self, "channels_last_", False):  # fitted on (N, H, W, C) pictures: decoded as such
-            return in_form(X, None, "channels_last", None)
+        if getattr(self, "layout_", None):  # no X to follow: the layout fit read
+            return in_form(X, None, self.layout_, None)
         return X if self._table() is None else self._table().inverse_frame(X)
 
     def _decoded(self, Z, y=None, lengths=None) -> np.ndarray:

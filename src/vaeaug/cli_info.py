@@ -20,7 +20,7 @@ def model_summary(aug, model) -> dict:
     return {
         "model": str(model), "vaeaug_version": written_by, "kind": aug.vae_.kind,
         "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
-        "channels_last": bool(getattr(aug, "channels_last_", False)),
+        "layout": getattr(aug, "layout_", None),
         "classes": [str(v) for v in aug.classes_],
         "csv_label": table["label"] if table else None,
         "csv_columns": list(table["encoder"].columns_) if table else None,
@@ -75,7 +75,7 @@ def describe(s: dict) -> list[str]:
     elif s["kind"] == "sequence":
         what = f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
     else:
-        what = (f"images of shape {shape[1:] + shape[:1]}, channels last" if s.get("channels_last")
+        what = (f"images of shape {shape[1:] + shape[:1]}, channels last" if s.get("layout") == "channels_last"
                 else f"{s['kind']}s of shape {shape}")
     classes = ", ".join(s["classes"][:8]) + (", ..." if len(s["classes"]) > 8 else "")
     moves = "" if g["compose"] == "none" else f", then {g['n_per_sample']} {g['compose'].replace('_', ' ')} copies"

@@ -16,7 +16,7 @@ from .priors import MOVE_KIND
 #: Keys a config holds (format 2): nothing else is accepted.
 CONFIG_KEYS = {"format", "format_version", "vaeaug_version", "params", "vae", "preprocessor", "classes",
                "history", "collapse_retried", "strength", "decoding", "selection", "method", "compose",
-               "image_shape", "channels_last", "feature_names", "table", "weights_sha256"}
+               "image_shape", "layout", "feature_names", "table", "weights_sha256"}
 VAE_KEYS = {"architecture", "input_shape", "latent_dim", "hidden_sizes", "n_classes", "likelihood", "dropout",
             "conv_dense", "extra"}
 #: The numeric dtypes a model may decode to, and the label dtypes it may hold.
@@ -40,7 +40,7 @@ def check_config(config: dict, path) -> None:
     if extra:
         _fail(path, f"unknown key(s) {sorted(extra)}")
     missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose", "image_shape",
-                                           "channels_last", "feature_names", "table"}
+                                           "layout", "feature_names", "table"}
     if missing:
         _fail(path, f"missing key(s) {sorted(missing)}")
     vae = config["vae"]
@@ -81,8 +81,9 @@ def check_config(config: dict, path) -> None:
     if not isinstance(flat, list) or len(flat) not in (0, 2) or not all(_int(s, 1, MAX_INPUT) for s in flat) or (
             flat and (pre["kind"] != "image" or int(np.prod(flat)) != int(np.prod(shape)))):
         _fail(path, f"image_shape {flat!r} must be [] or the [H, W] of the image model's pixels")
-    if not isinstance(config.get("channels_last", False), bool) or (config.get("channels_last") and pre["kind"] != "image"):
-        _fail(path, f"channels_last {config['channels_last']!r} must be a boolean, and true only for an image model")
+    if config.get("layout") not in ({None, "channels_last"} if pre["kind"] == "image" else
+                                    {None, "one_channel"} if pre["kind"] == "sequence" else {None}):
+        _fail(path, f"layout {config['layout']!r} is not one a {pre['kind']} model reads")
     for name, table, allowed in (("strength", config["strength"], None), ("decoding", config["decoding"], DECODINGS)):
         if not isinstance(table, dict) or set(table) - set(METHODS):
             _fail(path, f"{name} must map the methods {METHODS}")

@@ -40,6 +40,11 @@ def _pairs_to_tuples(d: dict) -> dict:
     return {k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
 
 
+def str_or_none(v):
+    """A string setting as JSON keeps it, ``None`` as null."""
+    return None if v is None else str(v)
+
+
 def _classes_from_json(c: dict) -> np.ndarray:
     return np.array(c["values"], dtype=np.dtype(c["dtype"]))
 
@@ -56,7 +61,7 @@ FITTED_JSON = (
     ("method_", "method", str, str, "interpolation"),  # before method="auto": the method parameter
     ("compose_", "compose", str, str, "none"),  # before compose: no moved copies
     ("image_shape_", "image_shape", list, tuple, ()),  # before tables of pixels were recognised: none
-    ("channels_last_", "channels_last", bool, bool, False),  # before (N, H, W, C) pictures were read: none
+    ("layout_", "layout", str_or_none, str_or_none, None),  # before layouts were kept: none
 )
 
 
@@ -249,7 +254,7 @@ def _build(aug, config: dict, tensors: dict, path: Path, device: str) -> None:
         raise ModelFileError(f"{path / WEIGHTS_FILE}: latent_spread does not fit latent_dim {vae_config.latent_dim}")
     parrays = {k[len("preprocess."):]: v.numpy() for k, v in tensors.items() if k.startswith("preprocess.")}
     for attr, key, _, parse, default in FITTED_JSON:
-        setattr(aug, attr, parse(config[key]) if key in config or default is None else default)
+        setattr(aug, attr, parse(config[key]) if key in config else default)  # the required ones: check_config
     if config.get("feature_names") is not None:
         aug.feature_names_in_ = np.asarray(config["feature_names"], dtype=object)
     aug.table_encoder_ = None

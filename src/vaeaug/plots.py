@@ -42,10 +42,12 @@ def as_images(X) -> np.ndarray | None:
 
 
 def decode(aug, Z: np.ndarray, labels) -> np.ndarray:
-    """``aug``'s decodings of codes ``Z`` with pictures channels first, as the drawings read them
-    (``inverse_transform`` gives a model fitted channels last its own layout)."""
-    X = aug.inverse_transform(Z.astype(np.float32), labels)
-    return np.moveaxis(X, -1, 1) if getattr(aug, "channels_last_", False) else X
+    """``aug``'s decodings of codes ``Z`` in the model's layout, as the drawings read them: pictures
+    channels first, sequences (T, C) (``inverse_transform`` gives the layout fit read, ``layout_``)."""
+    from .forms import as_arrays
+
+    return as_arrays(aug.inverse_transform(Z.astype(np.float32), labels), getattr(aug, "layout_", None), None, None,
+                     type(aug).__name__)
 
 
 def tile(images: np.ndarray, rows: int, cols: int) -> np.ndarray:
