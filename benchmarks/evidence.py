@@ -45,6 +45,7 @@ SECTIONS = (
     ("ujipen-v1-2026-12-at-8bd24de.md", "The same before the moved copies were blurred up to a smoothness (8bd24de): σ drawn up to 6 %"),
     ("ujipen-v1-2026-12-at-f6e2da3.md", "The same before the harm check kept every real sample (f6e2da3): near-copies in 2 seeds of 3"),
     ("uji-methods.md", "The paper's case study as an outside harness reads it: each VAE method through generate()"),
+    ("uji-methods-at-285c5a2.md", "The same rerun at 285c5a2 (2026-12-07, seeds 0-2): best VAE method SVM +13.8, 1-NN +27.4, NN +9.0"),
     ("uji-methods-at-7e7ead4.md", "The same before the harm check kept every real sample (7e7ead4)"),
     ("uji-methods-at-ec70af9.md", "The same before the moved copies were blurred up to a smoothness (ec70af9): σ drawn up to 6 %"),
     ("image-fallback.md", "Images: what the fallback returns where the harm check rejects every setting"),
