@@ -176,6 +176,36 @@ def test_one_class_is_not_checked_and_says_why(digits, monkeypatch):
         assert len(aug.generate(ones, np.full(40, 3))[1]) == 40 * aug.n_per_sample_
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a few epochs on ten samples
+def test_one_sample_a_class_trains_unwatched_and_is_not_checked(digits, monkeypatch, tmp_path, capsys):
+    """One-shot data (a sample a class, no validation set) was refused: "give a validation set".
+    Nothing can leave training, so the VAE trains for all its epochs and keeps the last weights;
+    the check, whose held-out sample's class would never be trained on, is not run and says so;
+    vaeaug train and info say that nothing watched it."""
+    import pandas as pd
+
+    import vaeaug.fitting as fitting
+    from vaeaug.cli import main
+
+    X, y = digits
+    one = np.array([np.flatnonzero(y == c)[0] for c in range(10)])
+    trained, original = [], fitting.train_fold
+    monkeypatch.setattr(fitting, "train_fold", lambda *a, **k: trained.append(1) or original(*a, **k))
+    aug = VAEAugmenter(random_state=0, **{**FAST, "epochs": 7}).fit(X[one], y[one])
+    assert len(aug.history_["train_loss"]) == 7 and aug.history_["val_loss"] == [] and aug.best_epoch_ == 6
+    sel = aug.selection_
+    assert not sel["checked"] and not trained and "unchecked: every class holds one sample" in sel["reason"]
+    X_new, y_new = aug.generate(X[one], y[one])
+    assert np.bincount(y_new).tolist() == [aug.n_per_sample_] * 10
+    table = pd.DataFrame(X[one][:, 18:22], columns=list("abcd")).assign(label=y[one])
+    table.to_csv(tmp_path / "one.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "one.csv"), "--out", str(tmp_path / "m"), "--epochs", "3"]) == 0
+    assert main(["info", "--model", str(tmp_path / "m")]) == 0
+    out = capsys.readouterr().out
+    assert "trained 3 epochs; no validation set (one sample a class)" in out
+    assert "3 epochs, no validation set (one sample a class): the last epoch's weights kept" in out
+
+
 def test_no_fold_generator_sees_its_held_out_samples(digits, monkeypatch):
     import vaeaug.fitting as fitting
     import vaeaug.selection as selection

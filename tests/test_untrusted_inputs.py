@@ -55,8 +55,6 @@ ROWS = {  # case: (what is done, given the fitted vector model, the fitted image
                                   "mixes numbers and strings"),
     "0 features": (lambda m, im, X, y: _fit(X[:, :0], y), r"0 feature\(s\)"),
     "images with 0 channels": (lambda m, im, X, y: _fit(np.zeros((60, 0, 8, 8)), y[:60]), r"0 feature\(s\)"),
-    "one sample per class, no validation set": (lambda m, im, X, y: _fit(X[:10], np.arange(10)),
-                                                "every class has a single sample"),
     "codes with NaN": (lambda m, im, X, y: m.inverse_transform(np.full((2, 8), np.nan)), "non-finite values"),
     "sparse X": (lambda m, im, X, y: _fit(__import__("scipy.sparse").sparse.csr_matrix(X), y),
                  "sparse input is not supported"),

@@ -314,7 +314,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         PIL images, or (N, H, W, C) pictures, given back so), labels ``y`` (N,), watched by
         (X_val, y_val), then fix ``method_``, ``strength_`` and ``decoding_``.
 
-        Without a validation set, ``validation_fraction`` of ``X`` is held out. Validation labels
+        Without a validation set, ``validation_fraction`` of ``X`` is held out (none where every class
+        holds one sample: the VAE then trains for all its ``epochs`` and is not checked). Validation labels
         must occur in ``y``. ``X_unlabeled``: more samples of the same kind, without labels, that
         also train the VAE (a conditional decoder gets "class unknown" for them). ``estimator``:
         the classifier the choice scores with (overrides the constructor's). ``checkpoint_dir``:

@@ -89,7 +89,9 @@ def cmd_train(args) -> int:
     print(f"trained {len(h['train_loss'])} epochs"
           + (f" on {world} processes" if world > 1 else "")
           + (f" with {len(unlabeled)} unlabeled samples" if unlabeled is not None else "")
-          + f"; best validation loss {h['val_loss'][h['best_epoch']]:.4f} at epoch {h['best_epoch'] + 1}; saved to {args.out}")
+          + (f"; best validation loss {h['val_loss'][h['best_epoch']]:.4f} at epoch {h['best_epoch'] + 1}" if h["val_loss"]
+             else "; no validation set (one sample a class): the last epoch's weights kept")
+          + f"; saved to {args.out}")
     return 0
 
 

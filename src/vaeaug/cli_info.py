@@ -36,7 +36,8 @@ def model_summary(aug, model) -> dict:
                 "conditional": c.n_classes > 0},
         "training": {"epochs": len(h.get("train_loss", [])), "best_epoch": best + 1,
                      "best_val_loss": val_loss[best] if best < len(val_loss) else float("nan"),
-                     "stopped_early": bool(h.get("stopped_early")), "collapsed": bool(aug.collapsed_)},
+                     "stopped_early": bool(h.get("stopped_early")), "collapsed": bool(aug.collapsed_),
+                     "watched": bool(val_loss)},  # no validation set: one sample a class
         "generates": {"method": aug.method_, "strength": aug.strength_.get(aug.method_),
                       "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
                       "compose": aug.compose_},
@@ -84,7 +85,9 @@ def describe(s: dict) -> list[str]:
         f"  data      {what}; {len(s['classes'])} classes ({classes})",
         f"  VAE       {v['architecture']}, latent {v['latent_dim']}, hidden {tuple(v['hidden_sizes'])}"
         + (", conditioned on the class" if v["conditional"] else ""),
-        f"  training  {t['epochs']} epochs, best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}"
+        f"  training  {t['epochs']} epochs, "
+        + (f"best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}" if t.get("watched", True)
+           else "no validation set (one sample a class): the last epoch's weights kept")
         + (" (stopped early)" if t["stopped_early"] else "")
         + ("; its codes collapsed: every method decodes a class to near its prototype" if t["collapsed"] else ""),
         f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per sample"

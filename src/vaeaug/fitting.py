@@ -143,7 +143,9 @@ def train(aug, vae: FittedVAE, X, y, X_val, y_val, checkpoint_dir=None, resume: 
     params = {**aug.get_params(), "random_state": aug.seed_}  # a RandomState as the seed it gave
     key = fingerprint(params, X, y, X_val, y_val, *unlabeled) if checkpoint_dir is not None else ""
     ckpt = Checkpointer(checkpoint_dir, key) if checkpoint_dir is not None else None
-    data = (*training_tensors(vae, X, y, X_unlabeled), vae.to_tensor(X_val), vae.onehot(y_val))
+    # no validation sample (one sample a class): its epochs, the last weights kept
+    watch = (vae.to_tensor(X_val), vae.onehot(y_val)) if len(X_val) else (None, None)
+    data = (*training_tensors(vae, X, y, X_unlabeled), *watch)
     will_retry = aug.on_collapse == "retry" and aug.beta > 0
     # a run collapsed when β reaches its final value is stopped there, not trained to early stopping first
     settings.collapse_spread = COLLAPSE_SPREAD if will_retry else 0.0

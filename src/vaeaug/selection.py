@@ -238,7 +238,8 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     alpha = HARM_ALPHA[kind]
     split = folds(y_all, k, aug.seed_)
     one_class = len(np.unique(y_all)) < 2  # any classifier is right on every sample: nothing to judge by
-    checked = not one_class and not proxy_blind(scorer, split)
+    one_each = np.unique(y_all, return_counts=True)[1].max() < 2  # a held-out sample's class is never trained on
+    checked = not one_class and not one_each and not proxy_blind(scorer, split)
     bar = tqdm(total=k if checked else 0, desc="choosing settings", unit="fold", disable=aug.verbose <= 0,
                leave=aug.verbose > 1)
     if checked:
@@ -284,7 +285,8 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
         from .proxy import PROXY_MAX_SAMPLES
 
         why = ("the data hold one class, which any classifier gets right, so no offspring could be judged"
-               if one_class else f"each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
+               if one_class else "every class holds one sample, so a held-out sample's class is never trained on "
+               "and no offspring could be judged" if one_each else f"each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
                f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
                "fit(..., estimator=clf) checks with your classifier")
         reason = (f"chose {method} (σ/λ {strengths[method]}, {decodings[method]} decoding), the prior's first, "

@@ -303,7 +303,7 @@ def check_labels_known(y: np.ndarray, classes: np.ndarray, name: str = "y", inde
 def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state: int | None):
     """(X_train, X_val, y_train, y_val): ``fraction`` of the samples held out, stratified where every
     class can spare one, else at random among the samples that are not their class's last, so
-    that no class leaves training."""
+    that no class leaves training; none where every class holds one sample (an empty X_val)."""
     from sklearn.model_selection import train_test_split
 
     if len(X) < 2:
@@ -315,8 +315,13 @@ def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state
     rng = np.random.default_rng(random_state)
     keep = [rng.choice(np.flatnonzero(y == label)) for label in labels]  # one sample per class stays
     spare = np.setdiff1d(np.arange(len(X)), keep)
-    if len(spare) == 0:
-        raise ValueError("every class has a single sample: give a validation set (X_val, y_val)")
+    if len(spare) == 0:  # one sample a class (one-shot): none can leave training, so none watches it
+        import logging
+
+        logging.getLogger("vaeaug").info(
+            "every class holds one sample, so none is held out: the VAE trains for all its epochs and keeps the "
+            "last weights (a validation set, X_val and y_val, would watch it)")
+        return X, X[:0], y, y[:0]
     val = np.sort(rng.choice(spare, min(n_val, len(spare)), replace=False))
     train = np.setdiff1d(np.arange(len(X)), val)
     return X[train], X[val], y[train], y[val]
