@@ -121,8 +121,8 @@ class Scorer:
 def folds(y: np.ndarray, n_folds: int, random_state) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified (train, held-out) index pairs; a class with fewer samples than folds is spread
     over as many as it fills. No more folds than the largest class has samples (stratification
-    needs it); where every class is a single sample, plain shuffled folds, which then find no
-    evidence either way, so the prior's first setting stands."""
+    needs it); where every class is a single sample, plain shuffled folds (which :func:`choose`
+    does not run: a held-out sample's class would never be trained on)."""
     from sklearn.model_selection import KFold, StratifiedKFold
 
     largest = int(np.unique(y, return_counts=True)[1].max())
@@ -284,11 +284,14 @@ def choose(aug, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarr
     else:
         from .proxy import PROXY_MAX_SAMPLES
 
-        why = ("the data hold one class, which any classifier gets right, so no offspring could be judged"
-               if one_class else "every class holds one sample, so a held-out sample's class is never trained on "
-               "and no offspring could be judged" if one_each else f"each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
-               f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
-               "fit(..., estimator=clf) checks with your classifier")
+        if one_class:
+            why = "the data hold one class, which any classifier gets right, so no offspring could be judged"
+        elif one_each:
+            why = "every class holds one sample, so a held-out sample's class is never trained on"
+        else:
+            why = (f"each of {k} folds of {len(y_all)} samples would train the {scorer.name} on "
+                   f"{PROXY_MAX_SAMPLES:,} or more real samples, all it reads, so it would score no offspring; "
+                   "fit(..., estimator=clf) checks with your classifier")
         reason = (f"chose {method} (σ/λ {strengths[method]}, {decodings[method]} decoding), the prior's first, "
                   f"unchecked: {why}")
     bar.set_postfix_str(reason)
