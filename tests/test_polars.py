@@ -88,3 +88,16 @@ def test_polars_input_vaeaug_cannot_read_is_refused_by_name():
     holed = df.with_columns(pl.Series("d", [1] * 59 + [None], dtype=pl.Int64))
     with pytest.raises(ValueError, match=r"NaN at index \(59"):  # a null, where it is, as pandas' NA
         VAEAugmenter(**SMALL).fit(holed.select("a", "d"), y)
+
+
+def test_without_pandas_a_polars_frame_is_told_what_to_install(monkeypatch):
+    """The core of vaeaug does not need pandas; its frames path does, and says so."""
+    import sys
+
+    from vaeaug.polarsframes import to_pandas
+
+    df, _ = _frame()
+    monkeypatch.setitem(sys.modules, "pandas", None)  # `import pandas` fails, as where it is not installed
+    with pytest.raises(ImportError, match=r"pip install pandas, or pass X\.to_numpy\(\)"):
+        to_pandas(df)
+    assert to_pandas(df.to_numpy()) is not None  # no polars: nothing is imported

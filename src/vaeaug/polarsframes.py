@@ -47,12 +47,15 @@ def _pandas_column(s):
 def to_pandas(obj):
     """A polars DataFrame as a pandas one of the same columns (a fresh RangeIndex), a Series as a
     Series of the same name, a list of frames as a list; anything else as it is."""
-    import pandas as pd
-
     if isinstance(obj, (list, tuple)) and obj and is_polars(obj[0]):
         return type(obj)(to_pandas(f) for f in obj)
     if not is_polars(obj):
         return obj
+    try:
+        import pandas as pd
+    except ImportError as e:  # the core of vaeaug does not need pandas; its frames path does
+        raise ImportError("vaeaug reads a polars frame through pandas (without pyarrow): pip install pandas, "
+                          "or pass X.to_numpy() for a frame of numbers") from e
     kind = type(obj).__name__
     if kind == "LazyFrame":
         raise TypeError("a polars LazyFrame was given: vaeaug reads every row, so pass X.collect()")
