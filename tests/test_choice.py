@@ -184,7 +184,7 @@ def test_one_sample_a_class_trains_unwatched_and_is_not_checked(digits, monkeypa
     vaeaug train and info say that nothing watched it."""
     import pandas as pd
 
-    import vaeaug.fitting as fitting
+    from vaeaug import fitting
     from vaeaug.cli import main
 
     X, y = digits
@@ -195,7 +195,7 @@ def test_one_sample_a_class_trains_unwatched_and_is_not_checked(digits, monkeypa
     assert len(aug.history_["train_loss"]) == 7 and aug.history_["val_loss"] == [] and aug.best_epoch_ == 6
     sel = aug.selection_
     assert not sel["checked"] and not trained and "unchecked: every class holds one sample" in sel["reason"]
-    X_new, y_new = aug.generate(X[one], y[one])
+    y_new = aug.generate(X[one], y[one])[1]
     assert np.bincount(y_new).tolist() == [aug.n_per_sample_] * 10
     table = pd.DataFrame(X[one][:, 18:22], columns=list("abcd")).assign(label=y[one])
     table.to_csv(tmp_path / "one.csv", index=False)
