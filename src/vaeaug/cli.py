@@ -24,6 +24,7 @@ from .cli_data import (
     unlabeled_data,
     write_samples,
 )
+from .cli_info import UNWATCHED
 from .cli_options import _strength, add_estimator_args, estimator_kwargs, parameter_help
 from .fileio import sha256_file
 from .priors import MOVE_KIND
@@ -90,7 +91,7 @@ def cmd_train(args) -> int:
           + (f" on {world} processes" if world > 1 else "")
           + (f" with {len(unlabeled)} unlabeled samples" if unlabeled is not None else "")
           + (f"; best validation loss {h['val_loss'][h['best_epoch']]:.4f} at epoch {h['best_epoch'] + 1}" if h["val_loss"]
-             else "; no validation set (one sample a class): the last epoch's weights kept")
+             else f"; {UNWATCHED}")
           + f"; saved to {args.out}")
     return 0
 

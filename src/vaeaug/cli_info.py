@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: What ``train`` and ``info`` say of a model nothing watched (one sample a class: no validation set).
+UNWATCHED = "no validation set (one sample a class): the last epoch's weights kept"
+
 
 def model_summary(aug, model) -> dict:
     """What a saved model is and what it will make: its data, its VAE, its training and its choice."""
@@ -87,7 +90,7 @@ def describe(s: dict) -> list[str]:
         + (", conditioned on the class" if v["conditional"] else ""),
         f"  training  {t['epochs']} epochs, "
         + (f"best validation loss {t['best_val_loss']:.4f} at epoch {t['best_epoch']}" if t.get("watched", True)
-           else "no validation set (one sample a class): the last epoch's weights kept")
+           else UNWATCHED)
         + (" (stopped early)" if t["stopped_early"] else "")
         + ("; its codes collapsed: every method decodes a class to near its prototype" if t["collapsed"] else ""),
         f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per sample"

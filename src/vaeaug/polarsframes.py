@@ -47,10 +47,10 @@ def _pandas_column(s):
 def to_pandas(obj):
     """A polars DataFrame as a pandas one of the same columns (a fresh RangeIndex), a Series as a
     Series of the same name, a list of frames as a list; anything else as it is."""
-    if isinstance(obj, (list, tuple)) and obj and is_polars(obj[0]):
-        return type(obj)(to_pandas(f) for f in obj)
-    if not is_polars(obj):
+    if not _has_polars(obj):
         return obj
+    if not is_polars(obj):  # a list of frames
+        return type(obj)(to_pandas(f) for f in obj)
     try:
         import pandas as pd
     except ImportError as e:  # the core of vaeaug does not need pandas; its frames path does

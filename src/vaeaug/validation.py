@@ -84,10 +84,10 @@ def _is_pair(item) -> bool:
 
 def _is_samples_and_labels(X) -> bool:
     """Whether ``X`` is an (X, y) tuple: an array of N samples of 1 or more axes, then N labels."""
-    if not (isinstance(X, tuple) and len(X) == 2 and all(hasattr(a, "__len__") for a in X)):
+    if not (isinstance(X, tuple) and len(X) == 2 and all(hasattr(a, "shape") for a in X)):
         return False
-    first, second = (np.shape(a) if hasattr(a, "shape") else None for a in X)
-    return first is not None and second is not None and len(first) >= 2 and len(second) == 1 and first[0] == second[0]
+    first, second = X[0].shape, X[1].shape
+    return len(first) >= 2 and len(second) == 1 and first[0] == second[0]
 
 
 def refuse_pairs(X, name: str = "X") -> None:

@@ -83,11 +83,12 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     from PIL import Image
 
     from ..fileio import atomic_write_json, folder_in_place
+    from ..forms import channels_first
     from ..validation import is_channels_last
 
     X = np.asarray(X)
     if is_channels_last(X) and X.shape[3] in (1, 3):  # (N, H, W, C), as Keras holds them: written alike
-        X = np.moveaxis(X, -1, 1)
+        X = channels_first(X)
     grey16 = X.dtype == np.uint16 and (X.ndim == 3 or (X.ndim == 4 and X.shape[1] == 1))
     if not grey16 and (X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3)))):
         raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, or (N, H, W) uint16, got {X.dtype} "
