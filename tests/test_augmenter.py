@@ -217,9 +217,9 @@ def test_sklearn_conventions(fitted_mlp):
 def test_bad_inputs_fail_clearly(digits):
     X, y = digits
     aug = VAEAugmenter(**FAST)
-    Xn = X[:100].copy()
-    Xn[7, 3] = np.nan
-    with pytest.raises(ValueError, match=r"NaN at index \(7, 3\)"):
+    Xn = X[:100].reshape(-1, 8, 8).copy()  # images: a missing pixel has no column to be missing in
+    Xn[7, 0, 3] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at index \(7, 0, 3\)"):
         aug.fit(Xn, y[:100])
     with pytest.raises(ValueError, match="different lengths"):
         aug.fit(X[:100], y[:99])

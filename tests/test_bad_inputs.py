@@ -16,7 +16,8 @@ from .conftest import FAST, warned_here
 
 
 @pytest.mark.parametrize("make, error, message", [
-    (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 70, np.nan, X), y), ValueError, r"NaN at index \(1, 6\)"),
+    (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 70, np.nan, X).reshape(-1, 8, 8), y), ValueError,
+     r"NaN at index \(1, 0, 6\)"),  # images; a table's missing cells are read (test_missing)
     (lambda X, y: (np.where(np.arange(X.size).reshape(X.shape) == 5, np.inf, X), y), ValueError, "infinite value at index"),
     (lambda X, y: (X, y[:-1]), ValueError, "different lengths: 100 samples but 99 labels"),
     (lambda X, y: (X[:, :, None, None, None], y), ValueError, "must be 2-D.*Fold the extra axes into channels"),
@@ -244,8 +245,8 @@ def test_a_frames_bad_row_is_named_by_its_index_label_too(digits):
     rows = np.arange(1000, 1060)
     frame, labels = pd.DataFrame(X[:60].astype(float), index=rows), pd.Series(y[:60], index=rows)
     holed = frame.copy()
-    holed.iloc[5, 1] = np.nan
-    with pytest.raises(ValueError, match=r"NaN at index \(5, 1\) \(row 1005 of its index\)"):
+    holed.iloc[5, 1] = np.inf
+    with pytest.raises(ValueError, match=r"infinite value at index \(5, 1\) \(row 1005 of its index\)"):
         VAEAugmenter(**FAST).fit(holed, labels)
     with pytest.raises(ValueError, match=r"missing or infinite label at index 3 \(row 1003 of its index\)"):
         VAEAugmenter(**FAST).fit(frame, labels.astype(object).where(labels.index != 1003, None))

@@ -106,8 +106,8 @@ def test_pandas_nullable_and_sparse_number_columns_are_numbers():
     """Int64, Float64 (``convert_dtypes()``) and sparse columns were taken for categories: the frame
     went through the table encoder, whose clip after the moment match made other offspring than
     the same numbers as an array (imbalanced-learn's check_samplers_pandas_sparse failed), and
-    whose imputation filled pd.NA where numpy's NaN is refused. They are numbers now: the same
-    offspring, in their own dtypes, and a missing cell refused with its place as NaN is."""
+    whose imputation filled pd.NA where numpy's NaN was refused. They are numbers now: the same
+    offspring, in their own dtypes, and a missing cell read as NaN is (pd.NA again in the offspring)."""
     rng = np.random.default_rng(0)
     y = np.repeat([0, 1, 2], 30)
     plain = pd.DataFrame({"a": rng.normal(size=90) + y, "k": rng.integers(0, 3, 90) + 3 * y})
@@ -122,8 +122,9 @@ def test_pandas_nullable_and_sparse_number_columns_are_numbers():
         assert AugmentedDataset(aug, df, y)[0][0].dtype == torch.float64  # served as numbers, not objects
     holed = plain.convert_dtypes()
     holed.loc[5, "a"] = pd.NA
-    with pytest.raises(ValueError, match=r"X holds NaN at index \(5, 0\).*impute or drop them first"):
-        VAEAugmenter(**SMALL).fit(holed, y)
+    X_new, _, codes = VAEAugmenter(**SMALL).fit(holed, y).generate(holed, y, return_codes=True, **made)
+    assert (X_new.dtypes == holed.dtypes).all() and X_new["a"].isna().sum() == 2  # its two offspring
+    assert (codes.source[X_new["a"].isna().to_numpy()] == 5).all()
 
 
 def test_a_frames_integer_columns_are_rounded_not_truncated():

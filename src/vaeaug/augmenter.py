@@ -25,6 +25,7 @@ from .frames import (check_names, encode_table, frame_list_sequences, frame_name
                      is_frame_list, is_long_frame, labels_like, like, long_frame, long_sequences, reads_as_cases,
                      warn_label_in_frame)
 from .latent import SyntheticCodes, concat_codes
+from .missing import fill_values, filled, filled_table, is_table, mask_of, restore_missing
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .pictures import is_picture_list, picture_array
 from .polarsframes import polars_in_out
@@ -164,6 +165,11 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         channels first), ``"one_channel"`` where it came as 1-D recordings (or (N, T) with
         ``data_kind="sequence"``): ``inverse_transform`` decodes to that layout (``generate`` and
         ``reconstruct`` follow their X)
+    missing_fill_ : ndarray of shape (n_features,) or None — for a table of numbers, each feature's
+        median over the training samples: a missing cell (NaN, pd.NA, a polars null) is read at it,
+        and whatever is made from its row (offspring, reconstructions) misses that cell again
+        (:mod:`vaeaug.missing`); ``None`` for images and sequences, which refuse a NaN, and for a
+        frame with category columns, whose ``table_encoder_`` fills its cells alike
     table_encoder_ : TableEncoder or None — for a DataFrame with category, string or boolean
         columns, the encoder of its columns (one-hot); offspring come back decoded to them, so
         ``n_features_in_`` counts the encoded columns and ``feature_names_in_`` the frame's
@@ -179,6 +185,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         tags.target_tags.required = True  # labels pick neighbours and condition the decoder
         tags.non_deterministic = self.device != "cpu"  # CUDA kernels need not be bit-reproducible
         tags.transformer_tags.preserves_dtype = ["float32"]  # codes are float32 whatever the input
+        tags.input_tags.allow_nan = True  # a table's missing cells (vaeaug.missing)
         return tags
 
     def _table(self):
@@ -211,6 +218,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             self._check_encoded(X, name)
         if vae.kind == "sequence":
             return vae.preprocessor.to_fixed(X, name)
+        fill = getattr(self, "missing_fill_", None)
+        if fill is not None and mask_of(X) is not None:  # a table's missing cells, at fit's medians
+            check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
+            return filled_table(X, fill), None
         shape = getattr(self, "image_shape_", ())
         if shape:
             A = frame_numbers(X) if is_frame(X) else np.asarray(X)
@@ -314,7 +325,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         PIL images, or (N, H, W, C) pictures, given back so), labels ``y`` (N,), watched by
         (X_val, y_val), then fix ``method_``, ``strength_`` and ``decoding_``.
 
-        Without a validation set, ``validation_fraction`` of ``X`` is held out (none where every class
+        A table may miss cells (NaN): the VAE reads each at its feature's median, and the
+        offspring of a row miss the cells it misses (``missing_fill_``). Without a validation set,
+        ``validation_fraction`` of ``X`` is held out (none where every class
         holds one sample: the VAE then trains for all its ``epochs`` and is not checked). Validation labels
         must occur in ``y``. ``X_unlabeled``: more samples of the same kind, without labels, that
         also train the VAE (a conditional decoder gets "class unknown" for them). ``estimator``:
@@ -363,11 +376,21 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             if scored is not None:  # longer than the model: the check reads them as the user's classifier does
                 S, _, S_val, _ = fit_arrays(scored[0], y, scored[1], y_val, self._split_validation)
                 scored = np.concatenate([S, S_val])
-        X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation, said=scored is not None)
-        X_unlabeled = unlabeled_array(X_unlabeled, X)
+        table = kind in (None, "vector") and self._table() is None and is_table(X)  # may miss cells
+        X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation, said=scored is not None,
+                                        allow_nan=table)
+        X_unlabeled = unlabeled_array(X_unlabeled, X, allow_nan=table)
+        missed = table and any(mask_of(A) is not None for A in (X, X_val, X_unlabeled) if A is not None)
         # a table whose features are the pixels of one picture size gets the image model; its
-        # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
-        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 and not self._table() else ()
+        # outputs come back as rows (flatimages: tables of pixels lose under the table defaults);
+        # one with missing cells stays a table
+        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 and not self._table() \
+            and not missed else ()
+        # a table's missing cells read at each feature's median (vaeaug.missing); offspring miss them again
+        self.missing_fill_ = fill_values(X) if table and not self.image_shape_ else None
+        if missed:
+            X, X_val, X_unlabeled = (None if A is None else filled(A, self.missing_fill_)
+                                     for A in (X, X_val, X_unlabeled))
         if self.image_shape_:
             kind = "image"
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
@@ -573,13 +596,21 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return self._long(self._in_threads((like(self._flat(x), X_in, y_chunk, y_in, self._table()), source)
                                            for x, y_chunk, source in stream), frame)
 
+    def _missing(self, X) -> np.ndarray | None:
+        """Where the table ``X`` misses cells, for a table model (:func:`~vaeaug.missing.mask_of`)."""
+        return mask_of(X) if self._vae().kind == "vector" else None
+
     def _long_out(self, X_new, frame, source):
-        """Offspring of the samples ``source`` in the form ``frame`` came in (:func:`~vaeaug.forms.in_form`)."""
-        return in_form(X_new, frame, self._form(frame), source)
+        """Offspring of the samples ``source`` in the form ``frame`` came in (:func:`~vaeaug.forms.in_form`),
+        each table cell missing where its source's is."""
+        return restore_missing(in_form(X_new, frame, self._form(frame), source), self._missing(frame), source)
 
     def _long(self, stream, frame):
         """A stream of ``((X_chunk, y_chunk), source_chunk)`` as ``(X_chunk, y_chunk)`` in the form
-        ``frame`` came in (:func:`~vaeaug.forms.chunks_in_form`)."""
+        ``frame`` came in (:func:`~vaeaug.forms.chunks_in_form`), missing cells as :meth:`_long_out`."""
+        mask = self._missing(frame)
+        if mask is not None:
+            stream = (((restore_missing(X, mask, source), y), source) for (X, y), source in stream)
         return chunks_in_form(stream, frame, self._form(frame))
 
     def _compose(self, compose) -> str:
@@ -637,7 +668,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
             y_res = np.concatenate([np.asarray(y), np.asarray(y_new)])
             return pd.concat([X.reset_index(drop=True), X_new], ignore_index=True), labels_like(y_res, y)
-        X_arr, y_arr = check_X_y(X, y)
+        X_arr, y_arr = check_X_y(X, y, allow_nan=self.vae_.kind == "vector")
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out
 

@@ -6,6 +6,8 @@ columns. pandas itself is never imported here."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -111,7 +113,7 @@ def labels_like(y_new: np.ndarray, y_in):
 def encode_table(X, X_val, X_unlabeled, data_kind: str):
     """``(table, X, X_val, X_unlabeled)``: a frame with string, categorical or boolean columns
     encoded by a :class:`~vaeaug.data.TableEncoder` fitted on ``X`` (numbers as they are,
-    categories one-hot, missing cells imputed), the other frames (whose columns ``fit`` has checked
+    categories one-hot, missing cells read at the median or most frequent value), the other frames (whose columns ``fit`` has checked
     against ``X``'s) by the same one; anything else as it is, with no table (``None``)."""
     if not categorical_columns(X):
         return None, X, X_val, X_unlabeled
@@ -120,7 +122,9 @@ def encode_table(X, X_val, X_unlabeled, data_kind: str):
                          f"data_kind={data_kind!r} cannot read it")
     from .data.tabular import TableEncoder
 
-    table = TableEncoder().fit_frame(X)
+    with warnings.catch_warnings():  # offspring miss their sources' cells again (vaeaug.missing): none is lost
+        warnings.filterwarnings("ignore", message="missing values imputed", category=UserWarning)
+        table = TableEncoder().fit_frame(X)
 
     def encoded(A, name):
         if A is None:

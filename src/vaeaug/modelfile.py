@@ -16,7 +16,7 @@ from .priors import MOVE_KIND
 #: Keys a config holds (format 2): nothing else is accepted.
 CONFIG_KEYS = {"format", "format_version", "vaeaug_version", "params", "vae", "preprocessor", "classes",
                "history", "collapse_retried", "strength", "decoding", "selection", "method", "compose",
-               "image_shape", "layout", "feature_names", "table", "weights_sha256"}
+               "image_shape", "layout", "missing_fill", "feature_names", "table", "weights_sha256"}
 VAE_KEYS = {"architecture", "input_shape", "latent_dim", "hidden_sizes", "n_classes", "likelihood", "dropout",
             "conv_dense", "extra"}
 #: The numeric dtypes a model may decode to, and the label dtypes it may hold.
@@ -40,7 +40,7 @@ def check_config(config: dict, path) -> None:
     if extra:
         _fail(path, f"unknown key(s) {sorted(extra)}")
     missing = CONFIG_KEYS - set(config) - {"collapse_retried", "selection", "method", "compose", "image_shape",
-                                           "layout", "feature_names", "table"}
+                                           "layout", "missing_fill", "feature_names", "table"}
     if missing:
         _fail(path, f"missing key(s) {sorted(missing)}")
     vae = config["vae"]
@@ -84,6 +84,12 @@ def check_config(config: dict, path) -> None:
     if config.get("layout") not in ({None, "channels_last"} if pre["kind"] == "image" else
                                     {None, "one_channel"} if pre["kind"] == "sequence" else {None}):
         _fail(path, f"layout {config['layout']!r} is not one a {pre['kind']} model reads")
+    fill = config.get("missing_fill")
+    if fill is not None and not (
+            pre["kind"] == "vector" and config.get("table") is None and isinstance(fill, list)
+            and len(fill) == int(np.prod(shape))
+            and all(isinstance(v, Real) and not isinstance(v, bool) and np.isfinite(v) for v in fill)):
+        _fail(path, "missing_fill must be null or one finite number per feature of a model of numbers")
     for name, table, allowed in (("strength", config["strength"], None), ("decoding", config["decoding"], DECODINGS)):
         if not isinstance(table, dict) or set(table) - set(METHODS):
             _fail(path, f"{name} must map the methods {METHODS}")

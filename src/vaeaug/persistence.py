@@ -45,6 +45,14 @@ def str_or_none(v):
     return None if v is None else str(v)
 
 
+def _floats_or_none(a) -> list[float] | None:
+    return None if a is None else [float(v) for v in a]
+
+
+def _array_or_none(v) -> np.ndarray | None:
+    return None if v is None else np.asarray(v, dtype=np.float64)
+
+
 def _classes_from_json(c: dict) -> np.ndarray:
     return np.array(c["values"], dtype=np.dtype(c["dtype"]))
 
@@ -62,6 +70,7 @@ FITTED_JSON = (
     ("compose_", "compose", str, str, "none"),  # before compose: no moved copies
     ("image_shape_", "image_shape", list, tuple, ()),  # before tables of pixels were recognised: none
     ("layout_", "layout", str_or_none, str_or_none, None),  # before layouts were kept: none
+    ("missing_fill_", "missing_fill", _floats_or_none, _array_or_none, None),  # before: missing cells refused
 )
 
 

@@ -65,15 +65,24 @@ def to_pandas(obj):
 
 
 def _polars_series(name, values, dtype):
-    """pandas values as a polars Series of ``dtype`` (the input's; ``None``: as polars infers)."""
+    """pandas values as a polars Series of ``dtype`` (the input's; ``None``: as polars infers); a
+    missing cell (NaN, NA, NaT: a table's, :mod:`vaeaug.missing`) as polars' null."""
     import polars as pl
 
-    if hasattr(values, "cat"):  # a categorical: its labels
-        values = values.astype(object)
+    missing = hasattr(values, "isna") and bool(values.isna().any())
+    if hasattr(values, "cat") or (missing and values.dtype.kind not in "fmM"):  # labels, or cells with None
+        import pandas as pd
+
+        values = values.astype(object).where(values.notna(), None) if missing else values.astype(object)
+        if missing and pd.api.types.is_numeric_dtype(values.infer_objects()):
+            values = values.infer_objects().to_numpy(dtype=np.float64, na_value=np.nan)
     values = np.asarray(values)
     if values.dtype.kind in "mM" and np.datetime_data(values.dtype)[0] not in ("D", "ms", "us", "ns"):
         values = values.astype(f"{values.dtype.kind}8[ms]")  # pandas' seconds: a unit polars reads
-    s = pl.Series(name, values)
+    if values.dtype == object and missing:  # None among labels: polars reads a list's, not an object array's
+        s = pl.Series(name, values.tolist())
+    else:
+        s = pl.Series(name, values, nan_to_null=missing and values.dtype.kind == "f")
     return s if dtype is None or s.dtype == dtype else s.cast(dtype)
 
 

@@ -20,6 +20,7 @@ except ImportError as e:  # pragma: no cover - exercised only without the extra
 
 from .augmenter import VAEAugmenter
 from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_label_in_frame
+from .missing import is_table
 from .params import GENERATE_CONSTRAINTS, STRENGTH, check_strength
 from .pictures import is_picture_list
 from .polarsframes import polars_in_out
@@ -79,6 +80,7 @@ class VAESampler(BaseOverSampler):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False  # a VAE reads every feature: sparse input is refused
+        tags.input_tags.allow_nan = True  # a table's missing cells (vaeaug.missing)
         tags.input_tags.three_d_array = True  # images (N, H, W)
         tags.sampler_tags.sample_indices = True  # each sample's source row, as RandomOverSampler gives
         return tags
@@ -126,8 +128,9 @@ class VAESampler(BaseOverSampler):
             checked, _ = check_sequences(X)
             X = X if is_one_channel(X) else checked  # the augmenter adds a lone channel's axis, and takes it off
             y = check_y(y, len(X))
-        else:
-            X, y = check_X_y(X, y)
+        else:  # a table's missing cells pass: the augmenter reads them, and its offspring miss them too
+            table = is_table(X) and (self.augmenter or VAEAugmenter()).data_kind in ("auto", "vector")
+            X, y = check_X_y(X, y, allow_nan=table)
             self.n_features_in_ = int(np.prod(X.shape[1:]))
         return X, y, binarize_y
 

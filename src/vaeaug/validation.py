@@ -110,8 +110,9 @@ def refuse_pairs(X, name: str = "X") -> None:
                     "as data.data and data.targets)")
 
 
-def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
-    """A numeric, finite, non-empty array of 2 to 4 dimensions, with at least one feature."""
+def check_X(X, name: str = "X", min_samples: int = 1, allow_nan: bool = False) -> np.ndarray:
+    """A numeric, finite, non-empty array of 2 to 4 dimensions, with at least one feature;
+    ``allow_nan``: a table's missing cells (NaN) pass (:mod:`vaeaug.missing`), infinities do not."""
     if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
         raise TypeError(f"{name} is a sparse matrix, and sparse input is not supported: pass X.toarray() "
                         "(a VAE reads every feature of every sample)")
@@ -153,7 +154,7 @@ def check_X(X, name: str = "X", min_samples: int = 1) -> np.ndarray:
     if X[0].size == 0:
         raise ValueError(f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
     if np.issubdtype(X.dtype, np.floating):
-        bad = ~np.isfinite(X)
+        bad = np.isinf(X) if allow_nan and X.ndim == 2 else ~np.isfinite(X)
         if bad.any():
             idx = np.argwhere(bad)[0]
             from .sequences import is_nan_padded, unpadded
@@ -188,6 +189,8 @@ def _check_magnitude(X: np.ndarray, name: str) -> None:
                              "model holds exactly (decoded values would be wrong); convert to float and rescale")
     elif np.issubdtype(X.dtype, np.floating):
         big = float(np.abs(X).max())
+        if np.isnan(big):  # a table's missing cells aside
+            big = float(np.nanmax(np.abs(X))) if not np.isnan(X).all() else 0.0
         if big > MAX_MAGNITUDE:
             raise ValueError(f"{name} holds values up to {big:.3g} in magnitude; beyond ±{MAX_MAGNITUDE:g} scaling "
                              "would lose them: rescale the data (e.g. divide by its largest value) first")
@@ -265,8 +268,8 @@ def check_class_labels(y: np.ndarray, name: str = "y") -> None:
                     f"fewer: is {name} a quantity rather than class labels? {fix}", UserWarning)
 
 
-def check_X_y(X, y, name: str = "X", min_samples: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    X = check_X(X, name, min_samples)
+def check_X_y(X, y, name: str = "X", min_samples: int = 1, allow_nan: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    X = check_X(X, name, min_samples, allow_nan)
     return X, check_y(y, len(X), "y" if name == "X" else f"y for {name}")
 
 
@@ -327,11 +330,11 @@ def split_validation(X: np.ndarray, y: np.ndarray, fraction: float, random_state
     return X[train], X[val], y[train], y[val]
 
 
-def fit_arrays(X, y, X_val, y_val, split, said: bool = False):
+def fit_arrays(X, y, X_val, y_val, split, said: bool = False, allow_nan: bool = False):
     """Checked training and validation arrays; the validation set cut from X by ``split(X, y)``
     (which returns X, X_val, y, y_val) when not given; ``said``: labels already checked as classes
-    (:func:`check_class_labels`) by an earlier call."""
-    X, y = check_X_y(X, y)
+    (:func:`check_class_labels`) by an earlier call; ``allow_nan``: a table's missing cells pass."""
+    X, y = check_X_y(X, y, allow_nan=allow_nan)
     if not said:
         check_class_labels(y)
     if (X_val is None) != (y_val is None):
@@ -339,7 +342,7 @@ def fit_arrays(X, y, X_val, y_val, split, said: bool = False):
     if X_val is None:
         X, X_val, y, y_val = split(X, y)
     else:
-        X_val, y_val = check_X_y(X_val, y_val, name="X_val")
+        X_val, y_val = check_X_y(X_val, y_val, name="X_val", allow_nan=allow_nan)
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"X_val samples have shape {X_val.shape[1:]}, X samples {X.shape[1:]}")
         warn_other_scale(X, X_val, "X_val")
@@ -353,22 +356,31 @@ SCALE_RATIO = 20.0
 SCALE_MIN_VALUES = 100
 
 
+def _span(A: np.ndarray) -> float:
+    """The range of ``A``'s values, a table's missing cells (NaN) aside."""
+    span = float(np.ptp(A))
+    if np.isnan(span):
+        present = A[~np.isnan(A)]
+        span = float(np.ptp(present)) if present.size else 0.0
+    return span
+
+
 def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
     """Warn where ``other`` spans a range of values far from ``X``'s: the same model scales both
     alike, so a set in other units (divided by 255, say) is read as other data."""
     if other.size < SCALE_MIN_VALUES:
         return
-    span, other_span = float(np.ptp(X)), float(np.ptp(other))
+    span, other_span = _span(X), _span(other)
     if span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO:
         warn_caller(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
                     f"(the model scales {name} as it scales X)", UserWarning)
 
 
-def unlabeled_array(X_unlabeled, X: np.ndarray) -> np.ndarray | None:
+def unlabeled_array(X_unlabeled, X: np.ndarray, allow_nan: bool = False) -> np.ndarray | None:
     """Checked unlabeled samples, shaped like ``X``'s (``None`` when there are none)."""
     if X_unlabeled is None:
         return None
-    U = check_X(X_unlabeled, name="X_unlabeled")
+    U = check_X(X_unlabeled, name="X_unlabeled", allow_nan=allow_nan)
     if U.shape[1:] != X.shape[1:]:
         raise ValueError(f"X_unlabeled samples have shape {U.shape[1:]}, X samples {X.shape[1:]}")
     if len(U):

@@ -1,0 +1,119 @@
+"""A table's missing cells: read at each feature's median, and missing again in whatever is made
+from their row, whatever form the table came in (vaeaug.missing)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_wine
+from sklearn.impute import SimpleImputer
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from vaeaug import VAEAugmenter, VAESampler
+from vaeaug.missing import fill_values, filled, mask_of, restore_missing
+
+SMALL = {"epochs": 6, "batch_size": 32, "latent_dim": 4, "hidden_sizes": (32, 16), "verbose": 0, "random_state": 0}
+MADE = {"method": "interpolation", "strength": 0.5, "n_per_sample": 3, "random_state": 1}
+
+
+@pytest.fixture(scope="module")
+def holed():
+    """Wine's table with a tenth of its cells missing (seeded), and its labels."""
+    X, y = load_wine(return_X_y=True)
+    X = X.copy()
+    X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
+    return X, y
+
+
+def test_fill_values_are_each_features_median_and_an_empty_feature_is_refused():
+    X = np.array([[1.0, np.nan], [3.0, 4.0], [np.nan, 8.0], [10.0, 5.0]])
+    assert fill_values(X).tolist() == [3.0, 5.0]
+    assert filled(X, fill_values(X)).tolist() == [[1, 5], [3, 4], [3, 8], [10, 5]]
+    with pytest.raises(ValueError, match=r"feature\(s\) \[1\] hold no value in any training sample"):
+        fill_values(np.array([[1.0, np.nan], [2.0, np.nan]]))
+    assert mask_of(np.ones((3, 2))) is None and mask_of(np.zeros((2, 4, 4))) is None
+    out = restore_missing(np.ones((3, 2), dtype=np.float32), mask_of(X), np.array([2, 0, 1]))
+    assert np.isnan(out).tolist() == [[True, False], [False, True], [False, False]]
+
+
+def test_an_array_with_missing_cells_trains_and_its_offspring_miss_their_sources_cells(holed):
+    """Such a table was refused ("impute or drop them first"): offspring carry their sources'
+    pattern of missing cells into the user's own imputer, and nothing else is missing."""
+    X, y = holed
+    aug = VAEAugmenter(**SMALL).fit(X, y)
+    assert aug.image_shape_ == () and aug.missing_fill_.shape == (13,)
+    X_new, _, codes = aug.generate(X, y, return_codes=True, **MADE)
+    assert len(X_new) == 3 * len(X)
+    assert np.array_equal(np.isnan(X_new), np.isnan(X)[codes.source])
+    # the VAE reads a missing cell at its feature's median: the codes of the filled table
+    assert np.array_equal(aug.transform(X), aug.transform(filled(X, aug.missing_fill_)))
+    assert np.array_equal(np.isnan(aug.reconstruct(X, y)), np.isnan(X))
+    X_res, y_res = aug.fit_resample(X, y)
+    assert np.array_equal(np.isnan(X_res[:len(X)]), np.isnan(X)) and len(y_res) == len(X_res)
+    streamed = np.concatenate([c for c, _ in aug.generate_batches(X, y, batch_size=100, **MADE)])
+    assert np.array_equal(streamed, X_new, equal_nan=True)
+
+
+def test_a_model_fitted_on_a_full_table_augments_one_with_holes_and_infinities_stay_refused(holed):
+    X, y = holed
+    full = np.where(np.isnan(X), np.nanmedian(X, axis=0), X)
+    aug = VAEAugmenter(**SMALL).fit(full, y)
+    X_new, _, codes = aug.generate(X, y, return_codes=True, **MADE)
+    assert np.array_equal(np.isnan(X_new), np.isnan(X)[codes.source])
+    X_inf = full.copy()
+    X_inf[4, 2] = np.inf
+    with pytest.raises(ValueError, match=r"infinite value at index \(4, 2\)"):
+        aug.generate(X_inf, y)
+    with pytest.raises(ValueError, match=r"infinite value at index \(4, 2\)"):
+        VAEAugmenter(**SMALL).fit(X_inf, y)
+
+
+def test_pictures_with_a_missing_pixel_are_still_refused():
+    """A missing pixel has no column to be missing in: images are refused with a NaN, as before."""
+    X = np.random.default_rng(0).random((40, 8, 8))
+    X[3, 2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"NaN at index \(3, 2, 1\).*impute or drop them first"):
+        VAEAugmenter(**SMALL).fit(X, np.repeat([0, 1], 20))
+
+
+def test_a_frame_with_categories_and_missing_cells_gives_offspring_missing_where_their_sources_are(holed):
+    """Such a frame was imputed by the table encoder, with a warning, and its offspring were full:
+    now no cell is lost, so nothing is said, and each column keeps its own missing marker."""
+    X, y = holed
+    df = pd.DataFrame(X[:, :5], columns=list("abcde")).astype({"e": "Float64"})
+    df["colour"] = pd.Categorical(np.where(X[:, 6] > 2, "red", "white"))
+    df.loc[[3, 40], "colour"] = np.nan
+    df["kind"] = pd.Series(np.where(X[:, 7] > 0.3, "x", "y"), dtype=object).where(df.index != 7, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        aug = VAEAugmenter(**SMALL).fit(df, y)
+    assert aug.table_encoder_ is not None and aug.missing_fill_ is None  # the encoder fills its own
+    X_new, _, codes = aug.generate(df, y, return_codes=True, **MADE)
+    assert np.array_equal(X_new.isna().to_numpy(), df.isna().to_numpy()[codes.source])
+    assert list(X_new.dtypes) == list(df.dtypes)
+    assert set(X_new["colour"].dropna()) <= {"red", "white"}
+
+
+def test_the_sampler_fills_classes_with_offspring_that_keep_the_missing_cells(holed):
+    """imbalanced-learn's pipeline: the sampler before the user's imputer."""
+    from imblearn.pipeline import make_pipeline
+
+    X, y = holed
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:12]]
+    sampler = VAESampler(VAEAugmenter(**SMALL), method="interpolation", strength=0.5)
+    X_res, y_res = sampler.fit_resample(X[keep], y[keep])
+    assert np.bincount(y_res).tolist() == [71, 71, 71]
+    assert np.array_equal(np.isnan(X_res), np.isnan(X[keep])[sampler.sample_indices_])
+    pipe = make_pipeline(sampler, SimpleImputer(), StandardScaler(), SVC()).fit(X[keep], y[keep])
+    assert pipe.score(X[keep], y[keep]) > 0.8
+
+
+def test_the_fill_is_saved_with_the_model(holed, tmp_path):
+    X, y = holed
+    aug = VAEAugmenter(**SMALL).fit(X, y)
+    aug.save(tmp_path / "m")
+    back = VAEAugmenter.load(tmp_path / "m")
+    assert np.array_equal(back.missing_fill_, aug.missing_fill_)
+    assert np.array_equal(back.generate(X, y, **MADE)[0], aug.generate(X, y, **MADE)[0], equal_nan=True)
