@@ -42,8 +42,8 @@ def fill_values(X: np.ndarray, name: str = "X") -> np.ndarray:
     cell is read at, as the CSV reader fills one."""
     empty = np.flatnonzero(np.isnan(X).all(axis=0)) if len(X) else np.arange(X.shape[1])
     if len(empty):
-        raise ValueError(f"{name}'s feature(s) {empty[:5].tolist()} hold no value in any training sample (all "
-                         "missing): drop them, X[:, mask] or X.dropna(axis=1, how='all')")
+        raise ValueError(f"{name}'s feature(s) {empty[:5].tolist()} hold no value in any sample (all missing): "
+                         "drop them, X[:, mask] or X.dropna(axis=1, how='all')")
     return np.nanmedian(X.astype(np.float64), axis=0)
 
 

@@ -25,6 +25,22 @@ class DataFormatError(ValueError):
 KINDS = ("image", "vector", "sequence")
 
 
+def _filled(X, names: list[str] | None):
+    """A table's missing cells (NaN) at each column's median, said per column as a CSV's imputed
+    cells are (:class:`~vaeaug.data.TableEncoder`): a data set is what the experiment's classifiers
+    read, and they read no NaN."""
+    from ..errors import warn_caller
+    from ..missing import fill_values, filled, mask_of
+
+    mask = mask_of(X) if isinstance(X, np.ndarray) else None
+    if mask is None:
+        return X
+    counts = mask.sum(axis=0)
+    warn_caller("missing values imputed (each column's median): " + ", ".join(
+        f"{names[j] if names else j}: {int(counts[j])}" for j in np.flatnonzero(counts)), UserWarning)
+    return filled(X, fill_values(X))
+
+
 @dataclass
 class Dataset:
     """Samples ``X`` (N, ...) with labels ``y`` (N,), of one ``kind`` ("image", "vector" or "sequence");
@@ -56,6 +72,7 @@ class Dataset:
         from ..polarsframes import to_pandas
 
         self.X, self.y = to_pandas(self.X), to_pandas(self.y)  # polars: read as pandas
+        names = None  # a frame's column names, for the message about its missing cells
         if is_frame(self.X):
             if self.kind != "vector":
                 raise ValueError(f"X is a DataFrame, a table: kind='vector' reads it, not {self.kind!r} (sequences "
@@ -66,9 +83,12 @@ class Dataset:
                 self.encoder = TableEncoder().fit_frame(self.X)
                 self.X = self.encoder.transform_frame(self.X)
             else:
+                names = [str(c) for c in self.X.columns]
                 self.X = frame_numbers(self.X)
         elif isinstance(self.X, (list, tuple)):  # splits index X by arrays of rows: a list is made one
             self.X = _samples_array(self.X, self.kind)
+        if self.kind == "vector":  # as a CSV's: the experiment's classifiers read no NaN
+            self.X = _filled(self.X, names)
         from ..validation import is_channels_last
 
         if self.kind == "image" and is_channels_last(self.X):  # (N, H, W, C): the moves read channels first
