@@ -147,3 +147,16 @@ def test_the_command_line_reads_an_npz_with_missing_cells_as_python_does(holed, 
                  "interpolation", "--strength", "0.5", "--out", str(tmp_path / "new.npz"), "--quiet"]) == 0
     new = np.load(tmp_path / "new.npz")
     assert np.isnan(new["X"]).any() and np.array_equal(np.isnan(new["X"]), np.isnan(X)[new["source"]])
+
+
+def test_the_figures_of_a_table_with_missing_cells_draw_what_the_vae_reads(holed):
+    """plot_offspring projected rows with NaN on their principal axes: "SVD did not converge"."""
+    pytest.importorskip("matplotlib")
+    from vaeaug import plots
+
+    X, y = holed
+    aug = VAEAugmenter(**SMALL).fit(X, y)
+    fig = plots.plot_offspring(aug, X, y)
+    points = [c.get_offsets() for ax in fig.axes for c in ax.collections]
+    assert points and all(np.isfinite(np.asarray(p)).all() for p in points)
+    assert plots.plot_latent(aug, X, y) is not None

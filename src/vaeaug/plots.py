@@ -272,12 +272,16 @@ def scatter_figure(real: np.ndarray, sets: dict[str, np.ndarray]) -> Figure:
 
 def _model_samples(aug, X):
     """``X`` in a form the drawings and ``generate`` share: PIL images, frames and 1-D sequences read
-    as the model reads them; a frame with category columns as its encoded numbers."""
+    as the model reads them; a frame with category columns as its encoded numbers; a table's missing
+    cells as the VAE reads them (``missing_fill_``), since a projection reads none."""
     from .frames import frame_numbers, is_frame
+    from .missing import filled_table
 
     X = aug._cases(X)
     if aug._table() is not None and is_frame(X):
         return aug.table_encoder_.transform_frame(X)
+    if getattr(aug, "missing_fill_", None) is not None:
+        X = filled_table(X, aug.missing_fill_)
     return frame_numbers(X) if is_frame(X) else X
 
 
