@@ -537,3 +537,22 @@ def test_a_pil_image_that_cannot_be_read_is_named_by_its_place():
     images = [Image.fromarray(np.zeros((32, 32), np.uint8))] * 3 + [truncated]
     with pytest.raises(ValueError, match=r"X_val\[3\] cannot be read as an image \(image file is truncated"):
         VAEAugmenter(**{**FAST, "data_kind": "auto"}).fit(np.zeros((4, 32, 32), np.uint8), [0, 1] * 2, images, [0, 1] * 2)
+
+
+def test_a_frames_values_are_read_as_pandas_holds_them():
+    """The table encoder read a frame's cells as a CSV's: " Private" (pd.read_csv of UCI's adult
+    without skipinitialspace) was trimmed to "Private", so the offspring of a categorical column
+    came back NaN (not one of its categories), and a string "NA", "None" or "?" was taken for a
+    missing cell and imputed away. A frame's cells are values as they are; only pandas' own
+    missing cells are missing."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    df = pd.DataFrame({"a": rng.normal(size=90) + y,
+                       "work": pd.Categorical(rng.choice([" Private", " Self-emp"], 90)),
+                       "note": pd.Series(rng.choice([" yes", "NA", "None", "?"], 90), dtype=object)})
+    aug = VAEAugmenter(**SMALL).fit(df, y)
+    X_new = aug.generate(df, y, method="noise", strength=0.5, n_per_sample=2)[0]
+    assert not X_new.isna().any().any()
+    assert set(X_new["work"]) <= {" Private", " Self-emp"} and list(X_new["work"].cat.categories) == [" Private",
+                                                                                                     " Self-emp"]
+    assert set(aug.table_encoder_.categories_[2]) == {" yes", "NA", "None", "?"}

@@ -49,8 +49,16 @@ def _line(first_line: int | Sequence[int], i: int) -> int:
     return first_line + i if isinstance(first_line, int) else int(first_line[i])
 
 
-def _is_missing(cell: str) -> bool:
-    return cell.strip() in MISSING
+def _is_missing(cell: str | None) -> bool:
+    return cell is None or cell.strip() in MISSING
+
+
+def _reader(exact: bool):
+    """How a cell is read: a file's (marks of a missing value, spaces around a value trimmed) or,
+    ``exact``, a frame's, whose values are as they are and whose missing cells are ``None``."""
+    if exact:
+        return (lambda c: c is None), (lambda c: c)
+    return _is_missing, (lambda c: c.strip())
 
 
 def _to_float(cell: str) -> float | None:
@@ -76,9 +84,11 @@ class TableEncoder:
         self.categorical = list(categorical or [])
 
     def fit(self, header: list[str], rows: list[list[str]], path: str | None = None,
-            first_line: int | Sequence[int] = 2) -> "TableEncoder":
+            first_line: int | Sequence[int] = 2, exact: bool = False) -> "TableEncoder":
         """Learn each column's kind, categories, fill and range from the rows; an error names the
-        cell's line: ``first_line``, the first row's (rows counted on from it), or each row's."""
+        cell's line: ``first_line``, the first row's (rows counted on from it), or each row's.
+        ``exact``: the cells are a frame's (:func:`_reader`)."""
+        is_missing, value = _reader(exact)
         unknown = set(self.categorical) - set(header)
         if unknown:
             raise ValueError(f"categorical names unknown column(s) {sorted(unknown)}; columns are {header}")
@@ -92,10 +102,10 @@ class TableEncoder:
         self.report_: dict[str, int] = {}
         for j, name in enumerate(header):
             cells = [r[j] for r in rows]
-            present = [(i, c.strip()) for i, c in enumerate(cells) if not _is_missing(c)]
+            present = [(i, value(c)) for i, c in enumerate(cells) if not is_missing(c)]
             n_missing = len(cells) - len(present)
             if n_missing and self.missing == "raise":
-                i = next(i for i, c in enumerate(cells) if _is_missing(c))
+                i = next(i for i, c in enumerate(cells) if is_missing(c))
                 raise DataFormatError(f"missing value in column {name!r} (missing='raise')", path, _line(first_line, i))
             if n_missing:
                 self.report_[name] = n_missing
@@ -160,21 +170,24 @@ class TableEncoder:
         return out
 
     def transform(self, rows: list[list[str]], path: str | None = None,
-                  first_line: int | Sequence[int] = 2) -> np.ndarray:
-        """The rows as numbers (one-hot categories); ``first_line`` as :meth:`fit`'s."""
+                  first_line: int | Sequence[int] = 2, exact: bool = False) -> np.ndarray:
+        """The rows as numbers (one-hot categories); ``first_line`` and ``exact`` as :meth:`fit`'s."""
+        is_missing, value = _reader(exact)
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
         times = self._times()
         unseen: dict[int, tuple[list[str], int]] = {}  # column → its unseen categories, the first one's row
         for i, r in enumerate(rows):
             k = 0
             for j, (kind, cats, fill) in enumerate(zip(self.kinds_, self.categories_, self.fill_)):
-                cell = r[j].strip()
+                cell = r[j]
                 time = times[j]
-                if _is_missing(cell):
+                if is_missing(cell):
                     if self.missing == "raise":
                         raise DataFormatError(f"missing value in column {self.columns_[j]!r}", path, _line(first_line, i))
                     cell = str(fill)
                     time = None  # the fill is a count already
+                else:
+                    cell = value(cell)
                 if kind == "numeric" and time is not None:
                     ns = iso_ns(cell)
                     if ns is None:
@@ -214,7 +227,7 @@ class TableEncoder:
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
         self.frame_time_units_ = units
-        return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0)
+        return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
 
     def transform_frame(self, frame) -> np.ndarray:
         """A DataFrame's rows encoded; its columns are found by name, in any order."""
@@ -222,7 +235,7 @@ class TableEncoder:
         missing = [c for c in self.columns_ if c not in header]
         if missing:
             raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
-        return self.transform(self.in_order(header, rows), "the frame (rows counted from 0)", first_line=0)
+        return self.transform(self.in_order(header, rows), "the frame (rows counted from 0)", first_line=0, exact=True)
 
     def in_order(self, header: list[str], rows: list[list[str]]) -> list[list[str]]:
         """Each row's cells of the fitted columns, in their fitted order, found by name in ``header``."""
@@ -354,7 +367,8 @@ def _is_dtype_state(state) -> bool:
 
 
 def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
-    """A DataFrame as the header and string cells :class:`TableEncoder` reads (missing cells empty),
+    """A DataFrame as the header and string cells :class:`TableEncoder` reads exactly (missing cells
+    ``None``: a frame's " normal" or "NA" is a value, as pandas holds it),
     and the unit each time column is counted in: datetimes and timedeltas are numbers, whole counts
     of the coarsest unit their values are whole in (``units``: those of the fit), so dates stay dates."""
     import pandas as pd
@@ -363,7 +377,7 @@ def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[
         raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     header = [str(c) for c in frame.columns]
     cells = frame.astype(object).where(frame.notna(), None).to_numpy()
-    rows = [["" if v is None else str(v) for v in row] for row in cells]
+    rows = [[None if v is None else str(v) for v in row] for row in cells]
     found: dict[str, str] = {}
     for j, name in enumerate(header):
         col = frame.iloc[:, j]
@@ -373,5 +387,5 @@ def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[
         unit = (units or {}).get(name) or coarsest_unit(ns[~gone])
         found[name] = unit
         for r, v, g in zip(rows, (ns // TIME_UNITS[unit]).tolist(), gone.tolist()):
-            r[j] = "" if g else str(v)
+            r[j] = None if g else str(v)
     return header, rows, found
