@@ -539,7 +539,7 @@ def test_a_pil_image_that_cannot_be_read_is_named_by_its_place():
         VAEAugmenter(**{**FAST, "data_kind": "auto"}).fit(np.zeros((4, 32, 32), np.uint8), [0, 1] * 2, images, [0, 1] * 2)
 
 
-def test_a_frames_values_are_read_as_pandas_holds_them():
+def test_a_frames_values_are_read_as_pandas_holds_them(tmp_path):
     """The table encoder read a frame's cells as a CSV's: " Private" (pd.read_csv of UCI's adult
     without skipinitialspace) was trimmed to "Private", so the offspring of a categorical column
     came back NaN (not one of its categories), and a string "NA", "None" or "?" was taken for a
@@ -556,3 +556,13 @@ def test_a_frames_values_are_read_as_pandas_holds_them():
     assert set(X_new["work"]) <= {" Private", " Self-emp"} and list(X_new["work"].cat.categories) == [" Private",
                                                                                                      " Self-emp"]
     assert set(aug.table_encoder_.categories_[2]) == {" yes", "NA", "None", "?"}
+    # its model on the command line reads the frame's CSV (to_csv keeps the spaces) as the frame
+    from vaeaug.cli import main
+
+    aug.save(tmp_path / "m")
+    df.assign(label=y).to_csv(tmp_path / "t.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no "categories it was not fitted on"
+        assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "t.csv"),
+                     "--out", str(tmp_path / "o.csv"), "--quiet"]) == 0
+    assert set(pd.read_csv(tmp_path / "o.csv")["work"]) == {" Private", " Self-emp"}

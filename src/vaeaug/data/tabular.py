@@ -203,6 +203,8 @@ class TableEncoder:
                     out[i, k] = v
                     k += 1
                 else:
+                    if cell not in cats and r[j] in cats:  # type: ignore[operator]
+                        cell = r[j]  # a frame's " Private", written by to_csv and read back from the file
                     if cell in cats:  # type: ignore[operator]
                         out[i, k + cats.index(cell)] = 1.0  # type: ignore[union-attr]
                     else:  # an unseen category encodes as all zeros
