@@ -168,8 +168,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
     missing_fill_ : ndarray of shape (n_features,) or None — for a table of numbers, each feature's
         median over the training samples: a missing cell (NaN, pd.NA, a polars null) is read at it,
         and whatever is made from its row (offspring, reconstructions) misses that cell again
-        (:mod:`vaeaug.missing`); ``None`` for images and sequences, which refuse a NaN, and for a
-        frame with category columns, whose ``table_encoder_`` fills its cells alike
+        (:mod:`vaeaug.missing`); a table of pixels is read as the pictures it holds once filled, and
+        its offspring are whole pictures; ``None`` for images and sequences, which refuse a NaN, and
+        for a frame with category columns, whose ``table_encoder_`` fills its cells alike
     table_encoder_ : TableEncoder or None — for a DataFrame with category, string or boolean
         columns, the encoder of its columns (one-hot); offspring come back decoded to them, so
         ``n_features_in_`` counts the encoded columns and ``feature_names_in_`` the frame's
@@ -221,7 +222,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         fill = getattr(self, "missing_fill_", None)
         if fill is not None and mask_of(X) is not None:  # a table's missing cells, at fit's medians
             check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
-            return filled_table(X, fill), None
+            X = filled_table(X, fill)
         shape = getattr(self, "image_shape_", ())
         if shape:
             A = frame_numbers(X) if is_frame(X) else np.asarray(X)
@@ -380,17 +381,14 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X, y, X_val, y_val = fit_arrays(X, y, X_val, y_val, self._split_validation, said=scored is not None,
                                         allow_nan=table)
         X_unlabeled = unlabeled_array(X_unlabeled, X, allow_nan=table)
-        missed = table and any(mask_of(A) is not None for A in (X, X_val, X_unlabeled) if A is not None)
-        # a table whose features are the pixels of one picture size gets the image model; its
-        # outputs come back as rows (flatimages: tables of pixels lose under the table defaults);
-        # one with missing cells stays a table
-        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 and not self._table() \
-            and not missed else ()
         # a table's missing cells read at each feature's median (vaeaug.missing); offspring miss them again
-        self.missing_fill_ = fill_values(X) if table and not self.image_shape_ else None
-        if missed:
+        self.missing_fill_ = fill_values(X) if table else None
+        if table and any(mask_of(A) is not None for A in (X, X_val, X_unlabeled) if A is not None):
             X, X_val, X_unlabeled = (None if A is None else filled(A, self.missing_fill_)
                                      for A in (X, X_val, X_unlabeled))
+        # a table whose features are the pixels of one picture size gets the image model; its
+        # outputs come back as rows (flatimages: tables of pixels lose under the table defaults)
+        self.image_shape_ = pixel_layout(X, self.data_kind, X_val) if X.ndim == 2 and not self._table() else ()
         if self.image_shape_:
             kind = "image"
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
@@ -597,7 +595,9 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                                            for x, y_chunk, source in stream), frame)
 
     def _missing(self, X) -> np.ndarray | None:
-        """Where the table ``X`` misses cells, for a table model (:func:`~vaeaug.missing.mask_of`)."""
+        """Where the table ``X`` misses cells, for a table model (:func:`~vaeaug.missing.mask_of`). A
+        table of pixels' offspring are whole pictures: moves and warps carry a pixel elsewhere, so a
+        hole has no place in them (kept, they cost optdigits a point a classifier, results/missing-cells.md)."""
         return mask_of(X) if self._vae().kind == "vector" else None
 
     def _long_out(self, X_new, frame, source):
@@ -668,7 +668,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
 
             y_res = np.concatenate([np.asarray(y), np.asarray(y_new)])
             return pd.concat([X.reset_index(drop=True), X_new], ignore_index=True), labels_like(y_res, y)
-        X_arr, y_arr = check_X_y(X, y, allow_nan=self.vae_.kind == "vector")
+        X_arr, y_arr = check_X_y(X, y, allow_nan=getattr(self, "missing_fill_", None) is not None)
         X_res = np.concatenate([X_arr, np.asarray(X_new).reshape(len(X_new), *X_arr.shape[1:])])
         return like(X_res, X, np.concatenate([y_arr, np.asarray(y_new)]), y)  # a frame in, a frame out
 

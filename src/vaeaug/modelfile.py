@@ -86,10 +86,10 @@ def check_config(config: dict, path) -> None:
         _fail(path, f"layout {config['layout']!r} is not one a {pre['kind']} model reads")
     fill = config.get("missing_fill")
     if fill is not None and not (
-            pre["kind"] == "vector" and config.get("table") is None and isinstance(fill, list)
+            (pre["kind"] == "vector" and config.get("table") is None or flat) and isinstance(fill, list)
             and len(fill) == int(np.prod(shape))
             and all(isinstance(v, Real) and not isinstance(v, bool) and np.isfinite(v) for v in fill)):
-        _fail(path, "missing_fill must be null or one finite number per feature of a model of numbers")
+        _fail(path, "missing_fill must be null or one finite number per feature of a table model (of numbers or pixels)")
     for name, table, allowed in (("strength", config["strength"], None), ("decoding", config["decoding"], DECODINGS)):
         if not isinstance(table, dict) or set(table) - set(METHODS):
             _fail(path, f"{name} must map the methods {METHODS}")
