@@ -67,6 +67,7 @@ SECTIONS = (
     ("unseen-tables.md", "Tables the suite never saw: the defaults beside SMOTE"),
     ("count-effect.md", "Tables: what more rows alone do (exact copies), beside the defaults"),
     ("table-mixtures.md", "Tables: offspring pooled from interpolation and extrapolation"),
+    ("missing-cells.md", "Tables with missing cells: holes given to vaeaug, or filled first"),
     ("stroke-blur.md", "Blurred copies of stroke images, alone and composed with the VAE (the image default since 2026-12-06)"),
     ("stroke-blur-at-8fd63b2.md", "Blurred copies of stroke images, first run: fit choosing beside plain affine copies"),
     ("blur-draw-topup.md", "How much to blur the moved copies: topped up to a smoothness, against σ drawn (paired; the default since cdd3e31)"),
