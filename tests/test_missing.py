@@ -150,9 +150,9 @@ def test_a_data_set_fills_its_missing_cells_as_a_csv_is_read(holed):
         assert not np.isnan(Dataset("holed", frame, y, "vector").X).any()
 
 
-def test_the_command_line_reads_an_npz_with_missing_cells_as_python_does(holed, tmp_path):
+def test_the_command_line_reads_an_npz_with_missing_cells_as_python_does(holed, tmp_path, capsys):
     """train and augment read an .npz's arrays as fit and generate do: the new samples miss their
-    sources' cells, and the source column says which row each came from."""
+    sources' cells, and the source column says which row each came from; info says so."""
     from vaeaug.cli import main
 
     X, y = holed
@@ -163,6 +163,10 @@ def test_the_command_line_reads_an_npz_with_missing_cells_as_python_does(holed, 
                  "interpolation", "--strength", "0.5", "--out", str(tmp_path / "new.npz"), "--quiet"]) == 0
     new = np.load(tmp_path / "new.npz")
     assert np.isnan(new["X"]).any() and np.array_equal(np.isnan(new["X"]), np.isnan(X)[new["source"]])
+    capsys.readouterr()
+    assert main(["info", "--model", str(tmp_path / "m")]) == 0
+    assert "missing   a cell (NaN) is read at its feature's training median, and the offspring miss their " \
+           "source's cells" in capsys.readouterr().out
 
 
 def test_the_figures_of_a_table_with_missing_cells_draw_what_the_vae_reads(holed):

@@ -45,6 +45,10 @@ def model_summary(aug, model) -> dict:
                       "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
                       "compose": aug.compose_},
         "reason": aug.selection_.get("reason"),
+        # how a missing cell is read (vaeaug.missing): a CSV's are filled as the file is read
+        "missing_cells": None if table else "pictures" if getattr(aug, "missing_fill_", None) is not None and getattr(
+            aug, "image_shape_", ()) else "table" if getattr(aug, "missing_fill_", None) is not None
+        or aug._table() is not None else None,
     }
 
 
@@ -96,4 +100,8 @@ def describe(s: dict) -> list[str]:
         f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per sample"
         + moves,
     ]
+    if s.get("missing_cells"):
+        lines.append("  missing   a cell (NaN) is read at its feature's training median, and "
+                     + ("the offspring are whole pictures" if s["missing_cells"] == "pictures"
+                        else "the offspring miss their source's cells"))
     return lines + ([f"  why       {s['reason']}"] if s["reason"] else [])
