@@ -80,7 +80,7 @@ def test_a_table_of_pixels_with_missing_cells_is_still_read_as_the_pictures_it_h
     X[np.random.default_rng(0).random(X.shape) < 0.1] = np.nan
     aug = VAEAugmenter(**SMALL).fit(X, y[:300])
     assert aug.image_shape_ == (8, 8) and aug.missing_fill_.shape == (64,)
-    X_new, _, codes = aug.generate(X, y[:300], return_codes=True)
+    X_new, _ = aug.generate(X, y[:300])
     assert X_new.shape[1] == 64 and not np.isnan(X_new).any() and len(X_new) == 6 * len(X)
     aug.save(tmp_path / "m")
     assert np.array_equal(VAEAugmenter.load(tmp_path / "m").generate(X, y[:300])[0], X_new, equal_nan=True)
