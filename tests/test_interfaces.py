@@ -566,3 +566,18 @@ def test_a_frames_values_are_read_as_pandas_holds_them(tmp_path):
         assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "t.csv"),
                      "--out", str(tmp_path / "o.csv"), "--quiet"]) == 0
     assert set(pd.read_csv(tmp_path / "o.csv")["work"]) == {" Private", " Self-emp"}
+
+
+def test_a_frames_column_of_digit_strings_is_one_of_labels():
+    """A string column of codes ("02134", zip codes) was read as numbers, since each cell parses as
+    one: offspring held 9942, a code no row holds, its leading zero lost, as an int in the string
+    column. pandas gives numbers a number dtype; a column of strings holds labels (ISO dates aside)."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    df = pd.DataFrame({"a": rng.normal(size=90) + y,
+                       "zip": pd.Series(rng.choice(["02134", "02139", "10001"], 90), dtype=object),
+                       "day": pd.Series(rng.choice(["2024-01-01", "2024-02-03"], 90), dtype=object)})
+    aug = VAEAugmenter(**SMALL).fit(df, y)
+    assert aug.table_encoder_.kinds_ == ["numeric", "categorical", "numeric"]  # the dates stay dates
+    X_new = aug.generate(df, y, method="noise", strength=0.5, n_per_sample=2)[0]
+    assert set(X_new["zip"]) <= {"02134", "02139", "10001"}

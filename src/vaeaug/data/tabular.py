@@ -229,6 +229,9 @@ class TableEncoder:
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
         self.frame_time_units_ = units
+        # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
+        self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
+                                                         if _holds_labels(col))})
         return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
 
     def transform_frame(self, frame) -> np.ndarray:
@@ -366,6 +369,22 @@ def _is_dtype_state(state) -> bool:
     cats = state["categories"]
     return (isinstance(cats, list) and all(isinstance(c, (str, int)) or (isinstance(c, float) and math.isfinite(c))
                                            for c in cats) and len(set(cats)) == len(cats))
+
+
+def _holds_labels(column) -> bool:
+    """Whether a frame's column holds labels, whatever they look like: a categorical, or strings
+    (``"02134"`` too) other than ISO dates; numbers, booleans and times are read by their values."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return True
+    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        return False
+    if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_timedelta64_dtype(column.dtype):
+        return False
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "bytes", "mixed"):
+        return False
+    return time_format([str(v) for v in column.dropna()]) is None  # ISO dates as text: still dates
 
 
 def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
