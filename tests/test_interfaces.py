@@ -581,3 +581,21 @@ def test_a_frames_column_of_digit_strings_is_one_of_labels():
     assert aug.table_encoder_.kinds_ == ["numeric", "categorical", "numeric"]  # the dates stay dates
     X_new = aug.generate(df, y, method="noise", strength=0.5, n_per_sample=2)[0]
     assert set(X_new["zip"]) <= {"02134", "02139", "10001"}
+
+
+def test_a_frames_categories_of_numbers_come_back_as_those_numbers(tmp_path):
+    """A categorical of numbers (grades 1, 2, 3; doses 0.5, 1.5) is a column of labels: its offspring
+    are labels of it, in its own values, after a save and load too. Read as labels by their text
+    ("1"), they had come back NaN, not one of the column's categories."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    df = pd.DataFrame({"a": rng.normal(size=90) + y, "grade": pd.Categorical(rng.choice([1, 2, 3], 90)),
+                       "dose": pd.Categorical(rng.choice([0.5, 1.5], 90))})
+    aug = VAEAugmenter(**SMALL).fit(df, y)
+    made = {"method": "noise", "strength": 0.5, "n_per_sample": 2, "random_state": 1}
+    X_new = aug.generate(df, y, **made)[0]
+    assert not X_new.isna().any().any() and (X_new.dtypes == df.dtypes).all()
+    assert set(X_new["grade"]) <= {1, 2, 3} and set(X_new["dose"]) <= {0.5, 1.5}
+    aug.save(tmp_path / "m")
+    again = VAEAugmenter.load(tmp_path / "m").generate(df, y, **made)[0]
+    assert again.equals(X_new)

@@ -270,6 +270,9 @@ class TableEncoder:
                 out[label] = from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
             elif pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
+            elif isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:  # 1, not "1"
+                by_label = {str(c): c for c in dtype.categories}
+                out[label] = pd.Categorical(out[label].map(lambda v: by_label.get(str(v), v)), dtype=dtype)
             else:
                 out[label] = out[label].astype(dtype)
         return out
