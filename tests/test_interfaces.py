@@ -599,3 +599,19 @@ def test_a_frames_categories_of_numbers_come_back_as_those_numbers(tmp_path):
     aug.save(tmp_path / "m")
     again = VAEAugmenter.load(tmp_path / "m").generate(df, y, **made)[0]
     assert again.equals(X_new)
+
+
+def test_a_frames_object_column_of_booleans_comes_back_as_booleans(tmp_path):
+    """A bool column with a missing cell is an object column of True / False / None in pandas: its
+    offspring came back as the strings 'True' and 'False', so X_new["ok"] == True matched none."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1, 2], 30)
+    df = pd.DataFrame({"a": rng.normal(size=90) + y, "ok": pd.Series([bool(v) for v in rng.random(90) > 0.5],
+                                                                     dtype=object)})
+    df.loc[4, "ok"] = None
+    aug = VAEAugmenter(**SMALL).fit(df, y)
+    made = {"method": "noise", "strength": 0.5, "n_per_sample": 2, "random_state": 1}
+    ok = aug.generate(df, y, **made)[0]["ok"]
+    assert ok.dtype == object and set(ok.dropna().map(type)) == {bool} and ok.isna().sum() == 2
+    aug.save(tmp_path / "m")
+    assert VAEAugmenter.load(tmp_path / "m").generate(df, y, **made)[0]["ok"].equals(ok)

@@ -229,6 +229,9 @@ class TableEncoder:
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
         self.frame_time_units_ = units
+        # object columns of True / False (a bool column with a None): their offspring are booleans too
+        self.frame_bools_ = [h for h, (_, col) in zip(header, frame.items()) if col.dtype == object
+                             and pd_infer(col) == "boolean"]
         # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
         self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
                                                          if _holds_labels(col))})
@@ -270,9 +273,11 @@ class TableEncoder:
                 out[label] = from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
             elif pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
+            elif name in getattr(self, "frame_bools_", ()):  # an object column of True / False
+                out[label] = out[label].map({"True": True, "False": False}).astype(object)
             elif isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:  # 1, not "1"
                 by_label = {str(c): c for c in dtype.categories}
-                out[label] = pd.Categorical(out[label].map(lambda v: by_label.get(str(v), v)), dtype=dtype)
+                out[label] = pd.Categorical(out[label].astype(str).map(by_label), dtype=dtype)
             else:
                 out[label] = out[label].astype(dtype)
         return out
@@ -291,6 +296,7 @@ class TableEncoder:
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
             out["frame_dtypes"] = {k: _dtype_state(v) for k, v in self.frame_dtypes_.items()}
             out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
+            out["frame_bools"] = list(getattr(self, "frame_bools_", []))
         return out
 
     @classmethod
@@ -329,7 +335,11 @@ class TableEncoder:
             units = d.get("frame_time_units", {})
             if not (isinstance(units, dict) and all(k in enc.columns_ and v in TIME_UNITS for k, v in units.items())):
                 raise ValueError("not a table encoder's state: its time columns disagree with its columns")
+            bools = d.get("frame_bools", [])  # before they were kept: none (read back as strings)
+            if not (isinstance(bools, list) and all(b in enc.columns_ for b in bools)):
+                raise ValueError("not a table encoder's state: its boolean columns disagree with its columns")
             enc.frame_columns_, enc.frame_dtypes_, enc.frame_time_units_ = list(cols), dict(dtypes), dict(units)
+            enc.frame_bools_ = list(bools)
         return enc
 
     def inverse_transform(self, X: np.ndarray) -> list[list]:
@@ -374,6 +384,13 @@ def _is_dtype_state(state) -> bool:
                                            for c in cats) and len(set(cats)) == len(cats))
 
 
+def pd_infer(column) -> str:
+    """pandas' name for what a column's present values are (``"boolean"``, ``"string"``, ...)."""
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(column, skipna=True)
+
+
 def _holds_labels(column) -> bool:
     """Whether a frame's column holds labels, whatever they look like: a categorical, or strings
     (``"02134"`` too) other than ISO dates; numbers, booleans and times are read by their values."""
@@ -385,7 +402,7 @@ def _holds_labels(column) -> bool:
         return False
     if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_timedelta64_dtype(column.dtype):
         return False
-    if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "bytes", "mixed"):
+    if pd_infer(column) not in ("string", "bytes", "mixed"):
         return False
     return time_format([str(v) for v in column.dropna()]) is None  # ISO dates as text: still dates
 
