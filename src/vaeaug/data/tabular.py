@@ -231,7 +231,7 @@ class TableEncoder:
         self.frame_time_units_ = units
         # object columns of True / False (a bool column with a None): their offspring are booleans too
         self.frame_bools_ = [h for h, (_, col) in zip(header, frame.items()) if col.dtype == object
-                             and pd_infer(col) == "boolean"]
+                             and _value_kind(col) == "boolean"]
         # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
         self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
                                                          if _holds_labels(col))})
@@ -384,7 +384,7 @@ def _is_dtype_state(state) -> bool:
                                            for c in cats) and len(set(cats)) == len(cats))
 
 
-def pd_infer(column) -> str:
+def _value_kind(column) -> str:
     """pandas' name for what a column's present values are (``"boolean"``, ``"string"``, ...)."""
     import pandas as pd
 
@@ -402,7 +402,7 @@ def _holds_labels(column) -> bool:
         return False
     if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_timedelta64_dtype(column.dtype):
         return False
-    if pd_infer(column) not in ("string", "bytes", "mixed"):
+    if _value_kind(column) not in ("string", "bytes", "mixed"):
         return False
     return time_format([str(v) for v in column.dropna()]) is None  # ISO dates as text: still dates
 
