@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import defaults_suite as suite  # noqa: E402
+import defaults_suite as suite
 
 JSONL = suite.RESULTS / "missing-cells.jsonl"
 CLASSIFIERS = ("SVM", "1-NN", "NN")
@@ -131,7 +131,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
                    "worst": float(np.min([g for c in CLASSIFIERS for g in gains[v][c]])),
                    "per_classifier": {c: float(np.mean(gains[v][c])) for c in CLASSIFIERS}} for v in VARIANTS}
     lines = ["# Tables with missing cells: holes given to vaeaug, or filled first", "",
-             f"The suite's {len(names)} OpenML tables as pandas frames, {int(100 * MISSING_RATE)} % of their feature "
+             (f"The suite's {len(names)} OpenML tables as pandas frames, {int(100 * MISSING_RATE)} % of their feature "
              "cells removed at random (soybean: its own missing cells), 10 + 2 per class, seeds "
              f"{', '.join(map(str, seeds))}; test accuracy of the suite's classifiers (SVM / 1-NN / NN) behind an "
              "imputer, scaler and one-hot pipeline. `holes`: the defaults fitted and generating on the frames with "
@@ -140,7 +140,7 @@ def table(records: list[dict]) -> tuple[dict, str]:
              "points over the real rows alone, mean over seeds. With its sources' holes kept, optdigits read "
              "+0.9 / +2.0 / +0.9 (`missing-cells-optdigits-holes-kept.jsonl`). "
              "Command: `python benchmarks/studies/missing_cells.py --seeds "
-             f"{' '.join(map(str, seeds))}`.", "",
+             f"{' '.join(map(str, seeds))}`."), "",
              "| table | missing | baseline | holes | filled |", "|---|---|---|---|---|", *rows, "",
              "| | mean gain | worst cell | SVM / 1-NN / NN |", "|---|---|---|---|"]
     for v in VARIANTS:
