@@ -220,9 +220,10 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         if vae.kind == "sequence":
             return vae.preprocessor.to_fixed(X, name)
         fill = getattr(self, "missing_fill_", None)
-        if fill is not None and mask_of(X) is not None:  # a table's missing cells, at fit's medians
+        full = X if fill is None else filled_table(X, fill)  # a table's missing cells, at fit's medians
+        if full is not X:  # an array from here on: the frame's names checked first
             check_names(X, getattr(self, "feature_names_in_", None), type(self).__name__)
-            X = filled_table(X, fill)
+            X = full
         shape = getattr(self, "image_shape_", ())
         if shape:
             A = frame_numbers(X) if is_frame(X) else np.asarray(X)
@@ -383,7 +384,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X_unlabeled = unlabeled_array(X_unlabeled, X, allow_nan=table)
         # a table's missing cells read at each feature's median (vaeaug.missing); offspring miss them again
         self.missing_fill_ = fill_values(X) if table else None
-        if table and any(mask_of(A) is not None for A in (X, X_val, X_unlabeled) if A is not None):
+        if table:  # each set as it is where it misses nothing
             X, X_val, X_unlabeled = (None if A is None else filled(A, self.missing_fill_)
                                      for A in (X, X_val, X_unlabeled))
         # a table whose features are the pixels of one picture size gets the image model; its

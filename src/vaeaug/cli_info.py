@@ -45,11 +45,19 @@ def model_summary(aug, model) -> dict:
                       "decoding": aug.decoding_.get(aug.method_), "n_per_sample": aug.n_per_sample_,
                       "compose": aug.compose_},
         "reason": aug.selection_.get("reason"),
-        # how a missing cell is read (vaeaug.missing): a CSV's are filled as the file is read
-        "missing_cells": None if table else "pictures" if getattr(aug, "missing_fill_", None) is not None and getattr(
-            aug, "image_shape_", ()) else "table" if getattr(aug, "missing_fill_", None) is not None
-        or aug._table() is not None else None,
+        "missing_cells": _missing_cells(aug, table),
     }
+
+
+def _missing_cells(aug, table: dict | None) -> str | None:
+    """How a model reads a missing cell (:mod:`vaeaug.missing`): ``"pictures"`` (a table of pixels,
+    whose offspring are whole), ``"table"`` (offspring miss their source's cells), or ``None``:
+    images and sequences refuse one, and a CSV's are filled as the file is read."""
+    if table:
+        return None
+    if getattr(aug, "missing_fill_", None) is not None:
+        return "pictures" if getattr(aug, "image_shape_", ()) else "table"
+    return "table" if aug._table() is not None else None
 
 
 def describe(s: dict) -> list[str]:
