@@ -167,6 +167,42 @@ def test_a_csv_without_a_header_is_trained_on_and_augmented_as_it_is(tmp_path, c
     assert "missing" in capsys.readouterr().err
 
 
+def test_augment_writes_a_csv_rows_missing_cells_missing_in_their_offspring_and_originals(tmp_path, capsys):
+    """A CSV's missing cells were filled as it was read, and written back filled: the originals
+    under --include-original held a median or a mode as if measured. Now each row written misses
+    its source's cells, marked as the file marks them (UCI's "?")."""
+    import csv
+
+    rng = np.random.default_rng(0)
+    rows = [[f"{rng.normal():.4f}", f"{rng.normal():.4f}", str(rng.choice(["u", "v", "w"])), lab]
+            for lab in ["x", "y"] * 15]
+    holes = {(1, 0), (4, 0), (7, 2), (8, 1)}
+    for i, j in holes:
+        rows[i][j] = "?"
+    data = tmp_path / "t.data"  # no header, as UCI ships it
+    data.write_text("".join(",".join(r) + "\n" for r in rows))
+    model, out = tmp_path / "model", tmp_path / "new.csv"
+    assert main(["train", "--data", str(data), "--out", str(model), "--epochs", "2", "--hidden", "8",
+                 "--latent-dim", "2", "--quiet"]) == 0, capsys.readouterr().err
+    assert main(["augment", "--model", str(model), "--data", str(data), "--per-sample", "2", "--out", str(out),
+                 "--include-original", "--quiet"]) == 0, capsys.readouterr().err
+    new = list(csv.reader(out.open()))
+    def cells(table):  # numbers by value: "1.3040" is written back 1.304
+        return [[float(c) if c[-1].isdigit() else c for c in r] for r in table]
+
+    assert cells(new[:30]) == cells(rows)  # the originals as they were, their marks too
+    made = [j for r in new[30:] for j, c in enumerate(r) if c == "?"]
+    assert sorted(made) == [0, 0, 0, 0, 1, 1, 2, 2]  # two offspring a source, each missing its source's cell
+    blank = tmp_path / "b.csv"  # a header, and blanks as pandas writes NaN
+    blank.write_text("a,b,c,class\n" + "".join(",".join("" if c == "?" else c for c in r) + "\n" for r in rows))
+    assert main(["train", "--data", str(blank), "--out", str(model), "--epochs", "2", "--quiet"]) == 0
+    assert main(["augment", "--model", str(model), "--data", str(blank), "--per-sample", "1", "--out", str(out),
+                 "--quiet"]) == 0
+    new = list(csv.DictReader(out.open()))
+    assert [i for i, r in enumerate(new) if r["a"] == ""] == [1, 4] and [i for i, r in enumerate(new) if r["c"] == ""] == [7]
+    assert all(r["b"] not in ("", "?") for i, r in enumerate(new) if i != 8)
+
+
 def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, digit_images, capsys):
     """Class sub-folders in, class sub-folders of PNG files out, named by their source file; a
     rerun replaces the folder whole; a folder is refused where the model is no image model."""

@@ -191,7 +191,7 @@ def _augment(args) -> int:
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
         return 1
     write_samples(args.out, X_new, y_new, source, moved, table, as_images, arrays.get("names"),
-                  len(arrays["y"]) if args.include_original else 0, arrays.get("times"))
+                  len(arrays["y"]) if args.include_original else 0, arrays.get("times"), arrays.get("missing"))
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
     moved = "" if args.compose == "none" else \
         f", then {args.per_sample} {args.compose.replace('_', ' ')} cop{'y' if args.per_sample == 1 else 'ies'}"

@@ -246,17 +246,19 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
 
     if header is not None:
         table = {**table, "header": header}  # and written alike
-    X, y = read_csv_with(path, table["encoder"], label or table["label"], table["header"], classes, say_left_out=True)
-    return {"X": X, "y": y}, table
+    X, y, missing = read_csv_with(path, table["encoder"], label or table["label"], table["header"], classes,
+                                  say_left_out=True, missing_cells=True)
+    return {"X": X, "y": y, "missing": missing}, table
 
 
 def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: bool = False, names=None,
-                  n_original: int = 0, times=None) -> None:
+                  n_original: int = 0, times=None, missing: tuple[np.ndarray, str] | None = None) -> None:
     """The new samples: a CSV of the table's columns (numbers in range, categories valid), a folder
     of PNG images (``out/<label>/<source>-vae-<k>.png``; ``-moved-`` for the moved copies, the
     source's own name for the first ``n_original``), else an .npz with each sample's source row and
     whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers);
-    ``times``: a long CSV's time stamps per input, each sample written at its source's."""
+    ``times``: a long CSV's time stamps per input, each sample written at its source's; ``missing``:
+    a CSV's missing cells per input and its mark for them, each row written missing its source's."""
     if images:
         from .data.images import write_image_folder
 
@@ -272,7 +274,7 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
         from .data import write_csv
 
         write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"],
-                  exact_rows=n_original)
+                  exact_rows=n_original, missing=None if missing is None else (missing[0][source], missing[1]))
         return
     from .fileio import pack_ragged, save_npz
 

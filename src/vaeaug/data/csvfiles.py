@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import warn_caller
 from .dataset import DataFormatError, Dataset
-from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _line, _to_float
+from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _line, _to_float, missing_mark
 from .textfiles import separator_for, table_lines, table_name, write_table_text
 from .times import iso_ns
 
@@ -270,13 +270,15 @@ def _labels(rows: list[list[str]], j: int, name: str, path: Path, first_line: in
 
 def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
                   header: bool | None = None, classes=None,
-                  say_left_out: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+                  say_left_out: bool = False, missing_cells: bool = False) -> tuple:
     """(X, y) of a CSV encoded by an encoder fitted elsewhere (the model's, ``vaeaug augment``):
     its columns are found by name, in any order, and must include every one the encoder knows;
     ``label=None``: no labels (y ``None``), a label column there or not (unlabeled data);
     ``header``: as :func:`load_csv`'s (``False`` names the columns by position); ``classes``:
     the labels the model knows, another refused with its line; ``say_left_out``: warn of the
-    columns the model does not know, which nothing written from (X, y) can hold."""
+    columns the model does not know, which nothing written from (X, y) can hold; ``missing_cells``:
+    also return the rows' missing cells and the file's mark for them, as ``(mask, mark)``
+    (:meth:`TableEncoder.missing_cells`, :func:`missing_mark`), which :func:`write_csv` takes."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -297,7 +299,9 @@ def read_csv_with(path: str | Path, encoder: TableEncoder, label: str | None,
             raise DataFormatError(f"label {y[i].item()!r} in column {label!r} is not one the model was trained on "
                                   f"({int(unknown.sum())} such row(s)); it knows {np.asarray(classes).tolist()[:10]}"
                                   f"{' …' if len(classes) > 10 else ''}", str(path), lines[i])
-    return encoder.transform(encoder.in_order(header, rows), str(path), first_line=lines), y
+    cells = encoder.in_order(header, rows)
+    X = encoder.transform(cells, str(path), first_line=lines)
+    return (X, y, (encoder.missing_cells(cells), missing_mark(cells))) if missing_cells else (X, y)
 
 
 #: Significant digits written per synthetic value: the model decodes in float32, which holds about
@@ -311,11 +315,13 @@ def short_float(v: float) -> str:
 
 
 def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndarray, label: str = "class",
-              header: bool = True, exact_rows: int = 0) -> None:
+              header: bool = True, exact_rows: int = 0,
+              missing: tuple[np.ndarray, str] | None = None) -> None:
     """Decode encoded rows with ``encoder`` and write them, with their labels, as CSV (atomically);
     ``header=False`` writes the rows alone, as a table read without one was, its label in its place.
     Numbers go to :data:`DIGITS` significant digits, but for the first ``exact_rows`` rows (originals,
-    written back as they were read)."""
+    written back as they were read). ``missing``: ``(mask, mark)``, the cells (rows × columns) to
+    write as ``mark``, those of each row's source, for a row's filled value is no measurement."""
     import io
 
     buf = io.StringIO()
@@ -326,6 +332,8 @@ def write_csv(path: str | Path, encoder: TableEncoder, X: np.ndarray, y: np.ndar
         w.writerow([*encoder.columns_, label])
     for i, (row, lab) in enumerate(zip(encoder.inverse_transform(X), y)):
         row = list(row) if i < exact_rows else [short_float(v) if isinstance(v, float) else v for v in row]
+        if missing is not None:
+            row = [missing[1] if hole else v for v, hole in zip(row, missing[0][i])]
         row.insert(at, lab.item() if hasattr(lab, "item") else lab)
         w.writerow(row)
     write_table_text(path, buf.getvalue())

@@ -61,6 +61,15 @@ def _reader(exact: bool):
     return _is_missing, (lambda c: c.strip())
 
 
+def missing_mark(rows: list[list[str]]) -> str:
+    """The mark the rows write for a missing cell (their most frequent one: UCI's "?", a blank),
+    so that new rows written beside them mark theirs alike; a blank where none is missing."""
+    from collections import Counter
+
+    marks = Counter(c.strip() for r in rows for c in r if _is_missing(c))
+    return marks.most_common(1)[0][0] if marks else ""
+
+
 def _to_float(cell: str) -> float | None:
     try:
         v = float(cell)
@@ -244,6 +253,12 @@ class TableEncoder:
         if missing:
             raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
         return self.transform(self.in_order(header, rows), "the frame (rows counted from 0)", first_line=0, exact=True)
+
+    def missing_cells(self, rows: list[list[str]], exact: bool = False) -> np.ndarray:
+        """Which cells of the rows (fitted columns, in order) are missing, (N, columns) booleans: what
+        is made from a row misses them too, rather than pass the fill off as a value."""
+        is_missing, _ = _reader(exact)
+        return np.array([[is_missing(c) for c in r] for r in rows], dtype=bool).reshape(len(rows), len(self.columns_))
 
     def in_order(self, header: list[str], rows: list[list[str]]) -> list[list[str]]:
         """Each row's cells of the fitted columns, in their fitted order, found by name in ``header``."""
