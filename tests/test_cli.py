@@ -201,6 +201,9 @@ def test_augment_writes_a_csv_rows_missing_cells_missing_in_their_offspring_and_
     new = list(csv.DictReader(out.open()))
     assert [i for i, r in enumerate(new) if r["a"] == ""] == [1, 4] and [i for i, r in enumerate(new) if r["c"] == ""] == [7]
     assert all(r["b"] not in ("", "?") for i, r in enumerate(new) if i != 8)
+    capsys.readouterr()
+    assert main(["info", "--model", str(model)]) == 0
+    assert "each row written misses its source's cells" in capsys.readouterr().out
 
 
 def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, digit_images, capsys):

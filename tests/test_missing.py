@@ -180,3 +180,27 @@ def test_the_figures_of_a_table_with_missing_cells_draw_what_the_vae_reads(holed
     points = [c.get_offsets() for ax in fig.axes for c in ax.collections]
     assert points and all(np.isfinite(np.asarray(p)).all() for p in points)
     assert plots.plot_latent(aug, X, y) is not None
+
+
+def test_the_command_line_writes_a_csv_of_pixels_with_holes_as_whole_pictures_and_its_inputs_as_they_were(
+        tmp_path, capsys):
+    """A CSV of pixels is read as pictures, as in Python: its offspring (moved copies too) are
+    whole, and --include-original writes the inputs with their holes, not a median in them."""
+    from vaeaug.cli import main
+
+    X, y = load_digits(return_X_y=True)
+    frame = pd.DataFrame(X[:150].astype(int), columns=[f"p{i}" for i in range(64)])
+    frame.loc[3, "p20"] = frame.loc[5, "p30"] = np.nan
+    frame["label"] = y[:150]
+    frame.to_csv(tmp_path / "pix.csv", index=False)
+    model, out = tmp_path / "m", tmp_path / "new.csv"
+    assert main(["train", "--data", str(tmp_path / "pix.csv"), "--label", "label", "--out", str(model),
+                 "--epochs", "2", "--quiet"]) == 0
+    assert main(["augment", "--model", str(model), "--data", str(tmp_path / "pix.csv"), "--per-sample", "2",
+                 "--include-original", "--out", str(out), "--quiet"]) == 0
+    new = pd.read_csv(out)
+    assert len(new) > 300 and new.iloc[:150].isna().equals(frame.isna()) and not new.iloc[150:].isna().any(axis=None)
+    capsys.readouterr()
+    assert main(["info", "--model", str(model)]) == 0
+    assert "missing   a CSV's missing mark is read at its column's median (or most frequent value), and the " \
+           "offspring are whole pictures" in capsys.readouterr().out

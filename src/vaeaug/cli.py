@@ -190,8 +190,15 @@ def _augment(args) -> int:
         print(f"vaeaug augment: error: no samples made ({args.method}); nothing written to {args.out}. Pass "
               "--strength S to generate anyway, or train with --on-no-gain near_copies", file=sys.stderr)
         return 1
-    write_samples(args.out, X_new, y_new, source, moved, table, as_images, arrays.get("names"),
-                  len(arrays["y"]) if args.include_original else 0, arrays.get("times"), arrays.get("missing"))
+    n_original = len(arrays["y"]) if args.include_original else 0
+    missing = arrays.get("missing")  # a CSV's missing cells: each row written misses its source's
+    if missing is not None:
+        holes = missing[0][source]
+        if getattr(aug, "image_shape_", ()):  # a table of pixels: whole pictures, as in Python; the inputs as they were
+            holes[n_original:] = False
+        missing = (holes, missing[1])
+    write_samples(args.out, X_new, y_new, source, moved, table, as_images, arrays.get("names"), n_original,
+                  arrays.get("times"), missing)
     method = aug.selection_.get("chosen", {}).get("method", args.method) if args.method == "auto" else args.method
     moved = "" if args.compose == "none" else \
         f", then {args.per_sample} {args.compose.replace('_', ' ')} cop{'y' if args.per_sample == 1 else 'ies'}"

@@ -258,7 +258,7 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
     source's own name for the first ``n_original``), else an .npz with each sample's source row and
     whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers);
     ``times``: a long CSV's time stamps per input, each sample written at its source's; ``missing``:
-    a CSV's missing cells per input and its mark for them, each row written missing its source's."""
+    a CSV's missing cells per sample written (rows × columns) and the file's mark for them."""
     if images:
         from .data.images import write_image_folder
 
@@ -274,7 +274,7 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
         from .data import write_csv
 
         write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"],
-                  exact_rows=n_original, missing=None if missing is None else (missing[0][source], missing[1]))
+                  exact_rows=n_original, missing=missing)
         return
     from .fileio import pack_ragged, save_npz
 

@@ -51,10 +51,11 @@ def model_summary(aug, model) -> dict:
 
 def _missing_cells(aug, table: dict | None) -> str | None:
     """How a model reads a missing cell (:mod:`vaeaug.missing`): ``"pictures"`` (a table of pixels,
-    whose offspring are whole), ``"table"`` (offspring miss their source's cells), or ``None``:
-    images and sequences refuse one, and a CSV's are filled as the file is read."""
+    whose offspring are whole), ``"table"`` (offspring miss their source's cells), ``"csv"`` (a
+    CSV's mark, filled as the file is read, and the rows written miss their source's), or ``None``:
+    images and sequences refuse one."""
     if table:
-        return None
+        return "pictures" if getattr(aug, "image_shape_", ()) else "csv"
     if getattr(aug, "missing_fill_", None) is not None:
         return "pictures" if getattr(aug, "image_shape_", ()) else "table"
     return "table" if aug._table() is not None else None
@@ -108,8 +109,11 @@ def describe(s: dict) -> list[str]:
         f"  augment   {g['method']} (σ/λ {g['strength']}, {g['decoding']} decoding), {g['n_per_sample']} per sample"
         + moves,
     ]
-    if s.get("missing_cells"):
-        lines.append("  missing   a cell (NaN) is read at its feature's training median, and "
-                     + ("the offspring are whole pictures" if s["missing_cells"] == "pictures"
-                        else "the offspring miss their source's cells"))
+    read = s.get("missing_cells")
+    if read:
+        how = ("a CSV's missing mark is read at its column's median (or most frequent value)" if columns
+               else "a cell (NaN) is read at its feature's training median")
+        made = {"pictures": "the offspring are whole pictures",
+                "csv": "each row written misses its source's cells"}.get(read, "the offspring miss their source's cells")
+        lines.append(f"  missing   {how}, and {made}")
     return lines + ([f"  why       {s['reason']}"] if s["reason"] else [])
