@@ -14,7 +14,14 @@ import numpy as np
 
 from ..errors import warn_caller
 from .dataset import DataFormatError, Dataset
-from .tabular import LABEL_NAMES, TableEncoder, _is_missing, _line, _to_float, missing_mark
+from .tabular import (
+    LABEL_NAMES,
+    TableEncoder,
+    _is_missing,
+    _line,
+    _to_float,
+    missing_mark,
+)
 from .textfiles import separator_for, table_lines, table_name, write_table_text
 from .times import iso_ns
 
