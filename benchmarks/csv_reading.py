@@ -15,6 +15,7 @@ Appends a JSON line per table to ``benchmarks/results/csv-reading.jsonl`` and re
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def main() -> None:
     from vaeaug.data import load_csv
 
     commit = subprocess.run(["git", "-C", a.src, "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip()
+                            text=True, check=True).stdout.strip()
     RESULTS.mkdir(exist_ok=True)
     for kind in ("numbers", "categories"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -80,8 +81,8 @@ def main() -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the imputation report
                 width = load_csv(path, label="label").X.shape[1]
-                vaeaug_s = best_of(lambda: load_csv(path, label="label"), a.repeats)
-            pandas_s = best_of(lambda: pd.read_csv(path), a.repeats)
+                vaeaug_s = best_of(functools.partial(load_csv, path, label="label"), a.repeats)
+            pandas_s = best_of(functools.partial(pd.read_csv, path), a.repeats)
         record = {"commit": commit, "table": kind, "rows": a.rows,
                   "categories": a.categories if kind == "categories" else 3, "features_encoded": int(width),
                   "seed": a.seed, "repeats": a.repeats, "load_csv_s": round(vaeaug_s, 3),
@@ -89,10 +90,10 @@ def main() -> None:
         print(json.dumps(record))
         with open(RESULTS / "csv-reading.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
-    records = [json.loads(line) for line in open(RESULTS / "csv-reading.jsonl")]
+    records = [json.loads(line) for line in (RESULTS / "csv-reading.jsonl").read_text().splitlines()]
     lines = ["# Reading a CSV table: `load_csv` beside pandas", "",
-             "`python benchmarks/csv_reading.py [--src CHECKOUT]`, seed 0: the best of the repeats, seconds, "
-             "on this machine (2 cores).", "",
+             ("`python benchmarks/csv_reading.py [--src CHECKOUT]`, seed 0: the best of the repeats, seconds, "
+              "on this machine (2 cores)."), "",
              "| commit | table | rows | features encoded | load_csv (s) | pandas read_csv (s) |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {r['commit']} | {r['table']} | {r['rows']:,} | {r['features_encoded']:,} | {r['load_csv_s']:.2f} | "
