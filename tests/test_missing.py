@@ -145,9 +145,15 @@ def test_a_data_set_fills_its_missing_cells_as_a_csv_is_read(holed):
     with pytest.warns(UserWarning, match=r"missing values imputed \(each column's median\): 0: 10, 1: 26"):
         data = Dataset("holed", X, y, "vector")
     assert np.array_equal(data.X, filled(X, np.nanmedian(X, axis=0)))
+    assert data.meta["imputed"] == {str(j): int(n) for j, n in enumerate(np.isnan(X).sum(axis=0)) if n}  # the report's
     frame = pd.DataFrame(X[:, :2], columns=["alcohol", "malic"])
     with pytest.warns(UserWarning, match=r": alcohol: 10, malic: 26$"):
-        assert not np.isnan(Dataset("holed", frame, y, "vector").X).any()
+        data = Dataset("holed", frame, y, "vector")
+    assert not np.isnan(data.X).any() and data.meta["imputed"] == {"alcohol": 10, "malic": 26}
+    frame["kind"] = pd.Series(np.where(y == 0, "red", None))  # category columns: the encoder's count
+    with pytest.warns(UserWarning, match="imputed"):
+        assert Dataset("holed", frame, y, "vector").meta["imputed"] == {"alcohol": 10, "malic": 26,
+                                                                          "kind": int((y != 0).sum())}
 
 
 def test_the_command_line_reads_an_npz_with_missing_cells_as_python_does(holed, tmp_path, capsys):

@@ -1,7 +1,7 @@
 """The report reads as a person would want: Markdown marks rendered, numbers kept on one line,
 and a method that made nothing never recommended."""
 
-from vaeaug.experiment.report import _html, _inline, data_summary, val_chosen_table
+from vaeaug.experiment.report import _html, _imputed_note, _inline, data_summary, val_chosen_table
 
 
 def test_markdown_marks_render_as_html():
@@ -33,3 +33,11 @@ def test_the_summary_says_when_the_vae_read_a_tables_columns_as_images():
 
     assert data_summary(result([8, 8])).endswith("(vector), 10 classes; the VAE read its columns as 8×8 images")
     assert data_summary(result([])) == "pixels: 1797 samples of 64 (vector), 10 classes"
+
+
+def test_the_report_says_how_many_missing_cells_were_filled_before_the_split():
+    """The filled cells were said on stderr alone; a reader of the report did not learn that the
+    classifiers read medians where the table had holes."""
+    note = _imputed_note({"meta": {"imputed": {"hail": 121, "date": 1, "roots": 31}}})
+    assert note.startswith(" 153 missing cells in 3 columns (most in 'hail': 121) were filled before the split")
+    assert _imputed_note({"meta": {"imputed": {}}}) == "" and _imputed_note({"meta": {}}) == ""

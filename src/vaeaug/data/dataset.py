@@ -25,20 +25,20 @@ class DataFormatError(ValueError):
 KINDS = ("image", "vector", "sequence")
 
 
-def _filled(X, names: list[str] | None):
+def _filled(X, names: list[str] | None) -> tuple[Any, dict[str, int]]:
     """A table's missing cells (NaN) at each column's median, said per column as a CSV's imputed
     cells are (:class:`~vaeaug.data.TableEncoder`): a data set is what the experiment's classifiers
-    read, and they read no NaN."""
+    read, and they read no NaN. Also the count per column filled, as a CSV's ``meta["imputed"]``."""
     from ..errors import warn_caller
     from ..missing import fill_values, filled, mask_of
 
     mask = mask_of(X) if isinstance(X, np.ndarray) else None
     if mask is None:
-        return X
-    counts = mask.sum(axis=0)
+        return X, {}
+    counts = {str(names[j] if names else j): int(n) for j, n in enumerate(mask.sum(axis=0)) if n}
     warn_caller("missing values imputed (each column's median): " + ", ".join(
-        f"{names[j] if names else j}: {int(counts[j])}" for j in np.flatnonzero(counts)), UserWarning)
-    return filled(X, fill_values(X))
+        f"{name}: {n}" for name, n in counts.items()), UserWarning)
+    return filled(X, fill_values(X)), counts
 
 
 @dataclass
@@ -82,13 +82,17 @@ class Dataset:
 
                 self.encoder = TableEncoder().fit_frame(self.X)
                 self.X = self.encoder.transform_frame(self.X)
+                if self.encoder.report_ and "imputed" not in self.meta:  # the report names what was filled
+                    self.meta = {**self.meta, "imputed": dict(self.encoder.report_)}
             else:
                 names = [str(c) for c in self.X.columns]
                 self.X = frame_numbers(self.X)
         elif isinstance(self.X, (list, tuple)):  # splits index X by arrays of rows: a list is made one
             self.X = _samples_array(self.X, self.kind)
         if self.kind == "vector":  # as a CSV's: the experiment's classifiers read no NaN
-            self.X = _filled(self.X, names)
+            self.X, imputed = _filled(self.X, names)
+            if imputed and "imputed" not in self.meta:
+                self.meta = {**self.meta, "imputed": imputed}
         from ..validation import is_channels_last
 
         if self.kind == "image" and is_channels_last(self.X):  # (N, H, W, C): the moves read channels first

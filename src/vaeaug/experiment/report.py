@@ -85,6 +85,18 @@ def data_summary(result: dict) -> str:
     return result["dataset"]["summary"] + (read if shapes else "") + cut
 
 
+def _imputed_note(dataset: dict) -> str:
+    """A sentence on the data's missing cells, filled before the split (``meta["imputed"]``: count
+    per column), so that a reader of the report knows the classifiers read filled values."""
+    imputed = dataset.get("meta", {}).get("imputed") or {}
+    if not imputed:
+        return ""
+    n, worst = sum(imputed.values()), max(imputed, key=imputed.get)
+    return (f" {n:,} missing cell{'s' if n > 1 else ''} in {len(imputed)} column{'s' if len(imputed) > 1 else ''} "
+            f"(most in {worst!r}: {imputed[worst]:,}) were filled before the split, numbers at their column's "
+            "median and categories at their most frequent value: every classifier and the VAE read them so.")
+
+
 def markdown_table(result: dict) -> str:
     """The accuracy table (rows classifiers, columns baseline and methods), mean ± std over seeds."""
     cols = result["columns"]
@@ -232,7 +244,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     d = result["dataset"]
     head = (f"# vaeaug experiment: {d['name']}\n\n{data_summary(result)}. Split: train {d['sizes']['train']} / "
             f"validation {d['sizes']['val']} / test {d['sizes']['test']}"
-            + (f" ({d['meta']['split']})" if d["meta"].get("split") else "") + ".\n")
+            + (f" ({d['meta']['split']})" if d["meta"].get("split") else "") + "." + _imputed_note(d) + "\n")
     body = [
         head,
         f"## Test accuracy (%), mean ± std over seeds {result['seeds']}\n",
