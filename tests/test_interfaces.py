@@ -615,3 +615,19 @@ def test_a_frames_object_column_of_booleans_comes_back_as_booleans(tmp_path):
     assert ok.dtype == object and set(ok.dropna().map(type)) == {bool} and ok.isna().sum() == 2
     aug.save(tmp_path / "m")
     assert VAEAugmenter.load(tmp_path / "m").generate(df, y, **made)[0]["ok"].equals(ok)
+
+
+def test_an_object_column_of_numbers_and_words_gives_the_numbers_back_as_numbers(tmp_path):
+    """A column mixing 1, 2 and "A" (pandas' read_csv gives such a column when its chunks disagree,
+    Excel too) is one of categories; its offspring held "1" and "2", strings that `== 1` does not
+    match. Now they hold the values the frame held, after a save and a load too."""
+    rng = np.random.default_rng(0)
+    grade = np.array([1, np.int64(2), 2.5, "A", "B"], dtype=object)[rng.integers(0, 5, 60)]
+    frame = pd.DataFrame({"x": rng.normal(size=60), "grade": pd.Series(grade, dtype=object)})
+    y = np.repeat([0, 1], 30)
+    aug = VAEAugmenter(random_state=0, verbose=0, epochs=3, latent_dim=2, hidden_sizes=(16,)).fit(frame, y)
+    X_new, _ = aug.generate(frame, y, method="noise", strength=3.0)
+    assert set(X_new["grade"]) == {1, 2, 2.5, "A", "B"} and X_new["grade"].dtype == object
+    assert {type(v) for v in X_new["grade"]} == {int, float, str}
+    aug.save(tmp_path / "m")
+    assert VAEAugmenter.load(tmp_path / "m").generate(frame, y, method="noise", strength=3.0)[0].equals(X_new)

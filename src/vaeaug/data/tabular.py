@@ -246,7 +246,12 @@ class TableEncoder:
         # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
         self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
                                                          if _holds_labels(col))})
-        return self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
+        self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
+        # an object column of categories that mixes numbers and words (1, 2, "A"): its offspring hold 1, not "1"
+        self.frame_values_ = {h: values for h, (_, col), kind in zip(header, frame.items(), self.kinds_)
+                              if kind == "categorical" and col.dtype == object and h not in self.frame_bools_
+                              and (values := _scalar_values(col))}
+        return self
 
     def transform_frame(self, frame) -> np.ndarray:
         """A DataFrame's rows encoded; its columns are found by name, in any order."""
@@ -292,6 +297,9 @@ class TableEncoder:
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
             elif name in getattr(self, "frame_bools_", ()):  # an object column of True / False
                 out[label] = out[label].map({"True": True, "False": False}).astype(object)
+            elif name in getattr(self, "frame_values_", {}):  # an object column of numbers and words
+                values = self.frame_values_[name]
+                out[label] = pd.Series([values.get(v, v) for v in out[label]], index=out.index, dtype=object)
             elif isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:  # 1, not "1"
                 by_label = {str(c): c for c in dtype.categories}
                 out[label] = pd.Categorical(out[label].astype(str).map(by_label), dtype=dtype)
@@ -314,6 +322,7 @@ class TableEncoder:
             out["frame_dtypes"] = {k: _dtype_state(v) for k, v in self.frame_dtypes_.items()}
             out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
             out["frame_bools"] = list(getattr(self, "frame_bools_", []))
+            out["frame_values"] = {k: dict(v) for k, v in getattr(self, "frame_values_", {}).items()}
         return out
 
     @classmethod
@@ -355,8 +364,14 @@ class TableEncoder:
             bools = d.get("frame_bools", [])  # before they were kept: none (read back as strings)
             if not (isinstance(bools, list) and all(b in enc.columns_ for b in bools)):
                 raise ValueError("not a table encoder's state: its boolean columns disagree with its columns")
+            values = d.get("frame_values", {})  # before they were kept: none (read back as strings)
+            if not (isinstance(values, dict) and all(
+                    k in enc.columns_ and isinstance(v, dict) and all(
+                        isinstance(c, str) and isinstance(x, (bool, int, float)) and math.isfinite(x)
+                        for c, x in v.items()) for k, v in values.items())):
+                raise ValueError("not a table encoder's state: its mixed columns disagree with its columns")
             enc.frame_columns_, enc.frame_dtypes_, enc.frame_time_units_ = list(cols), dict(dtypes), dict(units)
-            enc.frame_bools_ = list(bools)
+            enc.frame_bools_, enc.frame_values_ = list(bools), {k: dict(v) for k, v in values.items()}
         return enc
 
     def inverse_transform(self, X: np.ndarray) -> list[list]:
@@ -406,6 +421,14 @@ def _value_kind(column) -> str:
     import pandas as pd
 
     return pd.api.types.infer_dtype(column, skipna=True)
+
+
+def _scalar_values(column) -> dict[str, bool | int | float]:
+    """An object column's numbers and booleans by the text they are encoded as (``"1"``: 1), where
+    no word of the column is that text too; finite ones alone, as JSON keeps them."""
+    present = [v.item() if isinstance(v, np.generic) else v for v in column.dropna().unique()]  # np.int64(1): 1
+    values, words = [v for v in present if not isinstance(v, str)], {v for v in present if isinstance(v, str)}
+    return {str(v): v for v in values if isinstance(v, (bool, int, float)) and math.isfinite(v) and str(v) not in words}
 
 
 def _holds_labels(column) -> bool:
