@@ -1,7 +1,13 @@
 """The report reads as a person would want: Markdown marks rendered, numbers kept on one line,
 and a method that made nothing never recommended."""
 
-from vaeaug.experiment.report import _html, _imputed_note, _inline, data_summary, val_chosen_table
+from vaeaug.experiment.report import (
+    _html,
+    _imputed_note,
+    _inline,
+    data_summary,
+    val_chosen_table,
+)
 
 
 def test_markdown_marks_render_as_html():
