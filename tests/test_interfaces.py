@@ -631,3 +631,20 @@ def test_an_object_column_of_numbers_and_words_gives_the_numbers_back_as_numbers
     assert {type(v) for v in X_new["grade"]} == {int, float, str}
     aug.save(tmp_path / "m")
     assert VAEAugmenter.load(tmp_path / "m").generate(frame, y, method="noise", strength=3.0)[0].equals(X_new)
+
+
+@pytest.mark.parametrize("values", [pd.to_datetime(["2024-01-01", "2024-06-01", "2025-01-01"]),
+                                    pd.to_datetime(["2024-01-01", "2024-06-01"]).tz_localize("Europe/Paris"),
+                                    pd.to_timedelta([1, 5, 9], unit="h")])
+def test_a_categorical_of_dates_keeps_its_dtype_after_a_save_and_a_load(tmp_path, values):
+    """A loaded model gave a categorical of dates (or durations) back with categories of their text:
+    pd.concat with the frame made the column object. Its categories are kept as dates now."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=40),
+                          "when": pd.Categorical(values[rng.integers(0, len(values), 40)], ordered=True)})
+    y = np.repeat([0, 1], 20)
+    aug = VAEAugmenter(random_state=0, verbose=0, epochs=2, latent_dim=2, hidden_sizes=(16,)).fit(frame, y)
+    aug.save(tmp_path / "m")
+    X_new, _ = VAEAugmenter.load(tmp_path / "m").generate(frame, y)
+    assert X_new["when"].dtype == frame["when"].dtype and set(X_new["when"]) <= set(values)
+    assert pd.concat([frame, X_new])["when"].dtype == frame["when"].dtype

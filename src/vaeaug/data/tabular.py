@@ -45,6 +45,10 @@ LABEL_NAMES = ("class", "label", "target", "y")
 LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
+#: A dtype of dates or durations, as a categorical's categories of them are kept: ``datetime64[ns, UTC]``.
+TIME_DTYPE = re.compile(r"(?:datetime64|timedelta64)\[(?:s|ms|us|ns)(?:, [\w/+\-]+)?\]")
+
+
 def _line(first_line: int | Sequence[int], i: int) -> int:
     """Row ``i``'s line: ``first_line[i]`` where each row's is given, else counted on from the first's."""
     return first_line + i if isinstance(first_line, int) else int(first_line[i])
@@ -282,7 +286,7 @@ class TableEncoder:
         for label, name in zip(out.columns, self.columns_):
             dtype = dtypes.get(name)
             if isinstance(dtype, dict):  # a categorical's categories and order, as to_dict keeps them
-                dtype = pd.CategoricalDtype(dtype["categories"], ordered=dtype["ordered"])
+                dtype = _categorical_dtype(dtype)
             elif isinstance(dtype, str):  # as to_dict keeps it (a category of dates then infers its categories)
                 try:
                     dtype = pd.api.types.pandas_dtype(dtype)
@@ -402,18 +406,41 @@ def _dtype_state(dtype) -> str | dict:
     categories = getattr(dtype, "categories", None)
     if categories is not None and all(isinstance(v, (str, int, float)) for v in categories.tolist()):
         return {"categories": categories.tolist(), "ordered": bool(dtype.ordered)}
+    if categories is not None and categories.dtype.kind in "mM":  # dates or durations, as text and their dtype
+        return {"categories": [str(v) for v in categories], "ordered": bool(dtype.ordered),
+                "values": str(categories.dtype)}
     return str(dtype)
 
 
 def _is_dtype_state(state) -> bool:
-    """What :func:`_dtype_state` writes: a name, or distinct finite categories and an order flag."""
+    """What :func:`_dtype_state` writes: a name, or distinct finite categories and an order flag
+    (and, for dates or durations, their dtype's name)."""
     if isinstance(state, str):
         return True
-    if not (isinstance(state, dict) and set(state) == {"categories", "ordered"} and isinstance(state["ordered"], bool)):
+    if not (isinstance(state, dict) and set(state) - {"values"} == {"categories", "ordered"}
+            and isinstance(state["ordered"], bool)):
         return False
-    cats = state["categories"]
+    cats, values = state["categories"], state.get("values")
+    if values is not None:
+        if not (isinstance(values, str) and TIME_DTYPE.fullmatch(values) and isinstance(cats, list)
+                and all(isinstance(c, str) for c in cats)):
+            return False
+        try:  # each one a date or duration of that dtype
+            _categorical_dtype(state)
+        except (ValueError, TypeError):
+            return False
     return (isinstance(cats, list) and all(isinstance(c, (str, int)) or (isinstance(c, float) and math.isfinite(c))
                                            for c in cats) and len(set(cats)) == len(cats))
+
+
+def _categorical_dtype(state: dict):
+    """The categorical dtype :func:`_dtype_state` wrote: dates and durations as such, not their text."""
+    import pandas as pd
+
+    cats = state["categories"]
+    if state.get("values"):
+        cats = pd.Index(cats).astype(state["values"])
+    return pd.CategoricalDtype(cats, ordered=state["ordered"])
 
 
 def _value_kind(column) -> str:
