@@ -22,16 +22,23 @@ import numpy as np
 
 from ..errors import warn_caller
 from .dataset import DataFormatError
+from .framecolumns import (
+    categorical_dtype,
+    dtype_state,
+    frame_rows,
+    holds_labels,
+    is_dtype_state,
+    scalar_values,
+    value_kind,
+)
 from .times import (
     ISO_UNITS,
     TIME_UNITS,
     ZONE,
-    coarsest_unit,
     from_time_numbers,
     iso_ns,
     iso_strings,
     time_format,
-    time_ns,
 )
 
 #: Missing cells, as written: pandas' default ``na_values`` (Excel's ``#N/A`` among them) and UCI's ``?``.
@@ -43,10 +50,6 @@ LABEL_NAMES = ("class", "label", "target", "y")
 #: Dates in a local form ("03/29/2026", "29.03.26"), which is ambiguous (day or month first), so
 #: not read as dates but said: as categories each date is a column of its own.
 LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-
-
-#: A dtype of dates or durations, as a categorical's categories of them are kept: ``datetime64[ns, UTC]``.
-TIME_DTYPE = re.compile(r"(?:datetime64|timedelta64)\[(?:s|ms|us|ns)(?:, [\w/+\-]+)?\]")
 
 
 def _line(first_line: int | Sequence[int], i: int) -> int:
@@ -239,27 +242,27 @@ class TableEncoder:
     def fit_frame(self, frame) -> TableEncoder:
         """Fit on a DataFrame's columns (numbers, strings, categories, booleans; missing cells as
         :meth:`fit` treats them), keeping its column labels and dtypes for :meth:`inverse_frame`."""
-        header, rows, units = _frame_rows(frame)
+        header, rows, units = frame_rows(frame)
         if len(set(header)) != len(header):
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
         self.frame_time_units_ = units
         # object columns of True / False (a bool column with a None): their offspring are booleans too
         self.frame_bools_ = [h for h, (_, col) in zip(header, frame.items()) if col.dtype == object
-                             and _value_kind(col) == "boolean"]
+                             and value_kind(col) == "boolean"]
         # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
         self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
-                                                         if _holds_labels(col))})
+                                                         if holds_labels(col))})
         self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
         # an object column of categories that mixes numbers and words (1, 2, "A"): its offspring hold 1, not "1"
         self.frame_values_ = {h: values for h, (_, col), kind in zip(header, frame.items(), self.kinds_)
                               if kind == "categorical" and col.dtype == object and h not in self.frame_bools_
-                              and (values := _scalar_values(col))}
+                              and (values := scalar_values(col))}
         return self
 
     def transform_frame(self, frame) -> np.ndarray:
         """A DataFrame's rows encoded; its columns are found by name, in any order."""
-        header, rows, _ = _frame_rows(frame, getattr(self, "frame_time_units_", {}))
+        header, rows, _ = frame_rows(frame, getattr(self, "frame_time_units_", {}))
         missing = [c for c in self.columns_ if c not in header]
         if missing:
             raise ValueError(f"the frame lacks column(s) {missing} that the encoder was fitted on")
@@ -286,7 +289,7 @@ class TableEncoder:
         for label, name in zip(out.columns, self.columns_):
             dtype = dtypes.get(name)
             if isinstance(dtype, dict):  # a categorical's categories and order, as to_dict keeps them
-                dtype = _categorical_dtype(dtype)
+                dtype = categorical_dtype(dtype)
             elif isinstance(dtype, str):  # as to_dict keeps it (a category of dates then infers its categories)
                 try:
                     dtype = pd.api.types.pandas_dtype(dtype)
@@ -323,7 +326,7 @@ class TableEncoder:
         if hasattr(self, "frame_columns_"):
             out["frame_columns"] = [c if isinstance(c, str) else int(c) if isinstance(c, (int, np.integer))
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
-            out["frame_dtypes"] = {k: _dtype_state(v) for k, v in self.frame_dtypes_.items()}
+            out["frame_dtypes"] = {k: dtype_state(v) for k, v in self.frame_dtypes_.items()}
             out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
             out["frame_bools"] = list(getattr(self, "frame_bools_", []))
             out["frame_values"] = {k: dict(v) for k, v in getattr(self, "frame_values_", {}).items()}
@@ -360,7 +363,7 @@ class TableEncoder:
             cols, dtypes = d["frame_columns"], d.get("frame_dtypes", {})
             if not (isinstance(cols, list) and len(cols) == n and isinstance(dtypes, dict)
                     and all(isinstance(c, (str, int)) and not isinstance(c, bool) for c in cols)
-                    and all(isinstance(k, str) and _is_dtype_state(v) for k, v in dtypes.items())):
+                    and all(isinstance(k, str) and is_dtype_state(v) for k, v in dtypes.items())):
                 raise ValueError("not a table encoder's state: its frame columns disagree with its columns")
             units = d.get("frame_time_units", {})
             if not (isinstance(units, dict) and all(k in enc.columns_ and v in TIME_UNITS for k, v in units.items())):
@@ -398,102 +401,3 @@ class TableEncoder:
             for r, v in zip(rows, col):
                 r.append(v)
         return rows
-
-
-def _dtype_state(dtype) -> str | dict:
-    """A frame column's dtype as JSON: its name, or a categorical's categories and order, which a
-    loaded model would otherwise infer from what it makes (losing unseen categories and the order)."""
-    categories = getattr(dtype, "categories", None)
-    if categories is not None and all(isinstance(v, (str, int, float)) for v in categories.tolist()):
-        return {"categories": categories.tolist(), "ordered": bool(dtype.ordered)}
-    if categories is not None and categories.dtype.kind in "mM":  # dates or durations, as text and their dtype
-        return {"categories": [str(v) for v in categories], "ordered": bool(dtype.ordered),
-                "values": str(categories.dtype)}
-    return str(dtype)
-
-
-def _is_dtype_state(state) -> bool:
-    """What :func:`_dtype_state` writes: a name, or distinct finite categories and an order flag
-    (and, for dates or durations, their dtype's name)."""
-    if isinstance(state, str):
-        return True
-    if not (isinstance(state, dict) and set(state) - {"values"} == {"categories", "ordered"}
-            and isinstance(state["ordered"], bool)):
-        return False
-    cats, values = state["categories"], state.get("values")
-    if values is not None:
-        if not (isinstance(values, str) and TIME_DTYPE.fullmatch(values) and isinstance(cats, list)
-                and all(isinstance(c, str) for c in cats)):
-            return False
-        try:  # each one a date or duration of that dtype
-            _categorical_dtype(state)
-        except (ValueError, TypeError):
-            return False
-    return (isinstance(cats, list) and all(isinstance(c, (str, int)) or (isinstance(c, float) and math.isfinite(c))
-                                           for c in cats) and len(set(cats)) == len(cats))
-
-
-def _categorical_dtype(state: dict):
-    """The categorical dtype :func:`_dtype_state` wrote: dates and durations as such, not their text."""
-    import pandas as pd
-
-    cats = state["categories"]
-    if state.get("values"):
-        cats = pd.Index(cats).astype(state["values"])
-    return pd.CategoricalDtype(cats, ordered=state["ordered"])
-
-
-def _value_kind(column) -> str:
-    """pandas' name for what a column's present values are (``"boolean"``, ``"string"``, ...)."""
-    import pandas as pd
-
-    return pd.api.types.infer_dtype(column, skipna=True)
-
-
-def _scalar_values(column) -> dict[str, bool | int | float]:
-    """An object column's numbers and booleans by the text they are encoded as (``"1"``: 1), where
-    no word of the column is that text too; finite ones alone, as JSON keeps them."""
-    present = [v.item() if isinstance(v, np.generic) else v for v in column.dropna().unique()]  # np.int64(1): 1
-    values, words = [v for v in present if not isinstance(v, str)], {v for v in present if isinstance(v, str)}
-    return {str(v): v for v in values if isinstance(v, (bool, int, float)) and math.isfinite(v) and str(v) not in words}
-
-
-def _holds_labels(column) -> bool:
-    """Whether a frame's column holds labels, whatever they look like: a categorical, or strings
-    (``"02134"`` too) other than ISO dates; numbers, booleans and times are read by their values."""
-    import pandas as pd
-
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return True
-    if pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
-        return False
-    if pd.api.types.is_datetime64_any_dtype(column.dtype) or pd.api.types.is_timedelta64_dtype(column.dtype):
-        return False
-    if _value_kind(column) not in ("string", "bytes", "mixed"):
-        return False
-    return time_format([str(v) for v in column.dropna()]) is None  # ISO dates as text: still dates
-
-
-def _frame_rows(frame, units: dict | None = None) -> tuple[list[str], list[list[str]], dict[str, str]]:
-    """A DataFrame as the header and string cells :class:`TableEncoder` reads exactly (missing cells
-    ``None``: a frame's " normal" or "NA" is a value, as pandas holds it),
-    and the unit each time column is counted in: datetimes and timedeltas are numbers, whole counts
-    of the coarsest unit their values are whole in (``units``: those of the fit), so dates stay dates."""
-    import pandas as pd
-
-    if not (hasattr(frame, "columns") and hasattr(frame, "notna")):
-        raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
-    header = [str(c) for c in frame.columns]
-    cells = frame.astype(object).where(frame.notna(), None).to_numpy()
-    rows = [[None if v is None else str(v) for v in row] for row in cells]
-    found: dict[str, str] = {}
-    for j, name in enumerate(header):
-        col = frame.iloc[:, j]
-        if not (pd.api.types.is_datetime64_any_dtype(col.dtype) or pd.api.types.is_timedelta64_dtype(col.dtype)):
-            continue
-        ns, gone = time_ns(col)
-        unit = (units or {}).get(name) or coarsest_unit(ns[~gone])
-        found[name] = unit
-        for r, v, g in zip(rows, (ns // TIME_UNITS[unit]).tolist(), gone.tolist()):
-            r[j] = None if g else str(v)
-    return header, rows, found
