@@ -139,7 +139,7 @@ class TableEncoder:
                     warn_caller(f"column {name!r} holds dates in a local form ({cats[0]!r}), read as {len(cats)} "
                                 "categories: write them in ISO form (2026-03-29) to have them read as dates",
                                 UserWarning)
-                counts = Counter(c for _, c in present)  # one pass: counting per category took minutes at thousands
+                counts = Counter(c for _, c in present)  # one pass: a count per category was rows × categories
                 mode = max(cats, key=counts.__getitem__)  # the first of the most frequent, in sorted order
                 self.kinds_.append("categorical")
                 self.categories_.append(cats)
@@ -190,7 +190,7 @@ class TableEncoder:
         is_missing, value = _reader(exact)
         out = np.zeros((len(rows), len(self.feature_names)), dtype=np.float64)
         times = self._times()
-        # each category's place, found in one look-up: a search of the list took minutes at thousands of categories
+        # each category's place in one look-up: a search of the list took 32 s on 100,000 rows of 5,000 categories
         places = [None if cats is None else {c: n for n, c in enumerate(cats)} for cats in self.categories_]
         unseen: dict[int, tuple[list[str], int]] = {}  # column → its unseen categories, the first one's row
         for i, r in enumerate(rows):
@@ -290,7 +290,7 @@ class TableEncoder:
             dtype = dtypes.get(name)
             if isinstance(dtype, dict):  # a categorical's categories and order, as to_dict keeps them
                 dtype = categorical_dtype(dtype)
-            elif isinstance(dtype, str):  # as to_dict keeps it (a category of dates then infers its categories)
+            elif isinstance(dtype, str):  # as to_dict keeps it (a category of other values then infers its categories)
                 try:
                     dtype = pd.api.types.pandas_dtype(dtype)
                 except TypeError:
