@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 
 from vaeaug import AugmentedDataset, VAEAugmenter, VAESampler
 from vaeaug.cli import main
+from vaeaug.data import TableEncoder
 from vaeaug.priors import AMOUNT
 
 from .conftest import FAST, warned_here
@@ -615,6 +616,10 @@ def test_a_frames_object_column_of_booleans_comes_back_as_booleans(tmp_path):
     assert ok.dtype == object and set(ok.dropna().map(type)) == {bool} and ok.isna().sum() == 2
     aug.save(tmp_path / "m")
     assert VAEAugmenter.load(tmp_path / "m").generate(df, y, **made)[0]["ok"].equals(ok)
+    state = {**aug.table_encoder_.to_dict(), "frame_bools": ["ok"]}
+    del state["frame_values"]  # an encoder saved as 34e18a4 wrote it: its bool columns kept apart
+    assert TableEncoder.from_dict(state).inverse_frame(aug.table_encoder_.transform_frame(df))["ok"].equals(
+        aug.table_encoder_.inverse_frame(aug.table_encoder_.transform_frame(df))["ok"])
 
 
 def test_an_object_column_of_numbers_and_words_gives_the_numbers_back_as_numbers(tmp_path):

@@ -29,7 +29,6 @@ from .framecolumns import (
     holds_labels,
     is_dtype_state,
     scalar_values,
-    value_kind,
 )
 from .times import (
     ISO_UNITS,
@@ -247,17 +246,14 @@ class TableEncoder:
             raise ValueError(f"the frame's column names repeat: {header}")
         self.frame_columns_, self.frame_dtypes_ = list(frame.columns), dict(zip(header, frame.dtypes))
         self.frame_time_units_ = units
-        # object columns of True / False (a bool column with a None): their offspring are booleans too
-        self.frame_bools_ = [h for h, (_, col) in zip(header, frame.items()) if col.dtype == object
-                             and value_kind(col) == "boolean"]
         # a column of strings is one of labels, digits too (zip codes "02134"): pandas gives numbers a number dtype
         self.categorical = sorted({*self.categorical, *(h for h, (_, col) in zip(header, frame.items())
                                                          if holds_labels(col))})
         self.fit(header, rows, "the frame (rows counted from 0)", first_line=0, exact=True)
-        # an object column of categories that mixes numbers and words (1, 2, "A"): its offspring hold 1, not "1"
+        # an object column of categories holding numbers or booleans (1, 2, "A"; True / False with a None):
+        # its offspring hold 1 and True, not "1" and "True"
         self.frame_values_ = {h: values for h, (_, col), kind in zip(header, frame.items(), self.kinds_)
-                              if kind == "categorical" and col.dtype == object and h not in self.frame_bools_
-                              and (values := scalar_values(col))}
+                              if kind == "categorical" and col.dtype == object and (values := scalar_values(col))}
         return self
 
     def transform_frame(self, frame) -> np.ndarray:
@@ -302,9 +298,7 @@ class TableEncoder:
                 out[label] = from_time_numbers(out[label].astype(np.int64).to_numpy(), unit, dtype)
             elif pd.api.types.is_bool_dtype(dtype):  # encoded as the categories "False" / "True"
                 out[label] = out[label].map({"True": True, "False": False}).astype(dtype)
-            elif name in getattr(self, "frame_bools_", ()):  # an object column of True / False
-                out[label] = out[label].map({"True": True, "False": False}).astype(object)
-            elif name in getattr(self, "frame_values_", {}):  # an object column of numbers and words
+            elif name in getattr(self, "frame_values_", {}):  # an object column of numbers or booleans
                 values = self.frame_values_[name]
                 out[label] = pd.Series([values.get(v, v) for v in out[label]], index=out.index, dtype=object)
             elif isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None:  # 1, not "1"
@@ -328,7 +322,6 @@ class TableEncoder:
                                     and not isinstance(c, bool) else str(c) for c in self.frame_columns_]
             out["frame_dtypes"] = {k: dtype_state(v) for k, v in self.frame_dtypes_.items()}
             out["frame_time_units"] = dict(getattr(self, "frame_time_units_", {}))
-            out["frame_bools"] = list(getattr(self, "frame_bools_", []))
             out["frame_values"] = {k: dict(v) for k, v in getattr(self, "frame_values_", {}).items()}
         return out
 
@@ -368,7 +361,7 @@ class TableEncoder:
             units = d.get("frame_time_units", {})
             if not (isinstance(units, dict) and all(k in enc.columns_ and v in TIME_UNITS for k, v in units.items())):
                 raise ValueError("not a table encoder's state: its time columns disagree with its columns")
-            bools = d.get("frame_bools", [])  # before they were kept: none (read back as strings)
+            bools = d.get("frame_bools", [])  # a model of 34e18a4 to 497e72a kept its object bool columns apart
             if not (isinstance(bools, list) and all(b in enc.columns_ for b in bools)):
                 raise ValueError("not a table encoder's state: its boolean columns disagree with its columns")
             values = d.get("frame_values", {})  # before they were kept: none (read back as strings)
@@ -378,7 +371,8 @@ class TableEncoder:
                         for c, x in v.items()) for k, v in values.items())):
                 raise ValueError("not a table encoder's state: its mixed columns disagree with its columns")
             enc.frame_columns_, enc.frame_dtypes_, enc.frame_time_units_ = list(cols), dict(dtypes), dict(units)
-            enc.frame_bools_, enc.frame_values_ = list(bools), {k: dict(v) for k, v in values.items()}
+            enc.frame_values_ = {**{b: {"True": True, "False": False} for b in bools},
+                                 **{k: dict(v) for k, v in values.items()}}
         return enc
 
     def inverse_transform(self, X: np.ndarray) -> list[list]:
