@@ -20,11 +20,11 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from throughput import best_of  # benchmarks/, beside this script
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -46,16 +46,6 @@ def write_table(path: Path, kind: str, rows: int, categories: int, seed: int) ->
                            "x": rng.normal(size=rows).round(4)})
     df["label"] = rng.integers(0, 3, rows)
     df.to_csv(path, index=False)
-
-
-def best_of(fn, repeats: int) -> float:
-    """The fastest of ``repeats`` runs, in seconds: the least disturbed by other work on the machine."""
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

@@ -36,6 +36,17 @@ CASES = {
 }
 
 
+def best_of(fn, reps: int = 3) -> float:
+    """The fastest of ``reps`` calls, in seconds: the first pays one-time allocations, and the
+    fastest is the least disturbed by other work on the machine."""
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
 def matmul_gflops(n: int = 2048, reps: int = 10, trials: int = 5) -> float:
     """The machine's float32 matrix-multiply rate (GFLOP/s) with torch's own threads: the best
     of ``trials`` timings, so a moment of contention on a shared machine does not lower it."""
@@ -99,14 +110,6 @@ def run_case(name: str, epochs: int, batch_size: int, n: int) -> dict:
     flops_train = _flops(aug.model_, xb, train=True)
     aug.model_.eval()
     flops_gen = _flops(aug.model_, xb, train=False)
-    def best_of(fn, reps: int = 3) -> float:  # best of a few calls: the first pays one-time allocations
-        times = []
-        for _ in range(reps):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
     Z = aug.transform(X, batch_size=1024)
     enc_sps = n / best_of(lambda: aug.transform(X, batch_size=1024))
     dec_sps = n / best_of(lambda: aug.inverse_transform(Z, batch_size=1024))
