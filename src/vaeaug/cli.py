@@ -322,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    common.add_argument("--quiet", action="store_true", help="no progress bars")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     common.add_argument("--traceback", action="store_true", help="show the full traceback of an error")
 
     t = sub.add_parser("train", parents=[common], help="train a VAE and save it",
