@@ -613,3 +613,41 @@ def test_channels_last_pictures_in_an_npz_are_trained_on_and_written_back_alike(
                  "--per-sample", "1"]) == 0
     corner = {c: np.asarray(Image.open(next((tmp_path / "pngs" / str(c)).glob("*.png"))))[0, 0] for c in range(3)}
     assert all(np.argmax(corner[c]) == c for c in range(3))  # each class's colour in its own channel
+
+
+def test_experiment_tests_on_a_test_set_of_ones_own_read_as_the_training_data(tmp_path, capsys):
+    """``--test``: a CSV of the same columns (in any order, a missing cell filled at the training
+    median) or a folder of class folders (colour and other sizes read as the training images
+    are) is the test split, whole; errors name a test set that does not fit."""
+    import json
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    rows = ["size,colour,class"] + [f"{rng.normal() + 3 * (i % 2):.3f},{'red' if i % 3 else 'blue'},{'ab'[i % 2]}"
+                                    for i in range(40)]
+    (tmp_path / "train.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "test.csv").write_text("colour,class,size\nred,a,0.1\nblue,b,\nred,b,2.9\n")
+    fast = ["--epochs", "2", "--hidden-sizes", "8", "--latent-dim", "2", "--amounts", "1", "-q"]
+    out = tmp_path / "run"
+    assert main(["experiment", "--data", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.csv"),
+                 "--out", str(out), *fast]) == 0, capsys.readouterr().err
+    data = json.loads((out / "results.json").read_text())["dataset"]
+    assert data["sizes"]["test"] == 3 and data["sizes"]["train"] + data["sizes"]["val"] == 40
+    assert data["meta"]["imputed"] == {"size": 1} and "tested on" in (out / "report.md").read_text()
+    for part, n, colour in (("train", 30, False), ("test", 6, True)):
+        for i in range(n):
+            (tmp_path / part / str(i % 2)).mkdir(parents=True, exist_ok=True)
+            im = Image.fromarray(np.full((8, 8), 40 + 150 * (i % 2) + i, np.uint8))
+            (im.convert("RGB").resize((12, 12)) if colour else im).save(tmp_path / part / str(i % 2) / f"{i}.png")
+    assert main(["experiment", "--data", str(tmp_path / "train"), "--test", str(tmp_path / "test"),
+                 "--out", str(tmp_path / "img"), *fast]) == 0, capsys.readouterr().err
+    assert json.loads((tmp_path / "img" / "results.json").read_text())["dataset"]["sizes"]["test"] == 6
+    capsys.readouterr()
+    for args, says in ((["--dataset", "digits", "--test", str(tmp_path / "test")], "a named data set brings its own"),
+                       (["--data", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test")],
+                        "holds images, but the training data a table"),
+                       (["--data", str(tmp_path / "train"), "--test", str(tmp_path / "test.csv")],
+                        "give a folder of class folders")):
+        assert main(["experiment", *args, "--out", str(tmp_path / "x"), *fast]) == 1
+        assert says in capsys.readouterr().err

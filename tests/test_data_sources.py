@@ -581,3 +581,25 @@ def test_a_first_row_of_numbers_is_data_though_a_cell_matches_the_label_named_by
     assert ds.y.tolist() == [0, 1, 0] and ds.X.shape == (3, 2) and ds.meta["header"] is False
     f.write_text("0,a,b\n1,0.5,3.5\n0,1.0,2.0\n")  # a row with names: still a header
     assert load_csv(f, label="0").meta["header"] is True
+
+
+def test_a_test_set_of_ones_own_is_the_split_scored_and_validation_comes_from_training_alone(recwarn):
+    from vaeaug.data import Dataset
+
+    rng = np.random.default_rng(0)
+    ds = Dataset("mine", rng.normal(size=(40, 3)), np.repeat(["a", "b"], 20), "vector", meta={"imputed": {"f0": 2}})
+    X_test, y_test = rng.normal(size=(9, 3)) + 100, np.array(["a"] * 4 + ["b"] * 4 + ["c"])
+    joined = ds.with_test(X_test, y_test, "test.csv", imputed={"f0": 1, "f2": 3})
+    train, val, test = joined.train_val_test(random_state=0)
+    np.testing.assert_array_equal(test.X, X_test)  # the test set as given, whole, and nothing else
+    assert test.y.tolist() == y_test.tolist() and len(train) + len(val) == 40
+    assert (np.abs(np.concatenate([train.X, val.X])) < 50).all() and len(val) > 0  # carved from training alone
+    assert joined.meta["imputed"] == {"f0": 3, "f2": 3} and joined.meta["test_source"] == "test.csv"
+    assert "['c'] are in the test set but not in the training data" in str(recwarn.pop(UserWarning).message)
+    with pytest.raises(DataFormatError, match=r"test.csv: its samples have \[4\] features, the training data's \[3\]"):
+        ds.with_test(rng.normal(size=(5, 4)), np.repeat("a", 5), "test.csv")
+    with pytest.raises(ValueError, match="already holds a test split"):
+        joined.with_test(X_test, y_test, "again.csv")
+    seqs = Dataset("s", [rng.normal(size=(t, 2)) for t in (5, 6, 7, 8)], np.array([0, 0, 1, 1]), "sequence")
+    both = seqs.with_test([rng.normal(size=(9, 2))], np.array(["1"]), "t.ts")  # labels read as text: the same 1
+    assert len(both.X) == 5 and both.X[4].shape == (9, 2) and both.y.tolist() == [0, 0, 1, 1, 1]

@@ -22,6 +22,7 @@ from .cli_data import (
     long_csv,
     training_data,
     unlabeled_data,
+    with_test_data,
     write_samples,
 )
 from .cli_info import UNWATCHED
@@ -231,15 +232,24 @@ def _load_data(args):
 
     if args.data and args.dataset:
         raise ValueError("give --dataset NAME or --data PATH, not both")
+    test = getattr(args, "test", None)
+    if test is not None and not args.data:
+        raise ValueError("--test is the test set of your own --data; a named data set brings its own")
     if args.data and args.sequence_id:
-        return long_csv(args.data, args.sequence_id, args.label, args.time)
-    if args.image_size is not None and not (args.data and Path(args.data).is_dir()):
+        ds = long_csv(args.data, args.sequence_id, args.label, args.time)
+    elif args.image_size is not None and not (args.data and Path(args.data).is_dir()):
         raise ValueError("--image-size reads a folder of images: give one as --data")
-    if args.data:
+    elif args.data and test is not None and Path(args.data).suffix.lower() == ".ts":
+        from .data.timeseries import load_ts
+
+        ds = load_ts(args.data)  # --test stands for the _TEST.ts beside it
+    elif args.data:
         csv = {"header": args.header} if args.header is not None and is_csv(args.data) else {}
         size = {"size": args.image_size} if args.image_size is not None else {}
-        return load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv, **size)
-    return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
+        ds = load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv, **size)
+    else:
+        return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
+    return ds if test is None else with_test_data(ds, test, args.header, args.sequence_id, args.time)
 
 
 def cmd_experiment(args) -> int:
@@ -424,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  vaeaug experiment --dataset JapaneseVowels   # sequences: speech frames\n"
                "  vaeaug experiment --data GunPoint_TRAIN.ts   # its _TEST.ts beside it is the test split\n"
                "  vaeaug experiment --data table.csv --label class --out my-run\n"
+               "  vaeaug experiment --data train/ --test test/  # your own test set (CSV, folder, .npz, .ts)\n"
                "  vaeaug experiment --data log.csv --sequence-id subject --time t   # sequences, a row a step\n"
                "  vaeaug experiment --data big.csv --per-class 10 --seeds 3   # the scarce regime, drawn per seed",
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -431,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--dataset-path", default=None, help="local copy of the named data set instead of a download")
     e.add_argument("--data", default=None, help="your own data: .csv, .npz, .ts or a folder of class folders; an .npz of "
                    "(N, T, C) sequences with --data-kind sequence, ragged ones as X_values + X_lengths")
+    e.add_argument("--test", default=None, metavar="PATH",
+                   help="your own test set, read as --data is (a CSV of the same columns, a folder of class folders, "
+                        ".npz, .ts): tested on alone, never trained on (default: 30 %% of --data, drawn by class; "
+                        "a .ts file's _TEST.ts beside it)")
     e.add_argument("--label", default=None, help="label column of a CSV (default: class/label/target or the last)")
     e.add_argument("--header", action=argparse.BooleanOptionalAction, default=None, help=HEADER_HELP)
     add_long_csv_args(e)

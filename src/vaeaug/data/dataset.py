@@ -122,6 +122,55 @@ class Dataset:
             groups=None if self.groups is None else self.groups[idx], split=None, extras=extras,
         )
 
+    def with_test(self, X_test, y_test, source: str, extras: dict[str, Any] | None = None,
+                  imputed: dict[str, int] | None = None) -> Dataset:
+        """This data set with ``(X_test, y_test)`` (samples read as these were: the same columns,
+        size or channels) appended as its fixed test split, which the experiment only scores;
+        validation is carved from the rest, or kept where the data set fixes it. ``extras``: the
+        test samples' own (image files); ``imputed``: their missing cells per column, filled as
+        the training part's were (``meta["imputed"]`` counts both)."""
+        if self.split is not None and "test" in self.split:
+            raise ValueError(f"{self.name} already holds a test split ({self.meta.get('source', 'its source')}); "
+                             "give a test set once")
+        if len(X_test) == 0:
+            raise DataFormatError("holds no samples to test on", source)
+        if self.kind == "sequence":
+            X_test = _samples_array(list(X_test), "sequence")
+            width, test_width = self.X[0].shape[1:], X_test[0].shape[1:]
+            X = _samples_array([*self.X, *X_test], "sequence")
+        else:
+            X_test = np.asarray(X_test)
+            width, test_width = self.X.shape[1:], X_test.shape[1:]
+            X = None
+        if width != test_width:
+            what = {"vector": "features", "image": "pixels (channels, height, width)", "sequence": "channels"}[self.kind]
+            raise DataFormatError(f"its samples have {list(test_width)} {what}, the training data's {list(width)}", source)
+        if X is None:
+            X = np.concatenate([self.X, X_test])
+        y_test = np.asarray(y_test)
+        unseen = np.setdiff1d(y_test.astype(str), self.y.astype(str))
+        if len(unseen):
+            from ..errors import warn_caller
+
+            warn_caller(f"{source}: label(s) {unseen[:5].tolist()} are in the test set but not in the training data: "
+                        "no classifier can predict them, so every such sample counts as an error", UserWarning)
+        if self.y.dtype.kind == "U" and y_test.dtype.kind != "U":  # the test's 1 is the training's "1"
+            y_test = y_test.astype(str)
+        by_text = {str(v): v for v in np.unique(self.y)}
+        if y_test.dtype.kind == "U" and self.y.dtype.kind != "U" and all(t in by_text for t in y_test):
+            y_test = np.array([by_text[t] for t in y_test], dtype=self.y.dtype)  # and the test's "1" its 1
+        y = np.concatenate([self.y, y_test])
+        n = len(self.y)
+        split = {**(self.split or {"train": np.arange(n)}), "test": np.arange(n, len(y))}
+        extras = {k: list(v) + list((extras or {})[k]) for k, v in self.extras.items() if k in (extras or {})}
+        counts = dict(self.meta.get("imputed", {}))
+        for k, v in (imputed or {}).items():
+            counts[k] = counts.get(k, 0) + int(v)
+        meta = {**self.meta, "test_source": source, "split": f"tested on {source}, which training never sees",
+                **({"imputed": counts} if counts else {})}
+        # a fixed split: validation is carved from training by class, not by groups
+        return replace(self, X=X, y=y, groups=None, split=split, meta=meta, extras=extras)
+
     def summary(self) -> str:
         if self.kind == "sequence":
             span = sorted({str(f(len(s) for s in self.X)) for f in (min, max)}, key=int)

@@ -15,7 +15,8 @@ IMAGES_MANIFEST = "images.json"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
-def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = None, anywhere: bool = False) -> Dataset:
+def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = None, anywhere: bool = False,
+                      mode: str | None = None) -> Dataset:
     """``path/<class>/<image>`` → an image :class:`Dataset`, labels from the sub-folder names,
     each class's images at any depth below its folder (as torchvision's ``ImageFolder`` reads
     them); ``anywhere``: every image under ``path`` (unlabeled data: labels are the folders they
@@ -28,7 +29,9 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     most common size in the folder. All-grey folders load as (N, H, W) uint8; if any image has
     colour, all load as (N, 3, H, W) RGB. Grey images of more than 8 bits (16-bit PNG or TIFF,
     as scanners and microscopes write them) keep their depth: (N, H, W) uint16, 8-bit ones among
-    them scaled by 257, or float32 where any holds floats.
+    them scaled by 257, or float32 where any holds floats. ``mode``: read them in this one instead
+    (``meta["mode"]`` of another folder: "L", "RGB", "I;16" or "F"), as a test set is read as its
+    training set was.
     """
     from PIL import Image, UnidentifiedImageError
 
@@ -63,7 +66,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         except (UnidentifiedImageError, OSError) as e:
             raise DataFormatError(f"cannot read image ({e})", str(f)) from None
         labels.append(label)
-    X, mode, (h, w) = stack(images, (size, size) if isinstance(size, int) else size)
+    X, mode, (h, w) = stack(images, (size, size) if isinstance(size, int) else size, mode)
     meta = {"source": str(root), "resized_to": [h, w], "mode": mode}
     return Dataset(name=root.name, X=X, y=np.array(labels), kind="image", meta=meta,
                    extras={"files": [str(f) for _, f in files]})
