@@ -243,6 +243,12 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert "a CSV is written for a model trained on a CSV table" in capsys.readouterr().err
     assert main(["augment", "--model", str(model), "--data", str(data), "--out", str(data / "d3")]) == 1  # the user's
     assert "vaeaug did not write" in capsys.readouterr().err and len(list((data / "d3").iterdir())) == 14
+    colour = tmp_path / "colour" / "d7"  # a folder of colour images, read grey as the model's were
+    colour.mkdir(parents=True)
+    Image.fromarray(X[np.flatnonzero(y == 7)[0]]).convert("RGB").save(colour / "c.png")
+    assert main(["augment", "--model", str(model), "--data", str(colour.parent), "--out", str(tmp_path / "from-colour"),
+                 "--per-sample", "1", "--compose", "none", "--quiet"]) == 0, capsys.readouterr().err
+    assert load_image_folder(tmp_path / "from-colour").X.shape == (1, 8, 8)
     table = tmp_path / "table"
     np.savez(tmp_path / "t.npz", X=X[:40].reshape(40, -1) / 255.0, y=y[:40] % 2)
     assert main(["train", "--data", str(tmp_path / "t.npz"), "--data-kind", "vector", "--out", str(table), *tiny]) == 0
@@ -322,8 +328,8 @@ def test_train_takes_unlabeled_samples_as_the_training_data_comes(tmp_path, digi
         for i in np.flatnonzero(y == label)[:8]:
             Image.fromarray(X[i]).save(data / f"d{label}" / f"s{i}.png")
     pool.mkdir(parents=True)
-    for i in range(12):
-        Image.fromarray(X[100 + i]).save(pool / f"u{i}.png")
+    for i in range(12):  # a colour image among them is read grey, as the training images are
+        Image.fromarray(X[100 + i]).convert("RGB" if i == 0 else "L").save(pool / f"u{i}.png")
     assert main(["train", "--data", str(data), "--unlabeled", str(tmp_path / "pool"), "--out", str(tmp_path / "m"),
                  *tiny[:-1]]) == 0
     assert "with 12 unlabeled samples" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from .cli_data import (
     add_image_size_arg,
     augment_data,
     frame_table,
+    image_mode,
     is_csv,
     is_folder,
     keep_table,
@@ -170,9 +171,11 @@ def _augment(args) -> int:
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
     args.compose = aug.compose_ if args.compose in (None, "auto") else args.compose
+    pre = aug.vae_.preprocessor
     arrays, table = augment_data(args.data, args.model, args.out, args.label, bool(args.shard_size),
                                  tuple(aug.vae_.config.input_shape[-2:]) if images else None, args.header,
-                                 aug.classes_, frame_table(aug, args.data, args.label, args.header))
+                                 aug.classes_, frame_table(aug, args.data, args.label, args.header),
+                                 image_mode(pre.shape_, pre.dtype_) if images else None)
     if args.shard_size:
         if isinstance(arrays["X"], list):
             raise ValueError("--shard-size streams arrays; ragged sequences are written to one .npz (drop "

@@ -154,11 +154,13 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
     """``train --unlabeled``: samples without labels, read as the training data was: an .npz's X
     (or X_values and X_lengths), a CSV with the training table's columns (a label column is
     ignored), a long CSV with the training file's id, time and channel columns, or every image
-    under a folder, at the training images' size."""
+    under a folder, at the training images' size and in their mode (grey or colour)."""
     if Path(path).is_dir():
         from .data import load_image_folder
 
-        return load_image_folder(path, tuple(np.shape(arrays["X"])[-2:]), anywhere=True).X
+        X = arrays["X"]
+        return load_image_folder(path, tuple(np.shape(X)[-2:]), anywhere=True,
+                                 mode=image_mode(np.shape(X)[1:], X.dtype)).X
     if is_csv(path) and table is not None and "sequences" in table:  # a long CSV read as train's, labels or not
         q = table["sequences"]
         return list(long_csv(path, q["id"], None, q["time"], channels=q["channels"], labelled=False).X)
@@ -185,8 +187,8 @@ def with_test_data(ds, path, header: bool | None = None, sequence_id: str | None
             raise ValueError(f"--test {path}: the training data are images, so give a folder of class folders")
         from .data import load_image_folder
 
-        t = load_image_folder(path, tuple(ds.meta["resized_to"]), mode=ds.meta["mode"]) \
-            if "mode" in ds.meta else load_image_folder(path, tuple(np.shape(ds.X)[-2:]))
+        t = load_image_folder(path, tuple(np.shape(ds.X)[-2:]),
+                              mode=ds.meta.get("mode") or image_mode(np.shape(ds.X)[1:], ds.X.dtype))
         return ds.with_test(t.X, t.y, str(path), extras=t.extras)
     if sequence_id is not None:
         t = long_csv(path, sequence_id, ds.meta["label"], time, channels=ds.meta["channels"])
@@ -227,14 +229,25 @@ def keep_table(model, table: dict | None) -> None:
             p.unlink()
 
 
-def image_folder(path, size: tuple[int, int] | None = None) -> dict:
+def image_mode(shape: tuple[int, ...], dtype) -> str | None:
+    """The mode a folder's images are read in to match images of one ``shape`` ((H, W) or (C, H, W))
+    and ``dtype``, as :func:`~vaeaug.data.load_image_folder` reads them: grey bytes "L", "RGB",
+    16-bit "I;16", float "F"; ``None`` for others (a folder cannot give them)."""
+    dtype, grey = np.dtype(dtype), len(shape) == 2 or (len(shape) == 3 and shape[0] == 1)
+    if dtype == np.uint8:
+        return "L" if grey else "RGB" if len(shape) == 3 and shape[0] == 3 else None
+    return {np.dtype(np.uint16): "I;16", np.dtype(np.float32): "F"}.get(dtype) if grey else None
+
+
+def image_folder(path, size: tuple[int, int] | None = None, mode: str | None = None) -> dict:
     """A folder of class sub-folders as X, y and each image's name (``names``): its file stem, with
-    the folders below its class folder where it lies deeper (``batch1/a``, written there too)."""
+    the folders below its class folder where it lies deeper (``batch1/a``, written there too);
+    ``mode``: read in it (a model's, :func:`image_mode`), colour or grey as the folder holds them."""
     from collections import Counter
 
     from .data import load_image_folder
 
-    ds = load_image_folder(path, size)
+    ds = load_image_folder(path, size, mode=mode)
     files = [(str(label), Path(f).relative_to(Path(path) / str(label))) for f, label in zip(ds.extras["files"], ds.y)]
     twice = Counter((c, f.with_suffix("")) for c, f in files)  # a.png beside a.jpg: named by their whole names
     return {"X": ds.X, "y": ds.y, "names": np.array([f.as_posix() if twice[c, f.with_suffix("")] > 1
@@ -255,10 +268,11 @@ def frame_table(aug, path, label: str | None, header: bool | None) -> dict | Non
 
 
 def augment_data(path, model, out, label: str | None, sharded: bool, image_size: tuple[int, int] | None = None,
-                 header: bool | None = None, classes=None, frame: dict | None = None) -> tuple[dict, dict | None]:
+                 header: bool | None = None, classes=None, frame: dict | None = None,
+                 image_mode: str | None = None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
-    the model's ``image_size`` (H, W); a CSV with a header row or without one as the training
+    the model's ``image_size`` (H, W) and ``image_mode``; a CSV with a header row or without one as the training
     file was, unless ``header`` says, its labels among ``classes`` (the model's). ``frame``: the
     table of a model fitted in Python on a DataFrame (:func:`frame_table`)."""
     table, long_ = model_table(model) or frame, model_sequences(model)
@@ -278,7 +292,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
     if Path(path).is_dir():
         if image_size is None:
             raise ValueError(f"--data {path} is a folder of images, but {model} was not trained on images")
-        return image_folder(path, image_size), None
+        return image_folder(path, image_size, image_mode), None
     if not is_csv(path):
         return load_arrays(path), table
     from .data.csvfiles import read_csv_with
