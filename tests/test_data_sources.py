@@ -603,3 +603,19 @@ def test_a_test_set_of_ones_own_is_the_split_scored_and_validation_comes_from_tr
     seqs = Dataset("s", [rng.normal(size=(t, 2)) for t in (5, 6, 7, 8)], np.array([0, 0, 1, 1]), "sequence")
     both = seqs.with_test([rng.normal(size=(9, 2))], np.array(["1"]), "t.ts")  # labels read as text: the same 1
     assert len(both.X) == 5 and both.X[4].shape == (9, 2) and both.y.tolist() == [0, 0, 1, 1, 1]
+
+
+@pytest.mark.filterwarnings("ignore:missing values imputed")
+def test_a_test_frame_is_read_as_the_training_frame_and_its_missing_cells_at_the_training_medians():
+    import pandas as pd
+
+    from vaeaug.data import Dataset
+
+    frame = pd.DataFrame({"size": [1.0, 2.0, 3.0, 4.0, np.nan, 6.0], "colour": list("rgbrgb")})
+    ds = Dataset("mine", frame, np.array([0, 1] * 3), "vector")
+    test = pd.DataFrame({"colour": ["g", "r"], "size": [np.nan, 10.0]})  # its columns in another order
+    _, _, part = ds.with_test(test, pd.Series([1, 0]), "test").train_val_test()
+    np.testing.assert_array_equal(part.X, ds.encoder.transform_frame(test.fillna({"size": 3.0})))
+    numbers = Dataset("n", pd.DataFrame({"a": [1.0, 2.0, 9.0], "b": [0.0, 1.0, 2.0]}), np.array([0, 1, 0]), "vector")
+    joined = numbers.with_test(pd.DataFrame({"a": [np.nan], "b": [5.0]}), [1], "test")
+    assert joined.X[-1].tolist() == [2.0, 5.0] and joined.meta["imputed"] == {"a": 1}

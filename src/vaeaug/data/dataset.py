@@ -134,6 +134,15 @@ class Dataset:
                              "give a test set once")
         if len(X_test) == 0:
             raise DataFormatError("holds no samples to test on", source)
+        from ..frames import frame_numbers, is_frame
+        from ..polarsframes import to_pandas
+
+        X_test, y_test = to_pandas(X_test), to_pandas(y_test)
+        names = [str(c) for c in X_test.columns] if is_frame(X_test) else None
+        if is_frame(X_test) and self.kind == "vector":  # a frame's columns, encoded as the training frame's were
+            X_test = self.encoder.transform_frame(X_test) if getattr(self.encoder, "frame_columns_", None) \
+                else frame_numbers(X_test)
+        y_test = y_test.to_numpy() if hasattr(y_test, "to_numpy") else y_test
         if self.kind == "sequence":
             X_test = _samples_array(list(X_test), "sequence")
             width, test_width = self.X[0].shape[1:], X_test[0].shape[1:]
@@ -145,6 +154,14 @@ class Dataset:
         if width != test_width:
             what = {"vector": "features", "image": "pixels (channels, height, width)", "sequence": "channels"}[self.kind]
             raise DataFormatError(f"its samples have {list(test_width)} {what}, the training data's {list(width)}", source)
+        if X is None and self.kind == "vector":  # missing cells at the training medians (which filling them kept)
+            from ..missing import filled, mask_of
+
+            mask = mask_of(X_test)
+            if mask is not None:
+                X_test = filled(X_test.astype(np.float64), np.median(self.X, axis=0))
+                counts = {(names[j] if names else str(j)): int(n) for j, n in enumerate(mask.sum(axis=0)) if n}
+                imputed = {**(imputed or {}), **counts}
         if X is None:
             X = np.concatenate([self.X, X_test])
         y_test = np.asarray(y_test)
