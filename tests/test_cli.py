@@ -227,6 +227,9 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     model, out = tmp_path / "model", tmp_path / "new"
     tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
     assert main(["train", "--data", str(data), "--out", str(model), *tiny]) == 0
+    capsys.readouterr()
+    assert main(["info", "--model", str(model)]) == 0  # the images as given, not the model's (1, 8, 8)
+    assert "data      grey images of 8×8 pixels (uint8); 2 classes (d3, d7)" in capsys.readouterr().out
     for per_sample in ("2", "1"):
         assert main(["augment", "--model", str(model), "--data", str(data), "--out", f"{out}/", "--per-sample",
                      per_sample, "--compose", "affine", "--quiet"]) == 0, capsys.readouterr().err

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 #: What ``train`` and ``info`` say of a model nothing watched (one sample a class: no validation set).
 UNWATCHED = "no validation set (one sample a class): the last epoch's weights kept"
 
@@ -24,6 +26,9 @@ def model_summary(aug, model) -> dict:
         "model": str(model), "vaeaug_version": written_by, "kind": aug.vae_.kind,
         "input_shape": list(getattr(aug, "image_shape_", ()) or c.input_shape),
         "layout": getattr(aug, "layout_", None),
+        # an image model's samples as given: (H, W) grey or (C, H, W), and their dtype
+        "image": {"shape": list(aug.vae_.preprocessor.shape_), "dtype": np.dtype(aug.vae_.preprocessor.dtype_).name}
+        if aug.vae_.kind == "image" and not getattr(aug, "image_shape_", ()) else None,
         "classes": [str(v) for v in aug.classes_],
         "csv_label": table["label"] if table else None,
         "csv_columns": list(table["encoder"].columns_) if table else None,
@@ -61,6 +66,17 @@ def _missing_cells(aug, table: dict | None) -> str | None:
     return "table" if aug._table() is not None else None
 
 
+def _images(shape: list[int], dtype: str, layout: str | None) -> str:
+    """An image model's samples in words: "grey images of 8×8 pixels (uint8)", "RGB images ...",
+    with the array layout where it is not the plain one."""
+    *c, h, w = shape
+    channels = c[0] if c else 0
+    kind = {0: "grey", 1: "grey", 3: "RGB"}.get(channels, f"{channels}-channel")
+    form = ("(N, H, W, C)" if layout == "channels_last" else f"(N, {channels}, H, W)" if channels == 1
+            else "")
+    return f"{kind} images of {h}×{w} pixels ({dtype}{', ' + form if form else ''})"
+
+
 def describe(s: dict) -> list[str]:
     """The summary as the lines ``vaeaug info`` prints."""
     g, t, v = s["generates"], s["training"], s["vae"]
@@ -91,6 +107,8 @@ def describe(s: dict) -> list[str]:
                 f"channels ({named}), labelled by {q['label']!r}; resampled to {shape[1]} steps in the model")
     elif s["kind"] == "sequence":
         what = f"sequences of {shape[0]} channels, resampled to {shape[1]} steps in the model"
+    elif s.get("image"):
+        what = _images(s["image"]["shape"], s["image"]["dtype"], s.get("layout"))
     else:
         what = (f"images of shape {shape[1:] + shape[:1]}, channels last" if s.get("layout") == "channels_last"
                 else f"{s['kind']}s of shape {shape}")
