@@ -558,3 +558,30 @@ def test_the_experiment_reads_a_wide_table_as_sequences_under_data_kind_sequence
                             for i, c in enumerate((1, 0) * 10)))  # a column of categories
     with pytest.raises(DataFormatError, match="holds numbers only; this one has columns of categories"):
         load_path(wide, label="0", kind="sequence")
+
+
+def test_augment_writes_a_ts_file_that_reads_back_and_refuses_what_no_file_of_its_suffix_holds(tmp_path, capsys):
+    """``--out new.ts``: the series and their labels in the UCR/UEA format (an .npz under a .ts
+    name before); a suffix augment cannot write, or a .ts for images, is refused before any work."""
+    pytest.importorskip("aeon", reason="time-series data needs vaeaug[timeseries]")
+    from vaeaug.cli import main
+    from vaeaug.data import load_ts
+
+    X, y = waves(6, seed=1)
+    _write_ts(tmp_path / "waves_TRAIN.ts", X, y)
+    model, out = tmp_path / "m", tmp_path / "new.ts"
+    assert main(["train", "--data", str(tmp_path / "waves_TRAIN.ts"), "--out", str(model), "--epochs", "2",
+                 "--latent-dim", "4", "-q"]) == 0
+    assert main(["augment", "--model", str(model), "--data", str(tmp_path / "waves_TRAIN.ts"), "--out", str(out),
+                 "--per-sample", "2", "--compose", "none", "--include-original", "-q"]) == 0
+    back = load_ts(out)
+    assert len(back.X) == 3 * len(X) and back.X[0].shape == X[0].shape and sorted(set(back.y)) == ["0", "1"]
+    np.testing.assert_allclose(back.X[0], X[0], atol=1e-5)  # the inputs first, as they were
+    assert main(["augment", "--model", str(model), "--data", str(tmp_path / "waves_TRAIN.ts"),
+                 "--out", str(tmp_path / "new.json")]) == 1
+    assert "not a .json file" in capsys.readouterr().err
+    np.savez(tmp_path / "v.npz", X=np.random.default_rng(0).normal(size=(30, 4)), y=np.arange(30) % 2)
+    assert main(["train", "--data", str(tmp_path / "v.npz"), "--out", str(tmp_path / "v"), "--epochs", "1", "-q"]) == 0
+    assert main(["augment", "--model", str(tmp_path / "v"), "--data", str(tmp_path / "v.npz"),
+                 "--out", str(tmp_path / "v.ts")]) == 1
+    assert "makes vectors: write an .npz" in capsys.readouterr().err and not (tmp_path / "v.ts").exists()

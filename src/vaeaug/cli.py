@@ -167,6 +167,13 @@ def _augment(args) -> int:
     as_images = images and not args.shard_size and is_folder(args.out)  # a folder of PNG files per class
     if not args.shard_size and Path(args.out).is_dir() and not as_images:
         raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
+    suffix = Path(args.out).suffix.lower()
+    if not (args.shard_size or as_images or is_csv(args.out)) and suffix not in ("", ".npz", ".ts"):
+        raise ValueError(f"--out {args.out}: augment writes an .npz (X, y, source, moved), a .csv (a table's model), "
+                         f"a .ts file (a sequence model's) or a folder of images, not a {suffix} file")
+    if suffix == ".ts" and (aug.vae_.kind != "sequence" or args.shard_size):
+        raise ValueError(f"--out {args.out}: a .ts file holds sequences, written whole (no --shard-size)"
+                         + ("" if aug.vae_.kind == "sequence" else f"; {args.model} makes {aug.vae_.kind}s: write an .npz"))
     args.small_classes = small_class_rule(args.small_classes, args.method)  # as generate(X, y): no --method, no refusal
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample
@@ -413,7 +420,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(images), time_warp (sequences), or none; auto, the default: the model's own compose_")
     a.add_argument("--include-original", action="store_true", help="write the inputs too, before the synthetic samples")
     a.add_argument("--out", help=".npz to write (X, y, source, moved); a .csv of the table's columns for a model "
-                                 "trained on a CSV; a folder with --shard-size; for an image model, a folder "
+                                 "trained on a CSV; a .ts file (the series and labels) for a sequence model; a "
+                                 "folder with --shard-size; for an image model, a folder "
                                  "(FOLDER/ or no suffix) of OUT/<label>/<source>-vae-<k>.png files")
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "

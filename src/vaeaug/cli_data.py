@@ -311,7 +311,8 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
     source's own name for the first ``n_original``), else an .npz with each sample's source row and
     whether it is a moved copy. ``names``: the inputs' file stems (default: their row numbers);
     ``times``: a long CSV's time stamps per input, each sample written at its source's; ``missing``:
-    a CSV's missing cells per sample written (rows × columns) and the file's mark for them."""
+    a CSV's missing cells per sample written (rows × columns) and the file's mark for them. A
+    ``.ts`` out holds the sequences and their labels (UCR/UEA format)."""
     if images:
         from .data.images import write_image_folder
 
@@ -328,6 +329,11 @@ def write_samples(out, X_new, y_new, source, moved, table: dict | None, images: 
 
         write_csv(out, table["encoder"], X_new, y_new, label=table["label"], header=table["header"],
                   exact_rows=n_original, missing=missing)
+        return
+    if Path(out).suffix.lower() == ".ts":  # sequences in the UCR/UEA format: the series and their labels
+        from .data.timeseries import write_ts
+
+        write_ts(out, X_new, y_new)
         return
     from .fileio import pack_ragged, save_npz
 

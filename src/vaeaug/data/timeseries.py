@@ -84,3 +84,22 @@ def load_ts(path: str | Path, test_path: str | Path | None = None) -> Dataset:
             raise DataFormatError(f"series {bad} holds missing or non-finite values: impute them first", str(p))
         parts.append((X, y))
     return _dataset(Path(path).stem.removesuffix("_TRAIN"), parts, {"source": str(path)})
+
+
+def write_ts(path: str | Path, X, y) -> None:
+    """Labelled sequences (a list of (T_i, C) arrays, or (N, T, C)) as a ``.ts`` file (UCR/UEA
+    format) written by aeon, so that aeon, sktime and :func:`load_ts` read it; its problem name is
+    the file's stem. Written beside ``path`` and moved into place, so a failed write leaves none."""
+    import tempfile
+
+    from ..fileio import atomic_write_bytes
+
+    path = Path(path)
+    labels = np.asarray(y).astype(str)
+    spaced = [v for v in np.unique(labels) if not v or any(c.isspace() for c in v)]
+    if spaced:  # the format lists the classes on one line, space-separated
+        raise ValueError(f"a .ts file cannot hold the label(s) {spaced[:3]} (blank or with spaces): write an .npz")
+    series = [np.ascontiguousarray(np.asarray(s, dtype=np.float64).T) for s in X]
+    with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as tmp:
+        _aeon().save_to_ts_file(series, labels, label_type="classification", path=tmp, problem_name=path.stem)
+        atomic_write_bytes(path, (Path(tmp) / f"{path.stem}.ts").read_bytes())
