@@ -269,12 +269,12 @@ def frame_table(aug, path, label: str | None, header: bool | None) -> dict | Non
 
 def augment_data(path, model, out, label: str | None, sharded: bool, image_size: tuple[int, int] | None = None,
                  header: bool | None = None, classes=None, frame: dict | None = None,
-                 image_mode: str | None = None) -> tuple[dict, dict | None]:
+                 mode: str | None = None) -> tuple[dict, dict | None]:
     """``augment``'s arrays, and the model's table where it was trained on a CSV; a CSV in or out
     needs that table (and a CSV out, one file rather than shards). A folder of images is read at
-    the model's ``image_size`` (H, W) and ``image_mode``; a CSV with a header row or without one as the training
-    file was, unless ``header`` says, its labels among ``classes`` (the model's). ``frame``: the
-    table of a model fitted in Python on a DataFrame (:func:`frame_table`)."""
+    the model's ``image_size`` (H, W) and ``mode`` (:func:`image_mode`); a CSV with a header row or
+    without one as the training file was, unless ``header`` says, its labels among ``classes`` (the
+    model's). ``frame``: the table of a model fitted in Python on a DataFrame (:func:`frame_table`)."""
     table, long_ = model_table(model) or frame, model_sequences(model)
     if long_ is not None:  # a long CSV of sequences in, and out
         if is_csv(out) and sharded:
@@ -292,7 +292,7 @@ def augment_data(path, model, out, label: str | None, sharded: bool, image_size:
     if Path(path).is_dir():
         if image_size is None:
             raise ValueError(f"--data {path} is a folder of images, but {model} was not trained on images")
-        return image_folder(path, image_size, image_mode), None
+        return image_folder(path, image_size, mode), None
     if not is_csv(path):
         return load_arrays(path), table
     from .data.csvfiles import read_csv_with
