@@ -619,3 +619,18 @@ def test_a_test_frame_is_read_as_the_training_frame_and_its_missing_cells_at_the
     numbers = Dataset("n", pd.DataFrame({"a": [1.0, 2.0, 9.0], "b": [0.0, 1.0, 2.0]}), np.array([0, 1, 0]), "vector")
     joined = numbers.with_test(pd.DataFrame({"a": [np.nan], "b": [5.0]}), [1], "test")
     assert joined.X[-1].tolist() == [2.0, 5.0] and joined.meta["imputed"] == {"a": 1}
+
+
+def test_with_test_file_reads_a_test_csv_by_the_training_table_and_refuses_another_kind(tmp_path):
+    from vaeaug.data import Dataset, with_test_file
+
+    (tmp_path / "train.csv").write_text("w,colour,label\n" + "".join(
+        f"{i},{'red' if i % 3 else 'blue'},{'ab'[i % 2]}\n" for i in range(20)))
+    (tmp_path / "test.csv").write_text("label,colour,w,extra\nb,blue,,x\na,red,4,y\n")  # any order, a column more
+    ds = load_csv(tmp_path / "train.csv")
+    _, _, test = with_test_file(ds, tmp_path / "test.csv").train_val_test()
+    np.testing.assert_array_equal(test.X, ds.encoder.transform([["9.5", "blue"], ["4", "red"]]))  # w's median 9.5
+    assert test.y.tolist() == ["b", "a"]
+    np.savez(tmp_path / "pictures.npz", X=np.zeros((4, 10, 10)), y=np.arange(4))
+    with pytest.raises(ValueError, match="holds images, but the training data a table"):
+        with_test_file(Dataset("mine", np.zeros((4, 2)), np.arange(4), "vector"), tmp_path / "pictures.npz")

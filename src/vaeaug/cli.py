@@ -23,7 +23,6 @@ from .cli_data import (
     long_csv,
     training_data,
     unlabeled_data,
-    with_test_data,
     write_samples,
 )
 from .cli_info import UNWATCHED
@@ -238,7 +237,7 @@ DEFAULT_DATASET = "ujipen-v1"
 
 
 def _load_data(args):
-    from .data import load_dataset, load_path
+    from .data import load_dataset, load_path, with_test_file
 
     if args.data and args.dataset:
         raise ValueError("give --dataset NAME or --data PATH, not both")
@@ -259,7 +258,7 @@ def _load_data(args):
         ds = load_path(args.data, label=args.label, kind=getattr(args, "data_kind", None), **csv, **size)
     else:
         return load_dataset(args.dataset or DEFAULT_DATASET, path=args.dataset_path)
-    return ds if test is None else with_test_data(ds, test, args.header, args.sequence_id, args.time)
+    return ds if test is None else with_test_file(ds, test, args.header)
 
 
 def cmd_experiment(args) -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .data.images import image_mode
+
 #: Beside a model trained on a CSV table: its label column and the encoder of its columns (JSON).
 TABLE_FILE = "table.json"
 #: Beside a model trained on a long CSV of sequences: its id, time, channel and label columns (JSON).
@@ -176,45 +178,6 @@ def unlabeled_data(path, arrays: dict, table: dict | None):
     return load_arrays(path, required=("X",))["X"]  # as train reads its own .npz or .ts
 
 
-def with_test_data(ds, path, header: bool | None = None, sequence_id: str | None = None, time: str | None = None):
-    """``experiment --test PATH``: ``ds`` (the training data) with PATH's samples as its test split,
-    read as ``ds`` was: a CSV by the training table's encoder (its columns by name, its label column,
-    missing cells at the training medians), a long CSV by its id, time and channel columns, a folder
-    at the training images' size and mode, an .npz's X and y, a .ts file's series."""
-    path = Path(path)
-    if ds.kind == "image":
-        if not path.is_dir():
-            raise ValueError(f"--test {path}: the training data are images, so give a folder of class folders")
-        from .data import load_image_folder
-
-        t = load_image_folder(path, tuple(np.shape(ds.X)[-2:]),
-                              mode=ds.meta.get("mode") or image_mode(np.shape(ds.X)[1:], ds.X.dtype))
-        return ds.with_test(t.X, t.y, str(path), extras=t.extras)
-    if sequence_id is not None:
-        t = long_csv(path, sequence_id, ds.meta["label"], time, channels=ds.meta["channels"])
-        return ds.with_test(list(t.X), t.y, str(path))
-    if ds.encoder is not None and is_csv(path):
-        from .data.csvfiles import read_csv_with
-
-        X, y, (mask, _) = read_csv_with(path, ds.encoder, ds.meta["label"],
-                                        ds.meta["header"] if header is None else header, missing_cells=True)
-        imputed = {c: int(n) for c, n in zip(ds.encoder.columns_, mask.sum(axis=0)) if n}
-        return ds.with_test(X, y, str(path), imputed=imputed)
-    from .data import load_path
-
-    if path.suffix.lower() == ".ts":  # this file alone, whatever its name
-        from .data.timeseries import load_ts
-
-        t = load_ts(path)
-    else:
-        t = load_path(path, kind="sequence" if ds.kind == "sequence" else None,
-                      **({"header": header} if header is not None and is_csv(path) else {}))
-    if t.kind != ds.kind:
-        what = {"image": "images", "vector": "a table", "sequence": "sequences"}
-        raise ValueError(f"--test {path} holds {what[t.kind]}, but the training data {what[ds.kind]}")
-    return ds.with_test(t.X, t.y, str(path), imputed=t.meta.get("imputed"))
-
-
 def keep_table(model, table: dict | None) -> None:
     """Write the table (or a long CSV's columns) beside a saved model, and remove an earlier
     model's other one (``save`` keeps other files)."""
@@ -227,16 +190,6 @@ def keep_table(model, table: dict | None) -> None:
             atomic_write_json(p, content)
         elif p.exists():
             p.unlink()
-
-
-def image_mode(shape: tuple[int, ...], dtype) -> str | None:
-    """The mode a folder's images are read in to match images of one ``shape`` ((H, W) or (C, H, W))
-    and ``dtype``, as :func:`~vaeaug.data.load_image_folder` reads them: grey bytes "L", "RGB",
-    16-bit "I;16", float "F"; ``None`` for others (a folder cannot give them)."""
-    dtype, grey = np.dtype(dtype), len(shape) == 2 or (len(shape) == 3 and shape[0] == 1)
-    if dtype == np.uint8:
-        return "L" if grey else "RGB" if len(shape) == 3 and shape[0] == 3 else None
-    return {np.dtype(np.uint16): "I;16", np.dtype(np.float32): "F"}.get(dtype) if grey else None
 
 
 def image_folder(path, size: tuple[int, int] | None = None, mode: str | None = None) -> dict:

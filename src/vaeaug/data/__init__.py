@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from .builtin import load_digits_dataset
 from .csvfiles import load_csv, write_csv
 from .dataset import DataFormatError, Dataset, per_class_subsample
 from .download import DownloadError, cache_dir, fetch
-from .images import load_image_folder
+from .images import image_mode, load_image_folder
 from .longcsv import load_long_csv, write_long_csv
 from .npzfile import load_npz_dataset
 from .tabular import TableEncoder
@@ -68,6 +70,41 @@ def load_path(path: str | Path, label: str | None = None, kind: str | None = Non
                      "pandas.read_excel(path).to_csv('table.csv', index=False), or read_parquet")
 
 
+def with_test_file(ds: Dataset, path: str | Path, header: bool | None = None) -> Dataset:
+    """``ds`` (a user's data, read from a file) with the samples of ``path`` as its test split
+    (:meth:`Dataset.with_test`), read as ``ds`` was: a CSV by ``ds``'s table encoder (its columns by
+    name, in any order, its label column, missing cells at the training medians), a long CSV by its
+    id, time and channel columns, a folder of class folders at the training images' size and mode,
+    an .npz's X and y, a .ts file's series. ``header``: a CSV's, as :func:`load_csv` takes it
+    (default: the training file's)."""
+    path = Path(path)
+    if ds.kind == "image":
+        if not path.is_dir():
+            raise ValueError(f"test set {path}: the training data are images, so give a folder of class folders")
+        t = load_image_folder(path, tuple(np.shape(ds.X)[-2:]),
+                              mode=ds.meta.get("mode") or image_mode(np.shape(ds.X)[1:], ds.X.dtype))
+        return ds.with_test(t.X, t.y, str(path), extras=t.extras)
+    if ds.kind == "sequence" and "channels" in ds.meta:  # a long CSV's cases
+        t = load_long_csv(path, ds.meta["id"], ds.meta["label"], ds.meta["time"], channels=ds.meta["channels"])
+        return ds.with_test(list(t.X), t.y, str(path))
+    if ds.encoder is not None and is_text_table(path):
+        from .csvfiles import read_csv_with
+
+        X, y, (mask, _) = read_csv_with(path, ds.encoder, ds.meta["label"],
+                                        ds.meta.get("header") if header is None else header, missing_cells=True)
+        imputed = {c: int(n) for c, n in zip(ds.encoder.columns_, mask.sum(axis=0)) if n}
+        return ds.with_test(X, y, str(path), imputed=imputed)
+    if path.suffix.lower() == ".ts":  # this file alone, whatever its name
+        t = load_ts(path)
+    else:
+        t = load_path(path, kind="sequence" if ds.kind == "sequence" else None,
+                      **({"header": header} if header is not None and is_text_table(path) else {}))
+    if t.kind != ds.kind:
+        what = {"image": "images", "vector": "a table", "sequence": "sequences"}
+        raise ValueError(f"test set {path} holds {what[t.kind]}, but the training data {what[ds.kind]}")
+    return ds.with_test(t.X, t.y, str(path), imputed=t.meta.get("imputed"))
+
+
 def _wide_sequences(ds: Dataset) -> Dataset:
     """A table of a row per sequence, its columns the steps (UCR's wide files), as sequences of
     one channel: the experiment then weighs them as sequences (DTW, time-warped copies)."""
@@ -84,5 +121,5 @@ __all__ = [
     "AEON_SETS", "DATASETS", "DataFormatError", "Dataset", "DownloadError", "TableEncoder", "cache_dir", "fetch",
     "load_aeon", "load_csv", "load_dataset", "load_digits_dataset", "load_image_folder", "load_long_csv",
     "load_npz_dataset", "load_path", "load_ts", "load_ujipen_v1", "load_ujipen_v1_trajectories", "load_ujipen_v2",
-    "per_class_subsample", "render", "write_csv", "write_long_csv",
+    "per_class_subsample", "render", "with_test_file", "write_csv", "write_long_csv",
 ]

@@ -72,6 +72,16 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
                    extras={"files": [str(f) for _, f in files]})
 
 
+def image_mode(shape: tuple[int, ...], dtype) -> str | None:
+    """The mode a folder's images are read in to match images of one ``shape`` ((H, W) or (C, H, W))
+    and ``dtype``, as :func:`load_image_folder` reads them: grey bytes "L", "RGB",
+    16-bit "I;16", float "F"; ``None`` for others (a folder cannot give them)."""
+    dtype, grey = np.dtype(dtype), len(shape) == 2 or (len(shape) == 3 and shape[0] == 1)
+    if dtype == np.uint8:
+        return "L" if grey else "RGB" if len(shape) == 3 and shape[0] == 3 else None
+    return {np.dtype(np.uint16): "I;16", np.dtype(np.float32): "F"}.get(dtype) if grey else None
+
+
 def _images_under(folder: Path) -> list[Path]:
     """The image files at any depth below ``folder``, in path order, none hidden or in a hidden folder."""
     return sorted(f for f in folder.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES and f.is_file()
