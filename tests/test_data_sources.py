@@ -634,3 +634,20 @@ def test_with_test_file_reads_a_test_csv_by_the_training_table_and_refuses_anoth
     np.savez(tmp_path / "pictures.npz", X=np.zeros((4, 10, 10)), y=np.arange(4))
     with pytest.raises(ValueError, match="holds images, but the training data a table"):
         with_test_file(Dataset("mine", np.zeros((4, 2)), np.arange(4), "vector"), tmp_path / "pictures.npz")
+
+
+def test_a_table_whose_categories_encode_large_is_said_with_its_widest_columns(tmp_path, monkeypatch):
+    """Each category is a feature: a many-valued column (a city, a product) makes a table of
+    gigabytes, which is said, naming it, rather than found out of memory."""
+    from vaeaug.data import tabular
+
+    monkeypatch.setattr(tabular, "LARGE_ENCODING", 200 * 150 * 8)  # as if these rows were 100,000
+    rows = "".join(f"{i % 7},city{i % 150},{'ab'[i % 2]}\n" for i in range(200))
+    (tmp_path / "t.csv").write_text("n,city,label\n" + rows)
+    with pytest.warns(UserWarning, match=r"its 200 rows encode to 151 features, .* its widest category columns: "
+                                         r"'city' \(150 values\): group their rare values"):
+        load_csv(tmp_path / "t.csv")
+    (tmp_path / "small.csv").write_text("n,city,label\n" + "".join(f"{i},c{i % 5},{'ab'[i % 2]}\n" for i in range(200)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_csv(tmp_path / "small.csv")  # fewer categories, under the size: nothing said

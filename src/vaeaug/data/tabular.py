@@ -49,6 +49,10 @@ LABEL_NAMES = ("class", "label", "target", "y")
 #: Dates in a local form ("03/29/2026", "29.03.26"), which is ambiguous (day or month first), so
 #: not read as dates but said: as categories each date is a column of its own.
 LOCAL_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+#: An encoded table past this size (float64 bytes) is said, with the columns that widen it: each
+#: category is a feature, so 100,000 rows of a 5,000-value column take 4 GB, and the VAE's
+#: float32 copy half as much again, before any offspring.
+LARGE_ENCODING = 2**30
 
 
 def _line(first_line: int | Sequence[int], i: int) -> int:
@@ -164,7 +168,21 @@ class TableEncoder:
             warn_caller(
                 "missing values imputed (median for numbers, most frequent category otherwise): "
                 + ", ".join(f"{k}: {v}" for k, v in self.report_.items()), UserWarning)
+        self._say_size(len(rows), path)
         return self
+
+    def _say_size(self, n_rows: int, path: str | None) -> None:
+        """Warn where the encoded rows take more than :data:`LARGE_ENCODING`, naming the category
+        columns with the most values (one feature each), which grouping or leaving out shrinks."""
+        width = len(self.feature_names)
+        size = n_rows * width * 8
+        if size <= LARGE_ENCODING:
+            return
+        wide = sorted(((len(c), name) for name, c in zip(self.columns_, self.categories_) if c), reverse=True)[:3]
+        named = (f"; its widest category columns: {', '.join(f'{name!r} ({n:,} values)' for n, name in wide)}: group "
+                 "their rare values, or leave out one that names rather than describes") if wide and wide[0][0] > 100 else ""
+        warn_caller(f"{path or 'the table'}: its {n_rows:,} rows encode to {width:,} features, {size / 2**30:.1f} GiB "
+                    f"as float64 (the VAE's float32 copy half as much again){named}", UserWarning)
 
     def _times(self) -> list:
         """Each column's time format (``None``: not a time); an encoder pickled before times: none."""
