@@ -36,17 +36,28 @@ def _is_one_of(cell: np.ndarray, X: np.ndarray) -> bool:
     return bool(np.any(np.abs(np.corrcoef(np.vstack([cell.ravel(), flat]))[0, 1:]) > 0.9999))
 
 
-def test_offspring_of_pictures_stand_beside_their_originals(images):
+def test_offspring_of_pictures_stand_beside_their_originals(images, monkeypatch):
+    """Each method's column holds the VAE's offspring; the move ``generate`` composes beside them
+    (blurred affine copies) has a column of its own (before, every column showed the moved copy)."""
+    from vaeaug import moves
+
     aug, X, y = images
+    assert aug.compose_ == "affine_blur"
+    marker = X[0]  # a move whose every copy is this one training picture (so within the training range)
+    monkeypatch.setitem(moves.MOVES, "affine_blur", lambda part, labels, n, random_state=None: (
+        np.repeat(marker[None], len(part) * n, axis=0), np.repeat(labels, n)))
     fig = plots.plot_offspring(aug, X, y, n_rows=5)
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
     canvas = np.asarray(ax.images[0].get_array())
-    assert canvas.shape == (5 * 9 + 1, 8 * 9 + 1)  # 5 classes × 8 columns of 8×8 pictures
-    assert [t.get_text() for t in ax.get_xticklabels()] == [t for t, _ in plots.OFFSPRING_COLUMNS]
+    assert canvas.shape == (5 * 9 + 1, 9 * 9 + 1)  # 5 classes × 8 columns of 8×8 pictures and the moved copy
+    assert [t.get_text() for t in ax.get_xticklabels()] == [t for t, _ in plots.OFFSPRING_COLUMNS] + [
+        "affine blur copy"]
     assert all(_is_one_of(c, X) for c in _cells(canvas, 8))  # the originals, as they are
     offspring = canvas[1:9, 1 + 2 * 9: 9 + 2 * 9]  # the first noise offspring: a new picture
-    assert not _is_one_of(offspring, X)
+    assert not _is_one_of(offspring, X)  # the VAE's, not the move's copy of X[0]
+    moved = [canvas[1 + r * 9: 9 + r * 9, 1 + 8 * 9: 9 + 8 * 9] for r in range(5)]
+    assert all(_is_one_of(m, marker[None]) for m in moved)  # the move's column: its copies
 
 
 def test_pil_images_and_rows_of_pixels_are_drawn_as_the_pictures_they_are(images, digits):

@@ -166,8 +166,10 @@ def best_scored(selection: dict, method: str) -> tuple[float, str]:
 
 def offspring_panels(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 8) -> tuple[list[list], list[str]]:
     """Originals of up to ``n_rows`` classes, one each, and for each column of
-    :data:`OFFSPRING_COLUMNS` its offspring (the paper's Figure 10): panels (column → samples) and
-    their titles. A method that makes nothing shows its best-scored setting, marked "not used"."""
+    :data:`OFFSPRING_COLUMNS` the VAE's offspring (the paper's Figure 10), then, where the model
+    composes a move (``compose_``), the moved copy ``generate`` adds beside them: panels (column →
+    samples) and their titles. A method that makes nothing shows its best-scored setting, marked
+    "not used"."""
     rng = np.random.default_rng(seed)
     pick_classes = rng.choice(np.unique(y), size=min(n_rows, len(np.unique(y))), replace=False)
     idx = np.array([rng.choice(np.flatnonzero(y == c)) for c in pick_classes])
@@ -182,10 +184,18 @@ def offspring_panels(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 8) -> t
         if getattr(aug, "strength_", {}).get(method, 0) is None:
             strength, decoding = best_scored(aug.selection_, method)
             titles[-1] = f"{title} (not used)"
+        # the VAE's own offspring: with a move composed, generate adds each source's moved copy after them
         Xn, _, codes = aug.generate(_take(X, sel), y[sel], method, 1, strength=strength, decoding=decoding,
-                                    random_state=seed + j, small_classes="skip", return_codes=True)
+                                    random_state=seed + j, small_classes="skip", return_codes=True, compose="none")
         pos = {s: k for k, s in enumerate(sel[codes.source])}
         panels.append([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx])
+    move = getattr(aug, "compose_", "none")
+    if move != "none":
+        Xn, _, codes = aug.generate(_take(X, sel), y[sel], aug.method_, 1, random_state=seed,
+                                    small_classes="skip", return_codes=True)
+        pos = {sel[codes.source[k]]: k for k in np.flatnonzero(codes.moved)}
+        panels.append([Xn[pos[i]] if i in pos else X[i] * 0 for i in idx])
+        titles.append(f"{move.replace('_', ' ')} copy")
     return panels, titles
 
 
