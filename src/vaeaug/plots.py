@@ -215,7 +215,7 @@ def offspring_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 8, pict
         return curve_grid([[p[r] for p in panels] for r in range(len(panels[0]))], titles,
                           "Originals (left) and their offspring")
     stacked = np.stack(imgs, axis=1).reshape(-1, *imgs[0].shape[1:])
-    fig = new_figure(8, 1.1 * len(panels[0]) + 0.6)
+    fig = new_figure(0.95 * len(titles) + 0.4, 1.1 * len(panels[0]) + 0.6)  # 8 inches for 8 columns
     ax = fig.add_subplot()
     ax.imshow(tile(stacked, len(panels[0]), len(titles)), cmap="gray", interpolation="nearest")
     ax.set_xticks([(k + 0.5) * (imgs[0].shape[2] + 1) for k in range(len(titles))])
