@@ -143,3 +143,17 @@ def test_the_figures_leave_pyplot_alone(tmp_path):
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False" and (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_interpolation_strips_are_decoded_as_the_interpolation_offspring_are(images):
+    """A warp-decoded model's strips move each source towards its neighbour's shape (at λ = 0 the
+    source itself), as ``generate``'s interpolation offspring are made; before, they drew the
+    decoder's direct path, which the offspring never take."""
+    aug, X, y = images
+    assert aug.decoding_["interpolation"] == "warp"
+    (ax,) = plots.plot_interpolation(aug, X, y, n_rows=4, steps=5).axes
+    assert ax.get_title().startswith("Interpolation between same-class neighbours, warp decoding")
+    canvas = np.asarray(ax.images[0].get_array())
+    flat = X.reshape(len(X), -1).astype(np.float64)
+    nearest = [np.corrcoef(np.vstack([c.ravel(), flat]))[0, 1:].max() for c in _cells(canvas, 8)]
+    assert min(nearest) > 0.999  # λ = 0: each source, moved by nothing (a direct decode is a blur of it)

@@ -228,9 +228,11 @@ def offspring_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 8, pict
 def strips_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 6, steps: int = 9, picture: Callable = as_images,
                   curves: bool = False) -> Figure | None:
     """Interpolation strips z_i + λ (z_j − z_i), λ from 0 to 1, between same-class samples
-    (Figure 14); with ``curves``, samples that are no pictures (sequences) as curves; ``None`` where
-    no class holds two samples, or (without ``curves``) for samples that are no pictures."""
-    from .latent import interpolate, same_class_neighbours
+    (Figure 14), decoded as the model's interpolation offspring are (``decoding_``: a warp moves
+    sample i towards j's shape, a direct decode draws the decoder's path); with ``curves``, samples
+    that are no pictures (sequences) as curves; ``None`` where no class holds two samples, or
+    (without ``curves``) for samples that are no pictures."""
+    from .latent import SyntheticCodes, interpolate, same_class_neighbours
 
     rng = np.random.default_rng(seed)
     Z = aug.transform(X)
@@ -242,18 +244,30 @@ def strips_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 6, steps: 
     lam = np.linspace(0, 1, steps)
     codes = np.concatenate([interpolate(np.repeat(Z[[i]], steps, 0), np.repeat(Z[[nb[i]]], steps, 0), lam) for i in rows])
     labels = np.repeat(y[rows], steps) if aug.config_.n_classes else None
-    decoded = decode(aug, codes, labels)
+    decoding = getattr(aug, "decoding_", {}).get("interpolation") or "direct"
+    if decoding == "direct":
+        decoded = decode(aug, codes, labels)
+    else:  # moved from each strip's source, as generate's offspring are
+        from .decoding import decode_codes, sources_for
+
+        vae, X_rows = aug.vae_, aug._model_form(aug._cases(_take(X, rows)))[0]
+        y_rows = y[rows] if aug.config_.n_classes else None
+        strip = SyntheticCodes(codes.astype(np.float32), labels if labels is not None else np.repeat(y[rows], steps),
+                               np.repeat(np.arange(len(rows)), steps), np.full(len(codes), -1))
+        decoded = decode_codes(vae, strip, (decoding,), sources_for(vae, X_rows, y_rows, Z[rows], (decoding,)),
+                               aug.warp_settings_, aug.enforce_range)[decoding]  # the model's layout
+    title = f"Interpolation between same-class neighbours, {decoding} decoding"
     imgs = picture(decoded)
     if imgs is None:
         if not curves:
             return None
         return curve_grid([list(decoded[r * steps:(r + 1) * steps]) for r in range(len(rows))],
-                          [f"λ = {v:.2g}" for v in lam], "Interpolation between same-class neighbours")
+                          [f"λ = {v:.2g}" for v in lam], title)
     fig = new_figure(8, 1.0 * len(rows) + 0.5)
     ax = fig.add_subplot()
     ax.imshow(tile(imgs, len(rows), steps), cmap="gray", interpolation="nearest")
     ax.set_axis_off()
-    ax.set_title("Interpolation between same-class neighbours (λ = 0 … 1)")
+    ax.set_title(f"{title} (λ = 0 … 1)")
     return fig
 
 
