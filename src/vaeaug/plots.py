@@ -69,6 +69,7 @@ def curve_grid(rows: list[list[np.ndarray]], titles: list[str], title: str, max_
     colour; each row shares its y range, so that offspring read against their original."""
     n_r, n_c = len(rows), len(rows[0])
     fig = new_figure(1.25 * n_c + 0.6, 0.95 * n_r + 0.8)
+    fig.set_layout_engine("constrained")  # the title above the columns' titles, whatever the rows
     axes = fig.subplots(n_r, n_c, squeeze=False, sharey="row")
     for r, row in enumerate(rows):
         for c, seq in enumerate(row):
