@@ -252,10 +252,9 @@ def strips_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 6, steps: 
         from .decoding import decode_codes, sources_for
 
         vae, X_rows = aug.vae_, aug._model_form(aug._cases(_take(X, rows)))[0]
-        y_rows = y[rows] if aug.config_.n_classes else None
-        strip = SyntheticCodes(codes.astype(np.float32), labels if labels is not None else np.repeat(y[rows], steps),
+        strip = SyntheticCodes(codes.astype(np.float32), np.repeat(y[rows], steps),
                                np.repeat(np.arange(len(rows)), steps), np.full(len(codes), -1))
-        decoded = decode_codes(vae, strip, (decoding,), sources_for(vae, X_rows, y_rows, Z[rows], (decoding,)),
+        decoded = decode_codes(vae, strip, (decoding,), sources_for(vae, X_rows, y[rows], Z[rows], (decoding,)),
                                aug.warp_settings_, aug.enforce_range)[decoding]  # the model's layout
     title = f"Interpolation between same-class neighbours, {decoding} decoding"
     imgs = picture(decoded)
