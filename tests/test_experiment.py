@@ -64,6 +64,10 @@ def test_json_round_trips_and_report_files_are_valid(result):
     assert html.count("data:image/png;base64,") == len(pngs) and "<table>" in html
     md = (out / "report.md").read_text()
     assert "chosen on validation" in md and "| SVM |" in md
+    # each figure says what it draws: the offspring figure, what generate makes and the move beside them
+    captions = [md.split(f"figures/{p.name})\n\n", 1)[1].split("\n", 1)[0] for p in pngs]
+    assert all(c and not c.startswith(("#", "!")) for c in captions)
+    assert "then what `generate` makes of it with each method at the setting `fit` chose" in md
 
 
 def test_the_test_split_is_never_seen_by_fitting_or_selection(digits_ds, result):

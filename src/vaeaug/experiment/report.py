@@ -266,7 +266,8 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     ]
     if beside_paper(result):
         body += ["\n## Beside the paper (Jorge et al. 2018, Table 2, UJI Pen Characters v2)\n", paper_comparison(result)]
-    body += ["\n## Figures\n"] + [f"### {k}\n\n![{k}](figures/{p.name})\n" for k, p in files.items()]
+    said = _captions(augmenter, seed)
+    body += ["\n## Figures\n"] + [f"### {k}\n\n![{k}](figures/{p.name})\n\n{said[k]}\n" for k, p in files.items()]
     body += [f"\nvaeaug {result['vaeaug_version']}, commit {result.get('commit') or 'unknown'}, "
              f"{result['seconds']:.0f} s in all.\n"]
     md = "\n".join(body)
@@ -274,6 +275,28 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     atomic_write_text(out / "report.md", md)
     atomic_write_text(out / "report.html", _html(md, out))
     return {"json": out / "results.json", "markdown": out / "report.md", "html": out / "report.html", **files}
+
+
+def _captions(augmenter, seed: int) -> dict[str, str]:
+    """A line under each figure of the report: what it draws, and how to read it."""
+    decoding = getattr(augmenter, "decoding_", {}).get("interpolation") or "direct"
+    move = getattr(augmenter, "compose_", "none")
+    return {
+        "training curves": f"The VAE's loss per epoch (seed {seed}); the dashed line marks the epoch whose weights "
+                           "were kept.",
+        "latent space": "The training samples' codes (posterior means) on their first two principal axes, by class.",
+        "decoded latent grid": "The decoder's pictures over the plane of the codes (±2 std on its first two "
+                               "principal axes): what the latent space has learned.",
+        "originals and offspring": "Left, one original of each of a few classes; then what `generate` makes of it "
+                                   "with each method at the setting `fit` chose (the random ones drawn twice)"
+                                   + (f"; last, the {move.replace('_', ' ')} copy it adds beside them."
+                                      if move != "none" else "."),
+        "interpolation strips": "z_i + λ (z_j − z_i) from a sample to its nearest same-class neighbour, λ = 0 … 1, "
+                                f"decoded as the interpolation offspring are ({decoding} decoding).",
+        "real and synthetic samples": "Real training samples and each column's synthetic ones on the first two "
+                                      "principal axes of the classifiers' input features.",
+        "accuracy": "Test accuracy gain over real data alone, per classifier and augmenter (mean ± std over seeds).",
+    }
 
 
 def _inline(text: str) -> str:
