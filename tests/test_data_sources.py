@@ -651,3 +651,23 @@ def test_a_table_whose_categories_encode_large_is_said_with_its_widest_columns(t
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_csv(tmp_path / "small.csv")  # fewer categories, under the size: nothing said
+
+
+def test_a_folder_of_train_and_test_folders_is_refused_with_the_command_that_reads_it(tmp_path):
+    """data/train/<class>/ and data/test/<class>/ given as data/: read as classes, "train" against
+    "test" would be learnt without a word; a class that happens to be named "test" still reads."""
+    from PIL import Image
+
+    for part in ("train", "test"):
+        for label in ("cat", "dog"):
+            (tmp_path / "data" / part / label).mkdir(parents=True)
+            Image.fromarray(np.full((8, 8), 9, np.uint8)).save(tmp_path / "data" / part / label / "a.png")
+    with pytest.raises(DataFormatError, match=r"are the data set's parts.*--data .*train \(and to the experiment "
+                                              r"--test .*test\)"):
+        load_image_folder(tmp_path / "data")
+    assert load_image_folder(tmp_path / "data" / "train").y.tolist() == ["cat", "dog"]
+    (tmp_path / "flat" / "test").mkdir(parents=True)  # classes named test and cat, images in them
+    (tmp_path / "flat" / "cat").mkdir()
+    for label in ("test", "cat"):
+        Image.fromarray(np.full((8, 8), 9, np.uint8)).save(tmp_path / "flat" / label / "a.png")
+    assert sorted(load_image_folder(tmp_path / "flat").y.tolist()) == ["cat", "test"]

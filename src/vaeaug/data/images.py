@@ -42,6 +42,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
         files = sorted((f.parent.name, f) for f in _images_under(root))
     else:
         classes = {d.name: _images_under(d) for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")}
+        _refuse_split_folders(root, classes)
         empty = sorted(name for name, found in classes.items() if not found)
         if empty and len(empty) < len(classes):  # a class without images would vanish: said, as ImageFolder does
             raise DataFormatError(f"class folder(s) {empty[:5]} hold no images ({', '.join(sorted(IMAGE_SUFFIXES))}): "
@@ -80,6 +81,26 @@ def image_mode(shape: tuple[int, ...], dtype) -> str | None:
     if dtype == np.uint8:
         return "L" if grey else "RGB" if len(shape) == 3 and shape[0] == 3 else None
     return {np.dtype(np.uint16): "I;16", np.dtype(np.float32): "F"}.get(dtype) if grey else None
+
+
+#: Folder names that hold a data set's parts, not its classes (``data/train/<class>/``, ``data/test/<class>/``).
+SPLIT_FOLDERS = {"train", "training", "test", "testing", "val", "valid", "validation", "dev"}
+
+
+def _refuse_split_folders(root: Path, classes: dict[str, list[Path]]) -> None:
+    """Refuse a folder whose sub-folders are a data set's parts (train/, test/), each of class
+    folders: read as classes, "train" against "test" would be learnt, without a word."""
+    parts = [name for name in classes if name.lower() in SPLIT_FOLDERS]
+    if len(parts) < 2 or len(parts) < len(classes):
+        return
+    nested = [name for name in parts if any(d.is_dir() and not d.name.startswith(".") for d in (root / name).iterdir())]
+    if len(nested) == len(parts):
+        train = next((n for n in parts if n.lower() in ("train", "training")), parts[0])
+        test = next((n for n in parts if n.lower() in ("test", "testing")), None)
+        hint = f"--data {root / train}" + (f" (and to the experiment --test {root / test})" if test else "")
+        raise DataFormatError(f"its sub-folders {sorted(parts)} are the data set's parts, each of class folders, not "
+                              f"its classes: give the parts apart, {hint}; in Python, load_image_folder of each",
+                              str(root))
 
 
 def _images_under(folder: Path) -> list[Path]:
