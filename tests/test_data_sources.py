@@ -655,7 +655,8 @@ def test_a_table_whose_categories_encode_large_is_said_with_its_widest_columns(t
 
 def test_a_folder_of_train_and_test_folders_is_refused_with_the_command_that_reads_it(tmp_path):
     """data/train/<class>/ and data/test/<class>/ given as data/: read as classes, "train" against
-    "test" would be learnt without a word; a class that happens to be named "test" still reads."""
+    "test" would be learnt without a word; a class that happens to be named "test" still reads; a
+    folder around the class folders (one class of sub-folders) is said."""
     from PIL import Image
 
     for part in ("train", "test"):
@@ -671,3 +672,9 @@ def test_a_folder_of_train_and_test_folders_is_refused_with_the_command_that_rea
     for label in ("test", "cat"):
         Image.fromarray(np.full((8, 8), 9, np.uint8)).save(tmp_path / "flat" / label / "a.png")
     assert sorted(load_image_folder(tmp_path / "flat").y.tolist()) == ["cat", "test"]
+    for label in ("cat", "dog"):  # the class folders inside one more folder: one class, "images", said
+        (tmp_path / "wrapped" / "images" / label).mkdir(parents=True)
+        Image.fromarray(np.full((8, 8), 9, np.uint8)).save(tmp_path / "wrapped" / "images" / label / "a.png")
+    with pytest.warns(UserWarning, match=r"its one class folder, 'images', holds its images in 2 sub-folders "
+                                         r"\(cat, dog\): if these are the classes, give --data .*images"):
+        assert load_image_folder(tmp_path / "wrapped").y.tolist() == ["images", "images"]

@@ -43,6 +43,7 @@ def load_image_folder(path: str | Path, size: tuple[int, int] | int | None = Non
     else:
         classes = {d.name: _images_under(d) for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")}
         _refuse_split_folders(root, classes)
+        _say_one_wrapping_folder(root, classes)
         empty = sorted(name for name, found in classes.items() if not found)
         if empty and len(empty) < len(classes):  # a class without images would vanish: said, as ImageFolder does
             raise DataFormatError(f"class folder(s) {empty[:5]} hold no images ({', '.join(sorted(IMAGE_SUFFIXES))}): "
@@ -101,6 +102,22 @@ def _refuse_split_folders(root: Path, classes: dict[str, list[Path]]) -> None:
         raise DataFormatError(f"its sub-folders {sorted(parts)} are the data set's parts, each of class folders, not "
                               f"its classes: give the parts apart, {hint}; in Python, load_image_folder of each",
                               str(root))
+
+
+def _say_one_wrapping_folder(root: Path, classes: dict[str, list[Path]]) -> None:
+    """Warn where the one class folder holds its images in several sub-folders and none beside
+    them: most likely a folder around the class folders (``data/images/<class>/``), read as one
+    class; a class of batches reads so too, hence a word, not a refusal."""
+    if len(classes) != 1:
+        return
+    (name, files), = classes.items()
+    parents = {f.relative_to(root / name).parts[0] for f in files}
+    if len(parents) > 1 and all((root / name / p).is_dir() for p in parents):
+        from ..errors import warn_caller
+
+        warn_caller(f"{root}: its one class folder, {name!r}, holds its images in {len(parents)} sub-folders "
+                    f"({', '.join(sorted(parents)[:4])}{', ...' if len(parents) > 4 else ''}): if these are the "
+                    f"classes, give --data {root / name}", UserWarning)
 
 
 def _images_under(folder: Path) -> list[Path]:
