@@ -678,3 +678,19 @@ def test_a_folder_of_train_and_test_folders_is_refused_with_the_command_that_rea
     with pytest.warns(UserWarning, match=r"its one class folder, 'images', holds its images in 2 sub-folders "
                                          r"\(cat, dog\): if these are the classes, give --data .*images"):
         assert load_image_folder(tmp_path / "wrapped").y.tolist() == ["images", "images"]
+
+
+def test_an_npz_of_column_or_one_hot_labels_reads_as_fit_reads_them(tmp_path):
+    """y saved as a column (N, 1) reads as its labels, with fit's warning; one-hot rows (Keras'
+    to_categorical) are refused naming the file; before, the experiment stopped on an IndexError or
+    a torch error deep in a classifier."""
+    from sklearn.exceptions import DataConversionWarning
+
+    X, labels = np.random.default_rng(0).normal(size=(40, 3)), np.repeat([0, 1], 20)
+    np.savez(tmp_path / "col.npz", X=X, y=labels[:, None])
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        ds = load_npz_dataset(tmp_path / "col.npz")
+    assert ds.y.shape == (40,) and ds.train_val_test()[2].y.ndim == 1
+    np.savez(tmp_path / "onehot.npz", X=X, y=np.eye(2)[labels])
+    with pytest.raises(DataFormatError, match=r"onehot.npz: y is one-hot, shape \(40, 2\)"):
+        load_npz_dataset(tmp_path / "onehot.npz")

@@ -103,6 +103,10 @@ class Dataset:
             self.y = self.y.to_numpy()
         elif isinstance(self.y, (list, tuple)):
             self.y = np.asarray(self.y)
+        if self.y is not None and np.ndim(self.y) != 1:  # a column vector read as fit reads it; one-hot refused
+            from ..validation import check_y
+
+            self.y = check_y(self.y, len(self.X))
         if self.y is not None and len(self.X) != len(self.y):  # (a file read without labels has none)
             raise ValueError(f"X and y have different lengths: {len(self.X)} samples but {len(self.y)} labels")
 

@@ -48,6 +48,14 @@ def load_npz_dataset(path: str | Path, kind: str | None = None) -> Dataset:
             raise DataFormatError(f"has {xk} but no {yk}", str(path))
         if len(a[yk]) != len(X):
             raise DataFormatError(f"{xk} holds {len(X)} samples but {yk} {len(a[yk])} labels", str(path))
+        if a[yk].ndim != 1:  # a column vector is read as its labels; one-hot rows or a matrix are refused
+            from ..validation import check_y
+
+            try:
+                a[yk] = check_y(a[yk], len(X), yk)
+            except ValueError as e:
+                raise DataFormatError(f"{e} (np.savez(path, X=X, {yk}=labels) with a label per sample)",
+                                      str(path)) from None
         parts.append((part, X, a[yk]))
     sequences = kind == "sequence" or any(isinstance(p[1], list) for p in parts)
     if sequences:
