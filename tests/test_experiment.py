@@ -290,3 +290,12 @@ def test_a_users_lists_of_pictures_or_sequences_make_a_dataset():
     keras = np.zeros((9, 8, 8, 3), np.uint8)  # (N, H, W, C): the experiment's moves read channels first
     keras[..., 2] = 7
     assert Dataset("keras", keras, [0, 1, 2] * 3, "image").X[0, 2, 0, 0] == 7
+
+
+def test_too_few_samples_for_three_splits_are_said_with_the_smallest_class():
+    from vaeaug.data import Dataset
+
+    tiny = Dataset("tiny", np.array([[1.0, 2.0], [2.0, 3.0], [7.0, 8.0]]), np.array(["x", "x", "y"]), "vector")
+    with pytest.raises(ValueError, match=r"split of tiny is empty: its 3 samples \(the smallest class, 'y', holds 1\) "
+                                         r"cannot fill .*, or a test set of their own \(--test\)"):
+        run_experiment(tiny, TINY, verbose=0)

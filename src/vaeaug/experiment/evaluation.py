@@ -323,7 +323,12 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
     train, val, test = dataset.train_val_test(random_state=split_seed)
     for part, d in (("training", train), ("validation", val), ("test", test)):
         if len(d) == 0:
-            raise ValueError(f"the {part} split of {dataset.name} is empty")
+            values, counts = np.unique(dataset.y, return_counts=True)
+            raise ValueError(f"the {part} split of {dataset.name} is empty: its {len(dataset)} samples (the "
+                             f"smallest class, {values[counts.argmin()].item()!r}, holds {counts.min()}) cannot fill a "
+                             "training, a validation and a test split; give more samples"
+                             + ("" if dataset.split is not None and "test" in dataset.split else
+                                ", or a test set of their own (--test)"))
     if len(np.unique(train.y)) < 2:
         raise ValueError(f"the training split of {dataset.name} has a single class ({train.y[0]!r}); "
                          "a classifier needs at least two classes")
