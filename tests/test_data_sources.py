@@ -694,3 +694,20 @@ def test_an_npz_of_column_or_one_hot_labels_reads_as_fit_reads_them(tmp_path):
     np.savez(tmp_path / "onehot.npz", X=X, y=np.eye(2)[labels])
     with pytest.raises(DataFormatError, match=r"onehot.npz: y is one-hot, shape \(40, 2\)"):
         load_npz_dataset(tmp_path / "onehot.npz")
+
+
+def test_an_npz_of_keras_or_train_test_split_names_reads_its_parts(tmp_path):
+    """Keras' mnist.npz names its parts x_train, y_train, x_test, y_test; scikit-learn users save
+    X_train, ...: both read as X, y and the fixed test split (before: 'needs arrays X and y')."""
+    from vaeaug.cli_data import load_arrays
+
+    rng = np.random.default_rng(0)
+    parts = {"train": rng.integers(0, 255, (30, 8, 8), dtype=np.uint8), "test": rng.integers(0, 255, (9, 8, 8), dtype=np.uint8)}
+    np.savez(tmp_path / "keras.npz", x_train=parts["train"], y_train=np.arange(30) % 3,
+             x_test=parts["test"], y_test=np.arange(9) % 3)
+    np.savez(tmp_path / "sk.npz", X_train=parts["train"], y_train=np.arange(30) % 3,
+             X_test=parts["test"], y_test=np.arange(9) % 3, X=parts["train"][:3], y=np.arange(3))  # X wins: its own
+    _, _, test = load_npz_dataset(tmp_path / "keras.npz").train_val_test()
+    np.testing.assert_array_equal(test.X, parts["test"])
+    assert len(load_npz_dataset(tmp_path / "sk.npz").split["train"]) == 3
+    assert load_arrays(str(tmp_path / "keras.npz"))["X"].shape == (30, 8, 8)

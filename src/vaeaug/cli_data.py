@@ -109,7 +109,9 @@ def load_arrays(path: str, required: tuple[str, ...] = ("X", "y")) -> dict:
                          "sub-folder per class); from a spreadsheet or Parquet file, write a CSV first: "
                          "pandas.read_excel(path).to_csv('table.csv', index=False), or read_parquet")
 
-    arrays: dict = load_npz(path)
+    from .data.npzfile import with_canonical_keys
+
+    arrays: dict = with_canonical_keys(load_npz(path))  # Keras' x_train, y_train, ... read as X, y
     for name in ("X", "X_val"):
         seqs = unpack_ragged(arrays, name)
         if seqs is not None:

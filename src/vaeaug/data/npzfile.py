@@ -13,6 +13,29 @@ from ..sequences import object_array
 from .dataset import DataFormatError, Dataset
 
 PARTS = (("train", "X", "y"), ("val", "X_val", "y_val"), ("test", "X_test", "y_test"))
+#: Other names the parts go by, read where the file lacks vaeaug's own: Keras' datasets (mnist.npz:
+#: x_train, y_train, x_test, y_test) and scikit-learn's train_test_split habit (X_train, ...).
+KEY_ALIASES = {
+    "X": ("X_train", "x_train", "x"), "y": ("y_train", "Y_train", "Y"),
+    "X_val": ("x_val", "X_valid", "x_valid", "X_validation", "x_validation"),
+    "y_val": ("Y_val", "y_valid", "Y_valid", "y_validation"),
+    "X_test": ("x_test",), "y_test": ("Y_test",),
+}
+
+
+def with_canonical_keys(arrays: dict) -> dict:
+    """``arrays`` (an .npz's) with each part under vaeaug's name (``X``, ``y``, ``X_val``, ...) where
+    the file stores it under another of :data:`KEY_ALIASES` (ragged parts' ``_values`` and
+    ``_lengths`` keys too); a name the file uses itself is kept."""
+    out = dict(arrays)
+    for key, aliases in KEY_ALIASES.items():
+        for suffix in ("", "_values", "_lengths"):
+            if key + suffix in out or (suffix and key in out):
+                continue
+            alias = next((a for a in aliases if a + suffix in out), None)
+            if alias is not None:
+                out[key + suffix] = out.pop(alias + suffix)
+    return out
 
 
 def _samples(a: dict, name: str, path: Path):
@@ -31,11 +54,12 @@ def _as_object(seqs) -> np.ndarray:
 
 def load_npz_dataset(path: str | Path, kind: str | None = None) -> Dataset:
     """An ``.npz`` with ``X`` (N, ...) and ``y`` (N,); optional ``X_val``/``y_val``, ``X_test``/``y_test``
-    fix those parts of the split (a missing part is carved from ``X`` alone). ``kind``:
+    fix those parts of the split (a missing part is carved from ``X`` alone); Keras' ``x_train``,
+    ``x_test``, ... and ``X_train``, ... read as these (:data:`KEY_ALIASES`). ``kind``:
     ``"sequence"`` reads (N, T, C) or (N, T) arrays as sequences; ragged sequences are found by
     their ``X_values``/``X_lengths`` keys; otherwise 2-D is a table, more is images."""
     path = Path(path)
-    a = load_npz(path)
+    a = with_canonical_keys(load_npz(path))
     parts = []
     for part, xk, yk in PARTS:
         X = _samples(a, xk, path)
