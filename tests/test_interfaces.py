@@ -653,3 +653,27 @@ def test_a_categorical_of_dates_keeps_its_dtype_after_a_save_and_a_load(tmp_path
     X_new, _ = VAEAugmenter.load(tmp_path / "m").generate(frame, y)
     assert X_new["when"].dtype == frame["when"].dtype and set(X_new["when"]) <= set(values)
     assert pd.concat([frame, X_new])["when"].dtype == frame["when"].dtype
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # random pictures: nothing to learn
+def test_tensors_in_give_tensors_back_on_the_inputs_device_with_the_arrays_values():
+    """A PyTorch user passes tensors: the samples and labels come back as tensors of their dtype,
+    so that torch.cat([X, X_new]) works; the values are those the arrays give (before: arrays, and
+    a CUDA tensor could not be read at all)."""
+    rng = np.random.default_rng(0)
+    X, y = rng.integers(0, 256, (60, 8, 8), dtype=np.uint8), np.repeat([0, 1, 2], 20)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+    aug = VAEAugmenter(epochs=3, latent_dim=4, hidden_sizes=(8, 16), verbose=0, random_state=0).fit(Xt, yt)
+    X_new, y_new = aug.generate(Xt, yt, random_state=1)
+    want_X, want_y = aug.generate(X, y, random_state=1)
+    assert isinstance(X_new, torch.Tensor) and X_new.dtype == torch.uint8 and isinstance(y_new, torch.Tensor)
+    np.testing.assert_array_equal(X_new.numpy(), want_X)
+    np.testing.assert_array_equal(y_new.numpy(), want_y)
+    assert torch.cat([Xt, X_new]).shape == (60 + len(want_X), 8, 8)
+    Z = aug.transform(Xt)
+    assert isinstance(Z, torch.Tensor) and Z.dtype == torch.float32
+    assert isinstance(aug.inverse_transform(Z, yt), torch.Tensor) and isinstance(aug.reconstruct(Xt, yt), torch.Tensor)
+    X_b, y_b = next(aug.generate_batches(Xt, yt, batch_size=16, random_state=1))
+    assert isinstance(X_b, torch.Tensor) and isinstance(y_b, torch.Tensor)
+    X_res, y_res = aug.fit_resample(Xt, yt)
+    assert isinstance(X_res, torch.Tensor) and len(y_res) == len(X_res)

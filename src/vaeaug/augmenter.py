@@ -29,6 +29,7 @@ from .missing import fill_values, filled, filled_table, is_table, mask_of, resto
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .pictures import is_picture_list, picture_array
 from .polarsframes import polars_in_out
+from .tensors import tensors_in_out
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
@@ -320,6 +321,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """Hold out ``validation_fraction`` of the training set (:func:`~vaeaug.validation.split_validation`)."""
         return split_validation(X, y, self.validation_fraction, self.seed_)
 
+    @tensors_in_out
     @polars_in_out
     def fit(self, X, y, X_val=None, y_val=None, checkpoint_dir: str | os.PathLike | None = None,
             resume: bool = False, *, X_unlabeled=None, estimator=None) -> "VAEAugmenter":
@@ -452,6 +454,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         """``transform``'s width, which names its columns (``get_feature_names_out``, ``set_output``)."""
         return self._vae().config.latent_dim
 
+    @tensors_in_out
     @polars_in_out
     def transform(self, X) -> np.ndarray:
         """Encode ``X`` (N, ...) to the posterior means μ(x): (N, latent_dim) float32; columns
@@ -462,6 +465,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         with work_threads(self.n_jobs, self.n_features_in_):
             return vae.encode(X)
 
+    @tensors_in_out
     def inverse_transform(self, Z, y=None, lengths=None) -> np.ndarray:
         """Decode codes ``Z`` (M, latent_dim) to samples in the input's scale, dtype and shape (the
         likelihood's mean); ``y`` (M,) is needed by a class-conditional decoder. Sequences fitted
@@ -480,6 +484,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         with work_threads(self.n_jobs, self.n_features_in_):
             return self._flat(self._caller_form(vae.to_input(vae.decode(Z, y), self.enforce_range), lengths))
 
+    @tensors_in_out
     @polars_in_out
     def reconstruct(self, X, y=None) -> np.ndarray:
         """Decode the posterior mean of each sample: what the VAE makes of ``X`` (sequences at
@@ -492,6 +497,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         return self._long_out(X_rec, frame, np.arange(len(X_rec)))
 
     # ------------------------------------------------------------------ generation
+    @tensors_in_out
     @polars_in_out
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate(self, X, y, method=None, n_per_sample=None, strength=None, random_state=None,
@@ -558,6 +564,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         X_new = self._long_out(X_new, frame, codes.source)
         return (X_new, y_new, codes) if return_codes else (X_new, y_new)
 
+    @tensors_in_out
     @polars_in_out
     @validate_params(GENERATE_CONSTRAINTS, prefer_skip_nested_validation=True)
     def generate_batches(self, X, y, method=None, n_per_sample=None, strength=None, batch_size=8192,
@@ -632,6 +639,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
                 return
             yield item
 
+    @tensors_in_out
     @polars_in_out
     @validate_params({k: GENERATE_CONSTRAINTS[k] for k in ("method", "n_per_sample", "strength", "random_state",
                                                           "small_classes")}, prefer_skip_nested_validation=True)
@@ -647,6 +655,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         with work_threads(self.n_jobs, self.n_features_in_):
             return generation.codes(self, X, y, method, n, strength, rng, small_classes)
 
+    @tensors_in_out
     @polars_in_out
     def fit_resample(self, X, y):
         """Fit on (X, y), then return originals plus :meth:`generate`'s default offspring.
