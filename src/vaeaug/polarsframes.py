@@ -6,10 +6,11 @@ imported once a caller has given one of its objects."""
 
 from __future__ import annotations
 
-import functools
 import inspect
 
 import numpy as np
+
+from .edges import at_edges
 
 
 def is_polars(obj) -> bool:
@@ -108,18 +109,12 @@ def to_polars(obj, like, like_y):
     return obj
 
 
-def polars_in_out(method):
-    """Decorate a public method so that polars inputs are read as pandas ones and its pandas outputs
-    given back as polars (:func:`to_pandas`, :func:`to_polars`); without polars input, a plain call."""
-    names = list(inspect.signature(method).parameters)[1:]
+def _polars_back(out, given: dict):
+    """``out`` as polars where the caller's ``X`` (a frame, or a list of them) or ``y`` was."""
+    like, like_y = given.get("X"), given.get("y")
+    return to_polars(out, like if _has_polars(like) else None, like_y if is_polars(like_y) else None)
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        if not any(_has_polars(a) for a in (*args, *kwargs.values())):
-            return method(self, *args, **kwargs)
-        given = {**dict(zip(names, args)), **kwargs}
-        like, like_y = given.get("X"), given.get("y")
-        out = method(self, *(to_pandas(a) for a in args), **{k: to_pandas(v) for k, v in kwargs.items()})
-        return to_polars(out, like if _has_polars(like) else None, like_y if is_polars(like_y) else None)
 
-    return wrapper
+#: Decorate a public method so that polars inputs are read as pandas ones and its pandas outputs
+#: given back as polars (:func:`to_pandas`, :func:`to_polars`); without polars input, a plain call.
+polars_in_out = at_edges(_has_polars, to_pandas, _polars_back)

@@ -5,11 +5,12 @@ dtype on the input's device, so that torch users get tensors back as pandas user
 
 from __future__ import annotations
 
-import functools
 import inspect
 import sys
 
 import numpy as np
+
+from .edges import at_edges
 
 
 def is_tensor(obj) -> bool:
@@ -43,20 +44,12 @@ def to_tensors(out, like_X, like_y):
     return _tensor(out, like_X)
 
 
-def tensors_in_out(method):
-    """Decorate a public method so that tensor inputs are read as arrays and its samples and labels
-    are given back as tensors (:func:`to_numpy`, :func:`to_tensors`); without a tensor, a plain call."""
-    names = list(inspect.signature(method).parameters)[1:]
+def _tensors_back(out, given: dict):
+    """``out`` as tensors where the caller's ``X`` (or ``Z``) or ``y`` was one."""
+    X, y = given.get("X", given.get("Z")), given.get("y")
+    return to_tensors(out, X if is_tensor(X) else None, y if is_tensor(y) else None)
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        if not any(is_tensor(a) for a in (*args, *kwargs.values())):
-            return method(self, *args, **kwargs)
-        given = {**dict(zip(names, args)), **kwargs}
-        X, y = given.get("X", given.get("Z")), given.get("y")
-        out = method(self, *(to_numpy(a) for a in args), **{k: to_numpy(v) for k, v in kwargs.items()})
-        if out is self:  # fit
-            return out
-        return to_tensors(out, X if is_tensor(X) else None, y if is_tensor(y) else None)
 
-    return wrapper
+#: Decorate a public method so that tensor inputs are read as arrays and its samples and labels are
+#: given back as tensors (:func:`to_numpy`, :func:`to_tensors`); without a tensor, a plain call.
+tensors_in_out = at_edges(is_tensor, to_numpy, _tensors_back)
