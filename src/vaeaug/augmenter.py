@@ -29,11 +29,11 @@ from .missing import fill_values, filled, filled_table, is_table, mask_of, resto
 from .params import GENERATE_CONSTRAINTS, PARAMETER_CONSTRAINTS, as_seed, check_hidden_sizes, check_strength
 from .pictures import is_picture_list, picture_array
 from .polarsframes import polars_in_out
-from .tensors import tensors_in_out
 from .priors import resolved_compose, resolved_n_per_sample
 from .selection import check_scorer, choose
 from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequences, offspring_at_lengths,
                         score_form, with_channel)
+from .tensors import tensors_in_out
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, is_channels_last,
                          resolve_kind, split_validation, unlabeled_array)

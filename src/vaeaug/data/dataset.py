@@ -175,12 +175,7 @@ class Dataset:
 
             warn_caller(f"{source}: label(s) {unseen[:5].tolist()} are in the test set but not in the training data: "
                         "no classifier can predict them, so every such sample counts as an error", UserWarning)
-        if self.y.dtype.kind == "U" and y_test.dtype.kind != "U":  # the test's 1 is the training's "1"
-            y_test = y_test.astype(str)
-        by_text = {str(v): v for v in np.unique(self.y)}
-        if y_test.dtype.kind == "U" and self.y.dtype.kind != "U" and all(t in by_text for t in y_test):
-            y_test = np.array([by_text[t] for t in y_test], dtype=self.y.dtype)  # and the test's "1" its 1
-        y = np.concatenate([self.y, y_test])
+        y = np.concatenate([self.y, _labels_as(y_test, self.y)])
         n = len(self.y)
         split = {**(self.split or {"train": np.arange(n)}), "test": np.arange(n, len(y))}
         extras = {k: list(v) + list((extras or {})[k]) for k, v in self.extras.items() if k in (extras or {})}
@@ -219,6 +214,17 @@ class Dataset:
         else:
             idx = stratified_split(self.y, val_size, test_size, random_state)
         return tuple(self.subset(idx[k], f"{self.name}[{k}]") for k in ("train", "val", "test"))  # type: ignore[return-value]
+
+
+def _labels_as(y: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Labels ``y`` in the type of labels ``like`` where their text is the same: a test file's 1
+    is the training's "1", and its "1" the training's 1 (a .ts file reads labels as text)."""
+    if like.dtype.kind == "U" and y.dtype.kind != "U":
+        return y.astype(str)
+    by_text = {str(v): v for v in np.unique(like)}
+    if y.dtype.kind == "U" and like.dtype.kind != "U" and all(t in by_text for t in y):
+        return np.array([by_text[t] for t in y], dtype=like.dtype)
+    return y
 
 
 def _samples_array(X: list, kind: str) -> np.ndarray:
