@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 
 import numpy as np
 import pytest
@@ -399,3 +400,18 @@ def test_generate_checks_its_arguments_up_front(fitted_mlp, digits, kwargs, word
         fitted_mlp.generate_batches(X[:10], y[:10], **{"method": "noise", "strength": 0.5, **kwargs})
     with pytest.raises(ValueError, match="'batch_size' parameter of VAEAugmenter.generate_batches"):
         fitted_mlp.generate_batches(X[:10], y[:10], "noise", strength=0.5, batch_size=0)
+
+
+def test_the_training_bar_ends_on_the_epoch_training_stopped_at(digits, capsys):
+    """verbose=2 leaves the bar: its last count is the epochs trained (early stopping included), and
+    its postfix never names a best epoch past the count it shows."""
+    X, y = digits
+    aug = VAEAugmenter(random_state=0, **{**FAST, "epochs": 200, "verbose": 2}, patience=2, kl_warmup=0).fit(X[:200], y[:200])
+    trained = len(aug.history_["train_loss"])
+    assert aug.history_["stopped_early"] and trained < 200
+    states = [s for s in re.split(r"[\r\n]", capsys.readouterr().err) if "training the VAE" in s]
+    assert f"{trained}/200" in states[-1]
+    for s in states:  # e.g. " 34/200 [..., best=40, ...]" drew a best epoch not yet reached
+        shown = re.search(r"(\d+)/200", s)
+        best = re.search(r"best=(\d+)", s)
+        assert best is None or int(best.group(1)) <= int(shown.group(1))

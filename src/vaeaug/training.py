@@ -207,9 +207,9 @@ def train_vae(
             torch.cuda.set_rng_state(st["rng_cuda"])
         if hist.stopped_early:
             start = s.epochs
-    bar = tqdm(range(start, s.epochs), desc=s.desc, disable=s.verbose <= 0, leave=s.verbose > 1, unit="epoch",
-               initial=start, total=s.epochs)
-    for epoch in bar:
+    # counted by hand after each epoch: an iterated bar lags its postfix and misses the epoch it stops on
+    bar = tqdm(desc=s.desc, disable=s.verbose <= 0, leave=s.verbose > 1, unit="epoch", initial=start, total=s.epochs)
+    for epoch in range(start, s.epochs):
         beta = s.beta * min(1.0, (epoch + 1) / s.kl_warmup) if s.kl_warmup > 0 else s.beta
         model.train()
         # per-epoch sums kept on the device: one host sync an epoch, not three a step
@@ -245,7 +245,8 @@ def train_vae(
         hist.train_kl.append(kl_sum / n_seen)
         if X_val is None:  # a fixed number of epochs (the choice's fold models): the last weights
             hist.best_epoch = epoch
-            bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}")
+            bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", refresh=False)
+            bar.update()
             continue
         val = evaluate(model, X_val, Y_val, s.beta)
         hist.val_loss.append(val)
@@ -260,7 +261,8 @@ def train_vae(
                 best_state[k].copy_(v)
         elif epoch + 1 > s.kl_warmup:  # during warm-up β < final β: no verdict yet
             since_best += 1
-        bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1)
+        bar.set_postfix(train=f"{hist.train_loss[-1]:.2f}", val=f"{val:.2f}", best=hist.best_epoch + 1, refresh=False)
+        bar.update()
         stop = s.patience is not None and since_best >= s.patience
         if s.collapse_spread > 0 and epoch + 1 == max(s.kl_warmup, 1) and _spread_max(model, X) < s.collapse_spread:
             hist.collapsed_at, stop = epoch, True
