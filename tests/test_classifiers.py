@@ -34,6 +34,18 @@ def test_mlp_classifier_is_seeded_and_learns(digits):
     assert np.mean(a.predict(Xt) == yt) > 0.85
 
 
+def test_mlp_classifier_learns_under_a_float64_default_dtype(digits):
+    import torch
+
+    X, y, Xt, yt = digits
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # as a user's script may have set it
+    try:
+        assert np.mean(TorchMLPClassifier(hidden=64, epochs=15, random_state=3).fit(X, y).predict(Xt) == yt) > 0.85
+    finally:
+        torch.set_default_dtype(before)
+
+
 def test_feature_scaler_takes_an_empty_set():
     # a method that made nothing hands the experiment (0, ...) arrays
     from vaeaug.experiment.classifiers import FeatureScaler

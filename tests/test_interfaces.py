@@ -677,3 +677,34 @@ def test_tensors_in_give_tensors_back_on_the_inputs_device_with_the_arrays_value
     assert isinstance(X_b, torch.Tensor) and isinstance(y_b, torch.Tensor)
     X_res, y_res = aug.fit_resample(Xt, yt)
     assert isinstance(X_res, torch.Tensor) and len(y_res) == len(X_res)
+
+
+@pytest.fixture
+def float64_default():
+    """torch's default dtype as scientific code often sets it (botorch, gpytorch users)."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
+
+
+@pytest.mark.parametrize("kind", ["table", "images", "sequences", "gru"])
+def test_a_float64_default_dtype_trains_generates_saves_and_loads(digit_images, float64_default, tmp_path, kind):
+    """The models are float32 whatever the default: before, set_default_dtype(torch.float64) gave float64
+    weights and 'Input type (float) and bias type (double) should be the same' in fit."""
+    y = digit_images[1][:120]
+    rng = np.random.default_rng(0)
+    X = {"table": digit_images[0][:120].reshape(120, -1).astype(np.float64), "images": digit_images[0][:120],
+         "sequences": [rng.normal(size=(20, 2)).cumsum(0) for _ in range(120)],
+         "gru": [rng.normal(size=(20, 2)).cumsum(0) for _ in range(120)]}[kind]
+    kw = {"architecture": "gru"} if kind == "gru" else {}
+    aug = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, verbose=0, **kw)
+    aug.fit(X, y, X_unlabeled=X[:30])  # the unlabeled rows' zero label vectors too
+    assert all(p.dtype == torch.float32 for p in aug.vae_.model.parameters())
+    for method in ("noise", "interpolation", "extrapolation"):
+        X_new, y_new = aug.generate(X, y, method=method, n_per_sample=1)
+        assert len(X_new) == len(y_new) >= len(y)
+    aug.inverse_transform(aug.transform(X), y)
+    aug.save(tmp_path / "m")
+    assert len(VAEAugmenter.load(tmp_path / "m").generate(X, y, n_per_sample=1)[0]) >= len(y)
+    AugmentedDataset(aug, X, y)[len(y)]

@@ -39,7 +39,7 @@ class FittedVAE:
         if not self.config.n_classes or y is None:
             return None
         idx = np.searchsorted(self.classes, y)
-        out = torch.zeros(len(y), len(self.classes), device=self.device)
+        out = torch.zeros(len(y), len(self.classes), dtype=torch.float32, device=self.device)
         out[torch.arange(len(y)), torch.from_numpy(idx).to(self.device)] = 1.0
         return out
 

@@ -108,7 +108,7 @@ def training_tensors(vae: FittedVAE, X: np.ndarray, y: np.ndarray, X_unlabeled: 
         return T, Y
     U = vae.to_tensor(X_unlabeled)
     if Y is not None:
-        Y = torch.cat([Y, torch.zeros(len(U), Y.shape[1], device=Y.device)])
+        Y = torch.cat([Y, torch.zeros(len(U), Y.shape[1], dtype=Y.dtype, device=Y.device)])
     return torch.cat([T, U]), Y
 
 

@@ -135,6 +135,9 @@ class VAE(nn.Module):
         if c.likelihood == "gaussian":
             # shared observation log-variance, log σ², of the calibrated gaussian decoder
             self.register_buffer("log_sigma2", torch.zeros(()))
+        # float32 whatever torch's default dtype: a user's set_default_dtype(torch.float64) must not
+        # give float64 weights that the float32 inputs cannot meet
+        self.float()
 
     def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if self.config.architecture == "conv":
@@ -212,7 +215,7 @@ class GRUDecoder(nn.Module):
         self.out = nn.Linear(width, channels)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        pos = torch.linspace(0, 1, self.length, device=z.device).expand(len(z), -1)[..., None]
+        pos = torch.linspace(0, 1, self.length, dtype=z.dtype, device=z.device).expand(len(z), -1)[..., None]
         steps = torch.cat([z[:, None, :].expand(-1, self.length, -1), pos], dim=2)
         h, _ = self.gru(steps, torch.tanh(self.init(z))[None])
         return self.out(h).transpose(1, 2)

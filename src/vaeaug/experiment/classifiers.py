@@ -50,7 +50,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         dev = torch.device("cpu")
         with seeded(self.random_state if self.random_state is not None else 0, dev):
             self.net_ = nn.Sequential(nn.Linear(X.shape[1], self.hidden), nn.ReLU(), nn.Dropout(self.dropout),
-                                      nn.Linear(self.hidden, len(self.classes_)))
+                                      nn.Linear(self.hidden, len(self.classes_))).float()  # whatever the default dtype
             opt = make_adam(self.net_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
             Xt, yt = torch.from_numpy(X), torch.from_numpy(yi.astype(np.int64))
             g = torch.Generator().manual_seed(int(torch.randint(0, 2**31, (1,))))
