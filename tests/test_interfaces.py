@@ -708,3 +708,16 @@ def test_a_float64_default_dtype_trains_generates_saves_and_loads(digit_images, 
     aug.save(tmp_path / "m")
     assert len(VAEAugmenter.load(tmp_path / "m").generate(X, y, n_per_sample=1)[0]) >= len(y)
     AugmentedDataset(aug, X, y)[len(y)]
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # two epochs: only autograd matters
+@pytest.mark.parametrize("context", [torch.no_grad, torch.inference_mode])
+def test_fit_and_warp_decoding_work_under_the_callers_no_grad(digit_images, context):
+    """Training and the warp's field fit need autograd: called from a user's evaluation block
+    (torch.no_grad() or torch.inference_mode()), they said 'element 0 of tensors does not require grad'."""
+    X, y = digit_images[0][:120], digit_images[1][:120]
+    with context():
+        aug = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, verbose=0, decoding="warp").fit(X, y)
+        X_new, _ = aug.generate(X, y, method="noise", n_per_sample=1, strength=2.0, compose="none")
+    assert not torch.is_inference_mode_enabled() and torch.is_grad_enabled()  # the caller's mode restored
+    assert X_new.shape == X.shape and np.abs(X_new.astype(int) - X).max() > 0  # moved, not copied

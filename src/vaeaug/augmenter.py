@@ -12,6 +12,7 @@ import itertools
 import os
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
@@ -397,7 +398,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             X, X_val, X_unlabeled = (None if A is None else A.reshape(len(A), *self.image_shape_)
                                      for A in (X, X_val, X_unlabeled))
         kind = check_kind(X, kind)
-        with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))):
+        # training needs autograd: a fit called under the user's torch.no_grad() or inference_mode() gets it
+        with work_threads(self.n_jobs, int(np.prod(X.shape[1:]))), torch.inference_mode(False), torch.enable_grad():
             return self._fit_checked(names, X, y, X_val, y_val, checkpoint_dir, resume, X_unlabeled, scorer,
                                      kind, seq, scored)
 

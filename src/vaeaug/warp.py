@@ -132,6 +132,13 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings,
     Minimises mean((warp(src) − dst)²) + smoothness · mean(Δθ²) over the control points by Adam,
     on blurred, pooled, channel-averaged pictures.
     """
+    # the fit needs autograd, also under the caller's torch.no_grad() or torch.inference_mode()
+    with torch.inference_mode(False), torch.enable_grad():
+        return _register(src, dst, settings, bg)
+
+
+def _register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings, bg) -> torch.Tensor:
+    """:func:`register`'s fit, under autograd."""
     s = settings
     # blur and pooling are separable and linear: one (h', H) and one (w', W) matrix, two matmuls
     mh = smoothing_matrix(src.shape[2], s.blur, s.pool, src.device, src.dtype)
@@ -141,21 +148,20 @@ def register(src: torch.Tensor, dst: torch.Tensor, settings: WarpSettings,
     n, _, h, w = a.shape
     base = identity_grid(h, w, a.device, a.dtype)
     uh, uw = upsampling_matrix(s.grid, h, a.device, a.dtype), upsampling_matrix(s.grid, w, a.device, a.dtype)
-    with torch.enable_grad():
-        theta = torch.zeros(n, 2, s.grid, s.grid, device=a.device, dtype=a.dtype, requires_grad=True)
-        opt = torch.optim.Adam([theta], lr=s.lr)
-        for step in range(s.steps):
-            # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
-            # so without the decay the field would end jittering by about lr
-            opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
-            moved = _sample(a, base + _dense_field(theta, uh, uw), bg)
-            # sums, not means over the batch: every image's field then sees its own gradient only
-            fit = ((moved - b) ** 2).sum() / (h * w)
-            rough = ((theta[..., 1:, :] - theta[..., :-1, :]) ** 2).sum() + ((theta[..., 1:] - theta[..., :-1]) ** 2).sum()
-            loss = fit + s.smoothness * rough / max(1, 4 * s.grid * (s.grid - 1))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+    theta = torch.zeros(n, 2, s.grid, s.grid, device=a.device, dtype=a.dtype, requires_grad=True)
+    opt = torch.optim.Adam([theta], lr=s.lr)
+    for step in range(s.steps):
+        # a step size falling linearly to 0: Adam's steps stay about lr long near the optimum,
+        # so without the decay the field would end jittering by about lr
+        opt.param_groups[0]["lr"] = s.lr * (1 - step / s.steps)
+        moved = _sample(a, base + _dense_field(theta, uh, uw), bg)
+        # sums, not means over the batch: every image's field then sees its own gradient only
+        fit = ((moved - b) ** 2).sum() / (h * w)
+        rough = ((theta[..., 1:, :] - theta[..., :-1, :]) ** 2).sum() + ((theta[..., 1:] - theta[..., :-1]) ** 2).sum()
+        loss = fit + s.smoothness * rough / max(1, 4 * s.grid * (s.grid - 1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
     return theta.detach()
 
 
