@@ -261,6 +261,25 @@ def test_train_and_augment_a_folder_of_images_write_pngs_per_class(tmp_path, dig
     assert "is a folder" in capsys.readouterr().err
 
 
+
+def test_labels_that_would_share_a_class_folder_are_refused_before_generating(tmp_path, digit_images, capsys, monkeypatch):
+    """A label's '/' or leading '.' cannot be a folder name: 'zero/0' and 'zero_0' were both written
+    to zero_0/ and read back as one class, without a word."""
+    from vaeaug.augmenter import VAEAugmenter
+    from vaeaug.data.images import write_image_folder
+
+    X, y = digit_images[0][:40], np.where(digit_images[1][:40] % 2, "zero/0", "zero_0")
+    with pytest.raises(ValueError, match="labels 'zero/0', 'zero_0' would share the class folder 'zero_0'"):
+        write_image_folder(tmp_path / "py", X, y, [str(i) for i in range(40)])
+    assert not (tmp_path / "py").exists()
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    tiny = ["--epochs", "2", "--hidden", "8,16", "--latent-dim", "2", "--quiet"]
+    assert main(["train", "--data", str(tmp_path / "d.npz"), "--out", str(tmp_path / "m"), *tiny]) == 0
+    monkeypatch.setattr(VAEAugmenter, "generate", lambda *a, **k: pytest.fail("generated before the refusal"))
+    assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "d.npz"),
+                 "--out", f"{tmp_path / 'new'}/"]) == 1
+    assert "would share the class folder 'zero_0'" in capsys.readouterr().err and not (tmp_path / "new").exists()
+
 def test_image_size_reads_a_folder_of_large_photos_smaller(tmp_path, npz, capsys):
     """Photos of hundreds of pixels a side were read at their own size, with no option to read
     them smaller, and training on them took hours on a CPU; --image-size reads them at H×W."""

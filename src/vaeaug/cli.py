@@ -164,6 +164,10 @@ def _augment(args) -> int:
     aug = VAEAugmenter.load(args.model, device=args.device)
     images = aug.vae_.kind == "image" and not getattr(aug, "image_shape_", ())  # pictures, not tables of pixels
     as_images = images and not args.shard_size and is_folder(args.out)  # a folder of PNG files per class
+    if as_images:  # before generating: labels that would share a folder are refused at once
+        from .data.images import check_label_folders
+
+        check_label_folders(aug.classes_)
     if not args.shard_size and Path(args.out).is_dir() and not as_images:
         raise ValueError(f"--out {args.out} is a folder; give a .npz file (or --shard-size N for a folder of shards)")
     suffix = Path(args.out).suffix.lower()

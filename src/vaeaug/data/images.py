@@ -144,6 +144,7 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
     if not grey16 and (X.dtype != np.uint8 or not (X.ndim == 3 or (X.ndim == 4 and X.shape[1] in (1, 3)))):
         raise ValueError(f"an image folder holds (N, H, W) or (N, 3, H, W) bytes, or (N, H, W) uint16, got {X.dtype} "
                          f"of shape {X.shape}: write an .npz")
+    check_label_folders(y)
     files = [_image_file(label, name) for label, name in zip(y, names, strict=True)]
     twice = next((f for f, n in Counter(files).items() if n > 1), None)
     if twice is not None:  # one image would overwrite another: refused before anything is written
@@ -156,6 +157,18 @@ def write_image_folder(path: str | Path, X: np.ndarray, y, names) -> int:
             atomic_write_json(tmp / IMAGES_MANIFEST, {"written_by": "vaeaug", "samples": len(X),
                                                       "labels": sorted({_safe_name(str(v)) for v in y})})
     return len(X)
+
+
+def check_label_folders(labels) -> None:
+    """Refuse labels that would share one class folder (``'a/b'`` and ``'a_b'``, ``''`` and ``'..'``):
+    their images would read back as one class."""
+    folders: dict[str, set[str]] = {}
+    for label in {str(v) for v in labels}:
+        folders.setdefault(_safe_name(label), set()).add(label)
+    shared = next(((f, sorted(ls)) for f, ls in sorted(folders.items()) if len(ls) > 1), None)
+    if shared is not None:
+        raise ValueError(f"labels {', '.join(map(repr, shared[1]))} would share the class folder {shared[0]!r} (a "
+                         "folder name holds no '/', '\\', ':' or leading '.'): rename them, or write an .npz")
 
 
 def _image_file(label, name) -> Path:
