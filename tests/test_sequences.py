@@ -585,3 +585,25 @@ def test_augment_writes_a_ts_file_that_reads_back_and_refuses_what_no_file_of_it
     assert main(["augment", "--model", str(tmp_path / "v"), "--data", str(tmp_path / "v.npz"),
                  "--out", str(tmp_path / "v.ts")]) == 1
     assert "makes vectors: write an .npz" in capsys.readouterr().err and not (tmp_path / "v.ts").exists()
+
+
+def test_labels_a_ts_file_cannot_hold_are_refused_before_generating(tmp_path, capsys, monkeypatch):
+    """A case ends ':label' in a .ts file: 'sit:down' was written and the file then failed to read
+    ('could not convert string to float'); spaces were refused, after generating, as [np.str_('walk fast')]."""
+    pytest.importorskip("aeon", reason="time-series data needs vaeaug[timeseries]")
+    from vaeaug.augmenter import VAEAugmenter
+    from vaeaug.cli import main
+    from vaeaug.data.timeseries import write_ts
+
+    X, y = waves(6, seed=1)
+    y = np.where(np.asarray(y).astype(int) == 1, "sit:down", "walk fast")
+    with pytest.raises(ValueError, match=r"the label\(s\) 'sit:down', 'walk fast' \(blank, or with a space or ':'\)"):
+        write_ts(tmp_path / "py.ts", X, y)
+    assert not (tmp_path / "py.ts").exists()
+    np.savez(tmp_path / "s.npz", X_values=np.concatenate(X), X_lengths=[len(x) for x in X], y=y)  # ragged
+    assert main(["train", "--data", str(tmp_path / "s.npz"), "--data-kind", "sequence", "--out", str(tmp_path / "m"),
+                 "--epochs", "1", "--latent-dim", "2", "-q"]) == 0
+    monkeypatch.setattr(VAEAugmenter, "generate", lambda *a, **k: pytest.fail("generated before the refusal"))
+    assert main(["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "s.npz"),
+                 "--out", str(tmp_path / "new.ts")]) == 1
+    assert "cannot hold the label(s) 'sit:down', 'walk fast'" in capsys.readouterr().err

@@ -177,6 +177,10 @@ def _augment(args) -> int:
     if suffix == ".ts" and (aug.vae_.kind != "sequence" or args.shard_size):
         raise ValueError(f"--out {args.out}: a .ts file holds sequences, written whole (no --shard-size)"
                          + ("" if aug.vae_.kind == "sequence" else f"; {args.model} makes {aug.vae_.kind}s: write an .npz"))
+    if suffix == ".ts":  # before generating, as an image folder's labels
+        from .data.timeseries import check_ts_labels
+
+        check_ts_labels(aug.classes_)
     args.small_classes = small_class_rule(args.small_classes, args.method)  # as generate(X, y): no --method, no refusal
     args.method = aug.method if args.method is None else args.method  # the model's own defaults
     args.per_sample = aug.n_per_sample_ if args.per_sample is None else args.per_sample

@@ -86,6 +86,15 @@ def load_ts(path: str | Path, test_path: str | Path | None = None) -> Dataset:
     return _dataset(Path(path).stem.removesuffix("_TRAIN"), parts, {"source": str(path)})
 
 
+def check_ts_labels(labels) -> None:
+    """Refuse labels a ``.ts`` file cannot hold: the format lists the classes on one line, space-separated,
+    and ends each case with ``:label`` (a blank label, a space or a ':' would read back wrong)."""
+    bad = [str(v) for v in np.unique(np.asarray(labels).astype(str)) if not v or ":" in v or any(c.isspace() for c in v)]
+    if bad:
+        raise ValueError(f"a .ts file cannot hold the label(s) {', '.join(map(repr, bad[:3]))} (blank, or with a "
+                         "space or ':'): write an .npz")
+
+
 def write_ts(path: str | Path, X, y) -> None:
     """Labelled sequences (a list of (T_i, C) arrays, or (N, T, C)) as a ``.ts`` file (UCR/UEA
     format) written by aeon, so that aeon, sktime and :func:`load_ts` read it; its problem name is
@@ -96,9 +105,7 @@ def write_ts(path: str | Path, X, y) -> None:
 
     path = Path(path)
     labels = np.asarray(y).astype(str)
-    spaced = [v for v in np.unique(labels) if not v or any(c.isspace() for c in v)]
-    if spaced:  # the format lists the classes on one line, space-separated
-        raise ValueError(f"a .ts file cannot hold the label(s) {spaced[:3]} (blank or with spaces): write an .npz")
+    check_ts_labels(labels)
     series = [np.ascontiguousarray(np.asarray(s, dtype=np.float64).T) for s in X]
     with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as tmp:
         _aeon().save_to_ts_file(series, labels, label_type="classification", path=tmp, problem_name=path.stem)
