@@ -110,9 +110,9 @@ def run_case(name: str, epochs: int, batch_size: int, n: int) -> dict:
     flops_train = _flops(aug.model_, xb, train=True)
     aug.model_.eval()
     flops_gen = _flops(aug.model_, xb, train=False)
-    Z = aug.transform(X, batch_size=1024)
-    enc_sps = n / best_of(lambda: aug.transform(X, batch_size=1024))
-    dec_sps = n / best_of(lambda: aug.inverse_transform(Z, batch_size=1024))
+    Z = aug.transform(X)
+    enc_sps = n / best_of(lambda: aug.transform(X))
+    dec_sps = n / best_of(lambda: aug.inverse_transform(Z))
     out = {
         "case": name, "samples": n, "epochs": epochs, "batch_size": batch_size,
         "parameters": sum(p.numel() for p in aug.model_.parameters()),
