@@ -39,3 +39,26 @@ def test_the_lazily_imported_sampler_is_offered_by_dir_without_importing_it():
     code = "import sys, vaeaug; print('VAESampler' in dir(vaeaug), 'vaeaug.sampler' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "False"], out.stderr
+
+
+def test_the_wheel_holds_every_module_the_embedded_data_and_the_typing_marker(tmp_path):
+    """A pip install from the wheel (not the editable one the README uses) must run the first command
+    offline (the embedded UJI v1) and give type checkers vaeaug's hints (py.typed, PEP 561: without
+    it mypy said 'module is installed, but missing library stubs or py.typed marker')."""
+    import shutil
+    import zipfile
+    from pathlib import Path
+
+    root, tree = Path(__file__).resolve().parents[1], tmp_path / "tree"  # a copy: no build/ left, none reused
+    shutil.copytree(root / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(root / name, tree / name)
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(tree),
+                          "-w", str(tmp_path)], capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    (wheel,) = tmp_path.glob("vaeaug-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    src = root / "src"
+    modules = {p.relative_to(src).as_posix() for p in (src / "vaeaug").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= names, sorted(modules - names)
+    assert {"vaeaug/py.typed", "vaeaug/data/embedded/ujipen-v1.tar.xz", "vaeaug/data/embedded/README.md"} <= names

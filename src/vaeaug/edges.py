@@ -8,15 +8,19 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable)
 
 
-def at_edges(is_foreign: Callable[[object], bool], read: Callable, give_back: Callable[[object, dict], object]):
+def at_edges(is_foreign: Callable[[object], bool], read: Callable,
+             give_back: Callable[[object, dict], object]) -> Callable[[F], F]:
     """Decorate a public method so that each input ``is_foreign`` says is one of another library's
     is read by ``read``, and what the method returns is given to ``give_back(out, given)``, with
     ``given`` the caller's own arguments by name; a call with no such input is a plain call, and a
     method that returns ``self`` (``fit``) returns it."""
 
-    def decorate(method):
+    def decorate(method: F) -> F:  # the method's own signature, for type checkers and help()
         names = list(inspect.signature(method).parameters)[1:]
 
         @functools.wraps(method)
@@ -27,6 +31,6 @@ def at_edges(is_foreign: Callable[[object], bool], read: Callable, give_back: Ca
             out = method(self, *(read(a) for a in args), **{k: read(v) for k, v in kwargs.items()})
             return out if out is self else give_back(out, given)
 
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
     return decorate

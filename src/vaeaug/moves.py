@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+Seed = int | np.random.Generator | None  # a Generator's draws continue across calls
+
 
 def cast_like(F: np.ndarray, like: np.ndarray) -> np.ndarray:
     """Flat samples ``F`` in the shape and dtype of ``like``'s samples (integers rounded and clipped)."""
@@ -26,7 +28,7 @@ def background(X: np.ndarray) -> np.ndarray:
     return np.median(edge, axis=-1)
 
 
-def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: Seed = 0,
            max_rotation: float = 10.0, max_scale: float = 0.1, max_shear: float = 0.15,
            max_shift: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
     """Classic hand-made augmentation for images (N, H, W) or (N, C, H, W): each copy is rotated
@@ -58,7 +60,7 @@ def affine(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | 
     return cast_like(out, X), y[src]
 
 
-def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+def blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: Seed = 0,
          max_sigma: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blur, the other hand-made image augmentation: each copy of an image (N, H, W) or
     (N, C, H, W) blurred with σ drawn uniformly from [0, ``max_sigma`` × its shorter side]; a
@@ -101,7 +103,7 @@ def correlation_length(X: np.ndarray) -> np.ndarray:
         return np.where(rho <= 0, 0.0, np.where(rho >= 1, np.inf, 1 / np.sqrt(-4 * np.log(np.clip(rho, 1e-12, 1)))))
 
 
-def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
+def affine_blur(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: Seed = 0,
                 smoothness: float = 0.06) -> tuple[np.ndarray, np.ndarray]:
     """Each copy moved by :func:`affine`, then Gaussian-blurred until its :func:`correlation_length`
     reaches ``smoothness`` × the shorter side: new poses, drawn smooth. The blur tops up what the

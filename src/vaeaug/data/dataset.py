@@ -54,8 +54,8 @@ class Dataset:
     """
 
     name: str
-    X: np.ndarray
-    y: np.ndarray
+    X: Any  # an array; given as a frame, a list of (T_i, C) sequences or of PIL images, read as the docstring says
+    y: Any  # labels (N,): an array once read, given as any array-like
     kind: str
     groups: np.ndarray | None = None
     split: dict[str, np.ndarray] | None = None
