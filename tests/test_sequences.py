@@ -138,7 +138,7 @@ def test_sequence_errors_name_the_sample():
         VAEAugmenter(**SMALL).fit(X, y)
     X, y = waves(4)
     X[5][2, 1] = np.nan
-    with pytest.raises(ValueError, match=r"X\[5\] at step \(2, 1\)") as missing:
+    with pytest.raises(ValueError, match=r"X\[5\] at step 2, channel 1 holds") as missing:
         VAEAugmenter(**SMALL).fit(X, y)
     assert "tslearn" not in str(missing.value)  # a missing value inside a sequence is no padding
     X, y = waves(4)  # unequal lengths padded with NaN to one (N, T, C) array, as tslearn stores them

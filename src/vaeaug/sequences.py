@@ -176,7 +176,10 @@ def check_sequences(X, name: str = "X") -> tuple[list[np.ndarray] | np.ndarray, 
 def _check_finite(a: np.ndarray, name: str, i: int | None) -> None:
     if np.issubdtype(a.dtype, np.floating) and not np.isfinite(a).all():
         idx = tuple(int(j) for j in np.argwhere(~np.isfinite(a))[0])
-        where = f"{name}[{i}] at step {idx}" if i is not None else f"{name} at index {idx}"
+        if i is not None:  # one (T, C) or (T,) sequence: its step, and its channel where it has channels
+            where = f"{name}[{i}] at step {idx[0]}" + (f", channel {idx[1]}" if len(idx) > 1 else "")
+        else:
+            where = f"{name} at index {idx}"
         if is_nan_padded(a):  # tslearn's to_time_series_dataset pads unequal lengths so: say how to pass them
             raise ValueError(f"{where} holds NaN in every channel to the end, as tslearn pads sequences of "
                              f"unequal lengths: pass them as a list of (T_i, C) arrays, {unpadded(name)}, and each "
