@@ -679,3 +679,14 @@ def test_experiment_tests_on_a_test_set_of_ones_own_read_as_the_training_data(tm
                         "give a folder of class folders")):
         assert main(["experiment", *args, "--out", str(tmp_path / "x"), *fast]) == 1
         assert says in capsys.readouterr().err
+
+
+def test_a_missing_optional_extra_is_one_line_with_its_pip_command(monkeypatch, capsys, tmp_path):
+    """Without aeon, `vaeaug experiment --dataset GunPoint` ended in a traceback; now one line, exit 1."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "aeon", None)  # as if vaeaug[timeseries] were not installed
+    monkeypatch.setitem(sys.modules, "aeon.datasets", None)
+    assert main(["experiment", "--dataset", "GunPoint", "--out", str(tmp_path / "run")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "vaeaug experiment: error: time-series data needs aeon: pip install 'vaeaug[timeseries]'"

@@ -276,7 +276,7 @@ def cmd_experiment(args) -> int:
         from .experiment.evaluation import ExperimentConfig, run_experiment
         from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
     except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
-        raise ValueError(f"the experiment needs its extra ({e.name} is missing): "
+        raise ValueError(f"the experiment needs its extra ({e.name or e} is missing): "
                          "pip install \"vaeaug[experiment]\"") from None
     ds = _load_data(args)
     params = estimator_kwargs(args, VAEAugmenter, overrides=True)
@@ -513,6 +513,11 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(args)
     except (ValueError, FileNotFoundError, DownloadError) as e:  # the user's input: one line; a bug: a traceback
         if getattr(args, "traceback", False):
+            raise
+        print(f"vaeaug {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except ImportError as e:  # an optional extra that is not installed: one line, with its pip command
+        if "pip install" not in str(e) or getattr(args, "traceback", False):
             raise
         print(f"vaeaug {args.command}: error: {e}", file=sys.stderr)
         return 1
