@@ -721,3 +721,25 @@ def test_fit_and_warp_decoding_work_under_the_callers_no_grad(digit_images, cont
         X_new, _ = aug.generate(X, y, method="noise", n_per_sample=1, strength=2.0, compose="none")
     assert not torch.is_inference_mode_enabled() and torch.is_grad_enabled()  # the caller's mode restored
     assert X_new.shape == X.shape and np.abs(X_new.astype(int) - X).max() > 0  # moved, not copied
+
+
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # two epochs: only the forms matter
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_list_of_numpy_pictures_is_read_as_images_and_given_back_as_one(digit_images, colour):
+    """[np.asarray(Image.open(f)) for f in files] is how numpy holds pictures. A list of grey ones was
+    read as sequences (8 steps of 8 channels) without a word, and one of colour ones, (H, W, 3), was
+    refused with advice to call X.transpose, which a list has not."""
+    X, y = digit_images[0][:60], digit_images[1][:60]
+    pics = [np.repeat(x[..., None], 3, axis=2) for x in X] if colour else list(X)
+    aug = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, verbose=0).fit(pics, y)
+    assert aug.vae_.kind == "image" and aug.vae_.config.input_shape == ((3, 8, 8) if colour else (1, 8, 8))
+    X_new, y_new = aug.generate(pics, y, n_per_sample=1, random_state=1)
+    assert isinstance(X_new, list) and len(X_new) == len(y_new) >= len(y)
+    assert all(x.shape == pics[0].shape and x.dtype == np.uint8 for x in X_new)
+    np.testing.assert_array_equal(np.stack(X_new), aug.generate(np.stack(pics), y, n_per_sample=1, random_state=1)[0])
+    X_res, y_res = VAESampler(VAEAugmenter(random_state=0, epochs=2, latent_dim=4, verbose=0)).fit_resample(pics, y)
+    assert isinstance(X_res, list) and len(X_res) == len(y_res) and X_res[-1].shape == pics[0].shape
+    X_fr, _ = VAEAugmenter(random_state=0, epochs=2, latent_dim=4, verbose=0).fit_resample(pics, y)
+    assert isinstance(X_fr, list) and X_fr[0] is pics[0]
+    if not colour:  # said to be sequences, they are
+        assert VAEAugmenter(epochs=1, verbose=0, data_kind="sequence").fit(pics, y).vae_.kind == "sequence"

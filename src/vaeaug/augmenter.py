@@ -37,6 +37,7 @@ from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequ
 from .tensors import tensors_in_out
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, is_channels_last,
+                         is_picture_array_list,
                          resolve_kind, split_validation, unlabeled_array)
 from .warp import WarpSettings
 
@@ -354,6 +355,8 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             check_names(A, names, f"fit ({name})", categories_ok=True, fix=f"{name}[X.columns]")
         if is_picture_list(X):  # PIL images (torchvision's datasets): read as image folders are
             X = picture_array(X)
+        if self.data_kind in ("auto", "image"):  # a list of numpy pictures: stacked, channels last turned below
+            X, X_val, X_unlabeled = (np.stack(A) if is_picture_array_list(A) else A for A in (X, X_val, X_unlabeled))
         # (N, H, W, C), as Keras and PIL hold them: channels first, and inverse_transform gives them back so
         self.layout_ = "channels_last" if self.data_kind in ("auto", "image") and is_channels_last(X) else None
         if self.data_kind in ("auto", "image"):
@@ -671,7 +674,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
-        if self._form(X) in ("frames", "pictures"):  # the caller's frames or pictures, then the offspring's
+        if self._form(X) in ("frames", "pictures", "array_list"):  # the caller's frames or pictures, then the offspring's
             return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)

@@ -11,13 +11,14 @@ from .frames import (check_names, frame_list_sequences, frames_like, is_frame_li
                      long_frame, long_sequences)
 from .pictures import is_picture_list, picture_array, pictures
 from .sequences import is_one_channel, with_channel, without_channel
-from .validation import is_channels_last
+from .validation import is_channels_last, is_picture_array_list
 
 
 def form_of(X, kind: str) -> str | None:
     """The form of ``X`` for a model of data ``kind``: ``"cases"`` (a (case, time) frame),
     ``"frames"`` (a list of them, a recording each), ``"one_channel"`` (1-D sequences or an (N, T)
-    array), ``"pictures"`` (PIL images), ``"channels_last"`` ((N, H, W, C) pictures), or ``None``:
+    array), ``"pictures"`` (PIL images), ``"channels_last"`` ((N, H, W, C) pictures), ``"array_list"`` (a list
+    of numpy pictures), or ``None``:
     arrays, or a table, taken as they are."""
     if kind == "sequence":
         if is_long_frame(X):
@@ -28,6 +29,8 @@ def form_of(X, kind: str) -> str | None:
             return "one_channel"
     if kind == "image" and is_picture_list(X):
         return "pictures"
+    if kind == "image" and is_picture_array_list(X):
+        return "array_list"
     if kind == "image" and is_channels_last(X):
         return "channels_last"
     return None
@@ -38,6 +41,13 @@ def channels_first(X: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(X, -1, 1))
 
 
+def stacked_pictures(X) -> np.ndarray:
+    """A list of numpy pictures (:func:`~vaeaug.validation.is_picture_array_list`) as the model's array:
+    stacked, channels first."""
+    A = np.stack(X)
+    return channels_first(A) if A.ndim == 4 else A
+
+
 def as_arrays(X, form: str | None, names, preprocessor, owner: str):
     """``X`` of ``form`` as the model reads it: sequences as a list of (T_i, C) arrays (a frame's
     channel columns checked against ``names``, the fitted ones), PIL images as the model's
@@ -46,6 +56,8 @@ def as_arrays(X, form: str | None, names, preprocessor, owner: str):
         return picture_array(X, preprocessor.shape_, preprocessor.dtype_)
     if form == "channels_last":
         return channels_first(X)
+    if form == "array_list":
+        return stacked_pictures(X)
     if form == "frames":
         return frame_list_sequences(X, names, owner)
     if form == "one_channel":
@@ -68,6 +80,8 @@ def in_form(X_new, X, form: str | None, source):
         return pictures(X_new)
     if form == "channels_last":
         return np.ascontiguousarray(np.moveaxis(X_new, 1, -1))
+    if form == "array_list":  # a list of pictures, each laid out as the caller's were
+        return list(np.moveaxis(X_new, 1, -1) if X[0].ndim == 3 else X_new)
     if form == "one_channel":
         return without_channel(X_new)
     return X_new

@@ -26,7 +26,7 @@ from .pictures import is_picture_list
 from .polarsframes import polars_in_out
 from .priors import NEAR_COPY_STRENGTH
 from .sequences import check_sequences, is_one_channel, join_sequences, object_array
-from .validation import check_X_y, check_y, refuse_pairs, resolve_kind
+from .validation import check_X_y, check_y, is_picture_array_list, refuse_pairs, resolve_kind
 
 
 def _for_imblearn(X):
@@ -122,7 +122,7 @@ class VAESampler(BaseOverSampler):
         if is_frame_list(X) and self._sequences(X):  # a recording a frame: the augmenter reads their columns
             y = check_y(y, len(X))
             self.feature_names_in_ = np.asarray(X[0].columns, dtype=object)
-        elif is_picture_list(X):  # PIL images: the augmenter reads them, and gives PIL images back
+        elif is_picture_list(X) or is_picture_array_list(X):  # PIL or numpy pictures: read, and given back, so
             y = check_y(y, len(X))
         elif self._sequences(X):
             checked, _ = check_sequences(X)

@@ -350,12 +350,12 @@ def fixed_sequences(X, X_val=None, X_unlabeled=None):
 
 def join_sequences(X, y, X_new, y_new):
     """Real sequences then their offspring, in the caller's form (a list for a list, a list of
-    frames, PIL images or 1-D arrays as they are, an (N, T) array stacked): (X_res, y_res)."""
+    frames, PIL images, numpy pictures or 1-D arrays as they are, an (N, T) array stacked): (X_res, y_res)."""
     from .frames import is_frame_list
     from .pictures import is_picture_list
-    from .validation import check_y
+    from .validation import check_y, is_picture_array_list
 
-    if is_frame_list(X) or is_picture_list(X) or is_one_channel(X):  # as they came: no channel axis added
+    if is_frame_list(X) or is_picture_list(X) or is_picture_array_list(X) or is_one_channel(X):  # as they came
         joined = np.concatenate([X, X_new]) if isinstance(X, np.ndarray) and X.dtype != object else [*X, *X_new]
         return joined, np.concatenate([check_y(y, len(X)), np.asarray(y_new)])
     X, _ = check_sequences(X)

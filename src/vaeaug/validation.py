@@ -33,6 +33,8 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
     listlike = isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1)
     if is_picture_list(list(X) if listlike else X):  # PIL images: pictures, two-dimensional to numpy as they are
         return "image"
+    if listlike and is_picture_array_list(list(X)):  # grey pictures as numpy holds them: not (T, C) recordings
+        return "image"
     if listlike and len(X) and np.ndim(X[0]) == 2:  # (T_i, C) arrays, or frames: a recording a frame
         return "sequence"
     if listlike and len(X) and all(np.ndim(x) == 1 for x in X) and len({len(x) for x in X}) > 1:
@@ -42,6 +44,19 @@ def resolve_kind(X, data_kind: str = "auto") -> str | None:
 
 #: Pictures with a side shorter than this are taken for misread sequences (8×8 digits are the smallest images).
 MIN_IMAGE_SIDE = 8
+
+
+def is_picture_array_list(X) -> bool:
+    """A list of numpy pictures of one shape and dtype, as ``[np.asarray(Image.open(f)) for f in files]``
+    holds them: (H, W, C) with 1, 3 or 4 channels last, or (H, W) bytes (uint8, uint16), sides of
+    :data:`MIN_IMAGE_SIDE` or more. Other 2-D arrays are recordings, (T, C)."""
+    if not isinstance(X, (list, tuple)) or not X or not isinstance(X[0], np.ndarray):
+        return False
+    first = X[0]
+    grey = first.ndim == 2 and first.dtype in (np.uint8, np.uint16)
+    colour = first.ndim == 3 and first.shape[2] in (1, 3, 4)
+    return ((grey or colour) and min(first.shape[:2]) >= MIN_IMAGE_SIDE
+            and all(isinstance(x, np.ndarray) and x.shape == first.shape and x.dtype == first.dtype for x in X))
 
 
 def is_channels_last(X) -> bool:
