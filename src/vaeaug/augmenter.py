@@ -37,8 +37,7 @@ from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequ
 from .tensors import tensors_in_out
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, is_channels_last,
-                         is_picture_array_list,
-                         resolve_kind, split_validation, unlabeled_array)
+                         is_picture_array_list, resolve_kind, split_validation, unlabeled_array)
 from .warp import WarpSettings
 
 
@@ -674,7 +673,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             import pandas as pd
 
             return pd.concat([X, X_new]), labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
-        if self._form(X) in ("frames", "pictures", "array_list"):  # the caller's frames or pictures, then the offspring's
+        if self._form(X) in ("frames", "pictures", "array_list"):  # the caller's frames or pictures, then offspring
             return [*X, *X_new], labels_like(np.concatenate([np.asarray(y), np.asarray(y_new)]), y)
         if self.vae_.kind == "sequence":  # the caller's form: a list stays a list
             return join_sequences(X, y, X_new, y_new)

@@ -17,9 +17,8 @@ from .validation import is_channels_last, is_picture_array_list
 def form_of(X, kind: str) -> str | None:
     """The form of ``X`` for a model of data ``kind``: ``"cases"`` (a (case, time) frame),
     ``"frames"`` (a list of them, a recording each), ``"one_channel"`` (1-D sequences or an (N, T)
-    array), ``"pictures"`` (PIL images), ``"channels_last"`` ((N, H, W, C) pictures), ``"array_list"`` (a list
-    of numpy pictures), or ``None``:
-    arrays, or a table, taken as they are."""
+    array), ``"pictures"`` (PIL images), ``"array_list"`` (a list of numpy pictures),
+    ``"channels_last"`` ((N, H, W, C) pictures), or ``None``: arrays, or a table, taken as they are."""
     if kind == "sequence":
         if is_long_frame(X):
             return "cases"
