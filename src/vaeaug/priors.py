@@ -88,7 +88,9 @@ def resolved_compose(compose: str, kind: str) -> str:
     if compose == "auto":
         return COMPOSE[kind]
     if compose != "none" and MOVE_KIND[compose] != kind:
-        raise ValueError(f"compose={compose!r} moves {MOVE_KIND[compose]}s; {kind} data takes 'none' or 'auto'")
+        own = ", ".join(repr(m) for m, k in MOVE_KIND.items() if k == kind)  # none for vectors
+        raise ValueError(f"compose={compose!r} moves {MOVE_KIND[compose]}s; {kind} data takes "
+                         + (f"{own}, 'none' or 'auto'" if own else "'none' or 'auto'"))
     return compose
 
 
