@@ -711,3 +711,13 @@ def test_an_npz_of_keras_or_train_test_split_names_reads_its_parts(tmp_path):
     np.testing.assert_array_equal(test.X, parts["test"])
     assert len(load_npz_dataset(tmp_path / "sk.npz").split["train"]) == 3
     assert load_arrays(str(tmp_path / "keras.npz"))["X"].shape == (30, 8, 8)
+
+
+def test_a_named_data_set_is_found_in_any_case():
+    """`--dataset gunpoint` was 'unknown data set' beside GunPoint; names differ by more than case."""
+    from vaeaug.data import DATASETS, load_dataset
+
+    assert len({n.lower() for n in DATASETS}) == len(DATASETS)
+    assert load_dataset("DIGITS").name == load_dataset("digits").name
+    with pytest.raises(ValueError, match="unknown data set 'digit'"):
+        load_dataset("digit")
