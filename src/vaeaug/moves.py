@@ -6,9 +6,12 @@ whose draws then continue across calls (so copies made chunk by chunk equal thos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-Seed = int | np.random.Generator | None  # a Generator's draws continue across calls
+#: What ``np.random.default_rng`` takes: a seed, seeds ([seed, stream]) or a Generator (draws go on across calls).
+Seed = int | Sequence[int] | np.random.Generator | None
 
 
 def cast_like(F: np.ndarray, like: np.ndarray) -> np.ndarray:
