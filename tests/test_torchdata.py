@@ -68,6 +68,24 @@ def test_a_data_loaders_workers_serve_the_epoch_drawn_in_the_main_process(part):
     np.testing.assert_array_equal(served, items(ds)[0])
 
 
+@pytest.mark.parametrize("context", ["fork", "spawn"])
+def test_persistent_workers_serve_each_epochs_offspring(part, digit_images, context):
+    """Workers that live across epochs (persistent_workers=True) kept the offspring they started
+    with, so every epoch after the first was served the first draw; the offspring now live in
+    shared memory that set_epoch rewrites. Images keep their uint8 dtype on the way."""
+    aug, X, y = part
+    for data in (X, digit_images[0][:40]):
+        model = aug if data is X else VAEAugmenter(random_state=0, **{**FAST, "data_kind": "auto"}).fit(data, y)
+        ds = AugmentedDataset(model, data, y, random_state=7, **ARGS)
+        loader = DataLoader(ds, batch_size=len(ds), num_workers=1, persistent_workers=True,
+                            multiprocessing_context=context)
+        for epoch in (0, 1, 2):
+            ds.set_epoch(epoch)
+            (served, _), = list(loader)
+            np.testing.assert_array_equal(served.numpy(), items(ds)[0])
+            assert served.dtype == torch.from_numpy(np.asarray(data[:1])).dtype
+
+
 def test_only_offspring_transforms_and_string_labels(part):
     _, X, y = part
     names = np.array([f"digit {v}" for v in y])

@@ -37,14 +37,34 @@ def _samples(X, cases: bool = False) -> list | np.ndarray:
     return list(X) if isinstance(X, list) else np.asarray(X)
 
 
+def _shared(X_new):
+    """An epoch's offspring as the dataset holds them: an array of numbers as a tensor in shared memory,
+    which set_epoch rewrites in place, so that a DataLoader's persistent workers (forked or spawned
+    before the draw) read each epoch's offspring; sequences of many lengths, PIL images, or a
+    machine whose shared memory is full: as they are, each worker keeping the copy it started with."""
+    if not isinstance(X_new, np.ndarray) or X_new.dtype.kind not in "biuf":
+        return X_new
+    try:
+        return torch.from_numpy(np.ascontiguousarray(X_new)).share_memory_()
+    except (RuntimeError, TypeError):  # no shared memory left (a container's small /dev/shm), or a dtype torch lacks
+        return X_new
+
+
+def _fits(held, X_new) -> bool:
+    """Whether an epoch's offspring ``X_new`` can be written into the shared tensor ``held``."""
+    return (torch.is_tensor(held) and isinstance(X_new, np.ndarray) and X_new.shape == tuple(held.shape)
+            and torch.from_numpy(X_new[:0]).dtype == held.dtype)
+
+
 class AugmentedDataset(Dataset):
     """The real samples and their VAE offspring, one ``(x, y)`` item each (a map-style dataset).
 
     Items ``0 .. len(X) - 1`` are the real samples in order; the rest are the offspring that
     ``augmenter.generate(X, y, **generate_args)`` makes, redrawn by :meth:`set_epoch`. Call it at
     the start of every epoch, as with ``DistributedSampler``; without it every epoch sees the
-    first draw (a static augmentation). With ``DataLoader(..., persistent_workers=True)`` the
-    workers keep the copy they started with, so leave that off.
+    first draw (a static augmentation). ``DataLoader(..., persistent_workers=True)`` works: the
+    offspring live in shared memory that ``set_epoch`` rewrites (not for sequences of many lengths
+    or PIL images, whose workers keep the copy they started with).
 
     Parameters
     ----------
@@ -102,7 +122,11 @@ class AugmentedDataset(Dataset):
             if self.epoch is not None:  # a warning (no gain, ...) is said once, at the first draw
                 warnings.simplefilter("ignore")
             X_new, y_new = self.augmenter.generate(self.X, self.y, random_state=seed, **self.generate_args)
-        self._new_X, self._new_y = _samples(X_new, self._cases), np.asarray(y_new)
+        X_new, y_new = _samples(X_new, self._cases), np.asarray(y_new)
+        if self.epoch is not None and _fits(self._new_X, X_new) and np.array_equal(self._new_y, y_new):
+            self._new_X.copy_(torch.from_numpy(X_new))  # in place: a persistent worker reads this epoch's too
+        else:
+            self._new_X, self._new_y = _shared(X_new), y_new
         self.epoch = int(epoch)
 
     def __len__(self) -> int:
@@ -118,7 +142,7 @@ class AugmentedDataset(Dataset):
                 else (self._new_X[index - n_real], self._new_y[index - n_real]))
         # a copy: a network's in-place step must not alter the data; a PIL image is served as one,
         # as torchvision's datasets serve them, for the transform (ToTensor, ...) that makes tensors
-        x = x.copy() if is_picture(x) else torch.as_tensor(np.array(x))
+        x = x.copy() if is_picture(x) else x.clone() if torch.is_tensor(x) else torch.as_tensor(np.array(x))
         y = torch.as_tensor(y) if np.asarray(y).dtype.kind in "biuf" else y
         if self.transform is not None:
             x = self.transform(x)
