@@ -37,11 +37,20 @@ def _samples(X, cases: bool = False) -> list | np.ndarray:
     return list(X) if isinstance(X, list) else np.asarray(X)
 
 
+def _stacked(X_new):
+    """A list of arrays of one shape and dtype (numpy pictures, sequences of one length) as their stack,
+    which serves the same items; anything else as it is."""
+    if isinstance(X_new, list) and X_new and all(isinstance(x, np.ndarray) and x.shape == X_new[0].shape
+                                                 and x.dtype == X_new[0].dtype for x in X_new):
+        return np.stack(X_new)
+    return X_new
+
+
 def _shared(X_new):
     """An epoch's offspring as the dataset holds them: an array of numbers as a tensor in shared memory,
     which set_epoch rewrites in place, so that a DataLoader's persistent workers (forked or spawned
-    before the draw) read each epoch's offspring; sequences of many lengths, PIL images, or a
-    machine whose shared memory is full: as they are, each worker keeping the copy it started with."""
+    before the draw) read each epoch's offspring. Sequences of many lengths, PIL images, or a machine
+    whose shared memory is full: as they are, each worker keeping the copy it started with."""
     if not isinstance(X_new, np.ndarray) or X_new.dtype.kind not in "biuf":
         return X_new
     try:
@@ -122,7 +131,7 @@ class AugmentedDataset(Dataset):
             if self.epoch is not None:  # a warning (no gain, ...) is said once, at the first draw
                 warnings.simplefilter("ignore")
             X_new, y_new = self.augmenter.generate(self.X, self.y, random_state=seed, **self.generate_args)
-        X_new, y_new = _samples(X_new, self._cases), np.asarray(y_new)
+        X_new, y_new = _stacked(_samples(X_new, self._cases)), np.asarray(y_new)
         if self.epoch is not None and _fits(self._new_X, X_new) and np.array_equal(self._new_y, y_new):
             self._new_X.copy_(torch.from_numpy(X_new))  # in place: a persistent worker reads this epoch's too
         else:
