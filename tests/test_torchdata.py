@@ -156,3 +156,20 @@ def test_pil_images_are_served_as_pil_images_for_a_torchvision_transform(digit_i
     served = (xb[:, 0] * 255).round().numpy()
     np.testing.assert_array_equal(served, np.concatenate([X, [np.asarray(im) for im in X_new]]))
     assert isinstance(AugmentedDataset(aug, grey, y, **ARGS)[-1][0], Image.Image)
+
+
+def test_persistent_workers_that_cannot_share_ragged_offspring_say_so():
+    """Sequences of many lengths cannot sit in one shared tensor: a persistent worker that holds an
+    earlier epoch's offspring refuses to serve them as this epoch's, where it served them silently."""
+    X, y = waves(6)
+    aug = VAEAugmenter(**{**SEQUENCE_SMALL, "epochs": 2}).fit(X, y)
+    ds = AugmentedDataset(aug, X, y, random_state=7, method="noise", n_per_sample=1, strength=0.5)
+    loader = DataLoader(ds, batch_size=len(ds), num_workers=1, persistent_workers=True, collate_fn=list)
+    (batch,) = list(loader)
+    assert len(batch) == len(ds)  # epoch 0, as drawn
+    ds.set_epoch(1)
+    with pytest.raises(RuntimeError, match="holds epoch 0's offspring, but epoch 1 was drawn"):
+        list(loader)
+    ds.set_epoch(0)
+    (batch,) = list(loader)
+    assert len(batch) == len(ds)  # the epoch it holds again

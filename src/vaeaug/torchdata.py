@@ -59,6 +59,15 @@ def _shared(X_new):
         return X_new
 
 
+def _shared_int() -> torch.Tensor:
+    """A 0-d int64 tensor in shared memory where there is some (a private one where there is none)."""
+    cell = torch.zeros((), dtype=torch.int64)
+    try:
+        return cell.share_memory_()
+    except RuntimeError:
+        return cell
+
+
 def _fits(held, X_new) -> bool:
     """Whether an epoch's offspring ``X_new`` can be written into the shared tensor ``held``."""
     return (torch.is_tensor(held) and isinstance(X_new, np.ndarray) and X_new.shape == tuple(held.shape)
@@ -73,7 +82,7 @@ class AugmentedDataset(Dataset):
     the start of every epoch, as with ``DistributedSampler``; without it every epoch sees the
     first draw (a static augmentation). ``DataLoader(..., persistent_workers=True)`` works: the
     offspring live in shared memory that ``set_epoch`` rewrites (not for sequences of many lengths
-    or PIL images, whose workers keep the copy they started with).
+    or PIL images: there a persistent worker that holds an earlier epoch's offspring says so).
 
     Parameters
     ----------
@@ -120,6 +129,7 @@ class AugmentedDataset(Dataset):
         self._real_X = _samples(X, self._cases) if include_real else []
         self._real_y = np.asarray(y) if include_real else np.empty(0)
         self.epoch = None
+        self._epoch_drawn = _shared_int()  # the main process's epoch, which a persistent worker reads
         self.set_epoch(0)
 
     def set_epoch(self, epoch: int) -> None:
@@ -137,6 +147,7 @@ class AugmentedDataset(Dataset):
         else:
             self._new_X, self._new_y = _shared(X_new), y_new
         self.epoch = int(epoch)
+        self._epoch_drawn.fill_(self.epoch)
 
     def __len__(self) -> int:
         return len(self._real_y) + len(self._new_y)
@@ -147,6 +158,11 @@ class AugmentedDataset(Dataset):
         if not 0 <= index < len(self):
             raise IndexError(f"index {index} out of range for {len(self)} items")
         n_real = len(self._real_y)
+        if index >= n_real and not torch.is_tensor(self._new_X) and int(self._epoch_drawn) != self.epoch:
+            raise RuntimeError(  # a persistent worker's own copy, of an earlier epoch: not served as this one's
+                f"this DataLoader worker holds epoch {self.epoch}'s offspring, but epoch {int(self._epoch_drawn)} was "
+                "drawn: its workers persist (persistent_workers=True), and offspring of many lengths or PIL images "
+                "cannot be shared with them; leave persistent_workers off")
         x, y = ((self._real_X[index], self._real_y[index]) if index < n_real
                 else (self._new_X[index - n_real], self._new_y[index - n_real]))
         # a copy: a network's in-place step must not alter the data; a PIL image is served as one,
