@@ -299,3 +299,13 @@ def test_too_few_samples_for_three_splits_are_said_with_the_smallest_class():
     with pytest.raises(ValueError, match=r"split of tiny is empty: its 3 samples \(the smallest class, 'y', holds 1\) "
                                          r"cannot fill .*, or a test set of their own \(--test\)"):
         run_experiment(tiny, TINY, verbose=0)
+
+
+def test_the_experiment_runs_whatever_output_sklearn_is_set_to(digits_ds, tmp_path):
+    """A user's sklearn.set_config(transform_output="pandas") made the PCA of the quality metrics and
+    the augmenter's codes frames, and the experiment failed with KeyError: (slice(None, None, None), 0)."""
+    import sklearn
+
+    with sklearn.config_context(transform_output="pandas"):
+        r = run_experiment(digits_ds, replace(TINY, classifiers=("k-NN",)), out_dir=tmp_path, verbose=0)
+    assert 0.0 < r["table"]["k-NN"]["baseline"]["mean"] <= 1.0 and (tmp_path / "report.html").exists()

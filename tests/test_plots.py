@@ -157,3 +157,16 @@ def test_interpolation_strips_are_decoded_as_the_interpolation_offspring_are(ima
     flat = X.reshape(len(X), -1).astype(np.float64)
     nearest = [np.corrcoef(np.vstack([c.ravel(), flat]))[0, 1:].max() for c in _cells(canvas, 8)]
     assert min(nearest) > 0.999  # λ = 0: each source, moved by nothing (a direct decode is a blur of it)
+
+
+def test_the_figures_read_codes_whatever_output_sklearn_is_set_to(images):
+    """Under sklearn.set_config(transform_output="pandas"), transform gives a frame: the latent and
+    manifold figures indexed it as an array and failed with KeyError: (slice(None, None, None), 0)."""
+    import sklearn
+
+    aug, X, y = images
+    with sklearn.config_context(transform_output="pandas"):
+        assert isinstance(aug.transform(X), pd.DataFrame)  # as the user asked
+        points = plots.plot_latent(aug, X, y).axes[0].collections[0].get_offsets()
+        assert points.shape == (len(X), 2)
+        assert isinstance(plots.plot_manifold(aug, X, y), Figure)

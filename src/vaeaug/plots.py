@@ -41,6 +41,12 @@ def as_images(X) -> np.ndarray | None:
     return X.reshape(len(X), side, side) if side * side == X.shape[1] else None
 
 
+def codes_of(aug, X) -> np.ndarray:
+    """``aug``'s latent means of ``X`` as an array, whatever ``sklearn.set_config(transform_output=...)``
+    makes of ``transform``'s output (a frame under "pandas")."""
+    return np.asarray(aug.transform(X), dtype=np.float32)
+
+
 def decode(aug, Z: np.ndarray, labels) -> np.ndarray:
     """``aug``'s decodings of codes ``Z`` in the model's layout, as the drawings read them: pictures
     channels first, sequences (T, C) (``inverse_transform`` gives the layout fit read, ``layout_``)."""
@@ -236,7 +242,7 @@ def strips_figure(aug, X, y: np.ndarray, seed: int = 0, n_rows: int = 6, steps: 
     from .latent import SyntheticCodes, interpolate, same_class_neighbours
 
     rng = np.random.default_rng(seed)
-    Z = aug.transform(X)
+    Z = codes_of(aug, X)
     nb = same_class_neighbours(Z, y, k=1)[:, 0]
     ok = np.flatnonzero(nb >= 0)
     if len(ok) == 0:
@@ -336,7 +342,7 @@ def plot_history(aug, ax=None) -> Figure:
 def plot_latent(aug, X, y, ax=None) -> Figure:
     """``X``'s latent codes (``aug.transform``) on their first two principal axes, coloured by ``y``."""
     X, y = _fitted(aug, X, y)
-    return latent_figure(aug.transform(X), y, ax)
+    return latent_figure(codes_of(aug, X), y, ax)
 
 
 def plot_offspring(aug, X, y, n_rows: int = 8, random_state: int = 0) -> Figure:
@@ -378,4 +384,4 @@ def plot_manifold(aug, X, y, n: int = 12) -> Figure:
     if aug.vae_.kind != "image":
         raise ValueError("plot_manifold draws pictures, and this model's samples are "
                          f"{'table rows' if aug.vae_.kind == 'vector' else 'sequences'}")
-    return manifold_figure(aug, aug.transform(X), y, n, _picture(aug))
+    return manifold_figure(aug, codes_of(aug, X), y, n, _picture(aug))

@@ -201,7 +201,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     }
     # the fixed feature space for quality metrics: PCA fitted on the real training features
     n_comp = int(min(config.quality_dims, F_tr.shape[1], len(F_tr) - 1))
-    pca = PCA(n_components=n_comp, random_state=0).fit(F_tr)
+    # arrays whatever sklearn.set_config(transform_output=...) the caller set: the metrics index them
+    pca = PCA(n_components=n_comp, random_state=0).set_output(transform="default").fit(F_tr)
     P_te = pca.transform(F_te)
     chosen_sets = {}
     for col in cols[1:]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..fileio import atomic_write_json, atomic_write_text
+from ..plots import codes_of
 from .figures import (
     fig_accuracy,
     fig_latent,
@@ -221,7 +222,7 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     hist = dict(result["per_seed"][0]["vae"]["history"], seed=seed)
     fig_training_curves(hist, figs / "training_curves.png")
     files["training curves"] = figs / "training_curves.png"
-    Z = augmenter.transform(train.X)
+    Z = codes_of(augmenter, train.X)
     fig_latent(Z, train.y, figs / "latent_space.png")
     files["latent space"] = figs / "latent_space.png"
     picture, curves = pictures_for(train.kind, train.meta), train.kind == "sequence"
