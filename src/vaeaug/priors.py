@@ -88,9 +88,9 @@ def resolved_compose(compose: str, kind: str) -> str:
     if compose == "auto":
         return COMPOSE[kind]
     if compose != "none" and MOVE_KIND[compose] != kind:
-        own = ", ".join(repr(m) for m, k in MOVE_KIND.items() if k == kind)  # none for vectors
-        raise ValueError(f"compose={compose!r} moves {MOVE_KIND[compose]}s; {kind} data takes "
-                         + (f"{own}, 'none' or 'auto'" if own else "'none' or 'auto'"))
+        takes = [repr(m) for m, k in MOVE_KIND.items() if k == kind] + ["'none'"]  # its own moves (vectors: none)
+        raise ValueError(f"compose={compose!r} moves {MOVE_KIND[compose]}s; "
+                         f"{kind} data takes {', '.join(takes)} or 'auto'")
     return compose
 
 

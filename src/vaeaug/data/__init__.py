@@ -39,8 +39,8 @@ DATASETS = {
 
 def load_dataset(name: str, path: str | Path | None = None, **kwargs) -> Dataset:
     """A named data set (see :data:`DATASETS`); ``path`` is a local copy instead of a download."""
-    if name not in DATASETS:  # in any case, as typed ('gunpoint', 'UJIPen-v1'): the names differ by more than case
-        name = next((n for n in DATASETS if n.lower() == name.lower()), name)
+    # in any case, as typed ('gunpoint', 'UJIPen-v1'): the names differ by more than case
+    name = next((n for n in DATASETS if n.lower() == name.lower()), name)
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; available: {', '.join(DATASETS)}")
     loader = DATASETS[name][0]
