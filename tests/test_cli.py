@@ -690,3 +690,50 @@ def test_a_missing_optional_extra_is_one_line_with_its_pip_command(monkeypatch, 
     assert main(["experiment", "--dataset", "GunPoint", "--out", str(tmp_path / "run")]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "vaeaug experiment: error: time-series data needs aeon: pip install 'vaeaug[timeseries]'"
+
+
+class _FailingImport:
+    """A meta-path finder that makes one top-level package fail as a stale release does against a newer
+    scikit-learn (imbalanced-learn 0.12.0 under scikit-learn 1.6: 'cannot import name parse_version')."""
+
+    def __init__(self, package: str):
+        self.package = package
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == self.package:
+            raise ImportError("cannot import name 'parse_version' from 'sklearn.utils'", name="sklearn.utils")
+        return None
+
+
+@pytest.mark.parametrize("dist, module, needed_by", [("imbalanced-learn", "imblearn", "vaeaug.sampler"),
+                                                      ("matplotlib", "matplotlib", "vaeaug.plots")])
+def test_an_optional_package_that_is_installed_but_fails_to_import_is_told_apart_from_a_missing_one(
+        monkeypatch, capsys, tmp_path, dist, module, needed_by):
+    """With imbalanced-learn 0.12.0 beside scikit-learn 1.6 (both within the declared ranges until
+    2026-12-08), VAESampler said 'pip install imbalanced-learn', which was installed; now the error names
+    the release and the failure, and the command says to upgrade it."""
+    import importlib
+    import sys
+    from importlib.metadata import version
+
+    pytest.importorskip(module)
+    for name in [m for m in sys.modules if m.split(".")[0] == module or m.startswith(("vaeaug.sampler",
+                                                                                     "vaeaug.plots",
+                                                                                     "vaeaug.experiment"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_FailingImport(module), *sys.meta_path])
+    with pytest.raises(ImportError) as caught:
+        importlib.import_module(needed_by)
+    said = str(caught.value)
+    assert f"{dist} {version(dist)} is installed but does not import here" in said
+    assert "cannot import name 'parse_version'" in said and f"pip install -U {dist}" in said
+    assert main(["experiment", "--dataset", "digits", "--out", str(tmp_path / "run")]) == 1
+    said = capsys.readouterr().err.strip().splitlines()[-1]  # after the data set's summary line, no traceback
+    assert said.startswith("vaeaug experiment: error: ") and f"pip install -U {dist}" in said
+    monkeypatch.setattr(sys, "meta_path", sys.meta_path[1:])
+    monkeypatch.setitem(sys.modules, module, None)  # absent, not failing: the install command, as before
+    with pytest.raises(ImportError, match=f"needs {dist}: pip install {dist}"):
+        importlib.import_module(needed_by)
+    assert main(["experiment", "--dataset", "digits", "--out", str(tmp_path / "run")]) == 1  # before any fit
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert said.startswith("vaeaug experiment: error: ") and f"needs {dist}: pip install" in said

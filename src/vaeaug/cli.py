@@ -276,6 +276,8 @@ def cmd_experiment(args) -> int:
         from .experiment.evaluation import ExperimentConfig, run_experiment
         from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
     except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
+        if "pip install" in str(e):  # vaeaug.plots' or VAESampler's: absent, or installed and failing
+            raise
         raise ValueError(f"the experiment needs its extra ({e.name or e} is missing): "
                          "pip install \"vaeaug[experiment]\"") from None
     ds = _load_data(args)

@@ -33,3 +33,22 @@ def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
     while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in _DRIVERS:
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def extra_import_error(error: ImportError, dist: str, module: str, needed_by: str, install: str) -> ImportError:
+    """The error for an optional package (``dist``, imported as ``module``) that would not import.
+    Absent: ``needed_by`` needs it, and how to install it. Installed yet failing (a release that does
+    not suit the numpy or scikit-learn beside it): that failure and the release, since installing it
+    again would change nothing."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    absent = isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == module
+    try:
+        have = None if absent else version(dist)
+    except PackageNotFoundError:
+        have = None
+    if have is None:
+        return ImportError(f"{needed_by} needs {dist}: {install}")
+    return ImportError(f"{needed_by} needs {dist}, and {dist} {have} is installed but does not import here "
+                       f"({type(error).__name__}: {error}); it may not suit the packages beside it: "
+                       f"pip install -U {dist}")

@@ -17,8 +17,11 @@ from sklearn.utils.validation import check_is_fitted
 
 try:
     from matplotlib.figure import Figure
-except ImportError as e:  # pragma: no cover - exercised only without the extra
-    raise ImportError("vaeaug.plots needs matplotlib: pip install matplotlib (or vaeaug[experiment])") from e
+except ImportError as e:  # pragma: no cover - exercised only without the extra, or with a stale one
+    from .errors import extra_import_error
+
+    raise extra_import_error(e, "matplotlib", "matplotlib", "vaeaug.plots",
+                             "pip install matplotlib (or vaeaug[experiment])") from e
 
 #: The columns of :func:`plot_offspring`: a title and the method that makes them (None: the original).
 OFFSPRING_COLUMNS = (("original", None), ("reconstruction", "reconstruction"), ("noise", "noise"), ("noise", "noise"),

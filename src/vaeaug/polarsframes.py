@@ -55,8 +55,10 @@ def to_pandas(obj):
     try:
         import pandas as pd
     except ImportError as e:  # the core of vaeaug does not need pandas; its frames path does
-        raise ImportError("vaeaug reads a polars frame through pandas (without pyarrow): pip install pandas, "
-                          "or pass X.to_numpy() for a frame of numbers") from e
+        from .errors import extra_import_error
+
+        raise extra_import_error(e, "pandas", "pandas", "a polars frame, read through pandas (no pyarrow),",
+                                 "pip install pandas, or pass X.to_numpy() for a frame of numbers") from e
     kind = type(obj).__name__
     if kind == "LazyFrame":
         raise TypeError("a polars LazyFrame was given: vaeaug reads every row, so pass X.collect()")

@@ -14,9 +14,11 @@ from sklearn.base import clone
 
 try:
     from imblearn.over_sampling.base import BaseOverSampler
-except ImportError as e:  # pragma: no cover - exercised only without the extra
-    raise ImportError("VAESampler needs imbalanced-learn: pip install imbalanced-learn "
-                      "(or vaeaug[experiment])") from e
+except ImportError as e:  # pragma: no cover - exercised only without the extra, or with a stale one
+    from .errors import extra_import_error
+
+    raise extra_import_error(e, "imbalanced-learn", "imblearn", "VAESampler",
+                             "pip install imbalanced-learn (or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter
 from .frames import categorical_columns, is_frame_list, reads_as_cases, warn_label_in_frame

@@ -27,8 +27,10 @@ AEON_SETS = {
 def _aeon():
     try:
         from aeon import datasets
-    except ImportError:
-        raise ImportError("time-series data needs aeon: pip install 'vaeaug[timeseries]'") from None
+    except ImportError as e:
+        from ..errors import extra_import_error
+
+        raise extra_import_error(e, "aeon", "aeon", "time-series data", "pip install 'vaeaug[timeseries]'") from None
     return datasets
 
 

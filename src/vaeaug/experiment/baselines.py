@@ -9,13 +9,25 @@ import numpy as np
 from ..moves import affine, blur, cast_like, each_copy, smooth_curves, time_warp  # noqa: F401 (re-exported)
 
 
+def smote_class() -> type:
+    """imbalanced-learn's SMOTE, or an error that says how to get it (the experiment asks before its
+    first fit, so a missing or failing extra stops it at once rather than minutes in)."""
+    try:
+        from imblearn.over_sampling import SMOTE
+    except ImportError as e:
+        from ..errors import extra_import_error
+
+        raise extra_import_error(e, "imbalanced-learn", "imblearn", "the SMOTE comparator",
+                                 'pip install "vaeaug[experiment]"') from e
+    return SMOTE
+
+
 def smote(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | None = 0,
           k_neighbors: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """SMOTE (Chawla et al. 2002) via imbalanced-learn, asked for ``n_per_sample`` new samples per
     real one in every class; images are flattened for it and reshaped back. A class of one
     sample gets none (SMOTE needs a neighbour)."""
-    from imblearn.over_sampling import SMOTE
-
+    SMOTE = smote_class()  # noqa: N806 (a class)
     flat = X.reshape(len(X), -1).astype(np.float64)
     classes, counts = np.unique(y, return_counts=True)
     ok = counts >= 2

@@ -35,7 +35,7 @@ from ..priors import resolved_n_per_sample
 from ..proxy import FeatureScaler
 from ..sequences import object_array
 from ..threads import work_threads
-from .baselines import SEQUENCE_AUGMENTERS, copies, smote
+from .baselines import SEQUENCE_AUGMENTERS, copies, smote, smote_class
 from .classifiers import make_classifiers
 from .metrics import label_fidelity, prdc
 
@@ -334,6 +334,8 @@ def run_experiment(dataset: Dataset, config: ExperimentConfig | None = None, out
         raise ValueError(f"the training split of {dataset.name} has a single class ({train.y[0]!r}); "
                          "a classifier needs at least two classes")
     cols = columns_for(config, dataset.kind)
+    if "SMOTE" in cols:
+        smote_class()  # imbalanced-learn there and importing, before the first fit
     records, first = [], None
     try:
         for seed in tqdm(config.seeds, desc=f"experiment on {dataset.name}", disable=verbose <= 0, unit="seed"):
