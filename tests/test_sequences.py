@@ -256,11 +256,26 @@ def test_cli_trains_and_augments_ragged_sequences_from_an_npz(tmp_path, capsys):
 def test_dtw_is_left_out_with_a_reason_when_it_would_take_too_long(tmp_path):
     from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
 
+    pytest.importorskip("aeon", reason="1-NN DTW needs vaeaug[timeseries]")
     config = ExperimentConfig(seeds=(0,), methods=(), classifiers=("k-NN", "1-NN DTW"), comparators=("SMOTE",),
                               dtw_max_cells=1.0, augmenter_params={"epochs": 2, "latent_dim": 4})
     r = run_experiment(_wave_dataset(6), config, out_dir=tmp_path, verbose=0)
     assert r["classifiers"] == ["k-NN"]
-    assert "1-NN DTW is left out" in (tmp_path / "report.md").read_text()
+    assert "1-NN DTW is left out: one fit would compute" in (tmp_path / "report.md").read_text()
+
+
+def test_dtw_is_left_out_with_a_reason_without_aeon(tmp_path, monkeypatch):
+    """Without aeon the sequences' fourth classifier vanished from the report without a word."""
+    import sys
+
+    from vaeaug.experiment.evaluation import ExperimentConfig, run_experiment
+
+    monkeypatch.setitem(sys.modules, "aeon", None)  # as if vaeaug[timeseries] were not installed
+    config = ExperimentConfig(seeds=(0,), methods=(), classifiers=("k-NN", "1-NN DTW"), comparators=(),
+                              augmenter_params={"epochs": 2, "latent_dim": 4})
+    r = run_experiment(_wave_dataset(6), config, out_dir=tmp_path, verbose=0)
+    assert r["classifiers"] == ["k-NN"]
+    assert "1-NN DTW is left out: it needs aeon, which is not installed" in (tmp_path / "report.md").read_text()
 
 
 def _write_ts(path, X, y) -> None:

@@ -158,6 +158,8 @@ def run_seed(ds_train: Dataset, ds_val: Dataset, ds_test: Dataset, seed: int, co
     clfs = {k: v for k, v in make_classifiers(seed, n_real=len(ds_train), sequence_shape=shape).items()
             if k in config.classifiers}
     dropped = {}
+    if shape is not None and "1-NN DTW" in config.classifiers and "1-NN DTW" not in clfs:
+        dropped["1-NN DTW"] = "left out: it needs aeon, which is not installed (pip install 'vaeaug[timeseries]')"
     if "1-NN DTW" in clfs:
         n_train = len(ds_train) * (1 + 2 * max(amounts_of(config, kind)))  # the composed column: twice the amount
         cells = float(n_train) * (len(ds_val) + len(ds_test)) * shape[0] ** 2

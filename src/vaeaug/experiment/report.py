@@ -233,12 +233,14 @@ def write_report(result: dict, out_dir: str | Path, train, test, augmenter, chos
     if fig_strips(augmenter, train.X, train.y, figs / "interpolation_strips.png", seed=seed, picture=picture,
                   curves=curves):
         files["interpolation strips"] = figs / "interpolation_strips.png"
-    scaler = FeatureScaler().fit(train.X, train.kind)
-    fig_synthetic_scatter(scaler.transform(train.X), {k: scaler.transform(v[0]) for k, v in chosen_sets.items()},
-                          figs / "synthetic_scatter.png")
-    files["real and synthetic samples"] = figs / "synthetic_scatter.png"
-    fig_accuracy(result, figs / "accuracy.png")
-    files["accuracy"] = figs / "accuracy.png"
+    if chosen_sets:  # none where the experiment compares no method and no comparator (a baseline alone)
+        scaler = FeatureScaler().fit(train.X, train.kind)
+        fig_synthetic_scatter(scaler.transform(train.X), {k: scaler.transform(v[0]) for k, v in chosen_sets.items()},
+                              figs / "synthetic_scatter.png")
+        files["real and synthetic samples"] = figs / "synthetic_scatter.png"
+    if result["columns"][1:]:  # gains over the baseline, of which a baseline alone has none
+        fig_accuracy(result, figs / "accuracy.png")
+        files["accuracy"] = figs / "accuracy.png"
 
     atomic_write_json(out / "results.json", result)
     table = markdown_table(result)
