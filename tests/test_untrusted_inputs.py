@@ -199,7 +199,9 @@ def test_random_byte_flips_in_the_weights_raise_model_file_error_and_nothing_els
             VAEAugmenter.load(d)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# data_too_large: hypothesis 6.0 (the test extra's floor) now and then finds these few integers too large
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(n_per_sample=st.integers(1, 5), batch_size=st.integers(1, 3000), n=st.integers(1, 400),
        method=st.sampled_from(["noise", "interpolation", "extrapolation"]), seed=st.integers(0, 2**32 - 1))
 def test_the_same_seed_gives_bit_identical_output_streamed_or_not(fitted_mlp, digits, n_per_sample, batch_size, n,

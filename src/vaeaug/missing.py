@@ -17,8 +17,8 @@ def is_table(X) -> bool:
         return X.ndim == 2
     try:
         return isinstance(X, (list, tuple)) and len(X) > 0 and np.ndim(X[0]) == 1
-    except ValueError:  # a ragged first item, as a (sample, label) pair: not a row (check_X says what)
-        return False
+    except (TypeError, ValueError):  # a ragged first item, as a (sample, label) pair (numpy 1.x: TypeError
+        return False  # beside a PIL picture): not a row; check_X says what it is
 
 
 def mask_of(X) -> np.ndarray | None:

@@ -153,6 +153,14 @@ def make_adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Adam:
         return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
 
 
+def grad_scaler(enabled: bool):
+    """CUDA's fp16 loss scaler: ``torch.amp.GradScaler`` from torch 2.3, ``torch.cuda.amp``'s before
+    (pyproject admits torch 2.1, where every fit failed on the newer name)."""
+    if hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda", enabled=enabled)
+    return torch.cuda.amp.GradScaler(enabled=enabled)  # pragma: no cover - torch < 2.3
+
+
 def train_vae(
     model: VAE,
     X: torch.Tensor,
@@ -187,8 +195,9 @@ def train_vae(
         net = DistributedDataParallel(model, device_ids=[X.device.index] if X.device.type == "cuda" else None)
     opt = make_adam(model.parameters(), lr=s.learning_rate, weight_decay=s.weight_decay)
     use_amp = s.mixed_precision and X.device.type == "cuda"
-    amp_dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
-    scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
+    # off, bf16 names no fp16 on CPU (torch < 2.3 refuses an fp16 CPU autocast even when disabled)
+    amp_dtype = torch.float16 if use_amp and not torch.cuda.is_bf16_supported() else torch.bfloat16
+    scaler = grad_scaler(enabled=use_amp and amp_dtype == torch.float16)
     hist = History(world_size=world)
     best = float("inf")
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -146,6 +146,7 @@ def check_X(X, name: str = "X", min_samples: int = 1, allow_nan: bool = False) -
                 f"{name} mixes shapes: sample 0 is {first} but sample {bad} is {np.shape(X[bad])}; "
                 "resize them to one shape first"
             )
+        X = [np.asarray(x) for x in X]  # each its own array first: numpy 1.x reads a list of tensors as ragged
     try:
         X = np.asarray(X)
     except ValueError as e:

@@ -55,7 +55,14 @@ def categorical_dtype(state: dict):
 
     cats = state["categories"]
     if state.get("values"):
-        cats = pd.Index(cats).astype(state["values"])
+        dtype = pd.api.types.pandas_dtype(state["values"])
+        if dtype.kind == "m":
+            cats = pd.to_timedelta(cats)
+        elif getattr(dtype, "tz", None) is not None:  # text of several offsets (summer, winter): through UTC,
+            cats = pd.to_datetime(cats, utc=True).tz_convert(dtype.tz)  # which pandas 1.x needs
+        else:
+            cats = pd.to_datetime(cats)
+        cats = pd.Index(cats).astype(dtype)
     return pd.CategoricalDtype(cats, ordered=state["ordered"])
 
 
