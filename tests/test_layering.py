@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 CORE_RUN = textwrap.dedent("""
     import sys, warnings
     import numpy as np
@@ -62,3 +64,31 @@ def test_the_wheel_holds_every_module_the_embedded_data_and_the_typing_marker(tm
     modules = {p.relative_to(src).as_posix() for p in (src / "vaeaug").rglob("*.py") if "__pycache__" not in p.parts}
     assert modules <= names, sorted(modules - names)
     assert {"vaeaug/py.typed", "vaeaug/data/embedded/ujipen-v1.tar.xz", "vaeaug/data/embedded/README.md"} <= names
+
+
+def test_the_oldest_releases_ci_installs_are_the_floors_pyproject_declares():
+    """`.ci/oldest.txt` pins a release of each declared floor, and .ci/run tests the library on them:
+    imbalanced-learn 0.12 (under scikit-learn 1.6), torch 2.1, numpy 1.24 and pandas 1.5 were all
+    admitted, and each broke fit, an import or a model's load, until 2026-12-08."""
+    from pathlib import Path
+
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11's TOML reader")
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    declared = [Requirement(r) for r in [*project["dependencies"], *extras["experiment"], *extras["timeseries"],
+                                         *extras["test"]]]
+    floors = {r.name.lower(): Version(s.version) for r in declared for s in r.specifier if s.operator == ">="}
+    pins = {}
+    for line in (root / ".ci" / "oldest.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.strip().lower()] = Version(version)
+    by_hand = {"torch", "aeon", "setuptools"}  # as .ci/oldest.txt says why
+    assert set(pins) == set(floors) - by_hand
+    for name, pin in pins.items():
+        floor = floors[name]
+        assert pin >= floor and pin.release[:len(floor.release)] == floor.release, (name, pin, floor)
