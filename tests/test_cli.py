@@ -702,7 +702,6 @@ class _FailingImport:
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] == self.package:
             raise ImportError("cannot import name 'parse_version' from 'sklearn.utils'", name="sklearn.utils")
-        return None
 
 
 @pytest.mark.parametrize("dist, module, needed_by", [("imbalanced-learn", "imblearn", "vaeaug.sampler"),

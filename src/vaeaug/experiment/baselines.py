@@ -27,7 +27,7 @@ def smote(X: np.ndarray, y: np.ndarray, n_per_sample: int, random_state: int | N
     """SMOTE (Chawla et al. 2002) via imbalanced-learn, asked for ``n_per_sample`` new samples per
     real one in every class; images are flattened for it and reshaped back. A class of one
     sample gets none (SMOTE needs a neighbour)."""
-    SMOTE = smote_class()  # noqa: N806 (a class)
+    SMOTE = smote_class()
     flat = X.reshape(len(X), -1).astype(np.float64)
     classes, counts = np.unique(y, return_counts=True)
     ok = counts >= 2
