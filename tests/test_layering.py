@@ -92,3 +92,24 @@ def test_the_oldest_releases_ci_installs_are_the_floors_pyproject_declares():
     for name, pin in pins.items():
         floor = floors[name]
         assert pin >= floor and pin.release[:len(floor.release)] == floor.release, (name, pin, floor)
+
+
+def test_show_versions_gives_each_requirements_release_and_marks_an_extra_that_fails(monkeypatch, capsys):
+    """For a bug report, as scikit-learn's show_versions: an extra installed but failing to import
+    (imbalanced-learn 0.12 under scikit-learn 1.6) is marked, not listed as fine."""
+    from importlib.metadata import version
+
+    import vaeaug
+    from vaeaug.versions import REQUIRED, versions
+
+    found = versions()
+    assert found["system"]["vaeaug"] == vaeaug.__version__
+    assert all(found["dependencies"][d] == version(d) for d in REQUIRED)
+    assert found["dependencies"]["imbalanced-learn"] == version("imbalanced-learn")
+    monkeypatch.setitem(sys.modules, "imblearn", None)  # imports fail from here on, as a stale release's do
+    marked = versions()["dependencies"]["imbalanced-learn"]
+    assert marked.startswith(f"{version('imbalanced-learn')} (does not import: ModuleNotFoundError")
+    vaeaug.show_versions()
+    lines = capsys.readouterr().out.splitlines()
+    assert f"scikit-learn: {version('scikit-learn')}" in [line.strip() for line in lines]
+    assert any(line.strip().startswith("imbalanced-learn: ") and "does not import" in line for line in lines)

@@ -12,6 +12,7 @@ from .augmenter import VAEAugmenter  # noqa: E402
 from .errors import ModelFileError, NoGainWarning, PosteriorCollapseWarning  # noqa: E402
 from .latent import SmallClassError  # noqa: E402
 from .torchdata import AugmentedDataset  # noqa: E402
+from .versions import show_versions
 
 
 def __getattr__(name: str):
@@ -28,4 +29,4 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 __all__ = ["VAEAugmenter", "VAESampler", "AugmentedDataset", "ModelFileError", "NoGainWarning", "PosteriorCollapseWarning",
-           "SmallClassError", "__version__"]
+           "SmallClassError", "show_versions", "__version__"]
