@@ -700,7 +700,7 @@ class _FailingImport:
         self.package = package
 
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == self.package:
+        if name.startswith(self.package + "."):  # the package is found; its modules fail as it imports them
             raise ImportError("cannot import name 'parse_version' from 'sklearn.utils'", name="sklearn.utils")
 
 
@@ -736,3 +736,14 @@ def test_an_optional_package_that_is_installed_but_fails_to_import_is_told_apart
     assert main(["experiment", "--dataset", "digits", "--out", str(tmp_path / "run")]) == 1  # before any fit
     said = capsys.readouterr().err.strip().splitlines()[-1]
     assert said.startswith("vaeaug experiment: error: ") and f"needs {dist}: pip install" in said
+
+
+def test_the_experiment_without_its_extra_names_every_missing_package_and_the_extra(monkeypatch, capsys, tmp_path):
+    """It named matplotlib alone, with 'pip install matplotlib'; a user who did that met imbalanced-learn next."""
+    import sys
+
+    for module in ("matplotlib", "imblearn"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if vaeaug[experiment] were not installed
+    assert main(["experiment", "--dataset", "digits", "--out", str(tmp_path / "run")]) == 1
+    assert capsys.readouterr().err.strip() == ('vaeaug experiment: error: the experiment needs matplotlib and '
+                                               'imbalanced-learn: pip install "vaeaug[experiment]"')

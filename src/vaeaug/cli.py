@@ -270,8 +270,13 @@ def _load_data(args):
 
 
 def cmd_experiment(args) -> int:
+    from importlib.util import find_spec
+
     from .augmenter import VAEAugmenter
 
+    absent = [d for d, m in (("matplotlib", "matplotlib"), ("imbalanced-learn", "imblearn")) if find_spec(m) is None]
+    if absent:  # both named at once, with the extra that brings them
+        raise ValueError(f"the experiment needs {' and '.join(absent)}: pip install \"vaeaug[experiment]\"")
     try:
         from .experiment.evaluation import ExperimentConfig, run_experiment
         from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
