@@ -104,6 +104,13 @@ def test_show_versions_gives_each_requirements_release_and_marks_an_extra_that_f
 
     found = versions()
     assert found["system"]["vaeaug"] == vaeaug.__version__
+    tomllib = pytest.importorskip("tomllib", reason="Python 3.11's TOML reader")
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    assert set(REQUIRED) == {Requirement(r).name for r in project["dependencies"]}  # the list keeps up
     assert all(found["dependencies"][d] == version(d) for d in REQUIRED)
     assert found["dependencies"]["imbalanced-learn"] == version("imbalanced-learn")
     monkeypatch.setitem(sys.modules, "imblearn", None)  # imports fail from here on, as a stale release's do
