@@ -273,18 +273,15 @@ def cmd_experiment(args) -> int:
     from importlib.util import find_spec
 
     from .augmenter import VAEAugmenter
+    from .versions import OPTIONAL
 
-    absent = [d for d, m in (("matplotlib", "matplotlib"), ("imbalanced-learn", "imblearn")) if find_spec(m) is None]
+    absent = [d for d in ("matplotlib", "imbalanced-learn") if find_spec(OPTIONAL[d]) is None]
     if absent:  # both named at once, with the extra that brings them
         raise ValueError(f"the experiment needs {' and '.join(absent)}: pip install \"vaeaug[experiment]\"")
-    try:
-        from .experiment.evaluation import ExperimentConfig, run_experiment
-        from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
-    except ImportError as e:  # matplotlib or imbalanced-learn: the experiment's extra
-        if "pip install" in str(e):  # vaeaug.plots' or VAESampler's: absent, or installed and failing
-            raise
-        raise ValueError(f"the experiment needs its extra ({e.name or e} is missing): "
-                         "pip install \"vaeaug[experiment]\"") from None
+    # there but failing: vaeaug.plots' own error says which release, in one line (main)
+    from .experiment.evaluation import ExperimentConfig, run_experiment
+    from .experiment.report import beside_paper, data_summary, markdown_table, paper_comparison, quality_table
+
     ds = _load_data(args)
     params = estimator_kwargs(args, VAEAugmenter, overrides=True)
     seeds = tuple(range(args.seed, args.seed + args.seeds))

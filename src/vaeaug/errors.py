@@ -35,13 +35,16 @@ def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
-def extra_import_error(error: ImportError, dist: str, module: str, needed_by: str, install: str) -> ImportError:
-    """The error for an optional package (``dist``, imported as ``module``) that would not import.
-    Absent: ``needed_by`` needs it, and how to install it. Installed yet failing (a release that does
-    not suit the numpy or scikit-learn beside it): that failure and the release, since installing it
-    again would change nothing."""
+def extra_import_error(error: ImportError, dist: str, needed_by: str, install: str) -> ImportError:
+    """The error for an optional package (``dist``, a key of :data:`vaeaug.versions.OPTIONAL`) that
+    would not import. Absent: ``needed_by`` needs it, and how to install it. Installed yet failing (a
+    release that does not suit the numpy or scikit-learn beside it): that failure and the release,
+    since installing it again would change nothing."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from .versions import OPTIONAL
+
+    module = OPTIONAL[dist]
     absent = isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == module
     try:
         have = None if absent else version(dist)

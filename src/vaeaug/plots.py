@@ -20,7 +20,7 @@ try:
 except ImportError as e:  # pragma: no cover - exercised only without the extra, or with a stale one
     from .errors import extra_import_error
 
-    raise extra_import_error(e, "matplotlib", "matplotlib", "vaeaug.plots",
+    raise extra_import_error(e, "matplotlib", "vaeaug.plots",
                              "pip install matplotlib (or vaeaug[experiment])") from e
 
 #: The columns of :func:`plot_offspring`: a title and the method that makes them (None: the original).

@@ -57,7 +57,7 @@ def to_pandas(obj):
     except ImportError as e:  # the core of vaeaug does not need pandas; its frames path does
         from .errors import extra_import_error
 
-        raise extra_import_error(e, "pandas", "pandas", "a polars frame, read through pandas (no pyarrow),",
+        raise extra_import_error(e, "pandas", "a polars frame, read through pandas (no pyarrow),",
                                  "pip install pandas, or pass X.to_numpy() for a frame of numbers") from e
     kind = type(obj).__name__
     if kind == "LazyFrame":

@@ -17,7 +17,7 @@ try:
 except ImportError as e:  # pragma: no cover - exercised only without the extra, or with a stale one
     from .errors import extra_import_error
 
-    raise extra_import_error(e, "imbalanced-learn", "imblearn", "VAESampler",
+    raise extra_import_error(e, "imbalanced-learn", "VAESampler",
                              "pip install imbalanced-learn (or vaeaug[experiment])") from e
 
 from .augmenter import VAEAugmenter

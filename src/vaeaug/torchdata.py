@@ -54,18 +54,20 @@ def _shared(X_new):
     if not isinstance(X_new, np.ndarray) or X_new.dtype.kind not in "biuf":
         return X_new
     try:
-        return torch.from_numpy(np.ascontiguousarray(X_new)).share_memory_()
-    except (RuntimeError, TypeError):  # no shared memory left (a container's small /dev/shm), or a dtype torch lacks
+        tensor = torch.from_numpy(np.ascontiguousarray(X_new))
+    except TypeError:  # a dtype torch lacks
         return X_new
+    shared = _share(tensor)
+    return shared if shared.is_shared() else X_new
 
 
-def _shared_int() -> torch.Tensor:
-    """A 0-d int64 tensor in shared memory where there is some (a private one where there is none)."""
-    cell = torch.zeros((), dtype=torch.int64)
+def _share(tensor: torch.Tensor) -> torch.Tensor:
+    """``tensor`` moved to shared memory where there is some left (a container's small /dev/shm may
+    have none): then as it is."""
     try:
-        return cell.share_memory_()
+        return tensor.share_memory_()
     except RuntimeError:
-        return cell
+        return tensor
 
 
 def _fits(held, X_new) -> bool:
@@ -129,7 +131,7 @@ class AugmentedDataset(Dataset):
         self._real_X = _samples(X, self._cases) if include_real else []
         self._real_y = np.asarray(y) if include_real else np.empty(0)
         self.epoch = None
-        self._epoch_drawn = _shared_int()  # the main process's epoch, which a persistent worker reads
+        self._epoch_drawn = _share(torch.zeros((), dtype=torch.int64))  # the epoch drawn, read by persistent workers
         self.set_epoch(0)
 
     def set_epoch(self, epoch: int) -> None:

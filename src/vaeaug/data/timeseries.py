@@ -30,7 +30,7 @@ def _aeon():
     except ImportError as e:
         from ..errors import extra_import_error
 
-        raise extra_import_error(e, "aeon", "aeon", "time-series data", "pip install 'vaeaug[timeseries]'") from None
+        raise extra_import_error(e, "aeon", "time-series data", "pip install 'vaeaug[timeseries]'") from None
     return datasets
 
 

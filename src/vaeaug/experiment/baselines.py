@@ -17,7 +17,7 @@ def smote_class() -> type:
     except ImportError as e:
         from ..errors import extra_import_error
 
-        raise extra_import_error(e, "imbalanced-learn", "imblearn", "the SMOTE comparator",
+        raise extra_import_error(e, "imbalanced-learn", "the SMOTE comparator",
                                  'pip install "vaeaug[experiment]"') from e
     return SMOTE
 
