@@ -345,3 +345,28 @@ def test_an_x_y_tuple_given_as_x_is_told_to_come_apart(digits):
         VAEAugmenter(**FAST).fit(X, y, (X, y), y)
     with pytest.raises(TypeError, match="X is a tuple of two arrays"):
         VAESampler(VAEAugmenter(**FAST)).fit_resample((X, y), y)
+
+
+def test_integers_float32_cannot_hold_are_read_not_refused(digits, digit_images):
+    """Epoch seconds (1.7e9) in an int64 table or an all-integer frame were refused as beyond the
+    2**24 that float32 holds exactly, though samples are scaled in float64 and the model sees only
+    the scaled values (a frame with one float column passed). Now only integers past float64's
+    2**53 are refused (test_untrusted_inputs), and 32-bit pictures with an offset read exactly."""
+    import pandas as pd
+
+    X, y = digits
+    X, y = X[:150].astype(np.int64), y[:150]
+    X[:, 0] = 1_700_000_000 + 86_400 * y + np.arange(150) % 7 * 3_600  # a time stamp a day apart per class
+    for given in (X, pd.DataFrame(X, columns=[f"f{j}" for j in range(64)])):
+        aug = VAEAugmenter(**FAST).fit(given, y)
+        X_new = np.asarray(aug.generate(given, y, method="noise", n_per_sample=2, strength=0.5)[0])
+        assert X_new.dtype == np.int64
+        assert X[:, 0].min() <= X_new[:, 0].min() and X_new[:, 0].max() <= X[:, 0].max()
+        assert 0.5 < X_new[:, 0].std() / X[:, 0].std() < 1.5  # the real spread, not one rounded value
+    with pytest.raises(ValueError, match=r"beyond the ±2\*\*53 that float64.*subtract an offset"):
+        VAEAugmenter(**FAST).fit(X + 2**53, y)
+    from vaeaug.preprocess import ImagePreprocessor
+
+    wide = digit_images[0][:40].astype(np.uint32) + 2**31  # float32 spaces numbers 256 apart there
+    pre = ImagePreprocessor().fit(wide)
+    assert np.array_equal(pre.inverse_transform(pre.transform(wide)), wide)

@@ -85,11 +85,14 @@ class ImagePreprocessor:
     def transform(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X)
         self.check(X)
-        out = X.astype(np.float32)  # a fresh array, scaled in place (the same values, one allocation)
-        out -= np.float32(self.low_)
-        out /= np.float32(self.high_ - self.low_)
+        # a fresh array, scaled in place (the same values, one allocation); integers wider than 16
+        # bits in float64, which holds them exactly (float32 would round 2**31 + 200 to 2**31 + 256)
+        wide = np.issubdtype(X.dtype, np.integer) and X.dtype.itemsize > 2
+        out = X.astype(np.float64 if wide else np.float32)
+        out -= out.dtype.type(self.low_)
+        out /= out.dtype.type(self.high_ - self.low_)
         np.clip(out, 0.0, 1.0, out=out)
-        return out.reshape(len(X), *self.model_shape)
+        return out.astype(np.float32, copy=False).reshape(len(X), *self.model_shape)
 
     def inverse_transform(self, T: np.ndarray, clip_to_range: bool = True) -> np.ndarray:
         """Model-space images back to the input's scale, dtype and layout; ``clip_to_range``:

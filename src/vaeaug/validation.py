@@ -187,22 +187,25 @@ def check_X(X, name: str = "X", min_samples: int = 1, allow_nan: bool = False) -
     return X
 
 
-#: Integers beyond this are not held exactly by the float32 model (2**24).
-MAX_EXACT_INT = 2**24
+#: Integers beyond this are not held exactly by float64 (2**53), in which samples are scaled and
+#: scaled back: the model's float32 sees only the scaled values, so epoch seconds or counts in the
+#: billions are fine, and only 64-bit integers past 2**53 (hashes, ids near the limits) would round.
+MAX_EXACT_INT = 2**53
 #: Beyond this magnitude the preprocessing's differences and variances overflow float32 / float64
 #: and scaling would turn the data into zeros: such data must be rescaled first.
 MAX_MAGNITUDE = 1e30
 
 
 def _check_magnitude(X: np.ndarray, name: str) -> None:
-    """Values the model can represent: integers float32 holds exactly, floats within ±1e30."""
+    """Values the model can represent: integers float64 holds exactly, floats within ±1e30."""
     if X.size == 0:
         return
     if np.issubdtype(X.dtype, np.integer) and X.dtype.itemsize >= 4:
         big = max(abs(int(X.min())), abs(int(X.max())))
         if big > MAX_EXACT_INT:
-            raise ValueError(f"{name} holds integers up to {big}, beyond the ±{MAX_EXACT_INT} that the float32 "
-                             "model holds exactly (decoded values would be wrong); convert to float and rescale")
+            raise ValueError(f"{name} holds integers up to {big}, beyond the ±2**53 that float64, in which vaeaug "
+                             "scales samples, holds exactly (decoded values would round): subtract an offset, or "
+                             "convert to float and rescale")
     elif np.issubdtype(X.dtype, np.floating):
         big = float(np.abs(X).max())
         if np.isnan(big):  # a table's missing cells aside
