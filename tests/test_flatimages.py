@@ -88,6 +88,26 @@ def test_pixels_standardised_column_by_column_stay_a_table(digit_images, caplog)
     assert aug.image_shape_ == () and aug.vae_.kind == "vector"
 
 
+def test_columns_on_scales_pixels_do_not_share_stay_a_table(digit_images, caplog):
+    """64 columns that correlate as 8×8 pictures, one of them a time stamp (1.7e9): read as images,
+    all were scaled by one range (the counts a billionth of it), and the offspring's time stamp
+    came back one value."""
+    from vaeaug.flatimages import pixel_layout, shared_scale
+
+    X, y = digit_images
+    flat = X.reshape(len(X), -1)[:300].astype(np.int64)
+    stamped = flat.copy()
+    stamped[:, 0] = 1_700_000_000 + 86_400 * y[:300]
+    assert image_shape(stamped) == (8, 8) and shared_scale(flat) and not shared_scale(stamped)
+    with caplog.at_level("INFO", logger="vaeaug"):
+        assert pixel_layout(stamped, "auto") == ()
+    assert "ranges differ up to 20-fold: read as a table" in caplog.text
+    assert pixel_layout(stamped, "image") == (8, 8) and pixel_layout(flat, "auto") == (8, 8)  # the user's word stands
+    aug = VAEAugmenter(random_state=0, epochs=5, latent_dim=4, hidden_sizes=(32,), verbose=0).fit(stamped, y[:300])
+    X_new = aug.generate(stamped, y[:300], method="noise", n_per_sample=1, strength=0.5)[0]
+    assert aug.image_shape_ == () and 0.5 < X_new[:, 0].std() / stamped[:, 0].std() < 1.5
+
+
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # a tiny VAE: the mechanics only
 def test_a_model_file_whose_pixel_layout_does_not_fit_is_refused(digit_images, tmp_path):
     import json

@@ -107,6 +107,21 @@ def standardised(*parts: np.ndarray) -> bool:
     return bool(sd.max() <= (1 + STANDARDISED_TOL) * sd.min() and np.abs(mean).max() <= STANDARDISED_TOL * sd.min())
 
 
+#: The widest column range may be this many times the median one (columns that vary): real
+#: pixels share one intensity scale (the suite's pixel tables: 1.0; its other tables: 1 to 18,000).
+MAX_RANGE_RATIO = 20.0
+
+
+def shared_scale(X: np.ndarray) -> bool:
+    """Whether the varying columns of ``X`` share one scale, as pixels do: the image model scales
+    all by one minimum and maximum, so a column of time stamps beside 0..16 counts would leave
+    the counts a billionth of the range, and their offspring flat."""
+    with np.errstate(invalid="ignore"):
+        span = np.nanmax(X, axis=0).astype(np.float64) - np.nanmin(X, axis=0)
+    live = span[span > 0]
+    return live.size == 0 or float(live.max()) <= MAX_RANGE_RATIO * float(np.median(live))
+
+
 def pixel_layout(X: np.ndarray, data_kind: str, X_val: np.ndarray | None = None) -> tuple[int, int] | tuple[()]:
     """The (H, W) a table ``X`` (N, D) is read as, () for a table: under ``"auto"`` the recognised
     layout, unless its columns were standardised one by one (``X``, or ``X`` with ``X_val``: the
@@ -120,6 +135,10 @@ def pixel_layout(X: np.ndarray, data_kind: str, X_val: np.ndarray | None = None)
         logger.info("the %d columns look like %d×%d images standardised column by column: read as a table "
                     "(moves need one intensity scale; scale after augmenting, or data_kind='image')",
                     X.shape[1], *found)
+        return ()
+    if found and data_kind == "auto" and not shared_scale(X):
+        logger.info("the %d columns correlate as %d×%d images do, but their ranges differ up to %g-fold: read as "
+                    "a table (data_kind='image' reads them as images)", X.shape[1], *found, MAX_RANGE_RATIO)
         return ()
     if found:  # said once, as the choice's line is: the table is no longer read as a table
         logger.info("read the %d columns as %d×%d images (image_shape_; data_kind='vector' keeps a table)",
