@@ -297,6 +297,15 @@ def test_image_size_reads_a_folder_of_large_photos_smaller(tmp_path, npz, capsys
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"), "--image-size", "24,20", *tiny]) == 0
     assert VAEAugmenter.load(tmp_path / "m").vae_.config.input_shape == (3, 24, 20)
     assert "--image-size" not in capsys.readouterr().err  # asked for: no hint
+    # augment reads the folder at the model's size; the train command's option may be repeated (it
+    # was refused as unknown), and another size is refused, as is the option without a folder
+    new = ["augment", "--model", str(tmp_path / "m"), "--data", str(data), "--quiet"]
+    assert main([*new, "--out", str(tmp_path / "new"), "--image-size", "24,20"]) == 0
+    assert len(list((tmp_path / "new" / "cat").glob("*.png"))) == 24  # 3 offspring and 3 moved copies of 4
+    assert main([*new, "--out", str(tmp_path / "new2"), "--image-size", "64"]) == 1
+    assert "reads images of 24×20 pixels, and augment reads the folder at that size" in capsys.readouterr().err
+    assert main([*new[:3], "--data", str(npz), "--out", str(tmp_path / "n.npz"), "--image-size", "24,20"]) == 1
+    assert "--image-size reads a folder of images: give one as --data" in capsys.readouterr().err
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "big"), *tiny]) == 0
     assert "images of 150×130 pixels; training on them takes long" in capsys.readouterr().err
     assert main(["train", "--data", str(npz), "--out", str(tmp_path / "n"), "--image-size", "16", *tiny]) == 1

@@ -164,6 +164,17 @@ def _augment(args) -> int:
     aug = VAEAugmenter.load(args.model, device=args.device)
     images = aug.vae_.kind == "image" and not getattr(aug, "image_shape_", ())  # pictures, not tables of pixels
     as_images = images and not args.shard_size and is_folder(args.out)  # a folder of PNG files per class
+    if args.image_size is not None:  # the train command's option, repeated: only the model's size reads
+        size = tuple(aug.vae_.config.input_shape[-2:])
+        if not images:
+            made = "tables of pixels" if aug.vae_.kind == "image" else {"vector": "tables"}.get(aug.vae_.kind, "sequences")
+            raise ValueError(f"--image-size reads a folder of images, and {args.model} makes {made}")
+        if not Path(args.data).is_dir():
+            raise ValueError("--image-size reads a folder of images: give one as --data")
+        if tuple(args.image_size) != size:
+            raise ValueError(f"--image-size {args.image_size[0]},{args.image_size[1]}: {args.model} reads images of "
+                             f"{size[0]}×{size[1]} pixels, and augment reads the folder at that size: leave the "
+                             "option out")
     if as_images:  # before generating: labels that would share a folder are refused at once
         from .data.images import check_label_folders
 
@@ -437,6 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--shard-size", type=_positive, default=None,
                    help="stream to OUT/part-NNNNN.npz shards of this many samples, memory bounded by one shard "
                         "(for millions of samples)")
+    add_image_size_arg(a, augment=True)
     a.add_argument("--device", default="auto", help=parameter_help(VAEAugmenter)["device"] + " (default: auto)")
     a.set_defaults(func=cmd_augment)
 

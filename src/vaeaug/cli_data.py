@@ -34,10 +34,13 @@ def image_size(text: str) -> tuple[int, int]:
     return (sides[0], sides[-1])
 
 
-def add_image_size_arg(p) -> None:
-    """``--image-size``, for commands that read a folder of images to train on."""
+def add_image_size_arg(p, augment: bool = False) -> None:
+    """``--image-size``, for commands that read a folder of images: to train on, or (``augment``)
+    at the model's size, which the option may repeat, as the train command gave it."""
     p.add_argument("--image-size", type=image_size, default=None, metavar="H,W",
-                   help="with a folder of images: read them at H×W pixels (N: N×N), each resized (default: the "
+                   help="a folder of images is read at the model's size, resized; this may repeat it (the train "
+                        "command's --image-size), and any other size is refused" if augment else
+                        "with a folder of images: read them at H×W pixels (N: N×N), each resized (default: the "
                         "folder's most common size); a VAE on CPU trains slowly on large photos, 64 is quick")
 
 
