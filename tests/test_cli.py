@@ -33,8 +33,8 @@ def test_train_then_augment(tmp_path, npz, capsys):
     assert a["X"].shape == (900, 64) and (a["y"] == np.repeat(load_npz(npz)["y"], 3)).all()
     # same seed, same output
     out2 = tmp_path / "aug2.npz"
-    main(["augment", "--model", str(model), "--data", str(npz), "--method", "interpolation",
-          "--per-sample", "3", "--out", str(out2), "--seed", "1", "--strength", "0.5", "-q"])  # -q: --quiet
+    main(["augment", "--model", str(model), "--data", str(npz), "--method", "interpolation",  # train's option name too
+          "--n-per-sample", "3", "--out", str(out2), "--seed", "1", "--strength", "0.5", "-q"])  # -q: --quiet
     np.testing.assert_array_equal(load_npz(out2)["X"], a["X"])
     assert "wrote 900 samples" in capsys.readouterr().out
     # no --per-sample: the model's own n_per_sample ("auto": the amount for tables)

@@ -425,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--method", default=None,
                    choices=["noise", "interpolation", "extrapolation", "mixed", "reconstruction"],
                    help="how codes are altered (default: the model's own method)")
-    a.add_argument("--per-sample", type=_positive, default=None,
+    a.add_argument("--per-sample", "--n-per-sample", dest="per_sample", type=_positive, default=None,  # train's name too
                    help="synthetic samples per input (default: the model's own n_per_sample)")
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
