@@ -148,3 +148,29 @@ def test_the_automatic_hold_out_never_takes_a_class_last_sample(digits):
         assert 9 in y_tr and 9 not in y_val and len(X_tr) + len(X_val) == len(keep)
     aug.fit(X[keep], y[keep])
     assert 9 in aug.classes_
+
+
+def test_generate_reads_auto_as_the_constructor_does(fitted_mlp, digits, tmp_path, capsys):
+    """The constructor, the sampler and the CLI's train spell fit's choice "auto"; generate took it
+    for method alone and refused n_per_sample, strength and decoding "auto", so `vaeaug augment
+    --strength auto`, which its own option type admits, failed, and --method auto and --decoding
+    auto were no choices there."""
+    X, y = digits[0][:40], digits[1][:40]
+    given = fitted_mlp.generate(X, y, random_state=3)
+    said = fitted_mlp.generate(X, y, method="auto", n_per_sample="auto", strength="auto", decoding="auto",
+                               random_state=3)  # the fixture's n_per_sample is "auto" too
+    assert np.array_equal(given[0], said[0]) and np.array_equal(given[1], said[1])
+    batches = fitted_mlp.generate_batches(X, y, strength="auto", decoding="auto", batch_size=50, random_state=3)
+    assert np.array_equal(np.concatenate([b for b, _ in batches]), given[0])
+    with pytest.raises(InvalidParameterError, match="'strength' parameter"):
+        fitted_mlp.generate(X, y, strength="high")
+    from vaeaug.cli import main
+    from vaeaug.fileio import load_npz
+
+    fitted_mlp.save(tmp_path / "m")
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    run = ["augment", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "d.npz"), "--seed", "3", "-q"]
+    assert main([*run, "--out", str(tmp_path / "a.npz")]) == 0
+    assert main([*run, "--out", str(tmp_path / "b.npz"), "--method", "auto", "--strength", "auto",
+                 "--decoding", "auto"]) == 0, capsys.readouterr().err
+    assert np.array_equal(load_npz(tmp_path / "a.npz")["X"], load_npz(tmp_path / "b.npz")["X"])

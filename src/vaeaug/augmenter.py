@@ -514,14 +514,15 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
             under ``compose``, the codes of the moved copies, so that ``n_per_sample`` decodes
             differ); z_j is one of the ``n_neighbors`` nearest same-class codes. ``None`` or ``"auto"``:
             ``method_``, what ``fit`` chose (or the constructor's ``method``).
-        n_per_sample : ``None``: ``self.n_per_sample``, the amount the choice in ``fit`` scored.
-        strength : σ or λ, or a (low, high) pair drawn per sample; ``None``: ``strength_[method]``,
+        n_per_sample : ``None``: ``self.n_per_sample``, the amount the choice in ``fit`` scored;
+            ``"auto"``: the amount for the data kind, as the constructor's ``"auto"``.
+        strength : σ or λ, or a (low, high) pair drawn per sample; ``None`` or ``"auto"``: ``strength_[method]``,
             which is ``None`` only where the harm check rejected every setting under
             ``on_no_gain="skip"``: then nothing is made (a :class:`~vaeaug.NoGainWarning`).
         small_classes : what a neighbour method does with a sample alone in its class:
             ``"raise"`` refuses, ``"skip"`` makes it no offspring, ``"noise"`` makes them by noise
             (σ 0.5); ``"auto"``: ``"noise"`` where the method is ``fit``'s choice, else ``"raise"``.
-        decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None``: ``decoding_[method]``.
+        decoding : ``"direct"``, ``"residual"`` or ``"warp"`` (images); ``None`` or ``"auto"``: ``decoding_[method]``.
         compose : ``"none"``, ``"affine"``, ``"blur"`` or ``"affine_blur"`` (images), or
             ``"time_warp"`` (sequences): also ``n_per_sample`` input-space moves of each sample;
             ``None``: ``compose_``.

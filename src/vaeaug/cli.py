@@ -423,17 +423,17 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--verify", metavar="DIR", default=None,
                    help="check a shard set written with --shard-size against its manifest, and exit")
     a.add_argument("--method", default=None,
-                   choices=["noise", "interpolation", "extrapolation", "mixed", "reconstruction"],
-                   help="how codes are altered (default: the model's own method)")
+                   choices=["auto", "noise", "interpolation", "extrapolation", "mixed", "reconstruction"],
+                   help="how codes are altered (default, auto: the model's own method)")
     a.add_argument("--per-sample", "--n-per-sample", dest="per_sample", type=_positive, default=None,  # train's name too
                    help="synthetic samples per input (default: the model's own n_per_sample)")
     a.add_argument("--strength", type=_strength, default=None,
                    help="σ (noise) or λ (interpolation/extrapolation), or LOW,HIGH to draw it "
-                        "(default: the one the model chose on validation)")
-    a.add_argument("--decoding", choices=["direct", "residual", "warp", "timewarp"], default=None,
+                        "(default, auto: the one the model chose)")
+    a.add_argument("--decoding", choices=["auto", "direct", "residual", "warp", "timewarp"], default=None,
                    help="decode z' itself, move the input by D(z') − D(z), or deform the input by the motion "
                         "from D(z) to D(z'): in space (warp, images) or in time (timewarp, sequences) "
-                        "(default: the model's choice)")
+                        "(default, auto: the model's choice)")
     a.add_argument("--small-classes", choices=["auto", "raise", "skip", "noise"], default="auto",
                    help="what a neighbour method does with a sample alone in its class: refuse it, make it no "
                         "offspring, or make them by noise; auto: noise unless --method names one (default: auto)")

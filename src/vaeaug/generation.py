@@ -63,9 +63,10 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     aug._check_features(X)
     if vae.config.n_classes:
         check_labels_known(y, aug.classes_, index=index)
-    method = aug.method_ if method in (None, "auto") else method
+    method = aug.method_ if method in (None, "auto") else method  # "auto", as the constructor spells fit's choice
+    strength = None if isinstance(strength, str) else strength  # "auto" (the only string its constraint admits)
     n_per_sample = resolved_n_per_sample(aug.n_per_sample if n_per_sample is None else n_per_sample, vae.kind)
-    decoding = aug.decoding_.get(method, "direct") if decoding is None else decoding
+    decoding = aug.decoding_.get(method, "direct") if decoding in (None, "auto") else decoding
     if decoding not in allowed_decodings(vae.kind):
         raise ValueError(f"decoding must be one of {allowed_decodings(vae.kind)} for this model, got {decoding!r}")
     if strength is None:

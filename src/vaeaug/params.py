@@ -110,14 +110,15 @@ def check_hidden_sizes(value, owner: str = "VAEAugmenter") -> None:
 
 
 #: The arguments of :meth:`VAEAugmenter.generate` and :meth:`~VAEAugmenter.generate_batches`,
-#: checked like the constructor's (``None``: the estimator's own value).
+#: checked like the constructor's (``None``: the estimator's own value; ``"auto"`` as the
+#: constructor reads it: fit's choice of method, strength and decoding, the kind's amount).
 GENERATE_CONSTRAINTS = {
     "method": [StrOptions({"auto", *METHODS}), None],
-    "n_per_sample": [positive_int(), None],
-    "strength": [non_negative(), tuple, list, None],
+    "n_per_sample": [positive_int(), StrOptions({"auto"}), None],
+    "strength": [StrOptions({"auto"}), non_negative(), tuple, list, None],
     "random_state": ["random_state"],
     "small_classes": [StrOptions({"auto", "raise", "skip", "noise"})],
-    "decoding": [StrOptions(set(DECODINGS)), None],
+    "decoding": [StrOptions({"auto", *DECODINGS}), None],
     "return_codes": ["boolean"],
     "compose": [StrOptions({"auto", "none", *MOVE_KIND}), None],
     "batch_size": [positive_int()],
