@@ -53,6 +53,33 @@ def test_neighbours_are_same_class_nearest_and_never_self():
         assert set(nb[i]) == set(expected)
 
 
+def test_neighbours_of_a_large_class_are_found_in_blocks_of_bounded_memory(monkeypatch):
+    """generate on 50,000 rows of one class was killed for memory: the class's distance matrix
+    (20 GB) and its full sort were held at once. Rows now go in blocks of ``NEIGHBOUR_BLOCK``
+    distances, and each block's nearest are what a stable sort of all of it gives, ties by index
+    (duplicate codes are common: a table's repeated rows)."""
+    import tracemalloc
+
+    import vaeaug.latent as latent
+
+    r = np.random.default_rng(1)
+    Zb = np.round(r.normal(size=(3000, 4)), 1)  # rounded: many tied distances
+    Zb[r.integers(0, 3000, 300)] = Zb[0]
+    yb = np.where(np.arange(3000) < 2900, 0, 1)
+    whole = same_class_neighbours(Zb, yb, 5)  # one block of 2900² distances
+    monkeypatch.setattr(latent, "NEIGHBOUR_BLOCK", 2**16)  # ~22 rows a block
+    tracemalloc.start()
+    blocked = same_class_neighbours(Zb, yb, 5)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert np.array_equal(blocked, whole) and peak < 8 * 2**20  # one block is 0.5 MB; the whole class 67 MB
+    for _ in range(200):  # the partition's order is the stable sort's, ties and infinities included
+        d2 = r.integers(0, 5, (4, int(r.integers(2, 40)))).astype(float)
+        d2[:, r.integers(0, d2.shape[1])] = np.inf
+        m = int(r.integers(1, d2.shape[1] + 1))
+        assert np.array_equal(latent.nearest(d2, m), np.argsort(d2, axis=1, kind="stable")[:, :m])
+
+
 def test_small_class_padding():
     nb = same_class_neighbours(Z[:3], np.array([0, 0, 1]), k=2)
     assert nb[2].tolist() == [-1, -1]
