@@ -60,7 +60,7 @@ def test_neighbours_of_a_large_class_are_found_in_blocks_of_bounded_memory(monke
     (duplicate codes are common: a table's repeated rows)."""
     import tracemalloc
 
-    import vaeaug.latent as latent
+    from vaeaug import latent
 
     r = np.random.default_rng(1)
     Zb = np.round(r.normal(size=(3000, 4)), 1)  # rounded: many tied distances

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 #: The most distances held at once (128 MB of float64): a set's distances to itself grow with its
 #: square, and 27,000 offspring (satimage's training split, six a sample) took 16 GB in one piece.
 #: Up to this many, one block, whose distances are those of one product.
