@@ -159,8 +159,9 @@ def nearest(d2: np.ndarray, m: int) -> np.ndarray:
     out = np.empty((len(d2), m), dtype=np.int64)
     exact = within.sum(axis=1) == m
     if exact.any():
+        rows = np.flatnonzero(exact)[:, None]
         cols = np.nonzero(within[exact])[1].reshape(-1, m)  # ascending columns: ties stay in column order
-        out[exact] = np.take_along_axis(cols, np.argsort(np.take_along_axis(d2[exact], cols, 1), 1, kind="stable"), 1)
+        out[exact] = np.take_along_axis(cols, np.argsort(d2[rows, cols], axis=1, kind="stable"), 1)
     for r in np.flatnonzero(~exact):  # ties at the m-th value: the lowest columns among them
         cols = np.flatnonzero(within[r])
         out[r] = cols[np.argsort(d2[r, cols], kind="stable")[:m]]
