@@ -200,6 +200,28 @@ def test_a_validation_or_unlabeled_set_on_another_scale_is_warned_about(digit_im
     assert warned_here(record, "X_val's values") and warned_here(more, "X_unlabeled's values")
 
 
+@pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the scale warning matters
+def test_pictures_on_another_scale_than_the_models_are_warned_about(digit_images):
+    """A model fitted on bytes was handed pictures in [0, 1] (torchvision's ToTensor gives them so)
+    by generate, transform and reconstruct without a word, and made near-black offspring of them;
+    X_val and X_unlabeled were already warned about. One class's pictures are not."""
+    X, y = digit_images
+    aug = VAEAugmenter(**{**FAST, "epochs": 1, "data_kind": "auto"}).fit(X[:60], y[:60])
+    calls = {"generate": lambda A: aug.generate(A, y[:30]), "transform": aug.transform,
+             "reconstruct": lambda A: aug.reconstruct(A, y[:30]),
+             "generate_batches": lambda A: list(aug.generate_batches(A, y[:30]))}
+    for name, call in calls.items():
+        with pytest.warns(UserWarning, match="X's values span 1 and the training pictures' 255: are they on the same "
+                                             "scale") as record:
+            call(X[:30] / 255.0)
+        assert warned_here(record, "training pictures"), name
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        aug.generate(X[:30], y[:30])
+        ones = y == 1
+        aug.generate(X[ones][:30], y[ones][:30])
+
+
 @pytest.mark.filterwarnings("ignore::vaeaug.PosteriorCollapseWarning")  # one epoch: only the warning's line matters
 def test_a_warning_names_the_users_line_through_a_pipeline_and_cross_validation(digit_images):
     """A warning found deep in fit (here: samples too narrow for images) points at the user's line,

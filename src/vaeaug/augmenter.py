@@ -37,7 +37,8 @@ from .sequences import (fixed_sequences, is_one_channel, join_samples, join_sequ
 from .tensors import tensors_in_out
 from .threads import work_threads
 from .validation import (check_kind, check_labels_known, check_X, check_X_y, fit_arrays, is_channels_last,
-                         is_picture_array_list, resolve_kind, split_validation, unlabeled_array)
+                         is_picture_array_list, resolve_kind, split_validation, unlabeled_array,
+                         warn_model_scale)
 from .warp import WarpSettings
 
 
@@ -466,6 +467,7 @@ class VAEAugmenter(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstima
         vae = self._vae()
         check_names(X, getattr(self, "feature_names_in_", None), "transform", self._table() is not None)
         X = self._check_features(check_X(self._model_form(self._cases(X))[0]))
+        warn_model_scale(X, vae.preprocessor)
         with work_threads(self.n_jobs, self.n_features_in_):
             return vae.encode(X)
 

@@ -25,7 +25,7 @@ from .moments import MomentMatch, RunningMoments, match_to_sources
 from .params import check_strength
 from .priors import resolved_match_moments, resolved_n_per_sample
 from .threads import work_threads
-from .validation import check_labels_known, check_X_y
+from .validation import check_labels_known, check_X_y, warn_model_scale
 
 
 def _code_blocks(aug, Z: np.ndarray, y: np.ndarray, method: str, n_per_sample: int, strength, rng,
@@ -61,6 +61,7 @@ def request(aug, X, y, method, n_per_sample, strength, random_state, decoding, o
     index = getattr(y, "index", getattr(X, "index", None))  # pandas row labels, for the message
     X, y = check_X_y(X, y)
     aug._check_features(X)
+    warn_model_scale(X, vae.preprocessor)
     if vae.config.n_classes:
         check_labels_known(y, aug.classes_, index=index)
     method = aug.method_ if method in (None, "auto") else method  # "auto", as the constructor spells fit's choice

@@ -395,6 +395,21 @@ def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
                     f"(the model scales {name} as it scales X)", UserWarning)
 
 
+def warn_model_scale(X: np.ndarray, pre, name: str = "X") -> None:
+    """Warn where pictures handed to a fitted image model span a range of values far from its
+    training pictures' (floats in [0, 1], as torchvision's ``ToTensor`` gives, to a model of
+    bytes): it scales them as it scaled those, so they read as other, near-black pictures. Images
+    only: a table's rows of one class (as a sampler hands them) may rightly span far less."""
+    if getattr(pre, "kind", None) != "image" or X.size < SCALE_MIN_VALUES:
+        return
+    low, high = getattr(pre, "pixel_min_", None), getattr(pre, "pixel_max_", None)
+    trained = float(np.max(high) - np.min(low)) if low is not None else pre.high_ - pre.low_
+    given = _span(X)
+    if trained > 0 and given > 0 and not 1 / SCALE_RATIO <= given / trained <= SCALE_RATIO:
+        warn_caller(f"{name}'s values span {given:.3g} and the training pictures' {trained:.3g}: are they on the "
+                    f"same scale? (the model scales {name} as it scaled those)", UserWarning)
+
+
 def unlabeled_array(X_unlabeled, X: np.ndarray, allow_nan: bool = False) -> np.ndarray | None:
     """Checked unlabeled samples, shaped like ``X``'s (``None`` when there are none)."""
     if X_unlabeled is None:
