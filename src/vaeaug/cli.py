@@ -167,7 +167,7 @@ def _augment(args) -> int:
     if args.image_size is not None:  # the train command's option, repeated: only the model's size reads
         size = tuple(aug.vae_.config.input_shape[-2:])
         if not images:
-            made = "tables of pixels" if aug.vae_.kind == "image" else {"vector": "tables"}.get(aug.vae_.kind, "sequences")
+            made = {"image": "tables of pixels", "vector": "tables", "sequence": "sequences"}[aug.vae_.kind]
             raise ValueError(f"--image-size reads a folder of images, and {args.model} makes {made}")
         if not Path(args.data).is_dir():
             raise ValueError("--image-size reads a folder of images: give one as --data")

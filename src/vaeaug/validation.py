@@ -384,13 +384,18 @@ def _span(A: np.ndarray) -> float:
     return span
 
 
+def _other_scale(span: float, other_span: float) -> bool:
+    """Whether two ranges of values differ more than :data:`SCALE_RATIO`-fold (either one empty: not judged)."""
+    return span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO
+
+
 def warn_other_scale(X: np.ndarray, other: np.ndarray, name: str) -> None:
     """Warn where ``other`` spans a range of values far from ``X``'s: the same model scales both
     alike, so a set in other units (divided by 255, say) is read as other data."""
     if other.size < SCALE_MIN_VALUES:
         return
     span, other_span = _span(X), _span(other)
-    if span > 0 and other_span > 0 and not 1 / SCALE_RATIO <= other_span / span <= SCALE_RATIO:
+    if _other_scale(span, other_span):
         warn_caller(f"{name}'s values span {other_span:.3g} and X's {span:.3g}: are they on the same scale? "
                     f"(the model scales {name} as it scales X)", UserWarning)
 
@@ -405,7 +410,7 @@ def warn_model_scale(X: np.ndarray, pre, name: str = "X") -> None:
     low, high = getattr(pre, "pixel_min_", None), getattr(pre, "pixel_max_", None)
     trained = float(np.max(high) - np.min(low)) if low is not None else pre.high_ - pre.low_
     given = _span(X)
-    if trained > 0 and given > 0 and not 1 / SCALE_RATIO <= given / trained <= SCALE_RATIO:
+    if _other_scale(trained, given):
         warn_caller(f"{name}'s values span {given:.3g} and the training pictures' {trained:.3g}: are they on the "
                     f"same scale? (the model scales {name} as it scaled those)", UserWarning)
 
